@@ -1,0 +1,377 @@
+//! Command-line definitions (clap) and the commands they run.
+//!
+//! Flags are parsed into the `Args` structs, then turned into validated
+//! settings before any work starts; each command is a short function over
+//! the library's pipeline.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::engine::{self, Rows, RunOptions, compile::compile};
+use crate::output::{OutputDir, RunsWriter, table, tables};
+use crate::scenario::{self, Disk, Model, Override, VarKind, check};
+use crate::summary::{self, RunContext};
+use crate::{Error, diag::Report};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "polsim",
+    version,
+    about = "Policy-scenario risk simulator: Monte Carlo runs of a causal model written as a TOML scenario file",
+    long_about = "polsim runs a scenario file (uncertain parameters, state that evolves step by step, \
+stochastic events, interventions and outcomes) many thousands of times and reports the distribution \
+of outcomes with honest intervals.\n\nStart with `polsim run scenarios/examples/coin-flips.toml`."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a scenario's Monte Carlo simulation and report its outcomes
+    Run(RunArgs),
+    /// Check a scenario for mistakes and show the order in which it is evaluated
+    Check(CheckArgs),
+}
+
+/// Flags shared by every command that simulates.
+#[derive(Args, Debug, Clone)]
+pub struct SimArgs {
+    /// How many runs to simulate (default: the scenario's `runs`, else 10000)
+    #[arg(long, value_name = "N")]
+    pub runs: Option<u64>,
+    /// Random seed; the same seed, scenario and runs give identical results (default: the scenario's `seed`)
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Use at most K threads (default: all cores); results do not depend on it
+    #[arg(long, value_name = "K", default_value_t = 0, hide_default_value = true)]
+    pub threads: usize,
+    /// Override a parameter with a value or a distribution, e.g. --set vetting=0.3 or --set 'vetting=pert(0.1,0.3,0.6)'; repeatable
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The scenario file (.toml)
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Write results into DIR (default: output/<scenario-name>/)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Also write every run's parameters and outcomes to runs.csv (streamed to disk)
+    #[arg(long)]
+    pub runs_csv: bool,
+    /// Print nothing but errors (no table, no progress bar)
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print the summary as JSON on stdout instead of the table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The scenario file (.toml)
+    pub file: PathBuf,
+    /// Check with these parameter overrides applied, as `run --set` would
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+}
+
+pub fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Run(args) => cmd_run(args),
+        Command::Check(args) => cmd_check(args),
+    }
+}
+
+/// Load a scenario with `--set` overrides; command-line settings win.
+pub fn load(file: &Path, sets: &[String]) -> Result<(Model, Vec<Override>), Error> {
+    let overrides = sets
+        .iter()
+        .map(|s| Override::parse(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Error::Usage)?;
+    let model = scenario::load(file, &Disk, &overrides).map_err(Error::Scenario)?;
+    Ok((model, overrides))
+}
+
+/// Apply `--runs` and `--seed` to a loaded model.
+pub fn apply_sim_args(model: &mut Model, sim: &SimArgs) -> Result<(), Error> {
+    if let Some(runs) = sim.runs {
+        if runs == 0 || runs > check::MAX_RUNS as u64 {
+            return Err(Error::Usage(format!(
+                "--runs {runs} is out of range: use 1 to {}",
+                check::MAX_RUNS
+            )));
+        }
+        model.info.runs = runs;
+    }
+    if let Some(seed) = sim.seed {
+        model.info.seed = seed;
+    }
+    Ok(())
+}
+
+/// A directory name from a scenario name: lower case, words joined by '-'.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-').to_string();
+    if trimmed.is_empty() {
+        "scenario".into()
+    } else {
+        trimmed
+    }
+}
+
+fn cmd_run(args: RunArgs) -> Result<(), Error> {
+    let (mut model, overrides) = load(&args.file, &args.sim.set)?;
+    apply_sim_args(&mut model, &args.sim)?;
+    let program = compile(&model, None);
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(slug(&model.info.name)));
+    let out = OutputDir::create(dir).map_err(Error::Io)?;
+
+    let mut runs_writer = if args.runs_csv {
+        let mut header = vec!["run".to_string()];
+        header.extend(model.params.iter().map(|&p| model.var(p).name.clone()));
+        header.extend(model.outcomes.iter().map(|o| o.name.clone()));
+        Some(RunsWriter::create(out.path.join("runs.csv"), &header).map_err(Error::Io)?)
+    } else {
+        None
+    };
+    let options = RunOptions {
+        runs: model.info.runs,
+        seed: model.info.seed,
+        threads: args.sim.threads,
+        rows: runs_writer.is_some(),
+    };
+    let bar = progress_bar(&model, args.quiet || args.json);
+    let progress = |done: u64| {
+        if let Some(b) = &bar {
+            b.set_position(done);
+        }
+    };
+    let mut on_rows = |rows: &Rows| -> std::io::Result<()> {
+        if let Some(w) = runs_writer.as_mut() {
+            for i in 0..rows.len() {
+                let mut cells = vec![(rows.first_run + i as u64).to_string()];
+                cells.extend(rows.params.iter().map(|c| cell(c[i])));
+                cells.extend(rows.outcomes.iter().map(|c| cell(c[i])));
+                w.row(&cells)?;
+            }
+        }
+        Ok(())
+    };
+    let result = engine::simulate(&model, &program, &options, None, &progress, &mut on_rows);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let mut results = result.map_err(Error::from)?;
+    let ctx = RunContext {
+        given: None,
+        overrides: overrides
+            .iter()
+            .map(|o| format!("{}={}", o.name, o.value))
+            .collect(),
+        definitions: definitions(&model),
+    };
+    let summary = summary::summarize(&model, &mut results, &ctx);
+    let mut written = vec![
+        out.write("summary.csv", &tables::summary_csv(&summary))
+            .map_err(Error::Io)?,
+        out.write("summary.json", &tables::summary_json(&summary))
+            .map_err(Error::Io)?,
+        out.write("timeseries.csv", &tables::timeseries_csv(&summary))
+            .map_err(Error::Io)?,
+    ];
+    if let Some(w) = runs_writer {
+        written.push(w.commit().map_err(Error::Io)?);
+    }
+    if args.json {
+        print!(
+            "{}",
+            String::from_utf8_lossy(&tables::summary_json(&summary))
+        );
+    } else if !args.quiet {
+        print!("{}", table::render(&summary));
+        println!(
+            "\nwrote {}",
+            written
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn cell(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Parameter definitions as written, for tables and reports.
+pub fn definitions(model: &Model) -> Vec<(String, String)> {
+    model
+        .params
+        .iter()
+        .map(|&p| (model.var(p).name.clone(), model.var(p).text.clone()))
+        .collect()
+}
+
+fn progress_bar(model: &Model, quiet: bool) -> Option<indicatif::ProgressBar> {
+    let work = model.info.runs.saturating_mul(u64::from(model.info.steps));
+    if quiet || !std::io::stderr().is_terminal() || work < 2_000_000 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(model.info.runs);
+    let style =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
+
+fn cmd_check(args: CheckArgs) -> Result<(), Error> {
+    let (model, _) = load(&args.file, &args.set)?;
+    print!("{}", evaluation_order(&model));
+    Ok(())
+}
+
+/// The text `polsim check` prints: counts, then every variable in order.
+pub fn evaluation_order(model: &Model) -> String {
+    let info = &model.info;
+    let count = |k: &str| model.vars.iter().filter(|v| v.kind.word() == k).count();
+    let mut out = format!(
+        "{}: ok — {} parameters, {} state variables, {} derived variables, {} events, {} outcomes, {} interventions\n",
+        info.path,
+        count("parameter"),
+        count("state"),
+        count("derived"),
+        count("event"),
+        model.outcomes.len(),
+        model.interventions.len()
+    );
+    out.push_str(&format!(
+        "horizon: {} {}s from {} ({} to {}); {} runs, seed {}\n\n",
+        info.steps,
+        info.time.unit,
+        info.time.label(0),
+        info.time.label(1),
+        info.time.label(info.steps),
+        info.runs,
+        info.seed
+    ));
+    let mut n = 0;
+    let mut line = |out: &mut String, word: &str, name: &str, text: &str| {
+        n += 1;
+        out.push_str(&format!("  {n:>3}. {word:<9} {name} = {text}\n"));
+    };
+    out.push_str("before step 1, once per run:\n");
+    for &p in &model.params {
+        let v = model.var(p);
+        line(&mut out, "parameter", &v.name, &v.text);
+    }
+    for &s in &model.states {
+        let v = model.var(s);
+        let init = v.text.split(" -> ").next().unwrap_or("");
+        line(
+            &mut out,
+            "state",
+            &v.name,
+            &format!("{init}  (initial value)"),
+        );
+    }
+    out.push_str("each step t = 1..steps, in this order:\n");
+    for &v in &model.step_order {
+        let var = model.var(v);
+        let word = match var.kind {
+            VarKind::Event {
+                mode: scenario::EventMode::Once,
+                ..
+            } => "event",
+            VarKind::Event {
+                mode: scenario::EventMode::Count,
+                ..
+            } => "count",
+            VarKind::Event { .. } => "event",
+            _ => "derived",
+        };
+        let text = match var.kind {
+            VarKind::Event {
+                mode: scenario::EventMode::Once,
+                ..
+            } => format!("chance {} (once)", var.text),
+            VarKind::Event {
+                mode: scenario::EventMode::Count,
+                ..
+            } => format!("rate {}", var.text),
+            VarKind::Event { .. } => format!("chance {}", var.text),
+            _ => var.text.clone(),
+        };
+        line(&mut out, word, &var.name, &text);
+    }
+    out.push_str("  then every state advances together:\n");
+    for &s in &model.states {
+        let v = model.var(s);
+        let update = v.text.split(" -> ").nth(1).unwrap_or("");
+        line(&mut out, "state", &v.name, update);
+    }
+    if !model.interventions.is_empty() {
+        out.push_str("interventions:\n");
+        for iv in &model.interventions {
+            let steps = if iv.from == iv.to {
+                format!("step {} ({})", iv.from, info.time.label(iv.from))
+            } else {
+                format!("steps {}..{}", iv.from, iv.to)
+            };
+            out.push_str(&format!(
+                "       {} forced at {steps}\n",
+                model.var(iv.var).name
+            ));
+        }
+    }
+    out.push_str("after the last step, outcomes:\n");
+    for o in &model.outcomes {
+        let kind = match &o.kind {
+            scenario::OutcomeKind::Probability => "probability".to_string(),
+            scenario::OutcomeKind::Number => "number".to_string(),
+            scenario::OutcomeKind::Category(c) => format!("category: {}", c.join(" / ")),
+        };
+        out.push_str(&format!("       {} ({kind})\n", o.name));
+    }
+    out
+}
+
+impl From<engine::SimError> for Error {
+    fn from(e: engine::SimError) -> Error {
+        match e {
+            engine::SimError::Run(r) => Error::Run(r),
+            engine::SimError::Io(io) => Error::Io(io),
+        }
+    }
+}
+
+/// Render a scenario report for the terminal.
+pub fn render_report(report: &Report) -> String {
+    report.render(std::io::stderr().is_terminal())
+}

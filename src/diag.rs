@@ -1,0 +1,273 @@
+//! Diagnostics: what went wrong in a scenario file, where, and how to fix it.
+//!
+//! Every problem the loader and the checker find becomes a [`Diagnostic`] that
+//! points at a byte range of one source file. Checking collects diagnostics
+//! instead of stopping at the first, so a file with three mistakes gets three
+//! messages. Rendering (with file:line:col, the offending line and a caret)
+//! happens once, at the edge, through `annotate-snippets`, the renderer cargo
+//! itself uses.
+
+use std::fmt;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// Index of a file in a [`Sources`] table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Span {
+        Span { file, start, end }
+    }
+}
+
+/// One loaded text: a scenario file, a bundled scenario, or a `--set` value.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// What to call it in messages: the path as the user gave it, or `--set`.
+    pub name: String,
+    pub text: String,
+}
+
+/// Every text a scenario was assembled from, so spans can be shown.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.files.push(SourceFile {
+            name: name.into(),
+            text: text.into(),
+        });
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// Text under a span (clamped to the file, never panics).
+    pub fn snippet(&self, span: Span) -> &str {
+        let text = &self.get(span.file).text;
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
+        &text[start..end]
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
+        let text = &self.get(file).text;
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = text[line_start..offset].chars().count() + 1;
+        (line, col)
+    }
+
+    /// `path:line:col` of a span's start.
+    pub fn location(&self, span: Span) -> String {
+        let (line, col) = self.line_col(span.file, span.start);
+        format!("{}:{}:{}", self.get(span.file).name, line, col)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One problem found in the input.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    /// What is wrong, in one line.
+    pub message: String,
+    /// Where; `None` for problems with no place in a file (a missing file).
+    pub span: Option<Span>,
+    /// A short note under the caret.
+    pub label: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            message: message.into(),
+            span: Some(span),
+            label: String::new(),
+            help: None,
+        }
+    }
+
+    pub fn nowhere(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            message: message.into(),
+            span: None,
+            label: String::new(),
+            help: None,
+        }
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = label.into();
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Every problem found in a scenario, with the texts needed to show them.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub sources: Sources,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Render all diagnostics, cargo style; `color` adds ANSI colours.
+    pub fn render(&self, color: bool) -> String {
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut out = String::new();
+        for diag in &self.diagnostics {
+            out.push_str(&render_one(&renderer, &self.sources, diag));
+            out.push_str("\n\n");
+        }
+        let count = self.diagnostics.len();
+        out.push_str(&format!(
+            "error: scenario has {count} problem{}; nothing was run",
+            if count == 1 { "" } else { "s" }
+        ));
+        out
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+fn render_one(renderer: &Renderer, sources: &Sources, diag: &Diagnostic) -> String {
+    let title = Level::ERROR.primary_title(diag.message.as_str());
+    let mut group = match diag.span {
+        Some(span) => {
+            let file = sources.get(span.file);
+            let text = file.text.as_str();
+            let start = floor_char_boundary(text, span.start.min(text.len()));
+            let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
+            let mut annotation = AnnotationKind::Primary.span(start..end);
+            if !diag.label.is_empty() {
+                annotation = annotation.label(diag.label.as_str());
+            }
+            Group::with_title(title).element(
+                Snippet::source(text)
+                    .path(file.name.as_str())
+                    .fold(true)
+                    .annotation(annotation),
+            )
+        }
+        None => Group::with_title(title),
+    };
+    if let Some(help) = &diag.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    renderer.render(&[group])
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate to a misspelt name, if any is close enough to be a
+/// plausible typo (distance at most a third of the name, and at least 1).
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, c)| (d, c.len()))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_lines_and_characters() {
+        let mut sources = Sources::default();
+        let f = sources.add("a.toml", "ab\ncdé f\n");
+        assert_eq!(sources.line_col(f, 0), (1, 1));
+        assert_eq!(sources.line_col(f, 3), (2, 1));
+        // 'é' is two bytes; 'f' is the 5th character of line 2
+        assert_eq!(sources.line_col(f, 8), (2, 5));
+        assert_eq!(sources.location(Span::new(f, 4, 5)), "a.toml:2:2");
+    }
+
+    #[test]
+    fn did_you_mean_finds_close_names_only() {
+        let names = ["steps", "seed", "runs", "description"];
+        assert_eq!(did_you_mean("stesp", names), Some("steps"));
+        assert_eq!(did_you_mean("sed", names), Some("seed"));
+        assert_eq!(did_you_mean("horizon", names), None);
+    }
+
+    #[test]
+    fn render_shows_path_line_and_help() {
+        let mut sources = Sources::default();
+        let f = sources.add("x.toml", "[scenario]\nstesp = 3\n");
+        let report = Report {
+            sources,
+            diagnostics: vec![
+                Diagnostic::new(Span::new(f, 11, 16), "unknown key `stesp` in [scenario]")
+                    .label("not a scenario setting")
+                    .help("did you mean `steps`?"),
+            ],
+        };
+        let text = report.render(false);
+        assert!(text.contains("x.toml:2:1"), "{text}");
+        assert!(text.contains("stesp = 3"), "{text}");
+        assert!(text.contains("did you mean `steps`?"), "{text}");
+        assert!(text.contains("1 problem"), "{text}");
+    }
+}

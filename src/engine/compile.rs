@@ -1,0 +1,483 @@
+//! Model -> Program: assign slots, fold constants, order operations.
+//!
+//! **Invariant:** compiling a checked model cannot fail; every name already
+//! resolved, every order already decided by the checker.
+
+use std::collections::HashMap;
+
+use super::program::*;
+use crate::expr::builtins::{Agg, Func};
+use crate::expr::{BinOp, UnOp};
+use crate::scenario::check::const_value;
+use crate::scenario::{EventMode, MExpr, Model, VarId, VarKind};
+
+/// Compile a model; `condition` is an optional yes/no over the finished run
+/// (an outcome-style expression, already resolved against the model).
+pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
+    let mut c = Compiler {
+        model,
+        slots: 0,
+        var_slot: Vec::new(),
+        next_slot: HashMap::new(),
+        before_slot: HashMap::new(),
+        consts: HashMap::new(),
+        const_list: Vec::new(),
+        free: Vec::new(),
+        streams: Vec::new(),
+        owners: Vec::new(),
+        aggs: Vec::new(),
+        time: 0,
+    };
+    c.time = c.alloc();
+    c.var_slot = (0..model.vars.len()).map(|_| c.alloc()).collect();
+    for &s in &model.states {
+        let slot = c.alloc();
+        c.next_slot.insert(s, slot);
+    }
+    for e in model.events() {
+        if matches!(
+            model.var(e).kind,
+            VarKind::Event {
+                mode: EventMode::Once,
+                ..
+            }
+        ) {
+            let slot = c.alloc();
+            c.before_slot.insert(e, slot);
+        }
+    }
+
+    // After the last step: outcomes (this collects the aggregates).
+    let mut finish = Vec::new();
+    let mut outcomes = Vec::new();
+    for o in &model.outcomes {
+        let dst = c.alloc();
+        c.emit_into(&o.expr, dst, &mut finish, &format!("outcome:{}", o.name));
+        outcomes.push(dst);
+    }
+    let condition = condition.map(|e| {
+        let dst = c.alloc();
+        c.emit_into(e, dst, &mut finish, "condition");
+        dst
+    });
+
+    // t = 0: parameters, then initial state, then aggregates' starting values.
+    let mut init = vec![Op::Time { dst: c.time }];
+    let mut params = Vec::new();
+    for (index, &p) in model.params.iter().enumerate() {
+        let VarKind::Param { def, .. } = &model.var(p).kind else {
+            continue;
+        };
+        let dst = c.var_slot[p.0 as usize];
+        let name = model.var(p).name.clone();
+        c.emit_into(def, dst, &mut init, &format!("{name}:def"));
+        init.push(Op::Inject {
+            dst,
+            param: index as u32,
+        });
+        params.push((p, dst));
+    }
+    for &s in &model.states {
+        let VarKind::State { init: e, .. } = &model.var(s).kind else {
+            continue;
+        };
+        let dst = c.var_slot[s.0 as usize];
+        let key = format!("{}:init", model.var(s).name);
+        c.emit_into(e, dst, &mut init, &key);
+        c.forces(s, 0, &mut init);
+    }
+    for e in model.events() {
+        init.push(Op::Fill {
+            dst: c.var_slot[e.0 as usize],
+            value: 0.0,
+        });
+    }
+    for d in model.derived() {
+        init.push(Op::Fill {
+            dst: c.var_slot[d.0 as usize],
+            value: f64::NAN,
+        });
+    }
+    for &(agg, _, _, slot) in &c.aggs {
+        let value = match agg {
+            Agg::Ever | Agg::Count | Agg::Sum | Agg::Mean => 0.0,
+            Agg::First | Agg::At => f64::NAN,
+            Agg::Max => f64::NEG_INFINITY,
+            Agg::Min => f64::INFINITY,
+        };
+        init.push(Op::Fill { dst: slot, value });
+    }
+
+    // One step: derived and events in order, then every state at once.
+    let mut step = vec![Op::Time { dst: c.time }];
+    for &v in &model.step_order {
+        let var = model.var(v);
+        let dst = c.var_slot[v.0 as usize];
+        match &var.kind {
+            VarKind::Derived { expr } => {
+                c.emit_into(expr, dst, &mut step, &format!("{}:expr", var.name))
+            }
+            VarKind::Event { mode, chance } => {
+                let before = c.before_slot.get(&v).copied().unwrap_or(dst);
+                let p = c.emit(chance, &mut step, &format!("{}:chance", var.name));
+                let owner = c.owner(&var.name, "event", chance);
+                let stream = c.stream(&format!("{}:event", var.name));
+                step.push(Op::Event {
+                    dst,
+                    chance: p,
+                    mode: *mode,
+                    stream,
+                    owner,
+                    before,
+                });
+                c.release(p);
+            }
+            _ => {}
+        }
+        c.forces(v, 1, &mut step);
+    }
+    for &s in &model.states {
+        let VarKind::State { update, .. } = &model.var(s).kind else {
+            continue;
+        };
+        let next = c.next_slot[&s];
+        let key = format!("{}:update", model.var(s).name);
+        c.emit_into(update, next, &mut step, &key);
+    }
+    for &s in &model.states {
+        let var = model.var(s);
+        let VarKind::State {
+            min, max, update, ..
+        } = &var.kind
+        else {
+            continue;
+        };
+        let owner = c.owner(&var.name, "state", update);
+        step.push(Op::Commit {
+            dst: c.var_slot[s.0 as usize],
+            src: c.next_slot[&s],
+            lo: min.unwrap_or(f64::NEG_INFINITY),
+            hi: max.unwrap_or(f64::INFINITY),
+            owner,
+        });
+    }
+    for &s in &model.states {
+        c.forces(s, 1, &mut step);
+    }
+    let aggs = std::mem::take(&mut c.aggs);
+    for (agg, arg, at, slot) in &aggs {
+        let src = c.emit(arg, &mut step, "aggregate");
+        step.push(Op::Agg {
+            agg: *agg,
+            dst: *slot,
+            src,
+            step: *at,
+        });
+        c.release(src);
+    }
+
+    let series = model
+        .states
+        .iter()
+        .copied()
+        .chain(model.derived())
+        .map(|v| SeriesSpec {
+            var: v,
+            slot: c.var_slot[v.0 as usize],
+        })
+        .collect();
+    let events = model
+        .events()
+        .map(|v| EventSpec {
+            var: v,
+            slot: c.var_slot[v.0 as usize],
+            mode: match model.var(v).kind {
+                VarKind::Event { mode, .. } => mode,
+                _ => EventMode::Repeat,
+            },
+        })
+        .collect();
+    Program {
+        slots: c.slots,
+        consts: c.const_list,
+        init,
+        step,
+        finish,
+        streams: c.streams,
+        owners: c.owners,
+        params,
+        series,
+        states: model.states.len(),
+        events,
+        outcomes,
+        condition,
+        steps: model.info.steps,
+    }
+}
+
+struct Compiler<'m> {
+    model: &'m Model,
+    slots: usize,
+    var_slot: Vec<Slot>,
+    next_slot: HashMap<VarId, Slot>,
+    before_slot: HashMap<VarId, Slot>,
+    consts: HashMap<u64, Slot>,
+    const_list: Vec<(Slot, f64)>,
+    free: Vec<Slot>,
+    streams: Vec<u64>,
+    owners: Vec<Owner>,
+    /// Aggregates met in outcomes: (kind, argument, `at` step, slot).
+    aggs: Vec<(Agg, MExpr, u32, Slot)>,
+    time: Slot,
+}
+
+impl Compiler<'_> {
+    fn alloc(&mut self) -> Slot {
+        self.slots += 1;
+        (self.slots - 1) as Slot
+    }
+
+    fn temp(&mut self) -> Slot {
+        match self.free.pop() {
+            Some(s) => s,
+            None => self.alloc(),
+        }
+    }
+
+    fn is_temp(&self, s: Slot) -> bool {
+        // Temporaries are allocated after every named slot and are never constants.
+        !self.const_list.iter().any(|&(c, _)| c == s)
+            && !self.var_slot.contains(&s)
+            && s != self.time
+            && !self.next_slot.values().any(|&n| n == s)
+            && !self.before_slot.values().any(|&n| n == s)
+            && !self.aggs.iter().any(|a| a.3 == s)
+    }
+
+    fn release(&mut self, s: Slot) {
+        if self.is_temp(s) && !self.free.contains(&s) {
+            self.free.push(s);
+        }
+    }
+
+    fn constant(&mut self, v: f64) -> Slot {
+        if let Some(&s) = self.consts.get(&v.to_bits()) {
+            return s;
+        }
+        let s = self.alloc();
+        self.consts.insert(v.to_bits(), s);
+        self.const_list.push((s, v));
+        s
+    }
+
+    /// A stream key: FNV-1a of the owner, role and site, so a variable keeps
+    /// its random numbers when other variables change (common random numbers).
+    fn stream(&mut self, key: &str) -> u32 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in key.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.streams.push(h);
+        (self.streams.len() - 1) as u32
+    }
+
+    fn owner(&mut self, name: &str, what: &'static str, expr: &MExpr) -> u32 {
+        let mut inputs: Vec<(String, Slot)> = Vec::new();
+        for v in expr.vars() {
+            let var = self.model.var(v);
+            if !inputs.iter().any(|(n, _)| *n == var.name) {
+                inputs.push((var.name.clone(), self.var_slot[v.0 as usize]));
+            }
+        }
+        self.owners.push(Owner {
+            name: name.to_string(),
+            what,
+            inputs,
+        });
+        (self.owners.len() - 1) as u32
+    }
+
+    /// Interventions on `v` that can apply at steps >= `first_step`.
+    fn forces(&mut self, v: VarId, first_step: u32, ops: &mut Vec<Op>) {
+        let model = self.model;
+        for iv in model
+            .interventions
+            .iter()
+            .filter(|iv| iv.var == v && iv.to >= first_step)
+        {
+            let from = iv.from.max(first_step);
+            let to = if first_step == 0 { 0 } else { iv.to };
+            if first_step == 0 && iv.from > 0 {
+                continue;
+            }
+            let key = format!("{}:force{from}", model.var(v).name);
+            let src = self.emit(&iv.value, ops, &key);
+            ops.push(Op::Force {
+                dst: self.var_slot[v.0 as usize],
+                src,
+                from,
+                to,
+                once_before: self.before_slot.get(&v).copied(),
+            });
+            self.release(src);
+        }
+    }
+
+    /// Emit `e` so that its value ends up in `dst`.
+    fn emit_into(&mut self, e: &MExpr, dst: Slot, ops: &mut Vec<Op>, key: &str) {
+        let mut site_key = key.to_string();
+        let src = self.emit_node(e, Some(dst), ops, &mut site_key);
+        if src != dst {
+            ops.push(Op::Copy { dst, src });
+            self.release(src);
+        }
+    }
+
+    /// Emit `e`; returns the slot holding its value (a temporary, a
+    /// variable's slot or a constant's).
+    fn emit(&mut self, e: &MExpr, ops: &mut Vec<Op>, key: &str) -> Slot {
+        let mut site_key = key.to_string();
+        self.emit_node(e, None, ops, &mut site_key)
+    }
+
+    fn emit_node(
+        &mut self,
+        e: &MExpr,
+        dst: Option<Slot>,
+        ops: &mut Vec<Op>,
+        key: &mut String,
+    ) -> Slot {
+        if !matches!(e, MExpr::Const(_))
+            && let Some(v) = const_value(e)
+        {
+            return self.constant(v);
+        }
+        match e {
+            MExpr::Const(v) => self.constant(*v),
+            MExpr::Var(v) => self.var_slot[v.0 as usize],
+            MExpr::Time => self.time,
+            MExpr::Unary(op, a) => {
+                let a = self.emit_node(a, None, ops, key);
+                let d = dst.unwrap_or_else(|| self.temp());
+                ops.push(match op {
+                    UnOp::Neg => Op::Neg { dst: d, a },
+                    UnOp::Not => Op::Not { dst: d, a },
+                });
+                self.release(a);
+                d
+            }
+            MExpr::Binary(op, a, b) => {
+                let a = self.emit_node(a, None, ops, key);
+                let b = self.emit_node(b, None, ops, key);
+                let d = dst.unwrap_or_else(|| self.temp());
+                ops.push(Op::Bin {
+                    op: *op,
+                    dst: d,
+                    a,
+                    b,
+                });
+                self.release(a);
+                self.release(b);
+                d
+            }
+            MExpr::If(cond, a, b) => {
+                let cs = self.emit_node(cond, None, ops, key);
+                let a = self.emit_node(a, None, ops, key);
+                let b = self.emit_node(b, None, ops, key);
+                let d = dst.unwrap_or_else(|| self.temp());
+                ops.push(Op::Select {
+                    dst: d,
+                    c: cs,
+                    a,
+                    b,
+                });
+                for s in [cs, a, b] {
+                    self.release(s);
+                }
+                d
+            }
+            MExpr::Call(f, args) => {
+                let slots: Vec<Slot> = args
+                    .iter()
+                    .map(|a| self.emit_node(a, None, ops, key))
+                    .collect();
+                let d = dst.unwrap_or_else(|| self.temp());
+                match (f, slots.as_slice()) {
+                    (Func::Clamp, &[x, lo, hi]) => ops.push(Op::Clamp { dst: d, x, lo, hi }),
+                    (Func::Min | Func::Max, [first, rest @ ..]) => {
+                        // Fold left: d = f(first, r0); d = f(d, r1); ...
+                        let mut acc = *first;
+                        for (i, &r) in rest.iter().enumerate() {
+                            let target = if i + 1 == rest.len() { d } else { self.temp() };
+                            ops.push(Op::Fn2 {
+                                f: *f,
+                                dst: target,
+                                a: acc,
+                                b: r,
+                            });
+                            if i > 0 {
+                                self.release(acc);
+                            }
+                            acc = target;
+                        }
+                    }
+                    (Func::Pow, &[a, b]) => ops.push(Op::Fn2 {
+                        f: *f,
+                        dst: d,
+                        a,
+                        b,
+                    }),
+                    (_, &[a]) => ops.push(Op::Un { f: *f, dst: d, a }),
+                    _ => ops.push(Op::Fill {
+                        dst: d,
+                        value: f64::NAN,
+                    }),
+                }
+                for s in slots {
+                    self.release(s);
+                }
+                d
+            }
+            MExpr::Random { kind, args, site } => {
+                let slots: Vec<Slot> = args
+                    .iter()
+                    .map(|a| self.emit_node(a, None, ops, key))
+                    .collect();
+                let d = dst.unwrap_or_else(|| self.temp());
+                let stream = self.stream(&format!("{key}#{site}"));
+                let owner_name = key.split(':').next().unwrap_or(key).to_string();
+                let owner = self.owner(&owner_name, "draw", e);
+                ops.push(Op::Draw {
+                    dst: d,
+                    kind: *kind,
+                    args: slots.clone(),
+                    stream,
+                    owner,
+                });
+                for s in slots {
+                    self.release(s);
+                }
+                d
+            }
+            MExpr::Agg { agg, arg, step } => {
+                let slot = self.alloc();
+                self.aggs
+                    .push((*agg, (**arg).clone(), step.unwrap_or(0), slot));
+                if *agg == Agg::Mean {
+                    let steps = self.constant(f64::from(self.model.info.steps));
+                    let d = dst.unwrap_or_else(|| self.temp());
+                    ops.push(Op::Bin {
+                        op: BinOp::Div,
+                        dst: d,
+                        a: slot,
+                        b: steps,
+                    });
+                    d
+                } else {
+                    slot
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,436 @@
+//! The batch interpreter: runs a [`Program`] over up to [`LANES`] runs at once.
+//!
+//! Each operation is one tight loop over the lanes of its slots, so the cost
+//! of dispatching an operation is shared by 64 runs and the arithmetic loops
+//! vectorise. **Invariant:** nothing here allocates, looks up a name or does
+//! I/O after [`Workspace::new`]; a run-time fault stops the batch and reports
+//! the operation, lane and step, with the workspace left as it was so the
+//! caller can read the values involved.
+
+use super::program::*;
+use super::rng::{self, Stream};
+use crate::dist::{self, DistKind};
+use crate::expr::BinOp;
+use crate::expr::builtins::{self, Agg, Func};
+use crate::scenario::EventMode;
+use rand::Rng;
+
+pub type Lane = [f64; LANES];
+
+/// A run-time fault, before it is turned into a user-facing error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fault {
+    pub owner: u32,
+    pub lane: usize,
+    pub step: u32,
+    pub message: String,
+}
+
+/// Values supplied for parameters, per lane (sweeps, sensitivity).
+pub trait Inject {
+    /// The value of parameter `param` (index into `Program::params`) in run
+    /// `run`, or `None` to keep the drawn value.
+    fn value(&self, param: usize, run: u64) -> Option<f64>;
+}
+
+/// What one batch produced, lane-major per quantity.
+pub struct BatchRecord {
+    /// `series[(s * (steps + 1) + t)]` = lanes of series `s` at step `t`.
+    pub series: Vec<Lane>,
+    /// `events[(e * steps + (t - 1))]` = lanes of event `e`'s value at step `t`.
+    pub events: Vec<Lane>,
+    pub outcomes: Vec<Lane>,
+    pub params: Vec<Lane>,
+    pub condition: Lane,
+}
+
+impl BatchRecord {
+    pub fn new(p: &Program) -> BatchRecord {
+        let steps = p.steps as usize;
+        BatchRecord {
+            series: vec![[0.0; LANES]; p.series.len() * (steps + 1)],
+            events: vec![[0.0; LANES]; p.events.len() * steps],
+            outcomes: vec![[0.0; LANES]; p.outcomes.len()],
+            params: vec![[0.0; LANES]; p.params.len()],
+            condition: [1.0; LANES],
+        }
+    }
+}
+
+/// Per-thread scratch space: the slots and the random streams of one batch.
+pub struct Workspace {
+    pub slots: Vec<Lane>,
+    streams: Vec<Stream>,
+    args: Vec<f64>,
+}
+
+impl Workspace {
+    pub fn new(p: &Program) -> Workspace {
+        let mut slots = vec![[f64::NAN; LANES]; p.slots];
+        for &(s, v) in &p.consts {
+            slots[s as usize] = [v; LANES];
+        }
+        let max_args = p
+            .init
+            .iter()
+            .chain(&p.step)
+            .chain(&p.finish)
+            .map(|op| match op {
+                Op::Draw { args, .. } => args.len(),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0);
+        Workspace {
+            slots,
+            streams: vec![rng::stream(0, 0, 0); p.streams.len() * LANES],
+            args: vec![0.0; max_args],
+        }
+    }
+
+    /// Run lanes `0..n` as runs `first_run..first_run + n`.
+    pub fn run_batch(
+        &mut self,
+        p: &Program,
+        seed: u64,
+        first_run: u64,
+        n: usize,
+        inject: Option<&dyn Inject>,
+        rec: &mut BatchRecord,
+    ) -> Result<(), Fault> {
+        debug_assert!(n <= LANES);
+        for (k, &key) in p.streams.iter().enumerate() {
+            for lane in 0..n {
+                self.streams[k * LANES + lane] = rng::stream(seed, first_run + lane as u64, key);
+            }
+        }
+        let steps = p.steps as usize;
+        let mut ctx = Ctx {
+            t: 0,
+            n,
+            first_run,
+            inject,
+        };
+        self.exec(&p.init, &mut ctx)?;
+        for (s, spec) in p.series.iter().enumerate().take(p.states) {
+            rec.series[s * (steps + 1)] = self.slots[spec.slot as usize];
+        }
+        for (i, &(_, slot)) in p.params.iter().enumerate() {
+            rec.params[i] = self.slots[slot as usize];
+        }
+        for t in 1..=p.steps {
+            ctx.t = t;
+            self.exec(&p.step, &mut ctx)?;
+            let ti = t as usize;
+            for (s, spec) in p.series.iter().enumerate() {
+                rec.series[s * (steps + 1) + ti] = self.slots[spec.slot as usize];
+            }
+            for (e, spec) in p.events.iter().enumerate() {
+                rec.events[e * steps + ti - 1] = self.slots[spec.slot as usize];
+            }
+        }
+        self.exec(&p.finish, &mut ctx)?;
+        for (o, &slot) in p.outcomes.iter().enumerate() {
+            rec.outcomes[o] = self.slots[slot as usize];
+        }
+        rec.condition = match p.condition {
+            Some(slot) => self.slots[slot as usize],
+            None => [1.0; LANES],
+        };
+        Ok(())
+    }
+
+    fn exec(&mut self, ops: &[Op], ctx: &mut Ctx) -> Result<(), Fault> {
+        for op in ops {
+            self.op(op, ctx)?;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn op(&mut self, op: &Op, ctx: &Ctx) -> Result<(), Fault> {
+        let s = &mut self.slots;
+        let n = ctx.n;
+        match *op {
+            Op::Copy { dst, src } => {
+                if dst != src {
+                    s[dst as usize] = s[src as usize];
+                }
+            }
+            Op::Fill { dst, value } => s[dst as usize] = [value; LANES],
+            Op::Time { dst } => s[dst as usize] = [f64::from(ctx.t); LANES],
+            Op::Neg { dst, a } => map1(s, dst, a, |x| -x),
+            Op::Not { dst, a } => map1(s, dst, a, |x| f64::from(x == 0.0)),
+            Op::Bin { op, dst, a, b } => match op {
+                BinOp::Add => map2(s, dst, a, b, |x, y| x + y),
+                BinOp::Sub => map2(s, dst, a, b, |x, y| x - y),
+                BinOp::Mul => map2(s, dst, a, b, |x, y| x * y),
+                BinOp::Div => map2(s, dst, a, b, |x, y| x / y),
+                BinOp::Pow => map2(s, dst, a, b, f64::powf),
+                BinOp::Lt => map2(s, dst, a, b, |x, y| f64::from(x < y)),
+                BinOp::Le => map2(s, dst, a, b, |x, y| f64::from(x <= y)),
+                BinOp::Gt => map2(s, dst, a, b, |x, y| f64::from(x > y)),
+                BinOp::Ge => map2(s, dst, a, b, |x, y| f64::from(x >= y)),
+                BinOp::Eq => map2(s, dst, a, b, |x, y| f64::from(x == y)),
+                BinOp::Ne => map2(s, dst, a, b, |x, y| f64::from(x != y)),
+                BinOp::And => map2(s, dst, a, b, |x, y| f64::from(x != 0.0 && y != 0.0)),
+                BinOp::Or => map2(s, dst, a, b, |x, y| f64::from(x != 0.0 || y != 0.0)),
+            },
+            Op::Un { f, dst, a } => match f {
+                Func::Abs => map1(s, dst, a, f64::abs),
+                Func::Exp => map1(s, dst, a, f64::exp),
+                Func::Ln => map1(s, dst, a, f64::ln),
+                Func::Sqrt => map1(s, dst, a, f64::sqrt),
+                Func::Floor => map1(s, dst, a, f64::floor),
+                Func::Ceil => map1(s, dst, a, f64::ceil),
+                Func::Round => map1(s, dst, a, f64::round),
+                Func::Logistic => map1(s, dst, a, |x| Func::Logistic.apply1(x)),
+                other => map1(s, dst, a, |x| other.apply1(x)),
+            },
+            Op::Fn2 { f, dst, a, b } => match f {
+                Func::Min => map2(s, dst, a, b, f64::min),
+                Func::Max => map2(s, dst, a, b, f64::max),
+                other => map2(s, dst, a, b, |x, y| other.apply2(x, y)),
+            },
+            Op::Clamp { dst, x, lo, hi } => {
+                let (xl, ll, hl) = (s[x as usize], s[lo as usize], s[hi as usize]);
+                let d = &mut s[dst as usize];
+                for i in 0..LANES {
+                    d[i] = builtins::clamp(xl[i], ll[i], hl[i]);
+                }
+            }
+            Op::Select { dst, c, a, b } => {
+                let (cl, al, bl) = (s[c as usize], s[a as usize], s[b as usize]);
+                let d = &mut s[dst as usize];
+                for i in 0..LANES {
+                    d[i] = if cl[i] != 0.0 { al[i] } else { bl[i] };
+                }
+            }
+            Op::Draw {
+                dst,
+                kind,
+                ref args,
+                stream,
+                owner,
+            } => {
+                let base = stream as usize * LANES;
+                for lane in 0..n {
+                    for (k, &a) in args.iter().enumerate() {
+                        self.args[k] = self.slots[a as usize][lane];
+                    }
+                    let rng = &mut self.streams[base + lane];
+                    match dist::sample_with(kind, &self.args[..args.len()], rng) {
+                        Ok(v) => self.slots[dst as usize][lane] = v,
+                        Err(e) => {
+                            return Err(Fault {
+                                owner,
+                                lane,
+                                step: ctx.t,
+                                message: format!("a draw from {} is invalid: {e}", kind.name()),
+                            });
+                        }
+                    }
+                }
+            }
+            Op::Event {
+                dst,
+                chance,
+                mode,
+                stream,
+                owner,
+                before,
+            } => {
+                let base = stream as usize * LANES;
+                let p = s[chance as usize];
+                if mode == EventMode::Once {
+                    s[before as usize] = s[dst as usize];
+                }
+                for lane in 0..n {
+                    let rng = &mut self.streams[base + lane];
+                    let pl = p[lane];
+                    let value = match mode {
+                        EventMode::Count => {
+                            if !(pl >= 0.0 && pl.is_finite()) {
+                                return Err(fault(
+                                    owner,
+                                    lane,
+                                    ctx,
+                                    format!(
+                                        "its rate per step is {pl}, which is not a number >= 0"
+                                    ),
+                                ));
+                            }
+                            dist::sample_with(DistKind::Poisson, &[pl], rng).unwrap_or(0.0)
+                        }
+                        _ => {
+                            if !(0.0..=1.0).contains(&pl) {
+                                return Err(fault(
+                                    owner,
+                                    lane,
+                                    ctx,
+                                    format!("its probability is {pl}, outside [0, 1]"),
+                                ));
+                            }
+                            let u = uniform(rng);
+                            let happened = u < pl;
+                            match mode {
+                                EventMode::Once => {
+                                    f64::from(happened || s[before as usize][lane] != 0.0)
+                                }
+                                _ => f64::from(happened),
+                            }
+                        }
+                    };
+                    s[dst as usize][lane] = value;
+                }
+            }
+            Op::Commit {
+                dst,
+                src,
+                lo,
+                hi,
+                owner,
+            } => {
+                let v = s[src as usize];
+                for (lane, &x) in v.iter().enumerate().take(n) {
+                    if x.is_nan() {
+                        return Err(fault(
+                            owner,
+                            lane,
+                            ctx,
+                            "its update gave an undefined value (NaN)".into(),
+                        ));
+                    }
+                }
+                let d = &mut s[dst as usize];
+                for i in 0..LANES {
+                    d[i] = builtins::clamp(v[i], lo, hi);
+                }
+            }
+            Op::Force {
+                dst,
+                src,
+                from,
+                to,
+                once_before,
+            } => {
+                if (from..=to).contains(&ctx.t) && dst != src {
+                    let v = s[src as usize];
+                    match once_before {
+                        Some(b) => {
+                            let before = s[b as usize];
+                            let d = &mut s[dst as usize];
+                            for i in 0..LANES {
+                                d[i] = f64::from(before[i] != 0.0 || v[i] != 0.0);
+                            }
+                        }
+                        None => s[dst as usize] = v,
+                    }
+                }
+            }
+            Op::Inject { dst, param } => {
+                if let Some(inject) = ctx.inject {
+                    for (lane, x) in s[dst as usize].iter_mut().enumerate().take(n) {
+                        if let Some(v) = inject.value(param as usize, ctx.first_run + lane as u64) {
+                            *x = v;
+                        }
+                    }
+                }
+            }
+            Op::Agg {
+                agg,
+                dst,
+                src,
+                step,
+            } => {
+                let t = f64::from(ctx.t);
+                let at_step = ctx.t == step;
+                let v = s[src as usize];
+                let d = &mut s[dst as usize];
+                for i in 0..LANES {
+                    d[i] = match agg {
+                        Agg::Ever => f64::from(d[i] != 0.0 || v[i] != 0.0),
+                        Agg::Count | Agg::Sum | Agg::Mean => d[i] + v[i],
+                        Agg::First => {
+                            if d[i].is_nan() && v[i] != 0.0 {
+                                t
+                            } else {
+                                d[i]
+                            }
+                        }
+                        Agg::Max => d[i].max(v[i]),
+                        Agg::Min => d[i].min(v[i]),
+                        Agg::At => {
+                            if at_step {
+                                v[i]
+                            } else {
+                                d[i]
+                            }
+                        }
+                    };
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+struct Ctx<'a> {
+    t: u32,
+    n: usize,
+    first_run: u64,
+    inject: Option<&'a dyn Inject>,
+}
+
+fn fault(owner: u32, lane: usize, ctx: &Ctx, message: String) -> Fault {
+    Fault {
+        owner,
+        lane,
+        step: ctx.t,
+        message,
+    }
+}
+
+/// A uniform number in [0, 1) with 53 random bits.
+#[inline(always)]
+fn uniform(rng: &mut Stream) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+#[inline(always)]
+fn map1(s: &mut [Lane], dst: Slot, a: Slot, f: impl Fn(f64) -> f64) {
+    let (d, a) = (dst as usize, a as usize);
+    if let Ok([dl, al]) = s.get_disjoint_mut([d, a]) {
+        for i in 0..LANES {
+            dl[i] = f(al[i]);
+        }
+    } else {
+        for x in s[d].iter_mut() {
+            *x = f(*x);
+        }
+    }
+}
+
+#[inline(always)]
+fn map2(s: &mut [Lane], dst: Slot, a: Slot, b: Slot, f: impl Fn(f64, f64) -> f64) {
+    let (d, a, b) = (dst as usize, a as usize, b as usize);
+    if a == b {
+        if let Ok([dl, al]) = s.get_disjoint_mut([d, a]) {
+            for i in 0..LANES {
+                dl[i] = f(al[i], al[i]);
+            }
+            return;
+        }
+    } else if let Ok([dl, al, bl]) = s.get_disjoint_mut([d, a, b]) {
+        for i in 0..LANES {
+            dl[i] = f(al[i], bl[i]);
+        }
+        return;
+    }
+    // The destination is also an operand: copy the operands first.
+    let (al, bl) = (s[a], s[b]);
+    let dl = &mut s[d];
+    for i in 0..LANES {
+        dl[i] = f(al[i], bl[i]);
+    }
+}

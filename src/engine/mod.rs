@@ -1,0 +1,257 @@
+//! The Monte Carlo engine: compiled program in, merged results out.
+//!
+//! Runs are cut into chunks of [`CHUNK_RUNS`] (fixed, whatever the thread
+//! count); chunks run in parallel on a rayon pool, each in batches of
+//! [`LANES`] runs, and their results are merged in chunk order. Together with
+//! per-(seed, run, variable) random streams this makes results bit-identical
+//! on any number of threads. Memory is bounded: chunks are processed in
+//! windows, and per-run rows leave through a callback (for `runs.csv`).
+
+pub mod compile;
+pub mod exec;
+pub mod program;
+pub mod rng;
+
+use std::fmt;
+
+use rayon::prelude::*;
+
+use crate::results::Results;
+use crate::scenario::Model;
+use exec::{BatchRecord, Fault, Inject, Workspace};
+pub use program::{LANES, Program};
+
+/// Runs per chunk: the unit of parallel work and of merging.
+pub const CHUNK_RUNS: u64 = 1024;
+
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub runs: u64,
+    pub seed: u64,
+    /// 0 = all cores.
+    pub threads: usize,
+    /// Deliver per-run rows to the callback.
+    pub rows: bool,
+}
+
+/// Per-run values of one chunk, in run order: what `runs.csv` holds and what
+/// analyses that need every run (rank correlation, paired comparison) read.
+#[derive(Clone, Debug, Default)]
+pub struct Rows {
+    pub first_run: u64,
+    /// `params[p][i]` for run `first_run + i`.
+    pub params: Vec<Vec<f64>>,
+    pub outcomes: Vec<Vec<f64>>,
+    pub condition: Vec<bool>,
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        self.condition.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.condition.is_empty()
+    }
+}
+
+/// A run stopped by the model itself: reproducible from the seed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunError {
+    pub what: String,
+    pub name: String,
+    pub step: u32,
+    pub step_label: String,
+    pub run: u64,
+    pub message: String,
+    pub inputs: Vec<(String, f64)>,
+    pub seed: u64,
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} `{}` at step {} ({}) of run {}: {}",
+            self.what, self.name, self.step, self.step_label, self.run, self.message
+        )?;
+        if !self.inputs.is_empty() {
+            let values: Vec<String> = self
+                .inputs
+                .iter()
+                .map(|(n, v)| format!("{n} = {v}"))
+                .collect();
+            write!(f, "\n  values in that run: {}", values.join(", "))?;
+        }
+        write!(
+            f,
+            "\n  the same run fails again with --seed {} (run index {}); \
+             to keep a probability in range on purpose, write clamp(..., 0, 1) in the file",
+            self.seed, self.run
+        )
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// Simulate `options.runs` runs. `progress` is told how many runs are done;
+/// `on_rows` receives each chunk's per-run rows in order when asked for.
+pub fn simulate(
+    model: &Model,
+    program: &Program,
+    options: &RunOptions,
+    inject: Option<&(dyn Inject + Sync)>,
+    progress: &(dyn Fn(u64) + Sync),
+    on_rows: &mut dyn FnMut(&Rows) -> std::io::Result<()>,
+) -> Result<Results, SimError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .map_err(|e| SimError::Io(std::io::Error::other(e.to_string())))?;
+    let chunks = options.runs.div_ceil(CHUNK_RUNS);
+    let window = (pool.current_num_threads() as u64 * 4).max(1);
+    let mut total = Results::new(model, program);
+    let mut done = 0;
+    let mut start = 0;
+    while start < chunks {
+        let end = (start + window).min(chunks);
+        let outs: Vec<Result<(Results, Option<Rows>), SimError>> = pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|chunk| run_chunk(model, program, options, inject, chunk))
+                .collect()
+        });
+        for out in outs {
+            let (results, rows) = out?;
+            done += results.runs;
+            total.merge(results);
+            if let Some(rows) = rows {
+                on_rows(&rows).map_err(SimError::Io)?;
+            }
+        }
+        progress(done);
+        start = end;
+    }
+    Ok(total)
+}
+
+/// Why a simulation stopped.
+#[derive(Debug)]
+pub enum SimError {
+    Run(Box<RunError>),
+    Io(std::io::Error),
+}
+
+impl fmt::Display for SimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SimError::Run(e) => e.fmt(f),
+            SimError::Io(e) => write!(f, "writing per-run rows failed: {e}"),
+        }
+    }
+}
+
+fn run_chunk(
+    model: &Model,
+    program: &Program,
+    options: &RunOptions,
+    inject: Option<&(dyn Inject + Sync)>,
+    chunk: u64,
+) -> Result<(Results, Option<Rows>), SimError> {
+    let first = chunk * CHUNK_RUNS;
+    let last = (first + CHUNK_RUNS).min(options.runs);
+    let mut ws = Workspace::new(program);
+    let mut rec = BatchRecord::new(program);
+    let mut results = Results::new(model, program);
+    let mut rows = options.rows.then(|| Rows {
+        first_run: first,
+        params: vec![Vec::new(); program.params.len()],
+        outcomes: vec![Vec::new(); program.outcomes.len()],
+        condition: Vec::new(),
+    });
+    let mut run = first;
+    while run < last {
+        let n = ((last - run) as usize).min(LANES);
+        let inject_dyn = inject.map(|i| i as &dyn Inject);
+        if let Err(fault) = ws.run_batch(program, options.seed, run, n, inject_dyn, &mut rec) {
+            return Err(SimError::Run(Box::new(describe(
+                model,
+                program,
+                &ws,
+                fault,
+                run,
+                options.seed,
+            ))));
+        }
+        if let Err(bad) = results.add_batch(program, &rec, n) {
+            let o = &model.outcomes[bad.outcome];
+            let count = match &o.kind {
+                crate::scenario::OutcomeKind::Category(c) => c.len(),
+                _ => 0,
+            };
+            return Err(SimError::Run(Box::new(RunError {
+                what: "outcome".into(),
+                name: o.name.clone(),
+                step: model.info.steps,
+                step_label: model.info.time.label(model.info.steps),
+                run: run + bad.lane as u64,
+                message: format!(
+                    "its value {} is not a category number (0 to {}); a category outcome must give 0 for `{}`, 1 for the next, ...",
+                    bad.value,
+                    count.saturating_sub(1),
+                    match &o.kind {
+                        crate::scenario::OutcomeKind::Category(c) =>
+                            c.first().cloned().unwrap_or_default(),
+                        _ => String::new(),
+                    }
+                ),
+                inputs: Vec::new(),
+                seed: options.seed,
+            })));
+        }
+        if let Some(rows) = rows.as_mut() {
+            for (p, col) in rows.params.iter_mut().enumerate() {
+                col.extend_from_slice(&rec.params[p][..n]);
+            }
+            for (o, col) in rows.outcomes.iter_mut().enumerate() {
+                col.extend_from_slice(&rec.outcomes[o][..n]);
+            }
+            rows.condition
+                .extend(rec.condition[..n].iter().map(|&c| c != 0.0));
+        }
+        run += n as u64;
+    }
+    Ok((results, rows))
+}
+
+fn describe(
+    model: &Model,
+    program: &Program,
+    ws: &Workspace,
+    fault: Fault,
+    first_run: u64,
+    seed: u64,
+) -> RunError {
+    let owner = &program.owners[fault.owner as usize];
+    let inputs = owner
+        .inputs
+        .iter()
+        .map(|(name, slot)| (name.clone(), ws.slots[*slot as usize][fault.lane]))
+        .collect();
+    let what = match owner.what {
+        "draw" => "random draw in",
+        "event" => "event",
+        "state" => "state variable",
+        other => other,
+    };
+    RunError {
+        what: what.to_string(),
+        name: owner.name.clone(),
+        step: fault.step,
+        step_label: model.info.time.label(fault.step),
+        run: first_run + fault.lane as u64,
+        message: fault.message,
+        inputs,
+        seed,
+    }
+}

@@ -1,0 +1,319 @@
+//! The one table of built-in functions: names, arities, meanings, docs.
+//!
+//! Three families share the call syntax `name(args)`:
+//! - pure functions (`max`, `clamp`, `logistic`, ...), folded when their
+//!   arguments are constants;
+//! - random draws (`normal(m, s)`, `bernoulli(p)`, ...), one of
+//!   [`crate::dist::DistKind`], drawn from the enclosing variable's stream;
+//! - aggregates over the run (`ever(e)`, `count(e)`, `first(e)`, one-argument
+//!   `max`/`min`/`mean`, `sum`, `at`), allowed only in outcomes.
+
+use crate::dist::DistKind;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Func {
+    Min,
+    Max,
+    Clamp,
+    Abs,
+    Exp,
+    Ln,
+    Log10,
+    Sqrt,
+    Pow,
+    Floor,
+    Ceil,
+    Round,
+    Logistic,
+    Logit,
+}
+
+/// Aggregates over the steps of one run, for outcomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Agg {
+    /// 1 if the argument was non-zero at any step.
+    Ever,
+    /// Sum of the argument over steps (for an event: how many steps it happened; for a count event: the total).
+    Count,
+    /// The first step at which the argument was non-zero; none if never.
+    First,
+    Max,
+    Min,
+    Mean,
+    Sum,
+    /// `at(x, k)`: the value of `x` at step `k` (a constant step number).
+    At,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    Func(Func),
+    Random(DistKind),
+    Agg(Agg),
+}
+
+/// (name, function, min args, max args (None = any), one-line doc)
+pub const FUNCS: &[(&str, Func, usize, Option<usize>, &str)] = &[
+    ("min", Func::Min, 2, None, "smallest of its arguments"),
+    ("max", Func::Max, 2, None, "largest of its arguments"),
+    (
+        "clamp",
+        Func::Clamp,
+        3,
+        Some(3),
+        "clamp(x, lo, hi): x limited to [lo, hi]",
+    ),
+    ("abs", Func::Abs, 1, Some(1), "absolute value"),
+    ("exp", Func::Exp, 1, Some(1), "e to the power x"),
+    ("ln", Func::Ln, 1, Some(1), "natural logarithm"),
+    ("log10", Func::Log10, 1, Some(1), "base-10 logarithm"),
+    ("sqrt", Func::Sqrt, 1, Some(1), "square root"),
+    (
+        "pow",
+        Func::Pow,
+        2,
+        Some(2),
+        "pow(x, y): x to the power y, same as x ^ y",
+    ),
+    (
+        "floor",
+        Func::Floor,
+        1,
+        Some(1),
+        "largest whole number <= x",
+    ),
+    ("ceil", Func::Ceil, 1, Some(1), "smallest whole number >= x"),
+    (
+        "round",
+        Func::Round,
+        1,
+        Some(1),
+        "nearest whole number (halves away from zero)",
+    ),
+    (
+        "logistic",
+        Func::Logistic,
+        1,
+        Some(1),
+        "1 / (1 + exp(-x)): maps any number into (0, 1)",
+    ),
+    (
+        "logit",
+        Func::Logit,
+        1,
+        Some(1),
+        "ln(p / (1 - p)): the inverse of logistic",
+    ),
+];
+
+/// (name, aggregate, arity, one-line doc)
+pub const AGGS: &[(&str, Agg, usize, &str)] = &[
+    (
+        "ever",
+        Agg::Ever,
+        1,
+        "1 if the argument was non-zero (true) at any step of the run",
+    ),
+    (
+        "count",
+        Agg::Count,
+        1,
+        "number of steps the argument was true (for a count event: the total count)",
+    ),
+    (
+        "first",
+        Agg::First,
+        1,
+        "first step at which the argument was true; none if it never was",
+    ),
+    (
+        "max",
+        Agg::Max,
+        1,
+        "largest value of a variable over the run",
+    ),
+    (
+        "min",
+        Agg::Min,
+        1,
+        "smallest value of a variable over the run",
+    ),
+    (
+        "mean",
+        Agg::Mean,
+        1,
+        "mean value of a variable over the steps of the run",
+    ),
+    (
+        "sum",
+        Agg::Sum,
+        1,
+        "sum of a variable over the steps of the run",
+    ),
+    (
+        "at",
+        Agg::At,
+        2,
+        "at(x, k): value of x at step k (k a whole number)",
+    ),
+];
+
+/// Resolve a call by name and argument count. Aggregates win over functions
+/// when the counts match (`max(x)` is the run's maximum; `max(a, b)` the larger).
+pub fn lookup(name: &str, nargs: usize) -> Option<Builtin> {
+    if let Some(&(_, agg, arity, _)) = AGGS.iter().find(|a| a.0 == name)
+        && (arity == nargs || FUNCS.iter().all(|f| f.0 != name))
+    {
+        return Some(Builtin::Agg(agg));
+    }
+    if let Some(&(_, func, ..)) = FUNCS.iter().find(|f| f.0 == name) {
+        return Some(Builtin::Func(func));
+    }
+    DistKind::from_name(name).map(Builtin::Random)
+}
+
+/// Every callable name, for "did you mean" hints.
+pub fn all_names() -> impl Iterator<Item = &'static str> {
+    FUNCS
+        .iter()
+        .map(|f| f.0)
+        .chain(AGGS.iter().map(|a| a.0))
+        .chain(DistKind::ALL.iter().map(|k| k.name()))
+}
+
+/// True if `name` is any built-in's name (such names cannot be variables).
+pub fn is_builtin_name(name: &str) -> bool {
+    all_names().any(|n| n == name)
+}
+
+impl Func {
+    pub fn name(self) -> &'static str {
+        FUNCS.iter().find(|f| f.1 == self).map_or("?", |f| f.0)
+    }
+
+    pub fn arity(self) -> (usize, Option<usize>) {
+        FUNCS
+            .iter()
+            .find(|f| f.1 == self)
+            .map_or((0, None), |f| (f.2, f.3))
+    }
+
+    /// The function of one argument, for the compiled `Unary` op.
+    #[inline(always)]
+    pub fn apply1(self, x: f64) -> f64 {
+        match self {
+            Func::Abs => x.abs(),
+            Func::Exp => x.exp(),
+            Func::Ln => x.ln(),
+            Func::Log10 => x.log10(),
+            Func::Sqrt => x.sqrt(),
+            Func::Floor => x.floor(),
+            Func::Ceil => x.ceil(),
+            Func::Round => x.round(),
+            Func::Logistic => 1.0 / (1.0 + (-x).exp()),
+            Func::Logit => (x / (1.0 - x)).ln(),
+            Func::Min | Func::Max | Func::Clamp | Func::Pow => f64::NAN,
+        }
+    }
+
+    /// The function of two arguments (`min`, `max` and `pow`).
+    #[inline(always)]
+    pub fn apply2(self, a: f64, b: f64) -> f64 {
+        match self {
+            Func::Min => a.min(b),
+            Func::Max => a.max(b),
+            Func::Pow => a.powf(b),
+            _ => f64::NAN,
+        }
+    }
+
+    /// The function on any argument list: used to fold constants.
+    pub fn apply(self, args: &[f64]) -> f64 {
+        match (self, args) {
+            (Func::Min, [first, rest @ ..]) => rest.iter().fold(*first, |m, &x| m.min(x)),
+            (Func::Max, [first, rest @ ..]) => rest.iter().fold(*first, |m, &x| m.max(x)),
+            (Func::Clamp, &[x, lo, hi]) => clamp(x, lo, hi),
+            (Func::Pow, &[a, b]) => a.powf(b),
+            (f, &[x]) => f.apply1(x),
+            _ => f64::NAN,
+        }
+    }
+}
+
+/// `clamp(x, lo, hi)`; unlike `f64::clamp` it never panics (lo > hi gives hi,
+/// NaN stays NaN).
+#[inline(always)]
+pub fn clamp(x: f64, lo: f64, hi: f64) -> f64 {
+    let y = if x < lo { lo } else { x };
+    if y > hi { hi } else { y }
+}
+
+impl Agg {
+    pub fn name(self) -> &'static str {
+        AGGS.iter().find(|a| a.1 == self).map_or("?", |a| a.0)
+    }
+
+    pub fn arity(self) -> usize {
+        AGGS.iter().find(|a| a.1 == self).map_or(1, |a| a.2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_function_against_its_definition() {
+        let e = std::f64::consts::E;
+        // (function, args, expected), each value worked out by hand
+        let cases: &[(Func, &[f64], f64)] = &[
+            (Func::Min, &[3.0, 1.0, 2.0], 1.0),
+            (Func::Max, &[3.0, 1.0, 2.0], 3.0),
+            (Func::Clamp, &[1.5, 0.0, 1.0], 1.0),
+            (Func::Clamp, &[-1.0, 0.0, 1.0], 0.0),
+            (Func::Clamp, &[0.3, 0.0, 1.0], 0.3),
+            (Func::Abs, &[-2.5], 2.5),
+            (Func::Exp, &[1.0], e),
+            (Func::Ln, &[e], 1.0),
+            (Func::Log10, &[1000.0], 3.0),
+            (Func::Sqrt, &[9.0], 3.0),
+            (Func::Pow, &[2.0, 10.0], 1024.0),
+            (Func::Floor, &[-1.5], -2.0),
+            (Func::Ceil, &[-1.5], -1.0),
+            (Func::Round, &[2.5], 3.0),
+            (Func::Round, &[-2.5], -3.0),
+            (Func::Logistic, &[0.0], 0.5),
+            (Func::Logistic, &[2.0f64.ln()], 2.0 / 3.0),
+            (Func::Logit, &[0.5], 0.0),
+            (Func::Logit, &[0.75], 3.0f64.ln()),
+        ];
+        for &(f, args, want) in cases {
+            let got = f.apply(args);
+            assert!(
+                (got - want).abs() < 1e-12,
+                "{}({args:?}) = {got}, want {want}",
+                f.name()
+            );
+        }
+    }
+
+    #[test]
+    fn logit_inverts_logistic() {
+        for x in [-5.0, -0.3, 0.0, 1.7, 4.0] {
+            let round_trip = Func::Logit.apply1(Func::Logistic.apply1(x));
+            assert!((round_trip - x).abs() < 1e-9, "{x} -> {round_trip}");
+        }
+    }
+
+    #[test]
+    fn lookup_distinguishes_aggregate_and_function_by_arity() {
+        assert_eq!(lookup("max", 1), Some(Builtin::Agg(Agg::Max)));
+        assert_eq!(lookup("max", 2), Some(Builtin::Func(Func::Max)));
+        assert_eq!(lookup("ever", 1), Some(Builtin::Agg(Agg::Ever)));
+        assert_eq!(lookup("ever", 2), Some(Builtin::Agg(Agg::Ever)));
+        assert_eq!(lookup("pert", 3), Some(Builtin::Random(DistKind::Pert)));
+        assert_eq!(lookup("sin", 1), None);
+        assert!(is_builtin_name("normal"));
+        assert!(!is_builtin_name("trust"));
+    }
+}

@@ -1,0 +1,15 @@
+//! The `polsim` binary: parse arguments, run the command, map errors to exit
+//! codes (0 ok, 1 a run or file failure, 2 bad input).
+
+use clap::Parser;
+
+fn main() {
+    let cli = polsim::cli::Cli::parse();
+    if let Err(err) = polsim::cli::run(cli) {
+        match &err {
+            polsim::Error::Scenario(report) => eprintln!("{}", polsim::cli::render_report(report)),
+            other => eprintln!("{other}"),
+        }
+        std::process::exit(err.exit_code());
+    }
+}

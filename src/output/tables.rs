@@ -1,0 +1,177 @@
+//! CSV and JSON exporters.
+//!
+//! CSV columns are a stability boundary: scripts in R and pandas read them.
+//! `summary.csv` has one row per outcome (one per category of a category
+//! outcome); `timeseries.csv` is in long form (`variable, kind, step, period,
+//! statistic, value`), ready for `pivot` or ggplot facets. An empty field is
+//! a value that does not apply or does not exist (NaN).
+
+use crate::summary::{Estimate, NumberStats, Summary};
+
+/// Columns of `summary.csv`.
+pub const SUMMARY_COLUMNS: [&str; 19] = [
+    "outcome",
+    "label",
+    "kind",
+    "category",
+    "n",
+    "none",
+    "mean",
+    "sd",
+    "mcse",
+    "p5",
+    "p25",
+    "p50",
+    "p75",
+    "p95",
+    "min",
+    "max",
+    "probability",
+    "ci_low",
+    "ci_high",
+];
+
+fn num(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        format!("{x}")
+    }
+}
+
+fn to_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record(&row);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+fn number_cells(s: &NumberStats) -> Vec<String> {
+    vec![
+        s.n.to_string(),
+        s.none.to_string(),
+        num(s.mean),
+        num(s.sd),
+        num(s.mcse),
+        num(s.p5),
+        num(s.p25),
+        num(s.p50),
+        num(s.p75),
+        num(s.p95),
+        num(s.min),
+        num(s.max),
+    ]
+}
+
+fn estimate_cells(e: &Estimate) -> Vec<String> {
+    let mut cells = vec![
+        e.trials.to_string(),
+        "0".into(),
+        num(e.p),
+        String::new(),
+        num(e.mcse),
+    ];
+    cells.extend(std::iter::repeat_n(String::new(), 7));
+    cells.extend([num(e.p), num(e.lo), num(e.hi)]);
+    cells
+}
+
+pub fn summary_csv(s: &Summary) -> Vec<u8> {
+    let mut rows = vec![
+        SUMMARY_COLUMNS
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>(),
+    ];
+    for o in &s.outcomes {
+        let head = |category: &str| {
+            vec![
+                o.name.clone(),
+                o.label.clone(),
+                o.kind.to_string(),
+                category.to_string(),
+            ]
+        };
+        if let Some(p) = &o.probability {
+            let mut row = head("");
+            row.extend(estimate_cells(p));
+            rows.push(row);
+        }
+        if let Some(n) = &o.number {
+            let mut row = head("");
+            row.extend(number_cells(n));
+            row.extend([String::new(), String::new(), String::new()]);
+            rows.push(row);
+        }
+        for (name, e) in &o.categories {
+            let mut row = head(name);
+            row.extend(estimate_cells(e));
+            rows.push(row);
+        }
+    }
+    to_bytes(rows)
+}
+
+pub fn timeseries_csv(s: &Summary) -> Vec<u8> {
+    let mut rows = vec![
+        ["variable", "kind", "step", "period", "statistic", "value"]
+            .iter()
+            .map(|c| c.to_string())
+            .collect(),
+    ];
+    for series in &s.series {
+        for st in &series.steps {
+            let n = &st.stats;
+            for (stat, v) in [
+                ("mean", n.mean),
+                ("sd", n.sd),
+                ("p5", n.p5),
+                ("p25", n.p25),
+                ("p50", n.p50),
+                ("p75", n.p75),
+                ("p95", n.p95),
+            ] {
+                rows.push(vec![
+                    series.name.clone(),
+                    series.kind.to_string(),
+                    st.step.to_string(),
+                    st.period.clone(),
+                    stat.into(),
+                    num(v),
+                ]);
+            }
+        }
+    }
+    for e in &s.events {
+        for st in &e.steps {
+            let cells = [
+                ("p_in_step", st.in_step.p),
+                ("p_in_step_low", st.in_step.lo),
+                ("p_in_step_high", st.in_step.hi),
+                ("p_by_step", st.by_step.p),
+                ("p_by_step_low", st.by_step.lo),
+                ("p_by_step_high", st.by_step.hi),
+                ("mean_count", st.mean_count),
+            ];
+            for (stat, v) in cells {
+                rows.push(vec![
+                    e.name.clone(),
+                    format!("event:{}", e.mode),
+                    st.step.to_string(),
+                    st.period.clone(),
+                    stat.into(),
+                    num(v),
+                ]);
+            }
+        }
+    }
+    to_bytes(rows)
+}
+
+pub fn summary_json(s: &Summary) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(s).unwrap_or_default();
+    out.push(b'\n');
+    out
+}

@@ -1,0 +1,245 @@
+//! Scenario files: loading, `extends` chains, `--set` overrides, checking.
+//!
+//! `load` reads a file (and the files it extends), merges them base-first,
+//! applies command-line overrides, and checks the result into a [`Model`].
+//! Every problem in every file is reported together as one [`Report`].
+//!
+//! **Architecture invariant:** only this module knows TOML; the model and
+//! everything after it are plain Rust types.
+
+pub mod check;
+pub mod model;
+pub mod raw;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+pub use model::*;
+
+use crate::diag::{Diagnostic, Report, Sources, Span, did_you_mean};
+use raw::{ExprText, RawScenario, Sp};
+
+/// Where scenario texts come from: the disk, or the scenarios bundled in the
+/// binary. Paths are compared as the store returns them from `canonical`.
+pub trait Store {
+    fn read(&self, path: &Path) -> std::io::Result<String>;
+    /// A stable identity for loop detection.
+    fn canonical(&self, path: &Path) -> PathBuf;
+}
+
+/// The file system.
+pub struct Disk;
+
+impl Store for Disk {
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        std::fs::read_to_string(path)
+    }
+
+    fn canonical(&self, path: &Path) -> PathBuf {
+        std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    }
+}
+
+/// A `--set NAME=VALUE` override of a parameter's definition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Override {
+    pub name: String,
+    pub value: String,
+}
+
+impl Override {
+    /// Parse `NAME=VALUE`.
+    pub fn parse(text: &str) -> Result<Override, String> {
+        match text.split_once('=') {
+            Some((name, value)) if !name.trim().is_empty() && !value.trim().is_empty() => {
+                Ok(Override {
+                    name: name.trim().to_string(),
+                    value: value.trim().to_string(),
+                })
+            }
+            _ => Err(format!(
+                "`{text}` is not NAME=VALUE; write e.g. --set vetting=0.3 or --set 'vetting=pert(0.1, 0.3, 0.6)'"
+            )),
+        }
+    }
+}
+
+/// Load, merge, override and check a scenario.
+pub fn load(path: &Path, store: &dyn Store, overrides: &[Override]) -> Result<Model, Report> {
+    let mut sources = Sources::default();
+    let mut diags = Vec::new();
+    let raw = read_chain(path, store, &mut sources, &mut diags);
+    let Some(mut raw) = raw else {
+        return Err(Report {
+            sources,
+            diagnostics: diags,
+        });
+    };
+    apply_overrides(&mut raw, overrides, &mut sources, &mut diags);
+    let hash = {
+        let mut h = Sha256::new();
+        for f in sources.files() {
+            h.update(f.name.as_bytes());
+            h.update([0]);
+            h.update(f.text.as_bytes());
+            h.update([0]);
+        }
+        h.finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let default_name = path
+        .file_stem()
+        .map_or("scenario".to_string(), |s| s.to_string_lossy().into_owned());
+    let input = check::Input {
+        raw,
+        default_name,
+        path: path.display().to_string(),
+        hash,
+    };
+    if !diags.is_empty() {
+        // Still check, to report the model's own problems alongside.
+        if let Err(more) = check::check(input) {
+            diags.extend(more);
+        }
+        return Err(Report {
+            sources,
+            diagnostics: diags,
+        });
+    }
+    check::check(input).map_err(|diagnostics| Report {
+        sources,
+        diagnostics,
+    })
+}
+
+/// Read a file and everything it extends; merged base-first.
+fn read_chain(
+    path: &Path,
+    store: &dyn Store,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RawScenario> {
+    let mut chain: Vec<RawScenario> = Vec::new();
+    let mut seen: Vec<(PathBuf, String)> = Vec::new();
+    let mut current = path.to_path_buf();
+    let mut via: Option<Sp<String>> = None;
+    loop {
+        let canonical = store.canonical(&current);
+        if let Some(pos) = seen.iter().position(|(p, _)| *p == canonical) {
+            let mut names: Vec<&str> = seen[pos..].iter().map(|(_, n)| n.as_str()).collect();
+            let name = current.display().to_string();
+            names.push(&name);
+            let d = Diagnostic {
+                message: format!("`extends` loops: {}", names.join(" -> ")),
+                span: via.as_ref().map(|v| v.span),
+                label: String::new(),
+                help: Some(
+                    "a variant extends a base that does not extend it back; remove one `extends`"
+                        .into(),
+                ),
+            };
+            diags.push(d);
+            return None;
+        }
+        let text = match store.read(&current) {
+            Ok(text) => text,
+            Err(err) => {
+                let d = Diagnostic {
+                    message: format!("cannot read scenario file `{}`: {err}", current.display()),
+                    span: via.as_ref().map(|v| v.span),
+                    label: String::new(),
+                    help: Some(match &via {
+                        Some(_) => {
+                            "`extends` paths are relative to the file that names them".into()
+                        }
+                        None => {
+                            "check the path; `polsim scenarios` lists the bundled scenarios".into()
+                        }
+                    }),
+                };
+                diags.push(d);
+                return None;
+            }
+        };
+        let file = sources.add(current.display().to_string(), text);
+        let before = diags.len();
+        let raw = raw::read(file, &sources.get(file).text.clone(), diags);
+        if diags.len() > before && raw == RawScenario::default() {
+            // A syntax error: stop here, the structure is unknown.
+            return None;
+        }
+        seen.push((canonical, current.display().to_string()));
+        let next = raw.extends.clone();
+        chain.push(raw);
+        match next {
+            Some(ext) => {
+                let base_dir = current.parent().map_or(PathBuf::new(), Path::to_path_buf);
+                current = base_dir.join(&ext.value);
+                via = Some(ext);
+            }
+            None => break,
+        }
+    }
+    let mut merged = chain.pop()?;
+    while let Some(variant) = chain.pop() {
+        merged = raw::merge(merged, variant);
+    }
+    Some(merged)
+}
+
+fn apply_overrides(
+    raw: &mut RawScenario,
+    overrides: &[Override],
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for o in overrides {
+        let text = format!("{}={}", o.name, o.value);
+        let file = sources.add("--set", text.clone());
+        let name_span = Span::new(file, 0, o.name.len());
+        match raw.parameters.iter_mut().find(|(n, _)| n.value == o.name) {
+            Some((_, p)) => {
+                let base = o.name.len() + 1;
+                p.dist = Some(ExprText {
+                    text: o.value.clone(),
+                    span: Span::new(file, base, text.len()),
+                    base: Some(base),
+                });
+            }
+            None => {
+                let other = [
+                    (
+                        "state variable",
+                        raw.state.iter().any(|(n, _)| n.value == o.name),
+                    ),
+                    (
+                        "derived variable",
+                        raw.derived.iter().any(|(n, _)| n.value == o.name),
+                    ),
+                    ("event", raw.events.iter().any(|(n, _)| n.value == o.name)),
+                ]
+                .into_iter()
+                .find(|(_, found)| *found);
+                let mut d = Diagnostic::new(
+                    name_span,
+                    format!("--set: `{}` is not a parameter of this scenario", o.name),
+                );
+                d = match (other, did_you_mean(&o.name, raw.parameters.iter().map(|(n, _)| n.value.as_str()))) {
+                    (Some((word, _)), _) => d.help(format!(
+                        "`{}` is a {word}; --set changes parameters only (use an intervention in a variant file for the rest)",
+                        o.name
+                    )),
+                    (None, Some(s)) => d.help(format!("did you mean `{s}`?")),
+                    (None, None) => d.help(format!(
+                        "the parameters are: {}",
+                        raw.parameters.iter().map(|(n, _)| n.value.as_str()).collect::<Vec<_>>().join(", ")
+                    )),
+                };
+                diags.push(d);
+            }
+        }
+    }
+}

@@ -1,0 +1,383 @@
+//! The checked model: every name resolved to an index, every expression
+//! type-checked, evaluation order fixed.
+//!
+//! **Invariant:** a `Model` that exists has passed checking; compiling it
+//! into an engine program cannot fail. Nothing here knows TOML or serde.
+
+use crate::diag::Span;
+use crate::dist::{Dist, DistKind};
+use crate::expr::builtins::{Agg, Func};
+use crate::expr::{BinOp, UnOp};
+
+/// Index of a variable in [`Model::vars`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct VarId(pub u32);
+
+/// A resolved expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MExpr {
+    Const(f64),
+    Var(VarId),
+    /// The current step `t`.
+    Time,
+    Unary(UnOp, Box<MExpr>),
+    Binary(BinOp, Box<MExpr>, Box<MExpr>),
+    If(Box<MExpr>, Box<MExpr>, Box<MExpr>),
+    Call(Func, Vec<MExpr>),
+    /// A random draw; `site` numbers the draws of one owner so each gets its
+    /// own random stream.
+    Random {
+        kind: DistKind,
+        args: Vec<MExpr>,
+        site: u32,
+    },
+    /// An aggregate over the run, only in outcomes. `step` is `at`'s step.
+    Agg {
+        agg: Agg,
+        arg: Box<MExpr>,
+        step: Option<u32>,
+    },
+}
+
+impl MExpr {
+    pub fn walk(&self, f: &mut impl FnMut(&MExpr)) {
+        f(self);
+        match self {
+            MExpr::Const(_) | MExpr::Var(_) | MExpr::Time => {}
+            MExpr::Unary(_, a) => a.walk(f),
+            MExpr::Binary(_, a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            MExpr::If(c, a, b) => {
+                c.walk(f);
+                a.walk(f);
+                b.walk(f);
+            }
+            MExpr::Call(_, args) | MExpr::Random { args, .. } => {
+                args.iter().for_each(|a| a.walk(f))
+            }
+            MExpr::Agg { arg, .. } => arg.walk(f),
+        }
+    }
+
+    /// Variables this expression reads (with repeats).
+    pub fn vars(&self) -> Vec<VarId> {
+        let mut out = Vec::new();
+        self.walk(&mut |e| {
+            if let MExpr::Var(v) = e {
+                out.push(*v);
+            }
+        });
+        out
+    }
+
+    pub fn is_random(&self) -> bool {
+        let mut random = false;
+        self.walk(&mut |e| random |= matches!(e, MExpr::Random { .. }));
+        random
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventMode {
+    /// Happens at most once, then stays true (a repeal passing).
+    Once,
+    /// May happen at any step, independently given its chance.
+    Repeat,
+    /// A Poisson count per step with the given rate.
+    Count,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum VarKind {
+    /// Drawn once per run. `dist` is set when the definition is a single
+    /// distribution with constant arguments (or a constant): then quantiles are
+    /// known and sensitivity analysis can steer it.
+    Param {
+        def: MExpr,
+        dist: Option<Dist>,
+    },
+    State {
+        init: MExpr,
+        update: MExpr,
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    Derived {
+        expr: MExpr,
+    },
+    Event {
+        mode: EventMode,
+        chance: MExpr,
+    },
+}
+
+impl VarKind {
+    pub fn word(&self) -> &'static str {
+        match self {
+            VarKind::Param { .. } => "parameter",
+            VarKind::State { .. } => "state",
+            VarKind::Derived { .. } => "derived",
+            VarKind::Event { .. } => "event",
+        }
+    }
+}
+
+/// What a name means to a reader: kept for reports, charts and docs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Doc {
+    pub doc: String,
+    pub source: Vec<String>,
+    pub unit: String,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Var {
+    pub name: String,
+    pub kind: VarKind,
+    /// The defining expression as written (for a state: `init -> update`).
+    pub text: String,
+    pub doc: Doc,
+    pub span: Span,
+}
+
+impl Var {
+    /// The label if given, else the name.
+    pub fn title(&self) -> &str {
+        if self.doc.label.is_empty() {
+            &self.name
+        } else {
+            &self.doc.label
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum OutcomeKind {
+    /// A yes/no per run; reported as a probability.
+    Probability,
+    /// A number per run (NaN = none, e.g. `first(e)` when `e` never happened).
+    Number,
+    /// A whole number 0..k-1 per run naming one of k categories.
+    Category(Vec<String>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub name: String,
+    pub kind: OutcomeKind,
+    pub expr: MExpr,
+    pub doc: Doc,
+    pub span: Span,
+}
+
+impl Outcome {
+    pub fn title(&self) -> &str {
+        if self.doc.label.is_empty() {
+            &self.name
+        } else {
+            &self.doc.label
+        }
+    }
+}
+
+/// Force a variable to a value over steps `from..=to`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Intervention {
+    pub var: VarId,
+    pub from: u32,
+    pub to: u32,
+    pub value: MExpr,
+    pub doc: String,
+}
+
+/// Scenario-level settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Info {
+    pub name: String,
+    pub description: String,
+    pub runs: u64,
+    pub seed: u64,
+    pub steps: u32,
+    pub time: TimeAxis,
+    /// The file the user named (the leaf of an `extends` chain).
+    pub path: String,
+    /// SHA-256 of every file the scenario was assembled from, in order.
+    pub hash: String,
+}
+
+/// Calendar labels for steps: step 0 is `start`, each step one `unit` later.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimeAxis {
+    pub unit: String,
+    pub start: Option<String>,
+    calendar: Calendar,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Calendar {
+    /// Step k is month `base + k` counted from year 0 (`YYYY-MM`).
+    Month(i64),
+    /// Quarter `base + k` (`YYYY-Qn`).
+    Quarter(i64),
+    /// Year `base + k`.
+    Year(i64),
+    /// No calendar: labels are step numbers.
+    Plain,
+}
+
+impl TimeAxis {
+    /// An axis labelled by step numbers.
+    pub fn plain(unit: &str) -> TimeAxis {
+        TimeAxis {
+            unit: unit.to_string(),
+            start: None,
+            calendar: Calendar::Plain,
+        }
+    }
+
+    /// Build from a unit ("month") and an optional start label ("2025-12").
+    /// `Err` says which format the unit expects.
+    pub fn new(unit: &str, start: Option<&str>) -> Result<TimeAxis, String> {
+        let calendar = match (unit, start) {
+            (_, None) => Calendar::Plain,
+            ("month", Some(s)) => {
+                let parsed = s
+                    .split_once('-')
+                    .and_then(|(y, m)| Some((y.parse::<i64>().ok()?, m.parse::<i64>().ok()?)));
+                match parsed {
+                    Some((y, m)) if (1..=12).contains(&m) && s.len() == 7 => {
+                        Calendar::Month(y * 12 + m - 1)
+                    }
+                    _ => {
+                        return Err(format!(
+                            "a monthly scenario's `start` is written YYYY-MM, e.g. \"2025-12\"; got \"{s}\""
+                        ));
+                    }
+                }
+            }
+            ("quarter", Some(s)) => {
+                let parsed = s
+                    .split_once("-Q")
+                    .and_then(|(y, q)| Some((y.parse::<i64>().ok()?, q.parse::<i64>().ok()?)));
+                match parsed {
+                    Some((y, q)) if (1..=4).contains(&q) => Calendar::Quarter(y * 4 + q - 1),
+                    _ => {
+                        return Err(format!(
+                            "a quarterly scenario's `start` is written YYYY-Qn, e.g. \"2025-Q4\"; got \"{s}\""
+                        ));
+                    }
+                }
+            }
+            ("year", Some(s)) => match s.parse::<i64>() {
+                Ok(y) => Calendar::Year(y),
+                Err(_) => {
+                    return Err(format!(
+                        "a yearly scenario's `start` is a year, e.g. \"2025\"; got \"{s}\""
+                    ));
+                }
+            },
+            (_, Some(_)) => Calendar::Plain,
+        };
+        Ok(TimeAxis {
+            unit: unit.to_string(),
+            start: start.map(str::to_string),
+            calendar,
+        })
+    }
+
+    /// The calendar label of step `k`, e.g. "2026-03"; without a calendar,
+    /// the start label at step 0 and "+k" after it, or the number itself.
+    pub fn label(&self, step: u32) -> String {
+        let k = i64::from(step);
+        match self.calendar {
+            Calendar::Month(m) => {
+                let m = m + k;
+                format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
+            }
+            Calendar::Quarter(q) => {
+                let q = q + k;
+                format!("{}-Q{}", q.div_euclid(4), q.rem_euclid(4) + 1)
+            }
+            Calendar::Year(y) => format!("{}", y + k),
+            Calendar::Plain => match (&self.start, step) {
+                (Some(s), 0) => s.clone(),
+                _ => format!("{step}"),
+            },
+        }
+    }
+
+    /// Axis title, e.g. "month (step 0 = 2025-12)".
+    pub fn axis_title(&self) -> String {
+        match &self.start {
+            Some(s) => format!("{} (0 = {s})", self.unit),
+            None => self.unit.clone(),
+        }
+    }
+}
+
+/// A checked scenario, ready to compile.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    pub info: Info,
+    pub vars: Vec<Var>,
+    /// Parameters in the order they are drawn (a parameter may use earlier ones).
+    pub params: Vec<VarId>,
+    /// State variables in file order.
+    pub states: Vec<VarId>,
+    /// Derived variables and events in evaluation order within a step.
+    pub step_order: Vec<VarId>,
+    pub outcomes: Vec<Outcome>,
+    pub interventions: Vec<Intervention>,
+}
+
+impl Model {
+    pub fn var(&self, id: VarId) -> &Var {
+        &self.vars[id.0 as usize]
+    }
+
+    pub fn find(&self, name: &str) -> Option<VarId> {
+        self.vars
+            .iter()
+            .position(|v| v.name == name)
+            .map(|i| VarId(i as u32))
+    }
+
+    pub fn events(&self) -> impl Iterator<Item = VarId> + '_ {
+        self.step_order
+            .iter()
+            .copied()
+            .filter(|&v| matches!(self.var(v).kind, VarKind::Event { .. }))
+    }
+
+    pub fn derived(&self) -> impl Iterator<Item = VarId> + '_ {
+        self.step_order
+            .iter()
+            .copied()
+            .filter(|&v| matches!(self.var(v).kind, VarKind::Derived { .. }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_labels() {
+        let month = TimeAxis::new("month", Some("2025-12")).unwrap();
+        assert_eq!(month.label(0), "2025-12");
+        assert_eq!(month.label(1), "2026-01");
+        assert_eq!(month.label(24), "2027-12");
+        let quarter = TimeAxis::new("quarter", Some("2025-Q4")).unwrap();
+        assert_eq!(quarter.label(1), "2026-Q1");
+        let year = TimeAxis::new("year", Some("2025")).unwrap();
+        assert_eq!(year.label(3), "2028");
+        let plain = TimeAxis::new("week", Some("wk0")).unwrap();
+        assert_eq!(plain.label(0), "wk0");
+        assert_eq!(plain.label(5), "5");
+        assert!(TimeAxis::new("month", Some("Dec 2025")).is_err());
+        assert!(TimeAxis::new("month", Some("2025-13")).is_err());
+    }
+}

@@ -1,0 +1,838 @@
+//! The scenario file as written: TOML walked by hand into plain structs that
+//! keep a span for every value.
+//!
+//! serde stops at the first error; this walker reports every unknown key,
+//! wrong type and missing field in the file, each pointed at its place, then
+//! carries on. Nothing here interprets expressions or names: that is
+//! `check.rs`'s job. This is the only module that knows TOML.
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::{Diagnostic, FileId, Span, did_you_mean};
+
+/// A value with the place it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sp<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// The text of an expression and how to map offsets in it back to the file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExprText {
+    pub text: String,
+    /// The whole TOML value.
+    pub span: Span,
+    /// File offset of the expression's first byte, when offsets map one to
+    /// one (no escapes in the string); otherwise errors point at the value.
+    pub base: Option<usize>,
+}
+
+impl ExprText {
+    /// Map a range inside the expression text to a file span.
+    pub fn span_of(&self, range: std::ops::Range<usize>) -> Span {
+        match self.base {
+            Some(base) => Span::new(
+                self.span.file,
+                base + range.start,
+                base + range.end.max(range.start),
+            ),
+            None => self.span,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawInfo {
+    pub name: Option<Sp<String>>,
+    pub description: Option<Sp<String>>,
+    pub runs: Option<Sp<i64>>,
+    pub seed: Option<Sp<i64>>,
+    pub steps: Option<Sp<i64>>,
+    pub step_unit: Option<Sp<String>>,
+    pub start: Option<Sp<String>>,
+}
+
+/// Documentation fields every declared name may carry.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawDoc {
+    pub doc: Option<Sp<String>>,
+    pub source: Option<Sp<Vec<String>>>,
+    pub unit: Option<Sp<String>>,
+    pub label: Option<Sp<String>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawParam {
+    pub dist: Option<ExprText>,
+    pub doc: RawDoc,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawState {
+    pub init: Option<ExprText>,
+    pub update: Option<ExprText>,
+    pub min: Option<Sp<f64>>,
+    pub max: Option<Sp<f64>>,
+    pub doc: RawDoc,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawDerived {
+    pub expr: Option<ExprText>,
+    pub doc: RawDoc,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawEvent {
+    /// Chance per step (a yes/no event).
+    pub p: Option<ExprText>,
+    /// Expected count per step (a Poisson count event).
+    pub rate: Option<ExprText>,
+    pub once: Option<Sp<bool>>,
+    pub doc: RawDoc,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawOutcome {
+    pub expr: Option<ExprText>,
+    pub kind: Option<Sp<String>>,
+    pub categories: Option<Sp<Vec<String>>>,
+    pub doc: RawDoc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawIntervention {
+    pub span: Span,
+    pub target: Option<Sp<String>>,
+    pub at: Option<Sp<i64>>,
+    pub from: Option<Sp<i64>>,
+    pub to: Option<Sp<i64>>,
+    pub value: Option<ExprText>,
+    pub doc: Option<Sp<String>>,
+}
+
+/// Named entries keep file order (the order of outputs and tie-breaks).
+pub type Entries<T> = Vec<(Sp<String>, T)>;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawScenario {
+    pub extends: Option<Sp<String>>,
+    pub info: RawInfo,
+    pub parameters: Entries<RawParam>,
+    pub state: Entries<RawState>,
+    pub derived: Entries<RawDerived>,
+    pub events: Entries<RawEvent>,
+    pub outcomes: Entries<RawOutcome>,
+    pub interventions: Vec<RawIntervention>,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "extends",
+    "scenario",
+    "parameters",
+    "state",
+    "derived",
+    "events",
+    "outcomes",
+    "interventions",
+];
+const INFO_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "runs",
+    "seed",
+    "steps",
+    "step_unit",
+    "start",
+];
+const DOC_KEYS: &[&str] = &["doc", "source", "unit", "label"];
+const PARAM_KEYS: &[&str] = &["dist"];
+const STATE_KEYS: &[&str] = &["init", "update", "min", "max"];
+const DERIVED_KEYS: &[&str] = &["expr"];
+const EVENT_KEYS: &[&str] = &["p", "rate", "once"];
+const OUTCOME_KEYS: &[&str] = &["expr", "kind", "categories"];
+const INTERVENTION_KEYS: &[&str] = &["set", "at", "from", "to", "value", "doc"];
+
+/// Parse one scenario file's text. Every problem is pushed to `diags`; what
+/// could be read is returned regardless.
+pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenario {
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    for err in &errors {
+        let span = err.span().unwrap_or(0..0);
+        diags.push(
+            Diagnostic::new(Span::new(file, span.start, span.end), format!("TOML syntax: {}", err.message().trim()))
+                .help("see docs/scenario-format.md for the file's layout; strings need quotes, tables [brackets]"),
+        );
+    }
+    if !errors.is_empty() {
+        // A broken file gives unreliable structure: report syntax only.
+        return RawScenario::default();
+    }
+    let mut w = Walker { file, text, diags };
+    let mut raw = RawScenario::default();
+    let mut top = w.fields(doc.get_ref(), "the top level", TOP_KEYS);
+    raw.extends = top.string(&mut w, "extends");
+    if let Some(t) = top
+        .table(&mut w, "scenario")
+        .and_then(|t| t.get_ref().as_table())
+    {
+        let mut f = w.fields(t, "[scenario]", INFO_KEYS);
+        raw.info = RawInfo {
+            name: f.string(&mut w, "name"),
+            description: f.string(&mut w, "description"),
+            runs: f.int(&mut w, "runs"),
+            seed: f.int(&mut w, "seed"),
+            steps: f.int(&mut w, "steps"),
+            step_unit: f.string(&mut w, "step_unit"),
+            start: f.string_or_int(&mut w, "start"),
+        };
+        f.finish(&mut w);
+    }
+    if let Some(t) = top.table(&mut w, "parameters") {
+        raw.parameters = w.entries(t, "parameters", "dist", PARAM_KEYS, |w, f| RawParam {
+            dist: f.expr(w, "dist"),
+            doc: f.doc(w),
+        });
+    }
+    if let Some(t) = top.table(&mut w, "state") {
+        raw.state = w.entries(t, "state", "", STATE_KEYS, |w, f| RawState {
+            init: f.expr(w, "init"),
+            update: f.expr(w, "update"),
+            min: f.float(w, "min"),
+            max: f.float(w, "max"),
+            doc: f.doc(w),
+        });
+    }
+    if let Some(t) = top.table(&mut w, "derived") {
+        raw.derived = w.entries(t, "derived", "expr", DERIVED_KEYS, |w, f| RawDerived {
+            expr: f.expr(w, "expr"),
+            doc: f.doc(w),
+        });
+    }
+    if let Some(t) = top.table(&mut w, "events") {
+        raw.events = w.entries(t, "events", "", EVENT_KEYS, |w, f| RawEvent {
+            p: f.expr(w, "p"),
+            rate: f.expr(w, "rate"),
+            once: f.bool(w, "once"),
+            doc: f.doc(w),
+        });
+    }
+    if let Some(t) = top.table(&mut w, "outcomes") {
+        raw.outcomes = w.entries(t, "outcomes", "expr", OUTCOME_KEYS, |w, f| RawOutcome {
+            expr: f.expr(w, "expr"),
+            kind: f.string(w, "kind"),
+            categories: f.strings(w, "categories"),
+            doc: f.doc(w),
+        });
+    }
+    if let Some(list) = top.take(&mut w, "interventions") {
+        raw.interventions = w.interventions(list);
+    }
+    top.finish(&mut w);
+    raw
+}
+
+struct Walker<'a, 'i> {
+    file: FileId,
+    text: &'i str,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+/// The keys of one table, marked as they are read; what is left is unknown.
+struct Fields<'t, 'i> {
+    table: &'t DeTable<'i>,
+    used: Vec<bool>,
+    what: String,
+    allowed: Vec<&'static str>,
+}
+
+impl<'i> Walker<'_, 'i> {
+    fn span(&self, r: std::ops::Range<usize>) -> Span {
+        Span::new(self.file, r.start, r.end)
+    }
+
+    fn fields<'t>(
+        &self,
+        table: &'t DeTable<'i>,
+        what: &str,
+        allowed: &[&'static str],
+    ) -> Fields<'t, 'i> {
+        Fields {
+            table,
+            used: vec![false; table.len()],
+            what: what.to_string(),
+            allowed: allowed.to_vec(),
+        }
+    }
+
+    fn type_error(&mut self, value: &Spanned<DeValue<'i>>, key: &str, want: &str, example: &str) {
+        let span = self.span(value.span());
+        self.diags.push(
+            Diagnostic::new(
+                span,
+                format!(
+                    "`{key}` must be {want}, found {}",
+                    value.get_ref().type_str()
+                ),
+            )
+            .help(format!("for example: {key} = {example}")),
+        );
+    }
+
+    /// A table of named entries, e.g. `[parameters.x]` or `[derived] y = "a*b"`.
+    /// With a `short_key`, an entry may be written as a bare value, short for
+    /// `{ short_key = value }`.
+    fn entries<T>(
+        &mut self,
+        table: &Spanned<DeValue<'i>>,
+        section: &str,
+        short_key: &'static str,
+        keys: &[&'static str],
+        mut build: impl FnMut(&mut Self, &mut Fields<'_, 'i>) -> T,
+    ) -> Entries<T> {
+        let Some(t) = table.get_ref().as_table() else {
+            return Vec::new();
+        };
+        let mut allowed: Vec<&'static str> = keys.to_vec();
+        allowed.extend_from_slice(DOC_KEYS);
+        let mut out = Vec::new();
+        for (key, value) in t.iter() {
+            let name = Sp {
+                value: key.get_ref().to_string(),
+                span: self.span(key.span()),
+            };
+            let entry = match value.get_ref() {
+                DeValue::Table(inner) => {
+                    let mut f =
+                        self.fields(inner, &format!("[{section}.{}]", name.value), &allowed);
+                    let entry = build(self, &mut f);
+                    f.finish(self);
+                    entry
+                }
+                DeValue::String(_) | DeValue::Integer(_) | DeValue::Float(_)
+                    if !short_key.is_empty() =>
+                {
+                    // Build from a one-key view of the bare value.
+                    let mut single = DeTable::new();
+                    single.insert(Spanned::new(key.span(), short_key.into()), value.clone());
+                    let mut f =
+                        self.fields(&single, &format!("[{section}.{}]", name.value), &allowed);
+                    let entry = build(self, &mut f);
+                    f.finish(self);
+                    entry
+                }
+                _ => {
+                    let span = self.span(value.span());
+                    let help = if short_key.is_empty() {
+                        format!(
+                            "write a table: [{section}.{}] with its keys ({})",
+                            name.value,
+                            keys.join(", ")
+                        )
+                    } else {
+                        format!(
+                            "write `{} = \"expression\"` or a table [{section}.{}] with {}",
+                            name.value,
+                            name.value,
+                            keys.join(", ")
+                        )
+                    };
+                    self.diags.push(
+                        Diagnostic::new(
+                            span,
+                            format!(
+                                "`{}` in [{section}] must be a table, found {}",
+                                name.value,
+                                value.get_ref().type_str()
+                            ),
+                        )
+                        .help(help),
+                    );
+                    continue;
+                }
+            };
+            out.push((name, entry));
+        }
+        out
+    }
+
+    fn interventions(&mut self, list: &Spanned<DeValue<'i>>) -> Vec<RawIntervention> {
+        let Some(items) = list.get_ref().as_array() else {
+            self.type_error(
+                list,
+                "interventions",
+                "a list of tables",
+                "[[interventions]] then set = \"attack\", at = 3, value = 1",
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            let Some(t) = item.get_ref().as_table() else {
+                self.type_error(
+                    item,
+                    "interventions",
+                    "a list of tables",
+                    "[[interventions]]",
+                );
+                continue;
+            };
+            let mut f = self.fields(t, "[[interventions]]", INTERVENTION_KEYS);
+            out.push(RawIntervention {
+                span: self.span(item.span()),
+                target: f.string(self, "set"),
+                at: f.int(self, "at"),
+                from: f.int(self, "from"),
+                to: f.int(self, "to"),
+                value: f.expr(self, "value"),
+                doc: f.string(self, "doc"),
+            });
+            f.finish(self);
+        }
+        out
+    }
+}
+
+impl<'t, 'i> Fields<'t, 'i> {
+    fn take(&mut self, _w: &mut Walker<'_, 'i>, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
+        let (index, (_, value)) = self
+            .table
+            .iter()
+            .enumerate()
+            .find(|(_, (k, _))| k.get_ref() == key)?;
+        self.used[index] = true;
+        Some(value)
+    }
+
+    fn table(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
+        let v = self.take(w, key)?;
+        if v.get_ref().is_table() {
+            Some(v)
+        } else {
+            w.type_error(
+                v,
+                key,
+                "a table",
+                &format!("[{key}] on a line of its own, then its keys"),
+            );
+            None
+        }
+    }
+
+    fn string(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<Sp<String>> {
+        let v = self.take(w, key)?;
+        match v.get_ref().as_str() {
+            Some(s) => Some(Sp {
+                value: s.to_string(),
+                span: w.span(v.span()),
+            }),
+            None => {
+                w.type_error(v, key, "a string", "\"...\"");
+                None
+            }
+        }
+    }
+
+    /// A label such as `start = "2025-12"` or `start = 2025`.
+    fn string_or_int(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<Sp<String>> {
+        let v = self.take(w, key)?;
+        let span = w.span(v.span());
+        match v.get_ref() {
+            DeValue::String(s) => Some(Sp {
+                value: s.to_string(),
+                span,
+            }),
+            DeValue::Integer(i) => Some(Sp {
+                value: i.as_str().to_string(),
+                span,
+            }),
+            DeValue::Datetime(d) => Some(Sp {
+                value: d.to_string(),
+                span,
+            }),
+            _ => {
+                w.type_error(v, key, "a string", "\"2025-12\"");
+                None
+            }
+        }
+    }
+
+    fn int(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<Sp<i64>> {
+        let v = self.take(w, key)?;
+        let span = w.span(v.span());
+        match v.get_ref() {
+            DeValue::Integer(i) => {
+                match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+                    Ok(n) => Some(Sp { value: n, span }),
+                    Err(_) => {
+                        w.diags.push(
+                            Diagnostic::new(span, format!("`{key}` is too large a number"))
+                                .help("use a smaller whole number"),
+                        );
+                        None
+                    }
+                }
+            }
+            DeValue::Float(f) => {
+                w.diags.push(
+                    Diagnostic::new(
+                        span,
+                        format!("`{key}` must be a whole number, found {}", f.as_str()),
+                    )
+                    .help(format!(
+                        "write it without a decimal point, e.g. {key} = 1000"
+                    )),
+                );
+                None
+            }
+            _ => {
+                w.type_error(v, key, "a whole number", "1000");
+                None
+            }
+        }
+    }
+
+    fn float(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<Sp<f64>> {
+        let v = self.take(w, key)?;
+        let span = w.span(v.span());
+        let parsed = match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+                .ok()
+                .map(|n| n as f64),
+            DeValue::Float(f) => {
+                f.as_str()
+                    .replace('_', "")
+                    .parse::<f64>()
+                    .ok()
+                    .or(match f.as_str() {
+                        "inf" | "+inf" => Some(f64::INFINITY),
+                        "-inf" => Some(f64::NEG_INFINITY),
+                        _ => None,
+                    })
+            }
+            _ => None,
+        };
+        if parsed.is_none() {
+            w.type_error(v, key, "a number", "0.5");
+        }
+        parsed.map(|value| Sp { value, span })
+    }
+
+    fn bool(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<Sp<bool>> {
+        let v = self.take(w, key)?;
+        match v.get_ref().as_bool() {
+            Some(b) => Some(Sp {
+                value: b,
+                span: w.span(v.span()),
+            }),
+            None => {
+                w.type_error(v, key, "true or false", "true");
+                None
+            }
+        }
+    }
+
+    /// A string, or an array of strings (`source = "C1"` or `["C1", "C7"]`).
+    fn strings(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<Sp<Vec<String>>> {
+        let v = self.take(w, key)?;
+        let span = w.span(v.span());
+        match v.get_ref() {
+            DeValue::String(s) => Some(Sp {
+                value: vec![s.to_string()],
+                span,
+            }),
+            DeValue::Array(items) => {
+                let mut out = Vec::new();
+                for item in items.iter() {
+                    match item.get_ref().as_str() {
+                        Some(s) => out.push(s.to_string()),
+                        None => w.type_error(item, key, "a list of strings", "[\"C1\", \"C7\"]"),
+                    }
+                }
+                Some(Sp { value: out, span })
+            }
+            _ => {
+                w.type_error(v, key, "a string or a list of strings", "[\"C1\", \"C7\"]");
+                None
+            }
+        }
+    }
+
+    /// An expression: a string of the expression language, or a bare number.
+    fn expr(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<ExprText> {
+        let v = self.take(w, key)?;
+        let range = v.span();
+        let span = w.span(range.clone());
+        let raw = w.text.get(range.clone()).unwrap_or("");
+        match v.get_ref() {
+            DeValue::String(s) => {
+                let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+                    3
+                } else {
+                    1
+                };
+                let mut inner_start = range.start + quote;
+                let mut inner = raw
+                    .get(quote..raw.len().saturating_sub(quote))
+                    .unwrap_or("");
+                if quote == 3 && inner.starts_with('\n') {
+                    inner = &inner[1..];
+                    inner_start += 1;
+                }
+                let base = (inner == s.as_ref()).then_some(inner_start);
+                Some(ExprText {
+                    text: s.to_string(),
+                    span,
+                    base,
+                })
+            }
+            DeValue::Integer(_) | DeValue::Float(_) => Some(ExprText {
+                text: raw.replace('_', ""),
+                span,
+                base: (!raw.contains('_')).then_some(range.start),
+            }),
+            _ => {
+                w.type_error(
+                    v,
+                    key,
+                    "an expression in quotes, or a number",
+                    "\"0.3 * trust\"",
+                );
+                None
+            }
+        }
+    }
+
+    fn doc(&mut self, w: &mut Walker<'_, 'i>) -> RawDoc {
+        RawDoc {
+            doc: self.string(w, "doc"),
+            source: self.strings(w, "source"),
+            unit: self.string(w, "unit"),
+            label: self.string(w, "label"),
+        }
+    }
+
+    /// Report every key that no reader asked for.
+    fn finish(self, w: &mut Walker<'_, 'i>) {
+        for (index, (key, _)) in self.table.iter().enumerate() {
+            if self.used[index] {
+                continue;
+            }
+            let name = key.get_ref();
+            let span = w.span(key.span());
+            let mut d = Diagnostic::new(span, format!("unknown key `{name}` in {}", self.what))
+                .label("not recognised here");
+            d = match did_you_mean(name, self.allowed.iter().copied()) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help(format!(
+                    "the keys allowed here are: {}",
+                    self.allowed.join(", ")
+                )),
+            };
+            w.diags.push(d);
+        }
+    }
+}
+
+/// Merge a variant over its base: scenario settings and each named entry's
+/// fields override one by one (a variant can change a parameter's `dist` and
+/// keep its `doc`); new entries are appended; interventions accumulate.
+pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
+    fn pick<T>(b: Option<T>, o: Option<T>) -> Option<T> {
+        o.or(b)
+    }
+    fn merge_doc(b: RawDoc, o: RawDoc) -> RawDoc {
+        RawDoc {
+            doc: pick(b.doc, o.doc),
+            source: pick(b.source, o.source),
+            unit: pick(b.unit, o.unit),
+            label: pick(b.label, o.label),
+        }
+    }
+    fn merge_entries<T>(base: Entries<T>, over: Entries<T>, f: impl Fn(T, T) -> T) -> Entries<T> {
+        let mut out = base;
+        for (name, entry) in over {
+            match out.iter().position(|(n, _)| n.value == name.value) {
+                Some(i) => {
+                    let (_, old) = out.remove(i);
+                    out.insert(i, (name, f(old, entry)));
+                }
+                None => out.push((name, entry)),
+            }
+        }
+        out
+    }
+    let info = RawInfo {
+        name: pick(base.info.name, over.info.name),
+        description: pick(base.info.description, over.info.description),
+        runs: pick(base.info.runs, over.info.runs),
+        seed: pick(base.info.seed, over.info.seed),
+        steps: pick(base.info.steps, over.info.steps),
+        step_unit: pick(base.info.step_unit, over.info.step_unit),
+        start: pick(base.info.start, over.info.start),
+    };
+    let mut interventions = base.interventions;
+    interventions.extend(over.interventions);
+    RawScenario {
+        extends: None,
+        info,
+        parameters: merge_entries(base.parameters, over.parameters, |b, o| RawParam {
+            dist: pick(b.dist, o.dist),
+            doc: merge_doc(b.doc, o.doc),
+        }),
+        state: merge_entries(base.state, over.state, |b, o| RawState {
+            init: pick(b.init, o.init),
+            update: pick(b.update, o.update),
+            min: pick(b.min, o.min),
+            max: pick(b.max, o.max),
+            doc: merge_doc(b.doc, o.doc),
+        }),
+        derived: merge_entries(base.derived, over.derived, |b, o| RawDerived {
+            expr: pick(b.expr, o.expr),
+            doc: merge_doc(b.doc, o.doc),
+        }),
+        events: merge_entries(base.events, over.events, |b, o| {
+            // `p` and `rate` are alternatives: a variant that sets one drops the other.
+            let (p, rate) = if o.p.is_some() || o.rate.is_some() {
+                (o.p, o.rate)
+            } else {
+                (b.p, b.rate)
+            };
+            RawEvent {
+                p,
+                rate,
+                once: pick(b.once, o.once),
+                doc: merge_doc(b.doc, o.doc),
+            }
+        }),
+        outcomes: merge_entries(base.outcomes, over.outcomes, |b, o| RawOutcome {
+            expr: pick(b.expr, o.expr),
+            kind: pick(b.kind, o.kind),
+            categories: pick(b.categories, o.categories),
+            doc: merge_doc(b.doc, o.doc),
+        }),
+        interventions,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_str(text: &str) -> (RawScenario, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let raw = read(FileId(0), text, &mut diags);
+        (raw, diags)
+    }
+
+    #[test]
+    fn reads_every_section() {
+        let (raw, diags) = read_str(
+            r#"
+[scenario]
+name = "x"
+steps = 12
+start = "2025-12"
+[parameters]
+a = "uniform(0, 1)"
+b = 0.5
+[parameters.c]
+dist = "pert(1, 2, 3)"
+source = ["C1", "C2"]
+[state.s]
+init = 0
+update = "s + a"
+[derived]
+d = "s * 2"
+[events.e]
+p = "a"
+once = true
+[outcomes]
+o = "ever(e)"
+[[interventions]]
+set = "e"
+at = 3
+value = 1
+"#,
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(raw.info.steps.as_ref().map(|s| s.value), Some(12));
+        assert_eq!(raw.parameters.len(), 3);
+        assert_eq!(
+            raw.parameters[1].1.dist.as_ref().map(|e| e.text.as_str()),
+            Some("0.5")
+        );
+        assert_eq!(
+            raw.parameters[2]
+                .1
+                .doc
+                .source
+                .as_ref()
+                .map(|s| s.value.len()),
+            Some(2)
+        );
+        assert_eq!(raw.events[0].1.once.as_ref().map(|b| b.value), Some(true));
+        assert_eq!(raw.interventions.len(), 1);
+    }
+
+    #[test]
+    fn expression_offsets_map_into_the_file() {
+        let text = "[derived]\nd = \"s * 2\"\n";
+        let (raw, _) = read_str(text);
+        let e = raw.derived[0].1.expr.as_ref().unwrap();
+        let span = e.span_of(4..5);
+        assert_eq!(&text[span.start..span.end], "2");
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported() {
+        let (_, diags) =
+            read_str("[scenario]\nstesp = 3\nruns = 10\nseeed = 1\n[outcome]\nx = 1\n");
+        let messages: Vec<_> = diags.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(
+            diags[0].help.as_deref().unwrap_or("").contains("steps"),
+            "{diags:?}"
+        );
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.help.as_deref().unwrap_or("").contains("outcomes")),
+            "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn wrong_types_are_reported() {
+        let (_, diags) =
+            read_str("[scenario]\nsteps = \"ten\"\nruns = 1.5\n[events.e]\nonce = 1\n");
+        assert_eq!(diags.len(), 3, "{diags:?}");
+    }
+
+    #[test]
+    fn syntax_error_has_a_span() {
+        let (_, diags) = read_str("[scenario\nsteps = 3\n");
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.starts_with("TOML syntax"));
+    }
+
+    #[test]
+    fn merge_overrides_fields_and_keeps_the_rest() {
+        let (base, _) = read_str(
+            "[parameters.a]\ndist = \"uniform(0, 1)\"\ndoc = \"kept\"\n[parameters.b]\ndist = 1\n",
+        );
+        let (over, _) = read_str("[parameters.a]\ndist = 0.5\n[parameters.c]\ndist = 2\n");
+        let merged = merge(base, over);
+        let names: Vec<_> = merged
+            .parameters
+            .iter()
+            .map(|(n, _)| n.value.as_str())
+            .collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        let a = &merged.parameters[0].1;
+        assert_eq!(a.dist.as_ref().map(|e| e.text.as_str()), Some("0.5"));
+        assert_eq!(a.doc.doc.as_ref().map(|d| d.value.as_str()), Some("kept"));
+    }
+}

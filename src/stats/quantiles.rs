@@ -1,0 +1,1261 @@
+//! Quantiles: exact while the values fit in a cap, then a DDSketch with a
+//! relative-error guarantee. Merging is exact and order-independent.
+
+use std::collections::VecDeque;
+
+/// Relative accuracy of the sketch: every sketch quantile is within
+/// `SKETCH_ALPHA · |q|` of the exact (type-1) sample quantile `q`.
+pub const SKETCH_ALPHA: f64 = 0.005;
+
+/// A reasonable default for [`Quantiles::new`]: up to 100 000 values
+/// (800 kB) are kept exactly.
+pub const DEFAULT_EXACT_CAP: usize = 100_000;
+
+/// Upper limit on the number of histogram bins (larger requests are capped).
+pub const MAX_HISTOGRAM_BINS: usize = 1 << 20;
+
+/// Bucket growth factor `γ = (1 + α) / (1 − α)`: bucket `k` holds the
+/// magnitudes in `(γ^(k−1), γ^k]`.
+const GAMMA: f64 = (1.0 + SKETCH_ALPHA) / (1.0 - SKETCH_ALPHA);
+
+/// `ln γ`, computed once.
+fn ln_gamma() -> f64 {
+    GAMMA.ln()
+}
+
+/// Bucket key of a finite magnitude `a > 0` (subnormals included). Keys lie
+/// within about ±75 000 for all finite `f64`.
+fn key_of(a: f64) -> i32 {
+    (a.ln() / ln_gamma()).ceil() as i32
+}
+
+/// Representative magnitude of bucket `k`: `2γ^k / (γ + 1) = γ^k (1 − α)`,
+/// within relative error `α` of every magnitude in `(γ^(k−1), γ^k]`.
+/// Computed in log space so it cannot overflow before the final `exp`.
+fn value_of(k: i32) -> f64 {
+    (f64::from(k) * ln_gamma() + (1.0 - SKETCH_ALPHA).ln()).exp()
+}
+
+/// Dense bucket counts for keys `offset .. offset + counts.len()`. The range
+/// always spans exactly the smallest to the largest key ever added, so the
+/// state depends only on the multiset of keys.
+#[derive(Clone, Debug, Default)]
+struct Store {
+    offset: i32,
+    counts: VecDeque<u64>,
+}
+
+impl Store {
+    fn add(&mut self, key: i32, n: u64) {
+        if n == 0 {
+            return;
+        }
+        if self.counts.is_empty() {
+            self.offset = key;
+            self.counts.push_back(n);
+            return;
+        }
+        if key < self.offset {
+            for _ in key..self.offset {
+                self.counts.push_front(0);
+            }
+            self.offset = key;
+        }
+        // key >= offset here; i64 avoids any overflow in the subtraction.
+        let idx = (i64::from(key) - i64::from(self.offset)) as usize;
+        if idx >= self.counts.len() {
+            self.counts.resize(idx + 1, 0);
+        }
+        self.counts[idx] = self.counts[idx].saturating_add(n);
+    }
+
+    fn merge(&mut self, other: &Store) {
+        for (k, c) in other.iter() {
+            self.add(k, c);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// `(key, count)` in increasing key order, including empty buckets.
+    fn iter(&self) -> impl DoubleEndedIterator<Item = (i32, u64)> + '_ {
+        let offset = self.offset;
+        self.counts
+            .iter()
+            .enumerate()
+            .map(move |(i, &c)| (offset.saturating_add(i as i32), c))
+    }
+}
+
+/// DDSketch over the finite values (infinities are counted by `Quantiles`).
+#[derive(Clone, Debug, Default)]
+struct Sketch {
+    pos: Store,
+    neg: Store,
+    zeros: u64,
+}
+
+impl Sketch {
+    fn add(&mut self, x: f64) {
+        if x > 0.0 {
+            self.pos.add(key_of(x), 1);
+        } else if x < 0.0 {
+            self.neg.add(key_of(-x), 1);
+        } else if x == 0.0 {
+            self.zeros = self.zeros.saturating_add(1);
+        }
+    }
+
+    fn add_all(&mut self, xs: &[f64]) {
+        for &x in xs {
+            if x.is_finite() {
+                self.add(x);
+            }
+        }
+    }
+
+    fn merge(&mut self, other: &Sketch) {
+        self.pos.merge(&other.pos);
+        self.neg.merge(&other.neg);
+        self.zeros = self.zeros.saturating_add(other.zeros);
+    }
+
+    fn buckets(&self) -> usize {
+        self.pos.len() + self.neg.len() + usize::from(self.zeros > 0)
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Repr {
+    /// Every non-NaN value (infinities included), sorted by `f64::total_cmp`
+    /// when `sorted` is true.
+    Exact {
+        values: Vec<f64>,
+        sorted: bool,
+    },
+    Sketch(Sketch),
+}
+
+/// Histogram of the values.
+///
+/// `edges` has `counts.len() + 1` entries (both empty when there is nothing
+/// to show). Bin `i` is `[edges[i], edges[i+1])`, the last bin closed on the
+/// right. When `integer` is true all values are integers, every edge is a
+/// half-integer and each bin covers the same whole number of integers (one
+/// integer per bin when the range is small enough).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Histogram {
+    pub edges: Vec<f64>,
+    pub counts: Vec<u64>,
+    pub integer: bool,
+}
+
+/// Quantiles: exact while the values fit in `exact_cap` values, then a
+/// relative-error sketch (DDSketch, Masson, Rim & Lee, VLDB 2019) with
+/// relative accuracy [`SKETCH_ALPHA`] (0.5 %) for values of either sign, and
+/// exact zero handling.
+///
+/// * `NaN` is "none": counted by [`Quantiles::none`], otherwise ignored.
+///   `±∞` are values, kept exactly (as counts in sketch mode).
+/// * **Order-independent merging.** The results depend only on the multiset
+///   of values added: in exact mode the values are sorted before use (by
+///   `f64::total_cmp`, a total order, so the sorted sequence is unique); in
+///   sketch mode each value goes to a bucket fixed by its own magnitude and
+///   merging adds integer counts. The switch from exact to sketch happens as
+///   soon as the total count exceeds the cap, whether by `add` or `merge`, so
+///   the mode is also a function of the multiset. When two accumulators with
+///   different caps are merged, the smaller cap is kept.
+/// * **Bounded memory.** Exact mode keeps at most `exact_cap` values. The
+///   sketch has one counter per bucket between the smallest and largest
+///   bucket seen for each sign: about `ln(max/min) / ln γ + 1` counters,
+///   where `ln γ ≈ 0.0100` — 4 146 counters for data spanning `1e-9..1e9`,
+///   and never more than about 145 000 per sign (the whole `f64` range).
+/// * **Sorting.** Reading quantiles in exact mode needs sorted values. The
+///   `&mut self` readers ([`Quantiles::quantiles`], [`Quantiles::quantile`],
+///   [`Quantiles::cdf_points`], [`Quantiles::histogram`], and
+///   [`Quantiles::finish`]) sort the buffer in place once and remember it;
+///   this never changes any result. [`Quantiles::quantiles_ref`] works on
+///   `&self` and sorts a copy if the buffer is not yet sorted.
+///
+/// Exact mode returns Hyndman & Fan's type-7 quantile (R's default);
+/// sketch mode returns the DDSketch estimate of the type-1 quantile
+/// (the `⌈n·p⌉`-th smallest value), within `SKETCH_ALPHA` relative error of
+/// it. In both modes `p = 0` and `p = 1` give the exact minimum and maximum.
+#[derive(Clone, Debug)]
+pub struct Quantiles {
+    cap: usize,
+    none: u64,
+    /// Non-NaN values, infinities included.
+    count: u64,
+    pos_inf: u64,
+    neg_inf: u64,
+    /// Minimum and maximum of the finite values (`+∞`/`−∞` while there are
+    /// none), compared with `total_cmp` so signed zeros are deterministic.
+    lo: f64,
+    hi: f64,
+    /// Whether every finite value is an integer.
+    all_integer: bool,
+    repr: Repr,
+}
+
+impl Default for Quantiles {
+    fn default() -> Self {
+        Self::new(DEFAULT_EXACT_CAP)
+    }
+}
+
+impl Quantiles {
+    /// An empty accumulator keeping up to `exact_cap` values exactly
+    /// (`0` means sketch mode from the first value).
+    pub fn new(exact_cap: usize) -> Self {
+        Self {
+            cap: exact_cap,
+            none: 0,
+            count: 0,
+            pos_inf: 0,
+            neg_inf: 0,
+            lo: f64::INFINITY,
+            hi: f64::NEG_INFINITY,
+            all_integer: true,
+            repr: Repr::Exact {
+                values: Vec::new(),
+                sorted: true,
+            },
+        }
+    }
+
+    /// Adds one value. `NaN` is ignored but counted in [`Quantiles::none`].
+    pub fn add(&mut self, x: f64) {
+        if x.is_nan() {
+            self.none = self.none.saturating_add(1);
+            return;
+        }
+        self.count = self.count.saturating_add(1);
+        if x == f64::INFINITY {
+            self.pos_inf = self.pos_inf.saturating_add(1);
+        } else if x == f64::NEG_INFINITY {
+            self.neg_inf = self.neg_inf.saturating_add(1);
+        } else {
+            if x.total_cmp(&self.lo).is_lt() {
+                self.lo = x;
+            }
+            if x.total_cmp(&self.hi).is_gt() {
+                self.hi = x;
+            }
+            if x.fract() != 0.0 {
+                self.all_integer = false;
+            }
+        }
+        match &mut self.repr {
+            Repr::Exact { values, sorted } => {
+                if *sorted && values.last().is_some_and(|l| l.total_cmp(&x).is_gt()) {
+                    *sorted = false;
+                }
+                values.push(x);
+                if self.count > self.cap as u64 {
+                    let mut s = Sketch::default();
+                    s.add_all(values);
+                    self.repr = Repr::Sketch(s);
+                }
+            }
+            Repr::Sketch(s) => {
+                if x.is_finite() {
+                    s.add(x);
+                }
+            }
+        }
+    }
+
+    /// Merges `other` into `self`, as if all its values had been added here.
+    /// Takes `other` by value so its buffers can be reused. The result does
+    /// not depend on which side is which, nor on the order of a series of
+    /// merges.
+    pub fn merge(&mut self, other: Quantiles) {
+        self.cap = self.cap.min(other.cap);
+        self.none = self.none.saturating_add(other.none);
+        self.count = self.count.saturating_add(other.count);
+        self.pos_inf = self.pos_inf.saturating_add(other.pos_inf);
+        self.neg_inf = self.neg_inf.saturating_add(other.neg_inf);
+        if other.lo.total_cmp(&self.lo).is_lt() {
+            self.lo = other.lo;
+        }
+        if other.hi.total_cmp(&self.hi).is_gt() {
+            self.hi = other.hi;
+        }
+        self.all_integer &= other.all_integer;
+
+        let mine = std::mem::replace(
+            &mut self.repr,
+            Repr::Exact {
+                values: Vec::new(),
+                sorted: true,
+            },
+        );
+        let exact_fits = self.count <= self.cap as u64;
+        self.repr = match (mine, other.repr) {
+            (Repr::Exact { values: a, .. }, Repr::Exact { values: b, .. }) if exact_fits => {
+                let (mut big, small) = if a.capacity() >= b.capacity() {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                big.extend_from_slice(&small);
+                Repr::Exact {
+                    values: big,
+                    sorted: false,
+                }
+            }
+            (Repr::Exact { values: a, .. }, Repr::Exact { values: b, .. }) => {
+                let mut s = Sketch::default();
+                s.add_all(&a);
+                s.add_all(&b);
+                Repr::Sketch(s)
+            }
+            (Repr::Sketch(mut s), Repr::Exact { values, .. })
+            | (Repr::Exact { values, .. }, Repr::Sketch(mut s)) => {
+                s.add_all(&values);
+                Repr::Sketch(s)
+            }
+            (Repr::Sketch(a), Repr::Sketch(b)) => {
+                let (mut big, small) = if a.buckets() >= b.buckets() {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                big.merge(&small);
+                Repr::Sketch(big)
+            }
+        };
+    }
+
+    /// Number of values added, excluding `NaN` (infinities included).
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Number of `NaN` ("none") values seen.
+    pub fn none(&self) -> u64 {
+        self.none
+    }
+
+    /// Whether all values are still held exactly.
+    pub fn is_exact(&self) -> bool {
+        matches!(self.repr, Repr::Exact { .. })
+    }
+
+    /// The cap on the number of values held exactly.
+    pub fn exact_cap(&self) -> usize {
+        self.cap
+    }
+
+    /// Number of sketch counters in use (0 in exact mode): the memory the
+    /// sketch needs, in units of 8 bytes.
+    pub fn sketch_buckets(&self) -> usize {
+        match &self.repr {
+            Repr::Exact { .. } => 0,
+            Repr::Sketch(s) => s.buckets(),
+        }
+    }
+
+    /// Exact smallest value (`NaN` when empty).
+    pub fn min(&self) -> f64 {
+        if self.count == 0 {
+            f64::NAN
+        } else if self.neg_inf > 0 {
+            f64::NEG_INFINITY
+        } else if self.finite_count() > 0 {
+            self.lo
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// Exact largest value (`NaN` when empty).
+    pub fn max(&self) -> f64 {
+        if self.count == 0 {
+            f64::NAN
+        } else if self.pos_inf > 0 {
+            f64::INFINITY
+        } else if self.finite_count() > 0 {
+            self.hi
+        } else {
+            f64::NEG_INFINITY
+        }
+    }
+
+    fn finite_count(&self) -> u64 {
+        self.count
+            .saturating_sub(self.pos_inf)
+            .saturating_sub(self.neg_inf)
+    }
+
+    /// Sorts the exact-mode buffer in place (no-op if already sorted or in
+    /// sketch mode). Never changes any result; the `&mut` readers call it.
+    pub fn finish(&mut self) {
+        match &mut self.repr {
+            Repr::Exact { values, sorted } if !*sorted => {
+                values.sort_unstable_by(f64::total_cmp);
+                *sorted = true;
+            }
+            _ => {}
+        }
+    }
+
+    /// Quantiles at each probability in `ps` (each clamped to `[0, 1]`; a
+    /// `NaN` probability gives `NaN`). Sorts the exact buffer in place once.
+    /// All `NaN` when `count() == 0`.
+    pub fn quantiles(&mut self, ps: &[f64]) -> Vec<f64> {
+        self.finish();
+        self.quantiles_ref(ps)
+    }
+
+    /// The quantile at probability `p`; see [`Quantiles::quantiles`].
+    pub fn quantile(&mut self, p: f64) -> f64 {
+        self.finish();
+        self.quantile_sorted(p, self.sorted_values())
+    }
+
+    /// As [`Quantiles::quantiles`], without mutating: if the exact buffer is
+    /// not sorted yet (no `&mut` reader or [`Quantiles::finish`] has run since
+    /// the last `add`/`merge`), a sorted copy is made for this call.
+    pub fn quantiles_ref(&self, ps: &[f64]) -> Vec<f64> {
+        let copy;
+        let sorted = match &self.repr {
+            Repr::Exact {
+                values,
+                sorted: false,
+            } => {
+                let mut v = values.clone();
+                v.sort_unstable_by(f64::total_cmp);
+                copy = v;
+                &copy[..]
+            }
+            _ => self.sorted_values(),
+        };
+        ps.iter()
+            .map(|&p| self.quantile_sorted(p, sorted))
+            .collect()
+    }
+
+    /// The exact buffer if in exact mode (sorted only if `finish` ran).
+    fn sorted_values(&self) -> &[f64] {
+        match &self.repr {
+            Repr::Exact { values, .. } => values,
+            Repr::Sketch(_) => &[],
+        }
+    }
+
+    /// Quantile given the sorted exact values (ignored in sketch mode).
+    fn quantile_sorted(&self, p: f64, sorted: &[f64]) -> f64 {
+        if self.count == 0 || p.is_nan() {
+            return f64::NAN;
+        }
+        let p = p.clamp(0.0, 1.0);
+        match &self.repr {
+            Repr::Exact { .. } => type7(sorted, p),
+            Repr::Sketch(s) => {
+                let k = type1_rank(self.count, p);
+                if k <= 1 {
+                    return self.min();
+                }
+                if k >= self.count {
+                    return self.max();
+                }
+                let mut cum = 0u64;
+                for (v, c) in self.sketch_atoms(s) {
+                    cum = cum.saturating_add(c);
+                    if cum >= k {
+                        return v;
+                    }
+                }
+                self.max()
+            }
+        }
+    }
+
+    /// `(value, count)` for each sketch bucket with a non-zero count, in
+    /// increasing value order, representatives clamped to the exact finite
+    /// range `[lo, hi]` (which can only reduce the error).
+    fn sketch_atoms<'a>(&'a self, s: &'a Sketch) -> impl Iterator<Item = (f64, u64)> + 'a {
+        let (lo, hi) = (self.lo, self.hi);
+        let clamp = move |v: f64| v.max(lo).min(hi);
+        std::iter::once((f64::NEG_INFINITY, self.neg_inf))
+            .chain(
+                s.neg
+                    .iter()
+                    .rev()
+                    .map(move |(k, c)| (clamp(-value_of(k)), c)),
+            )
+            .chain(std::iter::once((0.0, s.zeros)))
+            .chain(s.pos.iter().map(move |(k, c)| (clamp(value_of(k)), c)))
+            .chain(std::iter::once((f64::INFINITY, self.pos_inf)))
+            .filter(|&(_, c)| c > 0)
+    }
+
+    /// `(value, count)` for each distinct value (exact mode, sorted buffer)
+    /// or each non-empty bucket (sketch mode), in increasing value order.
+    fn atoms(&self) -> Box<dyn Iterator<Item = (f64, u64)> + '_> {
+        match &self.repr {
+            Repr::Exact { values, .. } => Box::new(ExactAtoms { values, i: 0 }),
+            Repr::Sketch(s) => Box::new(self.sketch_atoms(s)),
+        }
+    }
+
+    /// Points `(value, P(X ≤ value))` of the empirical CDF, for drawing CDF
+    /// or exceedance (`1 − P`) charts.
+    ///
+    /// Values are strictly increasing and the last point is `(max, 1.0)`.
+    /// With at most `max_points` distinct values (exact mode) or buckets
+    /// (sketch mode), every step of the CDF is returned; otherwise the
+    /// points are the values at `max_points` evenly spaced ranks from the
+    /// minimum to the maximum, each with its exact cumulative proportion (in
+    /// sketch mode: the bucket's representative value and the proportion up
+    /// to and including that bucket). Empty when `count() == 0` or
+    /// `max_points == 0`.
+    pub fn cdf_points(&mut self, max_points: usize) -> Vec<(f64, f64)> {
+        self.finish();
+        if self.count == 0 || max_points == 0 {
+            return Vec::new();
+        }
+        let n = self.count;
+        let nf = n as f64;
+        let mut out: Vec<(f64, f64)> = Vec::new();
+        let mut emit = |v: f64, cum: u64| {
+            let p = cum as f64 / nf;
+            match out.last_mut() {
+                Some(last) if last.0 == v => last.1 = p,
+                _ => out.push((v, p)),
+            }
+        };
+        let distinct = self.atoms().count();
+        let mut cum = 0u64;
+        if distinct <= max_points {
+            for (v, c) in self.atoms() {
+                cum = cum.saturating_add(c);
+                emit(v, cum);
+            }
+        } else {
+            // Target ranks 1 = r_0 < ... < r_{m-1} = n (1-based).
+            let m = max_points as u128;
+            let rank = |j: u128| -> u64 {
+                if m == 1 {
+                    n
+                } else {
+                    1 + (j * u128::from(n - 1) / (m - 1)) as u64
+                }
+            };
+            let mut j = 0u128;
+            for (v, c) in self.atoms() {
+                cum = cum.saturating_add(c);
+                let mut hit = false;
+                while j < m && rank(j) <= cum {
+                    hit = true;
+                    j += 1;
+                }
+                if hit {
+                    emit(v, cum);
+                }
+                if j >= m {
+                    break;
+                }
+            }
+        }
+        // In sketch mode the top bucket's representative may lie below the
+        // exact maximum; F(max) = 1 is exact, so report that point.
+        if let Some(last) = out.last_mut() {
+            last.0 = self.max();
+        }
+        out
+    }
+
+    /// Histogram of the values over `[min, max]` of the finite values, with
+    /// `bins` equal-width bins (`0` is taken as 1, and at most
+    /// [`MAX_HISTOGRAM_BINS`] are made).
+    ///
+    /// For integer-valued data the edges are half-integers and each bin
+    /// covers `w = ⌈(max − min + 1) / bins⌉` whole integers, so with a range
+    /// of at most `bins` integers there is one bin per integer. A single
+    /// non-integer value `x` gets one bin `[x − |x|/100, x + |x|/100]`.
+    /// Infinite values are counted in the first (`−∞`) or last (`+∞`) bin, so
+    /// the counts add up to `count()`; when there are no finite values at all
+    /// the histogram is empty. In sketch mode each bucket's count is placed
+    /// at its representative value (rounded for integer data), so bin counts
+    /// are exact up to the sketch's 0.5 % relative resolution.
+    pub fn histogram(&mut self, bins: usize) -> Histogram {
+        self.finish();
+        if self.finite_count() == 0 {
+            return Histogram::default();
+        }
+        let bins = bins.clamp(1, MAX_HISTOGRAM_BINS);
+        let (lo, hi) = (self.lo, self.hi);
+        // Integers below 2^52 in magnitude: every half-integer edge is exact.
+        let integer = self.all_integer && lo.abs().max(hi.abs()) < 4_503_599_627_370_496.0;
+        let edges: Vec<f64> = if integer {
+            let span = hi - lo + 1.0;
+            let w = (span / bins as f64).ceil().max(1.0);
+            let nb = ((span / w).ceil() as usize).max(1);
+            (0..=nb).map(|i| lo - 0.5 + i as f64 * w).collect()
+        } else if lo == hi {
+            let d = lo.abs() / 100.0;
+            vec![lo - d, hi + d]
+        } else {
+            // Computed on halves so that no intermediate overflows even for
+            // [-f64::MAX, f64::MAX]; scaling by 2 is exact for normal numbers.
+            let b = bins as f64;
+            let half_width = (hi * 0.5) / b - (lo * 0.5) / b;
+            let mut e: Vec<f64> = (0..bins)
+                .map(|i| 2.0 * (lo * 0.5 + i as f64 * half_width))
+                .collect();
+            e[0] = lo;
+            e.push(hi);
+            e
+        };
+        let nb = edges.len() - 1;
+        let mut counts = vec![0u64; nb];
+        let (first, last) = (edges[0], edges[nb]);
+        let sketch = !self.is_exact();
+        for (v, c) in self.atoms() {
+            let idx = if v == f64::NEG_INFINITY {
+                0
+            } else if v == f64::INFINITY {
+                nb - 1
+            } else {
+                let v = if integer && sketch { v.round() } else { v };
+                // First guess by arithmetic (halved to avoid overflow), then
+                // corrected so the bin agrees with the edges exactly.
+                let t = (v * 0.5 - first * 0.5) / (last * 0.5 - first * 0.5);
+                let mut i = ((t * nb as f64).floor() as usize).min(nb - 1);
+                while i > 0 && v < edges[i] {
+                    i -= 1;
+                }
+                while i + 1 < nb && v >= edges[i + 1] {
+                    i += 1;
+                }
+                i
+            };
+            counts[idx] = counts[idx].saturating_add(c);
+        }
+        Histogram {
+            edges,
+            counts,
+            integer,
+        }
+    }
+}
+
+/// Runs of equal values in a sorted slice.
+struct ExactAtoms<'a> {
+    values: &'a [f64],
+    i: usize,
+}
+
+impl Iterator for ExactAtoms<'_> {
+    type Item = (f64, u64);
+
+    fn next(&mut self) -> Option<(f64, u64)> {
+        let v = *self.values.get(self.i)?;
+        let start = self.i;
+        while self.i < self.values.len() && self.values[self.i] == v {
+            self.i += 1;
+        }
+        Some((v, (self.i - start) as u64))
+    }
+}
+
+/// Hyndman & Fan type 7 on sorted, non-empty `x`, `p` in `[0, 1]`, computed
+/// the way R's `quantile.default` does: `index = 1 + (n − 1)p`,
+/// `lo = ⌊index⌋`, `h = index − lo`, result `(1 − h)·x[lo] + h·x[lo + 1]`
+/// unless `h = 0` or the two order statistics are equal.
+fn type7(x: &[f64], p: f64) -> f64 {
+    let n = x.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let index = 1.0 + (n - 1) as f64 * p;
+    let lo = index.floor();
+    let h = index - lo;
+    let lo_i = (lo as usize).clamp(1, n) - 1;
+    let hi_i = (index.ceil() as usize).clamp(1, n) - 1;
+    let (a, b) = (x[lo_i], x[hi_i]);
+    if h > 0.0 && a != b {
+        (1.0 - h) * a + h * b
+    } else {
+        a
+    }
+}
+
+/// 1-based rank of the type-1 quantile: `⌈n·p⌉`, at least 1 and at most `n`.
+fn type1_rank(n: u64, p: f64) -> u64 {
+    let k = (n as f64 * p).ceil();
+    if k < 1.0 {
+        1
+    } else if k >= n as f64 {
+        n
+    } else {
+        k as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt, SeedableRng};
+    use rand_xoshiro::Xoshiro256PlusPlus;
+
+    fn build(xs: &[f64], cap: usize) -> Quantiles {
+        let mut q = Quantiles::new(cap);
+        for &x in xs {
+            q.add(x);
+        }
+        q
+    }
+
+    fn normal(rng: &mut Xoshiro256PlusPlus) -> f64 {
+        // Box–Muller; 1 - u keeps the log argument in (0, 1].
+        let u: f64 = rng.random();
+        let v: f64 = rng.random();
+        (-2.0 * (1.0 - u).ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+
+    const PS: [f64; 17] = [
+        0.0, 1e-4, 0.001, 0.01, 0.05, 0.1, 0.25, 0.333, 0.5, 0.667, 0.75, 0.9, 0.95, 0.99, 0.999,
+        0.9999, 1.0,
+    ];
+
+    /// Expected values are R's `quantile(x, probs)` (type 7), worked by hand:
+    /// index = 1 + (n − 1)p, result x[⌊index⌋] + frac · (next − x[⌊index⌋]).
+    #[test]
+    fn exact_type7_matches_r() {
+        // quantile(c(1,2,3,4,10), c(.05,.5,.95)) = 1.2, 3, 8.8
+        // (index 1.2 → 1 + .2·1; 3 → 3; 4.8 → 4 + .8·6).
+        let mut q = build(&[10.0, 2.0, 4.0, 1.0, 3.0], 100);
+        let got = q.quantiles(&[0.05, 0.5, 0.95]);
+        for (g, w) in got.iter().zip([1.2, 3.0, 8.8]) {
+            assert!((g - w).abs() < 1e-12, "{got:?}");
+        }
+        // quantile(1:10, c(.1,.25,.5,.75,.9)) = 1.9, 3.25, 5.5, 7.75, 9.1
+        let xs: Vec<f64> = (1..=10).rev().map(f64::from).collect();
+        let mut q = build(&xs, 100);
+        let got = q.quantiles(&[0.1, 0.25, 0.5, 0.75, 0.9]);
+        for (g, w) in got.iter().zip([1.9, 3.25, 5.5, 7.75, 9.1]) {
+            assert!((g - w).abs() < 1e-12, "{got:?}");
+        }
+        // quantile(c(3,1,4,1,5,9,2,6), c(0,.33,1)) = 1, 2.31, 9
+        // (sorted 1 1 2 3 4 5 6 9; index 3.31 → 2 + .31·1).
+        let mut q = build(&[3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0], 100);
+        let got = q.quantiles(&[0.0, 0.33, 1.0]);
+        for (g, w) in got.iter().zip([1.0, 2.31, 9.0]) {
+            assert!((g - w).abs() < 1e-12, "{got:?}");
+        }
+        // quantile(c(-5,-1,0,2.5), .5) = -0.5; quantile(7, .3) = 7
+        assert!((build(&[2.5, -5.0, 0.0, -1.0], 10).quantile(0.5) + 0.5).abs() < 1e-15);
+        assert_eq!(build(&[7.0], 10).quantile(0.3), 7.0);
+        // Out-of-range p is clamped, NaN p gives NaN.
+        let mut q = build(&[1.0, 2.0], 10);
+        assert_eq!(q.quantile(-1.0), 1.0);
+        assert_eq!(q.quantile(2.0), 2.0);
+        assert!(q.quantile(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn empty_and_none() {
+        let mut q = Quantiles::new(10);
+        q.add(f64::NAN);
+        q.add(f64::NAN);
+        assert_eq!(q.count(), 0);
+        assert_eq!(q.none(), 2);
+        assert!(q.quantile(0.5).is_nan());
+        assert!(q.min().is_nan() && q.max().is_nan());
+        assert!(q.cdf_points(10).is_empty());
+        assert_eq!(q.histogram(10), Histogram::default());
+        q.add(4.0);
+        assert_eq!(q.count(), 1);
+        assert_eq!(q.quantiles(&[0.0, 0.5, 1.0]), vec![4.0, 4.0, 4.0]);
+    }
+
+    #[test]
+    fn converts_to_sketch_when_cap_exceeded() {
+        let mut q = Quantiles::new(10);
+        for i in 0..10 {
+            q.add(f64::from(i));
+        }
+        assert!(q.is_exact());
+        assert_eq!(q.sketch_buckets(), 0);
+        q.add(f64::NAN); // none does not count towards the cap
+        assert!(q.is_exact());
+        q.add(10.0);
+        assert!(!q.is_exact());
+        assert_eq!(q.count(), 11);
+        assert_eq!(q.none(), 1);
+        assert_eq!(q.min(), 0.0);
+        assert_eq!(q.max(), 10.0);
+        // Type-1 median of 0..=10 is the 6th smallest, 5.
+        assert!((q.quantile(0.5) - 5.0).abs() <= 5.0 * SKETCH_ALPHA);
+
+        // By merge: two exact halves whose total exceeds the cap.
+        let mut a = build(&[1.0, 2.0, 3.0], 5);
+        let b = build(&[4.0, 5.0, 6.0], 5);
+        a.merge(b);
+        assert!(!a.is_exact());
+        assert_eq!(a.count(), 6);
+        // ...and exactly at the cap it stays exact.
+        let mut a = build(&[1.0, 2.0], 5);
+        a.merge(build(&[4.0, 5.0, 6.0], 5));
+        assert!(a.is_exact());
+        assert_eq!(a.quantile(0.5), 4.0);
+
+        // Cap 0: sketch from the first value; smaller cap wins on merge.
+        let q0 = build(&[1.0], 0);
+        assert!(!q0.is_exact());
+        let mut a = build(&[1.0, 2.0], 100);
+        a.merge(build(&[3.0], 2));
+        assert_eq!(a.exact_cap(), 2);
+        assert!(!a.is_exact());
+    }
+
+    fn bits(v: &[f64]) -> Vec<u64> {
+        v.iter().map(|x| x.to_bits()).collect()
+    }
+
+    /// Splits `xs` into chunks, builds one accumulator per chunk, and merges
+    /// them in several orders; everything must agree bit for bit with each
+    /// other and with one sequential pass.
+    fn check_order_independence(xs: &[f64], cap: usize, chunk_sizes: &[usize]) -> Quantiles {
+        let mut chunks: Vec<Quantiles> = Vec::new();
+        let mut start = 0;
+        let mut i = 0;
+        while start < xs.len() {
+            let end = (start + chunk_sizes[i % chunk_sizes.len()]).min(xs.len());
+            chunks.push(build(&xs[start..end], cap));
+            start = end;
+            i += 1;
+        }
+        let merge_in = |order: &[usize]| {
+            let mut acc = Quantiles::new(cap);
+            for &k in order {
+                acc.merge(chunks[k].clone());
+            }
+            acc
+        };
+        let n = chunks.len();
+        let forward: Vec<usize> = (0..n).collect();
+        let backward: Vec<usize> = (0..n).rev().collect();
+        let mut shuffled = forward.clone();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+        for k in (1..n).rev() {
+            let j = rng.random_range(0..=k);
+            shuffled.swap(k, j);
+        }
+        let mut reference = build(xs, cap);
+        let want = reference.quantiles(&PS);
+        let want_cdf = reference.cdf_points(50);
+        let want_hist = reference.histogram(20);
+        for order in [&forward, &backward, &shuffled] {
+            let mut q = merge_in(order);
+            assert_eq!(q.is_exact(), reference.is_exact());
+            assert_eq!(q.count(), reference.count());
+            assert_eq!(q.none(), reference.none());
+            assert_eq!(q.sketch_buckets(), reference.sketch_buckets());
+            assert_eq!(bits(&q.quantiles(&PS)), bits(&want));
+            let cdf = q.cdf_points(50);
+            assert_eq!(cdf.len(), want_cdf.len());
+            for (a, b) in cdf.iter().zip(&want_cdf) {
+                assert_eq!(
+                    (a.0.to_bits(), a.1.to_bits()),
+                    (b.0.to_bits(), b.1.to_bits())
+                );
+            }
+            assert_eq!(q.histogram(20), want_hist);
+        }
+        // Tree-shaped merge: pairs first, then the pairs.
+        let mut level = chunks.clone();
+        while level.len() > 1 {
+            let mut next = Vec::new();
+            let mut it = level.into_iter();
+            while let Some(mut a) = it.next() {
+                if let Some(b) = it.next() {
+                    a.merge(b);
+                }
+                next.push(a);
+            }
+            level = next;
+        }
+        let mut tree = level.pop().unwrap();
+        assert_eq!(bits(&tree.quantiles(&PS)), bits(&want));
+        reference
+    }
+
+    #[test]
+    fn merge_order_independent_exact_mode() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        let xs: Vec<f64> = (0..3000)
+            .map(|i| match i % 7 {
+                0 => f64::NAN,
+                1 => 0.0,
+                2 => -0.0,
+                3 => (normal(&mut rng) * 5.0).round(),
+                _ => normal(&mut rng) * 1e3,
+            })
+            .collect();
+        let q = check_order_independence(&xs, 10_000, &[1, 17, 250, 3, 999]);
+        assert!(q.is_exact());
+    }
+
+    #[test]
+    fn merge_order_independent_across_conversion() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(2);
+        let xs: Vec<f64> = (0..20_000)
+            .map(|i| match i % 11 {
+                0 => f64::NAN,
+                1 => 0.0,
+                2 => f64::INFINITY,
+                3 => f64::NEG_INFINITY,
+                _ => normal(&mut rng).exp() * if i % 2 == 0 { 1.0 } else { -3.0 },
+            })
+            .collect();
+        // Each chunk below the cap, total above it: conversion during merge.
+        let q = check_order_independence(&xs, 5_000, &[1000, 37, 4000]);
+        assert!(!q.is_exact());
+        // Some chunks above the cap on their own.
+        let q = check_order_independence(&xs, 500, &[1000, 37, 4000, 499]);
+        assert!(!q.is_exact());
+    }
+
+    /// Checks every sketch quantile against the exact type-1 quantile of the
+    /// same data.
+    fn check_sketch_accuracy(xs: &[f64], name: &str) {
+        let mut q = build(xs, 1000);
+        assert!(!q.is_exact(), "{name}");
+        let mut sorted: Vec<f64> = xs.iter().copied().filter(|x| !x.is_nan()).collect();
+        sorted.sort_unstable_by(f64::total_cmp);
+        let n = sorted.len() as u64;
+        let mut ps: Vec<f64> = (0..=1000).map(|i| f64::from(i) / 1000.0).collect();
+        ps.extend_from_slice(&PS);
+        let got = q.quantiles(&ps);
+        for (&p, &est) in ps.iter().zip(&got) {
+            let exact = sorted[(type1_rank(n, p) - 1) as usize];
+            if exact.is_infinite() {
+                assert_eq!(est, exact, "{name}: p={p}");
+                continue;
+            }
+            let err = (est - exact).abs();
+            assert!(
+                err <= SKETCH_ALPHA * exact.abs() * (1.0 + 1e-9),
+                "{name}: p={p} est={est} exact={exact}"
+            );
+            if exact == 0.0 {
+                assert_eq!(est, 0.0, "{name}: p={p}");
+            }
+        }
+        assert_eq!(got[0], sorted[0]);
+        assert_eq!(*got.last().unwrap(), *sorted.last().unwrap());
+        // Monotone in p.
+        let mono = q.quantiles(&PS);
+        assert!(mono.windows(2).all(|w| w[0] <= w[1]), "{name}");
+    }
+
+    #[test]
+    fn sketch_within_alpha_of_exact() {
+        let n = 200_000;
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(20_240_601);
+        let xs: Vec<f64> = (0..n).map(|_| 100.0 + 15.0 * normal(&mut rng)).collect();
+        check_sketch_accuracy(&xs, "normal(100, 15)");
+        let xs: Vec<f64> = (0..n).map(|_| normal(&mut rng)).collect();
+        check_sketch_accuracy(&xs, "standard normal (mixed signs)");
+        let xs: Vec<f64> = (0..n).map(|_| (2.0 * normal(&mut rng)).exp()).collect();
+        check_sketch_accuracy(&xs, "lognormal(0, 2)");
+        let xs: Vec<f64> = (0..n)
+            .map(|i| match i % 5 {
+                0 | 1 => 0.0,
+                2 => -(3.0 * normal(&mut rng)).exp(),
+                3 => f64::NAN,
+                _ => 1e6 * normal(&mut rng).exp(),
+            })
+            .collect();
+        check_sketch_accuracy(&xs, "mixed signs with 40% zeros");
+        let xs: Vec<f64> = (0..n)
+            .map(|_| (normal(&mut rng) * 30.0).round().abs())
+            .collect();
+        check_sketch_accuracy(&xs, "integers with ties");
+        let xs: Vec<f64> = (0..n)
+            .map(|i| match i % 100 {
+                0 => f64::INFINITY,
+                1 => f64::NEG_INFINITY,
+                2 => f64::MIN_POSITIVE / 8.0, // subnormal
+                3 => f64::MAX,
+                _ => -normal(&mut rng).exp(),
+            })
+            .collect();
+        check_sketch_accuracy(&xs, "extremes");
+    }
+
+    #[test]
+    fn sketch_memory_is_bounded() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+        let mut q = Quantiles::new(1000);
+        for _ in 0..300_000 {
+            let e: f64 = rng.random_range(-9.0..=9.0);
+            q.add(10f64.powf(e));
+        }
+        q.add(1e-9);
+        q.add(1e9);
+        let b = q.sketch_buckets();
+        // ln(1e18) / ln γ ≈ 4145.6 buckets.
+        assert!(b < 5000, "{b} buckets");
+        assert!(b > 4000, "{b} buckets");
+        // Adding more data in the same range does not grow it.
+        for _ in 0..100_000 {
+            let e: f64 = rng.random_range(-9.0..=9.0);
+            q.add(-(10f64.powf(e)));
+        }
+        assert!(q.sketch_buckets() < 2 * 4200);
+        // Whole f64 range, both signs: still bounded.
+        let mut q = Quantiles::new(0);
+        for x in [f64::MAX, f64::MIN_POSITIVE / 1e10, -f64::MAX, -5e-324, 0.0] {
+            q.add(x);
+        }
+        assert!(q.sketch_buckets() < 2 * 150_000 + 1);
+        assert_eq!(q.quantile(0.0), -f64::MAX);
+        assert_eq!(q.quantile(1.0), f64::MAX);
+    }
+
+    #[test]
+    fn infinities_and_zeros() {
+        let xs = [f64::INFINITY, 1.0, f64::NEG_INFINITY, 0.0, -0.0, 2.0];
+        for cap in [100, 0] {
+            let mut q = build(&xs, cap);
+            assert_eq!(q.count(), 6);
+            assert_eq!(q.min(), f64::NEG_INFINITY);
+            assert_eq!(q.max(), f64::INFINITY);
+            assert_eq!(q.quantile(0.0), f64::NEG_INFINITY);
+            assert_eq!(q.quantile(1.0), f64::INFINITY);
+            let h = q.histogram(4);
+            assert_eq!(h.counts.iter().sum::<u64>(), 6);
+            let cdf = q.cdf_points(100);
+            assert_eq!(cdf.first().unwrap().0, f64::NEG_INFINITY);
+            assert_eq!(*cdf.last().unwrap(), (f64::INFINITY, 1.0));
+        }
+        // Sketch: type-1 p=0.5 of 6 values is the 3rd smallest: a zero.
+        let mut q = build(&xs, 0);
+        assert_eq!(q.quantile(0.5), 0.0);
+        // Only infinities.
+        let mut q = build(&[f64::INFINITY, f64::INFINITY], 10);
+        assert_eq!(q.quantile(0.5), f64::INFINITY);
+        assert_eq!(q.min(), f64::INFINITY);
+        assert_eq!(q.histogram(5), Histogram::default());
+        let mut q = build(&[f64::INFINITY, f64::NEG_INFINITY], 10);
+        assert!(q.quantile(0.5).is_nan()); // R: (1-h)·(-Inf) + h·Inf
+        let _ = q.cdf_points(3);
+    }
+
+    #[test]
+    fn cdf_points_exact_steps() {
+        let mut q = build(&[3.0, 1.0, 2.0, 2.0, f64::NAN], 100);
+        assert_eq!(q.cdf_points(10), vec![(1.0, 0.25), (2.0, 0.75), (3.0, 1.0)]);
+        assert_eq!(q.cdf_points(1), vec![(3.0, 1.0)]);
+        assert_eq!(q.cdf_points(2), vec![(1.0, 0.25), (3.0, 1.0)]);
+        assert!(q.cdf_points(0).is_empty());
+
+        // Subsampled: strictly increasing values, non-decreasing P, ends at
+        // the minimum and at (max, 1).
+        let xs: Vec<f64> = (0..10_000).map(|i| f64::from(i).sqrt()).collect();
+        for cap in [100_000, 100] {
+            let mut q = build(&xs, cap);
+            let pts = q.cdf_points(101);
+            // Sketch buckets near 100 hold ~200 values, so some targets share one.
+            let at_least = if cap > 10_000 { 101 } else { 50 };
+            assert!(pts.len() <= 101 && pts.len() >= at_least, "{}", pts.len());
+            assert!(pts.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1));
+            assert_eq!(*pts.last().unwrap(), (q.max(), 1.0));
+            assert_eq!(pts[0].0, 0.0);
+            if cap > 10_000 {
+                assert_eq!(pts[0].1, 1e-4);
+                // Rank 1 + 50·9999/100 = 5000 → value sqrt(4999), P = 0.5.
+                assert_eq!(pts[50], (4999f64.sqrt(), 0.5));
+            }
+        }
+    }
+
+    #[test]
+    fn histogram_integer_data() {
+        // Small integer range: one bin per integer.
+        let mut q = build(&[0.0, 1.0, 1.0, 3.0, 3.0, 3.0, f64::NAN], 100);
+        let h = q.histogram(10);
+        assert!(h.integer);
+        assert_eq!(h.edges, vec![-0.5, 0.5, 1.5, 2.5, 3.5]);
+        assert_eq!(h.counts, vec![1, 2, 0, 3]);
+
+        // Wider range than bins: each bin covers w = ceil(101/10) = 11 integers.
+        let xs: Vec<f64> = (0..=100).map(f64::from).collect();
+        let h = build(&xs, 1000).histogram(10);
+        assert!(h.integer);
+        assert_eq!(h.counts.len(), 10);
+        assert_eq!(h.edges[0], -0.5);
+        assert_eq!(h.edges[1], 10.5);
+        assert_eq!(h.counts[0], 11);
+        assert_eq!(h.counts[9], 2); // 99, 100
+        assert_eq!(h.counts.iter().sum::<u64>(), 101);
+
+        // Sketch mode keeps small integers exact (bucket width < 1 below 100).
+        let xs: Vec<f64> = (0..5000).map(|i| f64::from(i % 50)).collect();
+        let mut exact = build(&xs, 10_000);
+        let mut sketch = build(&xs, 10);
+        assert!(!sketch.is_exact());
+        assert_eq!(sketch.histogram(50), exact.histogram(50));
+        assert_eq!(exact.histogram(50).counts, vec![100; 50]);
+
+        // A single integer value.
+        let h = build(&[7.0, 7.0], 10).histogram(3);
+        assert_eq!(h.edges, vec![6.5, 7.5]);
+        assert_eq!(h.counts, vec![2]);
+    }
+
+    #[test]
+    fn histogram_float_data() {
+        let mut q = build(&[0.0, 0.25, 0.5, 0.75, 1.0, 0.1], 100);
+        let h = q.histogram(4);
+        assert!(!h.integer);
+        assert_eq!(h.edges, vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+        assert_eq!(h.counts, vec![2, 1, 1, 2]); // last bin closed on the right
+
+        let h = build(&[0.5], 10).histogram(0);
+        assert_eq!(h.edges, vec![0.5 - 0.005, 0.5 + 0.005]);
+        assert_eq!(h.counts, vec![1]);
+
+        // Extreme range: no overflow, all counted, edges increasing.
+        let xs = [-f64::MAX, -1.5, 0.5, f64::MAX / 3.0, f64::MAX];
+        for cap in [10, 0] {
+            let h = build(&xs, cap).histogram(7);
+            assert_eq!(h.counts.iter().sum::<u64>(), 5);
+            assert!(h.edges.iter().all(|e| e.is_finite()));
+            assert!(h.edges.windows(2).all(|w| w[0] < w[1]));
+            assert_eq!(h.counts[0], 1);
+            assert_eq!(h.counts[6], 1);
+        }
+
+        // Sketch mode: a bin's count can differ from the exact one only by
+        // values within the sketch's relative resolution of one of its edges.
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+        let xs: Vec<f64> = (0..50_000)
+            .map(|_| rng.random::<f64>() * 10.0 + 0.5)
+            .collect();
+        let he = build(&xs, 100_000).histogram(10);
+        let hs = build(&xs, 100).histogram(10);
+        assert_eq!(he.edges, hs.edges);
+        assert_eq!(hs.counts.iter().sum::<u64>(), 50_000);
+        for (i, (a, b)) in he.counts.iter().zip(&hs.counts).enumerate() {
+            let near = |e: f64| {
+                xs.iter()
+                    .filter(|&&x| (x - e).abs() <= 2.0 * SKETCH_ALPHA * x.abs())
+                    .count() as u64
+            };
+            let slack = near(he.edges[i]) + near(he.edges[i + 1]);
+            assert!(
+                a.abs_diff(*b) <= slack,
+                "bin {i}: {a} vs {b}, slack {slack}"
+            );
+            assert!(a.abs_diff(*b) < 1000);
+        }
+    }
+
+    /// Random mixes of ordinary and special values, random caps and
+    /// arguments: nothing panics and the basic invariants hold.
+    #[test]
+    fn no_panics_on_special_inputs() {
+        let specials = [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.0,
+            -0.0,
+            f64::MAX,
+            -f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+            -5e-324,
+            1.0,
+            -1.0,
+            0.5,
+            1e300,
+        ];
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(99);
+        for round in 0..100 {
+            let cap = rng.random_range(0..20usize);
+            let mut parts: Vec<Quantiles> = Vec::new();
+            for _ in 0..rng.random_range(1..4) {
+                let mut q = Quantiles::new(cap + rng.random_range(0..3usize));
+                for _ in 0..rng.random_range(0..30) {
+                    let x = if rng.random::<f64>() < 0.6 {
+                        specials[rng.random_range(0..specials.len())]
+                    } else {
+                        normal(&mut rng) * 10f64.powi(rng.random_range(-5..5))
+                    };
+                    q.add(x);
+                }
+                parts.push(q);
+            }
+            let mut q = parts.pop().unwrap();
+            for p in parts {
+                q.merge(p);
+            }
+            let ps = [
+                -1.0,
+                0.0,
+                1e-300,
+                0.3,
+                0.5,
+                0.999_999,
+                1.0,
+                2.0,
+                f64::NAN,
+                f64::INFINITY,
+            ];
+            let v = q.quantiles(&ps);
+            assert_eq!(v.len(), ps.len());
+            assert_eq!(q.quantiles_ref(&ps).len(), ps.len());
+            let bins = [0, 1, 3, 10, usize::MAX][round % 5];
+            let h = q.histogram(bins);
+            if !h.counts.is_empty() {
+                assert_eq!(h.edges.len(), h.counts.len() + 1);
+                assert_eq!(h.counts.iter().sum::<u64>(), q.count());
+            }
+            let pts = q.cdf_points([0, 1, 2, 5, usize::MAX][round % 5]);
+            if let Some(&(v, p)) = pts.last() {
+                assert_eq!(p, 1.0);
+                assert_eq!(v.to_bits(), q.max().to_bits());
+            }
+            assert!(pts.windows(2).all(|w| w[0].0 < w[1].0));
+            let _ = (q.min(), q.max(), q.sketch_buckets(), q.is_exact());
+        }
+    }
+
+    #[test]
+    fn quantiles_ref_does_not_need_mut() {
+        let q = build(&[5.0, 1.0, 4.0, 2.0, 3.0], 100);
+        assert_eq!(q.quantiles_ref(&[0.0, 0.5, 1.0]), vec![1.0, 3.0, 5.0]);
+        let mut q2 = q.clone();
+        q2.finish();
+        assert_eq!(q2.quantiles_ref(&[0.25]), q.quantiles_ref(&[0.25]));
+        let s = build(&[5.0, 1.0, 4.0, 2.0, 3.0], 2);
+        assert_eq!(s.quantiles_ref(&[0.0, 1.0]), vec![1.0, 5.0]);
+    }
+
+    #[test]
+    fn sketch_key_boundaries() {
+        // Powers of γ sit on bucket edges; every value's representative is
+        // within α of it, including at and around the edges.
+        for k in [-3000, -1, 0, 1, 2, 500, 3000] {
+            let edge = (f64::from(k) * ln_gamma()).exp();
+            for x in [edge * (1.0 - 1e-12), edge, edge * (1.0 + 1e-12)] {
+                let r = value_of(key_of(x));
+                assert!((r - x).abs() <= SKETCH_ALPHA * x * (1.0 + 1e-9), "{k} {x}");
+            }
+        }
+        assert_eq!(key_of(1.0), 0);
+        // Keys for the whole finite range stay near ±72 000 (bounded stores).
+        assert!((70_000..75_000).contains(&key_of(f64::MAX)));
+        assert!((-75_000..-70_000).contains(&key_of(5e-324)));
+    }
+}

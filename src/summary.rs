@@ -1,0 +1,354 @@
+//! Results -> the numbers a reader sees: per outcome, per step, per event.
+//!
+//! Pure: no files, no clock. The summary is what every exporter (terminal
+//! table, CSV, JSON, charts, reports) reads, so they all agree.
+
+use serde::Serialize;
+
+use crate::results::{OutcomeAcc, Results};
+use crate::scenario::{EventMode, Model, OutcomeKind, VarKind};
+use crate::stats::{Proportion, SKETCH_ALPHA, wilson_interval, z_for_level};
+
+/// Confidence level of every interval polsim reports.
+pub const LEVEL: f64 = 0.95;
+/// Quantiles reported for numbers and series.
+pub const PROBS: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+/// Below this many kept runs, intervals are flagged as unreliable.
+pub const FEW_RUNS: u64 = 100;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Provenance {
+    pub polsim_version: String,
+    pub scenario: String,
+    pub scenario_file: String,
+    pub scenario_sha256: String,
+    pub seed: u64,
+    pub runs: u64,
+    pub steps: u32,
+    pub step_unit: String,
+    pub start: Option<String>,
+    /// `--given` condition, when runs were filtered.
+    pub given: Option<String>,
+    pub kept_runs: u64,
+    /// Parameters overridden with `--set`.
+    pub overrides: Vec<String>,
+}
+
+/// A probability with its 95% Wilson interval and Monte Carlo standard error.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+pub struct Estimate {
+    pub p: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub mcse: f64,
+    pub successes: u64,
+    pub trials: u64,
+}
+
+impl Estimate {
+    pub fn new(successes: u64, trials: u64) -> Estimate {
+        let prop = Proportion { successes, trials };
+        let (lo, hi) = wilson_interval(successes, trials, z_for_level(LEVEL));
+        Estimate {
+            p: prop.estimate(),
+            lo,
+            hi,
+            mcse: prop.mcse(),
+            successes,
+            trials,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct NumberStats {
+    /// Runs with a value.
+    pub n: u64,
+    /// Runs with none (e.g. `first(e)` when `e` never happened).
+    pub none: u64,
+    pub mean: f64,
+    pub sd: f64,
+    pub mcse: f64,
+    pub min: f64,
+    pub p5: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+    pub max: f64,
+    /// False when the quantiles come from the sketch (within 0.5% relative).
+    pub exact_quantiles: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct OutcomeSummary {
+    pub name: String,
+    pub label: String,
+    pub unit: String,
+    pub doc: String,
+    pub source: Vec<String>,
+    /// "probability", "number" or "category".
+    pub kind: &'static str,
+    pub probability: Option<Estimate>,
+    pub number: Option<NumberStats>,
+    pub categories: Vec<(String, Estimate)>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StepStats {
+    pub step: u32,
+    pub period: String,
+    #[serde(flatten)]
+    pub stats: NumberStats,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SeriesSummary {
+    pub name: String,
+    pub label: String,
+    /// "state" or "derived".
+    pub kind: &'static str,
+    pub unit: String,
+    pub steps: Vec<StepStats>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EventStepStats {
+    pub step: u32,
+    pub period: String,
+    /// Chance that it happens at this step (a once-event: for the first time).
+    pub in_step: Estimate,
+    /// Chance that it has happened at least once by the end of this step.
+    pub by_step: Estimate,
+    /// Mean count at this step (count events; otherwise equal to the share of runs).
+    pub mean_count: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EventSummary {
+    pub name: String,
+    pub label: String,
+    /// "once", "repeat" or "count".
+    pub mode: &'static str,
+    pub steps: Vec<EventStepStats>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ParamSummary {
+    pub name: String,
+    pub label: String,
+    /// The definition as written, e.g. "pert(0.1, 0.3, 0.6)".
+    pub definition: String,
+    pub unit: String,
+    pub doc: String,
+    pub source: Vec<String>,
+    pub mean: f64,
+    pub sd: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub provenance: Provenance,
+    pub name: String,
+    pub description: String,
+    pub outcomes: Vec<OutcomeSummary>,
+    pub parameters: Vec<ParamSummary>,
+    pub series: Vec<SeriesSummary>,
+    pub events: Vec<EventSummary>,
+    /// The relative accuracy of sketched quantiles, for the record.
+    pub sketch_relative_error: f64,
+}
+
+/// Context the results alone do not carry.
+#[derive(Clone, Debug, Default)]
+pub struct RunContext {
+    pub given: Option<String>,
+    pub overrides: Vec<String>,
+    /// Parameter definitions as written (name, text).
+    pub definitions: Vec<(String, String)>,
+}
+
+pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summary {
+    let info = &model.info;
+    let provenance = Provenance {
+        polsim_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: info.name.clone(),
+        scenario_file: info.path.clone(),
+        scenario_sha256: info.hash.clone(),
+        seed: info.seed,
+        runs: results.runs,
+        steps: info.steps,
+        step_unit: info.time.unit.clone(),
+        start: info.time.start.clone(),
+        given: ctx.given.clone(),
+        kept_runs: results.kept,
+        overrides: ctx.overrides.clone(),
+    };
+    let kept = results.kept;
+    let outcomes = model
+        .outcomes
+        .iter()
+        .zip(results.outcomes.iter_mut())
+        .map(|(o, acc)| {
+            let mut s = OutcomeSummary {
+                name: o.name.clone(),
+                label: o.title().to_string(),
+                unit: o.doc.unit.clone(),
+                doc: o.doc.doc.clone(),
+                source: o.doc.source.clone(),
+                kind: "number",
+                probability: None,
+                number: None,
+                categories: Vec::new(),
+            };
+            match (acc, &o.kind) {
+                (OutcomeAcc::Probability(p), _) => {
+                    s.kind = "probability";
+                    s.probability = Some(Estimate::new(p.successes, p.trials));
+                }
+                (OutcomeAcc::Number { moments, quantiles }, _) => {
+                    s.number = Some(number_stats(moments, quantiles));
+                }
+                (OutcomeAcc::Category(counts), OutcomeKind::Category(names)) => {
+                    s.kind = "category";
+                    s.categories = names
+                        .iter()
+                        .zip(counts.iter())
+                        .map(|(n, &c)| (n.clone(), Estimate::new(c, kept)))
+                        .collect();
+                }
+                _ => {}
+            }
+            s
+        })
+        .collect();
+    let parameters = model
+        .params
+        .iter()
+        .zip(&results.params)
+        .map(|(&p, m)| {
+            let var = model.var(p);
+            let definition = ctx
+                .definitions
+                .iter()
+                .find(|(n, _)| *n == var.name)
+                .map(|(_, d)| d.clone())
+                .or_else(|| match &var.kind {
+                    VarKind::Param { dist: Some(d), .. } => Some(d.describe()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            ParamSummary {
+                name: var.name.clone(),
+                label: var.title().to_string(),
+                definition,
+                unit: var.doc.unit.clone(),
+                doc: var.doc.doc.clone(),
+                source: var.doc.source.clone(),
+                mean: m.mean(),
+                sd: m.sd(),
+            }
+        })
+        .collect();
+    let series_vars: Vec<_> = model
+        .states
+        .iter()
+        .copied()
+        .chain(model.derived())
+        .collect();
+    let series = series_vars
+        .iter()
+        .zip(results.series.iter_mut())
+        .enumerate()
+        .map(|(i, (&v, per_step))| {
+            let var = model.var(v);
+            let first = if i < model.states.len() { 0 } else { 1 };
+            SeriesSummary {
+                name: var.name.clone(),
+                label: var.title().to_string(),
+                kind: if first == 0 { "state" } else { "derived" },
+                unit: var.doc.unit.clone(),
+                steps: per_step
+                    .iter_mut()
+                    .enumerate()
+                    .skip(first)
+                    .map(|(t, acc)| StepStats {
+                        step: t as u32,
+                        period: info.time.label(t as u32),
+                        stats: number_stats(&acc.moments, &mut acc.quantiles),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let events = model
+        .events()
+        .zip(&results.events)
+        .map(|(v, per_step)| {
+            let var = model.var(v);
+            let mode = match var.kind {
+                VarKind::Event {
+                    mode: EventMode::Once,
+                    ..
+                } => "once",
+                VarKind::Event {
+                    mode: EventMode::Count,
+                    ..
+                } => "count",
+                _ => "repeat",
+            };
+            EventSummary {
+                name: var.name.clone(),
+                label: var.title().to_string(),
+                mode,
+                steps: per_step
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| EventStepStats {
+                        step: i as u32 + 1,
+                        period: info.time.label(i as u32 + 1),
+                        in_step: Estimate::new(e.happened, kept),
+                        by_step: Estimate::new(e.ever, kept),
+                        mean_count: if kept > 0 {
+                            e.total / kept as f64
+                        } else {
+                            f64::NAN
+                        },
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Summary {
+        provenance,
+        name: info.name.clone(),
+        description: info.description.clone(),
+        outcomes,
+        parameters,
+        series,
+        events,
+        sketch_relative_error: SKETCH_ALPHA,
+    }
+}
+
+fn number_stats(
+    moments: &crate::stats::Moments,
+    quantiles: &mut crate::stats::Quantiles,
+) -> NumberStats {
+    let q = quantiles.quantiles(&PROBS);
+    NumberStats {
+        n: moments.count(),
+        none: moments.none(),
+        mean: moments.mean(),
+        sd: moments.sd(),
+        mcse: moments.mcse(),
+        min: moments.min(),
+        p5: q[0],
+        p25: q[1],
+        p50: q[2],
+        p75: q[3],
+        p95: q[4],
+        max: moments.max(),
+        exact_quantiles: quantiles.is_exact(),
+    }
+}
