@@ -72,6 +72,27 @@ pub struct RunArgs {
     /// Print the summary as JSON on stdout instead of the table
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+}
+
+/// How charts and reports are drawn.
+#[derive(Args, Debug, Clone)]
+pub struct ChartArgs {
+    /// Skip the charts and the HTML/Markdown reports
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Chart file formats, comma-separated: png, svg
+    #[arg(
+        long,
+        value_name = "FORMATS",
+        value_delimiter = ',',
+        default_value = "png,svg"
+    )]
+    pub format: Vec<String>,
+    /// Chart size in pixels, WIDTHxHEIGHT
+    #[arg(long, value_name = "WxH", default_value = "1200x800")]
+    pub size: String,
 }
 
 #[derive(Args, Debug)]
@@ -201,6 +222,14 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
     ];
     if let Some(w) = runs_writer {
         written.push(w.commit().map_err(Error::Io)?);
+    }
+    if !args.charts.no_charts {
+        written.extend(crate::report::write_run(
+            &out,
+            &model,
+            &summary,
+            &args.charts,
+        )?);
     }
     if args.json {
         print!(

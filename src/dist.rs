@@ -6,9 +6,8 @@
 //!    [`Dist`] (validated up front) and sampled with [`Dist::sample`].
 //! 2. **Random calls inside expressions** that are evaluated every step of every run, with
 //!    arguments that can differ per run (e.g. `poisson(base_rate * growth)`). These go through
-//!    [`sample_with`], which validates and draws in one call without allocating (for every kind
-//!    except the variadic `choice`/`discrete`, which walk their argument slice in place and do
-//!    not allocate either).
+//!    [`sample_with`], which validates and draws in one call without allocating (the variadic
+//!    `choice`/`discrete` walk their argument slice in place).
 //!
 //! Both paths share one construction and one sampling routine, so for the same RNG state they
 //! produce bit-identical draws.
@@ -32,7 +31,27 @@
 //! the distribution, the argument, the offending value and the rule. After a successful
 //! construction nothing can fail or panic: sampling, quantiles, moments and descriptions are
 //! total functions. Every argument must be finite (`NaN`/`inf` are errors naming the argument),
-//! except the bounds of a truncated normal, which may be `-inf`/`inf`.
+//! except the bounds of a truncated normal, which may be `-inf`/`inf`. The rules per kind:
+//!
+//! | kind | arguments | rules |
+//! |------|-----------|-------|
+//! | `fixed` | value | |
+//! | `uniform` | lo, hi | lo <= hi (equal gives lo) |
+//! | `normal` | mean, sd | sd >= 0 |
+//! | `normal` | mean, sd, lo, hi | sd >= 0, lo < hi (may be ±inf), [lo, hi] has non-negligible mass |
+//! | `lognormal` | mu, sigma | sigma >= 0 (log of the draw is normal(mu, sigma)) |
+//! | `beta` | a, b | 0 < a, b <= [`MAX_BETA_SHAPE`] |
+//! | `pert` | min, mode, max | min <= mode <= max (all equal gives a fixed value); lambda = 4 |
+//! | `triangular` | min, mode, max | min <= mode <= max |
+//! | `uniform_int` | lo, hi | whole numbers, lo <= hi, within ±2^53 ([`MAX_EXACT_INT`]) |
+//! | `bernoulli` | p | 0 <= p <= 1; draws 1 with probability p, else 0 |
+//! | `poisson` | rate | 0 <= rate <= [`MAX_POISSON_RATE`] |
+//! | `choice` | w0, w1, ... | weights >= 0 with a positive finite sum; draws index i with prob. w_i / sum |
+//! | `discrete` | v0, w0, v1, w1, ... | pairs; same weight rules; draws v_i |
+//! | `exponential` | rate | rate > 0 |
+//! | `gamma` | shape, scale | both > 0 |
+//!
+//! Ranges (`hi - lo`, `max - min`) must also not overflow.
 //!
 //! Numerical notes: normal CDFs use `statrs::function::erf` (about 1e-10 relative accuracy);
 //! beta and gamma quantiles invert `statrs`'s regularized incomplete beta/gamma functions with a
@@ -143,7 +162,7 @@ impl DistKind {
     pub fn accepts_arg_count(self, n: usize) -> bool {
         match self {
             DistKind::Normal => n == 2 || n == 4,
-            DistKind::Discrete => n >= 2 && n % 2 == 0,
+            DistKind::Discrete => n >= 2 && n.is_multiple_of(2),
             _ => {
                 let (min, max) = self.arity();
                 n >= min && max.is_none_or(|m| n <= m)
@@ -325,7 +344,7 @@ pub enum DistError {
     #[error("{kind} weights must have a positive, finite sum, got {}", num(*sum))]
     BadWeightSum { kind: DistKind, sum: f64 },
     /// A truncated normal whose interval has (numerically) zero probability.
-    #[error("normal(mean {}, sd {}) truncated to [{}, {}] has zero probability mass (the interval is more than ~37 standard deviations into a tail, or excludes the mean when sd = 0); move the bounds or the mean", num(*mean), num(*sd), num(*lo), num(*hi))]
+    #[error("normal(mean {}, sd {}) truncated to [{}, {}] has zero probability mass (the interval is more than ~35 standard deviations into a tail, or excludes the mean when sd = 0); move the bounds or the mean", num(*mean), num(*sd), num(*lo), num(*hi))]
     EmptyTruncation {
         mean: f64,
         sd: f64,
@@ -379,8 +398,8 @@ pub const MAX_EXACT_INT: f64 = 9_007_199_254_740_992.0;
 /// `u64::MAX`).
 pub const MAX_POISSON_RATE: f64 = rand_distr::Poisson::<f64>::MAX_LAMBDA;
 
-/// Largest beta shape. A beta with a shape this large is a near point mass (relative sd below
-/// ~3e-5), and beyond it statrs' incomplete beta function, which the quantile inverts, loses
+/// Largest beta shape. A beta with a shape this large is a near point mass (its sd is at most
+/// 1.6e-5), and beyond it statrs' incomplete beta function, which the quantile inverts, loses
 /// accuracy (its CDF error is ~1e-6 at 1e9 and grows quickly).
 pub const MAX_BETA_SHAPE: f64 = 1e9;
 
@@ -392,8 +411,10 @@ const POISSON_EXACT_MAX_RATE: f64 = 1e7;
 /// inverting the incomplete gamma function (whose cost grows like sqrt(shape)).
 const GAMMA_EXACT_MAX_SHAPE: f64 = 1e7;
 
-/// Smallest probability mass accepted for a truncated normal's interval.
-const MIN_TRUNCATION_MASS: f64 = f64::MIN_POSITIVE;
+/// Smallest probability mass accepted for a truncated normal's interval (about 35.7 standard
+/// deviations into a tail). Well above the smallest float so that `u * mass` never underflows
+/// for the uniform draws `u >= 2^-53` used in sampling.
+const MIN_TRUNCATION_MASS: f64 = 1e-280;
 
 /// Iteration cap for the CDF-inverting solver (it needs at most ~2 x 64 steps: every second
 /// step halves the bracket in float-bit space).
@@ -568,7 +589,7 @@ impl TruncNormal {
     }
 
     /// Maps u in [0, 1] (working orientation) to x, clamped into [lo, hi].
-    fn from_working_u(&self, u: f64) -> f64 {
+    fn at_working_u(&self, u: f64) -> f64 {
         let z = norm_ppf(self.pa + u * (self.pb - self.pa));
         let z = if self.reflect { -z } else { z };
         (self.mean + self.sd * z).clamp(self.lo, self.hi)
@@ -581,7 +602,7 @@ impl TruncNormal {
         if p >= 1.0 {
             return self.hi;
         }
-        self.from_working_u(if self.reflect { 1.0 - p } else { p })
+        self.at_working_u(if self.reflect { 1.0 - p } else { p })
     }
 
     /// Standardized (working orientation) mean and variance.
@@ -942,7 +963,7 @@ impl Form {
             }
             Form::TruncNormal(ref t) => {
                 let u: f64 = Open01.sample(rng);
-                t.from_working_u(u)
+                t.at_working_u(u)
             }
             Form::LogNormal { mu, sigma } => {
                 let z: f64 = StandardNormal.sample(rng);
@@ -1065,7 +1086,7 @@ pub struct Dist {
 }
 
 impl Dist {
-    /// Validates `args` for `kind` (see the module docs for the rules of each kind).
+    /// Validates `args` for `kind` (the rules of each kind are tabled in the module docs).
     pub fn new(kind: DistKind, args: &[f64]) -> Result<Dist, DistError> {
         let form = Form::build(kind, args)?;
         let (cum, by_value) = match kind {
@@ -1132,7 +1153,7 @@ impl Dist {
         self.form.sample(&self.args, self.cum.as_ref(), rng)
     }
 
-    /// Inverse CDF at p in [0,1] (p = 0 / 1 give the support's ends, possibly +-inf). For
+    /// Inverse CDF at p in `[0, 1]` (p = 0 / 1 give the support's ends, possibly +-inf). For
     /// discrete kinds: the smallest value x with CDF(x) >= p. `p` outside [0, 1] is clamped;
     /// NaN gives NaN.
     pub fn quantile(&self, p: f64) -> f64 {
@@ -1404,8 +1425,8 @@ fn solve_increasing(lo: f64, hi: f64, x0: f64, eval: impl Fn(f64) -> (f64, f64))
 }
 
 /// Beta(a, b) quantile by inverting the regularized incomplete beta function I_x(a, b).
-/// In the upper half (p > 1/2) it solves the survival function I_{1-x}(b, a) = 1 - p instead,
-/// which keeps precision there.
+/// In the upper half (p > 1/2) it solves survival function = 1 - p instead, which keeps
+/// precision there.
 fn beta_quantile(a: f64, b: f64, p: f64) -> f64 {
     if p <= 0.0 {
         return 0.0;
@@ -1425,7 +1446,14 @@ fn beta_quantile(a: f64, b: f64, p: f64) -> f64 {
     let q = 1.0 - p;
     let eval = |x: f64| {
         let r = if upper {
-            q - sbeta::checked_beta_reg(b, a, 1.0 - x).unwrap_or(f64::NAN)
+            // Survival function: I_{1-x}(b, a) needs 1 - x exact (x >= 1/2); below that,
+            // 1 - I_x(a, b) is accurate enough for a residual against 1 - p.
+            let sf = if x >= 0.5 {
+                sbeta::checked_beta_reg(b, a, 1.0 - x)
+            } else {
+                sbeta::checked_beta_reg(a, b, x).map(|c| 1.0 - c)
+            };
+            q - sf.unwrap_or(f64::NAN)
         } else {
             sbeta::checked_beta_reg(a, b, x).unwrap_or(f64::NAN) - p
         };

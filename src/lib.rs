@@ -16,6 +16,7 @@ pub mod dist;
 pub mod engine;
 pub mod expr;
 pub mod output;
+pub mod report;
 pub mod results;
 pub mod scenario;
 pub mod stats;

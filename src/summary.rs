@@ -92,7 +92,25 @@ pub struct OutcomeSummary {
     pub probability: Option<Estimate>,
     pub number: Option<NumberStats>,
     pub categories: Vec<(String, Estimate)>,
+    /// For numbers: the shape of the distribution, for charts.
+    pub distribution: Option<Distribution>,
 }
+
+/// A number's distribution over runs: a histogram and CDF points.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Distribution {
+    /// Bin edges (one more than counts); bin i is [edges[i], edges[i+1]).
+    pub edges: Vec<f64>,
+    pub counts: Vec<u64>,
+    /// True when every value is a whole number (one bin per value if few).
+    pub integer: bool,
+    /// (value, P(X <= value)) points, increasing; at most `CDF_POINTS`.
+    pub cdf: Vec<(f64, f64)>,
+}
+
+/// Histogram bins and CDF points kept per number outcome.
+pub const HISTOGRAM_BINS: usize = 40;
+pub const CDF_POINTS: usize = 200;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct StepStats {
@@ -200,6 +218,7 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
                 probability: None,
                 number: None,
                 categories: Vec::new(),
+                distribution: None,
             };
             match (acc, &o.kind) {
                 (OutcomeAcc::Probability(p), _) => {
@@ -208,6 +227,13 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
                 }
                 (OutcomeAcc::Number { moments, quantiles }, _) => {
                     s.number = Some(number_stats(moments, quantiles));
+                    let h = quantiles.histogram(HISTOGRAM_BINS);
+                    s.distribution = Some(Distribution {
+                        edges: h.edges,
+                        counts: h.counts,
+                        integer: h.integer,
+                        cdf: quantiles.cdf_points(CDF_POINTS),
+                    });
                 }
                 (OutcomeAcc::Category(counts), OutcomeKind::Category(names)) => {
                     s.kind = "category";

@@ -231,6 +231,7 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
 
     let outcomes = c.outcomes(&raw);
     let interventions = c.interventions(&raw);
+    let charts = c.charts(&raw);
 
     if !c.diags.is_empty() {
         return Err(c.diags);
@@ -269,6 +270,7 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         step_order,
         outcomes,
         interventions,
+        charts,
     })
 }
 
@@ -962,6 +964,46 @@ impl Checker {
             });
         }
         out
+    }
+
+    /// `[charts]` lists: each name must exist in its section.
+    fn charts(&mut self, raw: &RawScenario) -> ChartSelection {
+        let outcome_names: Vec<&str> = raw.outcomes.iter().map(|(n, _)| n.value.as_str()).collect();
+        let variable_names: Vec<&str> = raw
+            .state
+            .iter()
+            .map(|(n, _)| n.value.as_str())
+            .chain(raw.derived.iter().map(|(n, _)| n.value.as_str()))
+            .collect();
+        let event_names: Vec<&str> = raw.events.iter().map(|(n, _)| n.value.as_str()).collect();
+        let mut pick = |list: &Option<Sp<Vec<String>>>, names: &[&str], what: &str| {
+            let list = list.as_ref()?;
+            for name in &list.value {
+                if !names.contains(&name.as_str()) {
+                    let mut d = Diagnostic::new(
+                        list.span,
+                        format!(
+                            "[charts] names `{name}`, which is not one of the scenario's {what}"
+                        ),
+                    );
+                    d = match did_you_mean(name, names.iter().copied()) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help(format!("the {what} are: {}", names.join(", "))),
+                    };
+                    self.diags.push(d);
+                }
+            }
+            Some(list.value.clone())
+        };
+        ChartSelection {
+            outcomes: pick(&raw.charts.outcomes, &outcome_names, "outcomes"),
+            variables: pick(
+                &raw.charts.variables,
+                &variable_names,
+                "state or derived variables",
+            ),
+            events: pick(&raw.charts.events, &event_names, "events"),
+        }
     }
 
     /// Topological order of `ids` by the dependencies `deps` gives (only those

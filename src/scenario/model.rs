@@ -331,6 +331,37 @@ pub struct Model {
     pub step_order: Vec<VarId>,
     pub outcomes: Vec<Outcome>,
     pub interventions: Vec<Intervention>,
+    /// What `[charts]` selects; `None` in a field means "all".
+    pub charts: ChartSelection,
+}
+
+/// Names chosen for charts in `[charts]`; `None` means every one.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChartSelection {
+    pub outcomes: Option<Vec<String>>,
+    /// State and derived variables for fan charts.
+    pub variables: Option<Vec<String>>,
+    pub events: Option<Vec<String>>,
+}
+
+impl ChartSelection {
+    pub fn outcome(&self, name: &str) -> bool {
+        self.outcomes
+            .as_ref()
+            .is_none_or(|l| l.iter().any(|n| n == name))
+    }
+
+    pub fn variable(&self, name: &str) -> bool {
+        self.variables
+            .as_ref()
+            .is_none_or(|l| l.iter().any(|n| n == name))
+    }
+
+    pub fn event(&self, name: &str) -> bool {
+        self.events
+            .as_ref()
+            .is_none_or(|l| l.iter().any(|n| n == name))
+    }
 }
 
 impl Model {

@@ -126,6 +126,15 @@ pub struct RawScenario {
     pub events: Entries<RawEvent>,
     pub outcomes: Entries<RawOutcome>,
     pub interventions: Vec<RawIntervention>,
+    pub charts: RawCharts,
+}
+
+/// `[charts]`: which outcomes, variables and events get charts (all if unset).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawCharts {
+    pub outcomes: Option<Sp<Vec<String>>>,
+    pub variables: Option<Sp<Vec<String>>>,
+    pub events: Option<Sp<Vec<String>>>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -137,7 +146,9 @@ const TOP_KEYS: &[&str] = &[
     "events",
     "outcomes",
     "interventions",
+    "charts",
 ];
+const CHART_KEYS: &[&str] = &["outcomes", "variables", "events"];
 const INFO_KEYS: &[&str] = &[
     "name",
     "description",
@@ -226,6 +237,18 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
             categories: f.strings(w, "categories"),
             doc: f.doc(w),
         });
+    }
+    if let Some(t) = top
+        .table(&mut w, "charts")
+        .and_then(|t| t.get_ref().as_table())
+    {
+        let mut f = w.fields(t, "[charts]", CHART_KEYS);
+        raw.charts = RawCharts {
+            outcomes: f.strings(&mut w, "outcomes"),
+            variables: f.strings(&mut w, "variables"),
+            events: f.strings(&mut w, "events"),
+        };
+        f.finish(&mut w);
     }
     if let Some(list) = top.take(&mut w, "interventions") {
         raw.interventions = w.interventions(list);
@@ -677,6 +700,11 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
     interventions.extend(over.interventions);
     RawScenario {
         extends: None,
+        charts: RawCharts {
+            outcomes: pick(base.charts.outcomes, over.charts.outcomes),
+            variables: pick(base.charts.variables, over.charts.variables),
+            events: pick(base.charts.events, over.charts.events),
+        },
         info,
         parameters: merge_entries(base.parameters, over.parameters, |b, o| RawParam {
             dist: pick(b.dist, o.dist),

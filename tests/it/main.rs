@@ -1,0 +1,15 @@
+//! polsim's integration tests, one binary (one link step) for all of them.
+//!
+//! - `engine`: the engine against closed-form answers; determinism across threads.
+//! - `cli`: the `polsim` binary driven with assert_cmd: run, check, --set, outputs.
+//! - `bad_input`: every file in tests/bad/ gives its expected message and exit code 2.
+//! - `palmyra`: the bundled Palmyra model behaves as the article argues.
+//! - `charts`: every chart type is drawn, decodes, and is not blank; the reports are complete.
+
+mod common;
+
+mod bad_input;
+mod charts;
+mod cli;
+mod engine;
+mod palmyra;
