@@ -1,1 +1,365 @@
-//! See main.rs.
+//! The engine against closed-form answers, and its reproducibility.
+//!
+//! Every statistical check uses a fixed seed and a tolerance of `Z` Monte
+//! Carlo standard errors around a reference value worked out in the comment
+//! beside it. With a fixed seed the tests are deterministic; `Z = 5` puts the
+//! threshold so far in the tail (two-sided p about 6e-7) that a correct
+//! engine would fail with a new seed less than once in a million tries.
+
+use polsim::engine::exec::{BatchRecord, Workspace};
+use polsim::engine::{self, Rows, RunOptions, SimError, compile::compile};
+use polsim::output::tables;
+use polsim::summary::{self, Summary};
+
+use crate::common::{load_text, simulate};
+
+const Z: f64 = 5.0;
+
+fn summarize(text: &str, runs: u64, seed: u64) -> Summary {
+    let model = load_text(text);
+    let mut results = simulate(&model, runs, seed, 0);
+    summary::summarize(&model, &mut results, &Default::default())
+}
+
+fn probability(s: &Summary, name: &str) -> polsim::summary::Estimate {
+    s.outcomes
+        .iter()
+        .find(|o| o.name == name)
+        .and_then(|o| o.probability)
+        .expect(name)
+}
+
+fn number(s: &Summary, name: &str) -> polsim::summary::NumberStats {
+    s.outcomes
+        .iter()
+        .find(|o| o.name == name)
+        .and_then(|o| o.number.clone())
+        .expect(name)
+}
+
+fn assert_close(what: &str, got: f64, want: f64, se: f64) {
+    assert!(
+        (got - want).abs() <= Z * se,
+        "{what}: got {got}, want {want} ± {Z}×{se} (off by {:.1} SE)",
+        (got - want).abs() / se
+    );
+}
+
+const EVENTS: &str = r#"
+[scenario]
+steps = 24
+[events.once_event]
+p = 0.05
+once = true
+[events.repeating]
+p = 0.2
+[events.counted]
+rate = 0.3
+[outcomes]
+ever_once = "ever(once_event)"
+once_by_12 = "first(once_event) <= 12"
+repeats = "count(repeating)"
+counts = "count(counted)"
+first_once = "first(once_event)"
+"#;
+
+#[test]
+fn once_event_probability_matches_closed_form() {
+    let runs = 40_000;
+    let s = summarize(EVENTS, runs, 11);
+    // P(ever within n steps) = 1 - (1 - p)^n with p = 0.05, n = 24: 0.708011...
+    let want = 1.0 - 0.95f64.powi(24);
+    let se = (want * (1.0 - want) / runs as f64).sqrt();
+    assert_close("P(ever)", probability(&s, "ever_once").p, want, se);
+    // within 12 steps: 1 - 0.95^12 = 0.459640...
+    let want12 = 1.0 - 0.95f64.powi(12);
+    let se12 = (want12 * (1.0 - want12) / runs as f64).sqrt();
+    assert_close(
+        "P(first <= 12)",
+        probability(&s, "once_by_12").p,
+        want12,
+        se12,
+    );
+    // The first step, given it happened, is a truncated geometric:
+    // E[T | T <= n] = sum_{k=1..n} k p q^(k-1) / (1 - q^n).
+    let (p, q) = (0.05f64, 0.95f64);
+    let mean_first: f64 =
+        (1..=24).map(|k| k as f64 * p * q.powi(k - 1)).sum::<f64>() / (1.0 - q.powi(24));
+    let n = number(&s, "first_once");
+    assert_eq!(
+        n.n + n.none,
+        runs,
+        "every run either has a first step or none"
+    );
+    assert_close("E[first | happened]", n.mean, mean_first, n.mcse);
+}
+
+#[test]
+fn repeating_event_count_is_binomial() {
+    let runs = 40_000;
+    let s = summarize(EVENTS, runs, 12);
+    // count ~ Binomial(24, 0.2): mean np = 4.8, variance np(1-p) = 3.84.
+    let (mean, var) = (4.8, 3.84);
+    let c = number(&s, "repeats");
+    assert_close("mean count", c.mean, mean, (var / runs as f64).sqrt());
+    // SE of a sample variance: sqrt((mu4 - sigma^4) / n), with the binomial's
+    // fourth central moment mu4 = npq(1 + 3(n-2)pq) = 44.3904.
+    let mu4 = 3.84 * (1.0 + 3.0 * 22.0 * 0.16);
+    assert_close(
+        "variance of count",
+        c.sd * c.sd,
+        var,
+        ((mu4 - var * var) / runs as f64).sqrt(),
+    );
+}
+
+#[test]
+fn count_event_total_is_poisson() {
+    let runs = 40_000;
+    let s = summarize(EVENTS, runs, 13);
+    // A sum of 24 Poisson(0.3) counts is Poisson(7.2): mean = variance = 7.2,
+    // fourth central moment lambda(1 + 3 lambda).
+    let lambda: f64 = 7.2;
+    let c = number(&s, "counts");
+    assert_close("mean total", c.mean, lambda, (lambda / runs as f64).sqrt());
+    let mu4 = lambda * (1.0 + 3.0 * lambda);
+    assert_close(
+        "variance of total",
+        c.sd * c.sd,
+        lambda,
+        ((mu4 - lambda * lambda) / runs as f64).sqrt(),
+    );
+}
+
+#[test]
+fn random_walk_variance_grows_linearly() {
+    let text = r#"
+[scenario]
+steps = 24
+[state.walk]
+init = 0
+update = "walk + normal(0, 1)"
+[outcomes]
+final = "walk"
+"#;
+    let runs = 20_000;
+    let s = summarize(text, runs, 14);
+    let series = &s.series[0];
+    for t in [1usize, 6, 12, 24] {
+        let st = &series.steps[t].stats;
+        // Var(walk_t) = t; the SE of a normal sample variance is sigma^2 sqrt(2/(n-1)).
+        let want = t as f64;
+        let se = want * (2.0 / (runs as f64 - 1.0)).sqrt();
+        assert_close(&format!("Var(walk_{t})"), st.sd * st.sd, want, se);
+        assert_close(
+            &format!("E[walk_{t}]"),
+            st.mean,
+            0.0,
+            (want / runs as f64).sqrt(),
+        );
+    }
+    assert_eq!(
+        series.steps[0].stats.sd, 0.0,
+        "the walk starts at exactly 0"
+    );
+}
+
+#[test]
+fn parameters_feed_states_with_bounds_and_feedback() {
+    // A hard bound: x' = min(1, x + 0.125) reaches 1 at step 8 (0.125 is exact in binary).
+    let text = r#"
+[scenario]
+steps = 15
+[parameters]
+step = "uniform(0.125, 0.125)"
+[state.x]
+init = 0
+update = "x + step"
+max = 1
+[outcomes]
+final = "x"
+peak_step = "first(x >= 1)"
+mean_x = "mean(x)"
+"#;
+    let s = summarize(text, 1_000, 1);
+    let f = number(&s, "final");
+    assert_eq!((f.min, f.max), (1.0, 1.0), "bounded at 1");
+    let peak = number(&s, "peak_step");
+    assert_eq!(peak.mean, 8.0, "x reaches 1 at step 8");
+    // mean over steps 1..15 of min(1, 0.125 t) = (0.125 * (1 + ... + 8) + 7) / 15 = 11.5 / 15
+    let m = number(&s, "mean_x");
+    assert!(
+        (m.mean - 11.5 / 15.0).abs() < 1e-12,
+        "mean over time {}",
+        m.mean
+    );
+}
+
+#[test]
+fn interventions_force_events_and_values() {
+    let text = r#"
+[scenario]
+steps = 12
+[events.attack]
+p = 0
+once = true
+[state.level]
+init = 5
+update = "level + 1"
+[[interventions]]
+set = "attack"
+at = 3
+value = 1
+[[interventions]]
+set = "level"
+from = 6
+to = 8
+value = 0
+[outcomes]
+attack_step = "first(attack)"
+attacked = "ever(attack)"
+level_at_8 = "at(level, 8)"
+final = "level"
+"#;
+    let s = summarize(text, 500, 3);
+    assert_eq!(number(&s, "attack_step").mean, 3.0);
+    assert_eq!(probability(&s, "attacked").p, 1.0);
+    // forced to 0 at steps 6..8, then +1 per step for 4 steps
+    assert_eq!(number(&s, "level_at_8").mean, 0.0);
+    assert_eq!(number(&s, "final").mean, 4.0);
+}
+
+#[test]
+fn results_are_identical_on_any_number_of_threads() {
+    let model = load_text(EVENTS);
+    let bytes = |threads: usize| {
+        let mut results = simulate(&model, 5_000, 99, threads);
+        let s = summary::summarize(&model, &mut results, &Default::default());
+        (tables::summary_json(&s), tables::timeseries_csv(&s))
+    };
+    let one = bytes(1);
+    assert_eq!(one, bytes(2), "2 threads");
+    assert_eq!(one, bytes(4), "4 threads");
+}
+
+#[test]
+fn a_run_depends_only_on_seed_and_index() {
+    // Runs 100..105 computed alone equal the same runs computed in a full batch.
+    let model = load_text(EVENTS);
+    let program = compile(&model, None);
+    let mut ws = Workspace::new(&program);
+    let mut full = BatchRecord::new(&program);
+    ws.run_batch(&program, 7, 64, 64, None, &mut full).unwrap();
+    let mut alone = BatchRecord::new(&program);
+    ws.run_batch(&program, 7, 100, 5, None, &mut alone).unwrap();
+    for o in 0..program.outcomes.len() {
+        for lane in 0..5 {
+            let (a, b) = (alone.outcomes[o][lane], full.outcomes[o][36 + lane]);
+            assert!(
+                a == b || (a.is_nan() && b.is_nan()),
+                "outcome {o} run {}: {a} vs {b}",
+                100 + lane
+            );
+        }
+    }
+}
+
+fn rows(text: &str, runs: u64, seed: u64) -> Rows {
+    let model = load_text(text);
+    let program = compile(&model, None);
+    let options = RunOptions {
+        runs,
+        seed,
+        threads: 0,
+        rows: true,
+    };
+    let mut all = Rows::default();
+    engine::simulate(
+        &model,
+        &program,
+        &options,
+        None,
+        &|_| {},
+        &mut |r: &Rows| {
+            if all.outcomes.is_empty() {
+                all.outcomes = vec![Vec::new(); r.outcomes.len()];
+            }
+            for (a, b) in all.outcomes.iter_mut().zip(&r.outcomes) {
+                a.extend_from_slice(b);
+            }
+            Ok(())
+        },
+    )
+    .unwrap();
+    all
+}
+
+#[test]
+fn changing_one_variable_keeps_the_others_draws() {
+    // Common random numbers: raising one event's chance leaves every draw of
+    // the other event, run by run, exactly as it was.
+    let base = r#"
+[scenario]
+steps = 12
+[events.a]
+p = 0.1
+[events.b]
+p = 0.3
+[outcomes]
+a_count = "count(a)"
+b_count = "count(b)"
+"#;
+    let variant = base.replace("p = 0.1", "p = 0.4");
+    let (x, y) = (rows(base, 3_000, 5), rows(&variant, 3_000, 5));
+    assert_eq!(
+        x.outcomes[1], y.outcomes[1],
+        "b's counts are unchanged run by run"
+    );
+    assert_ne!(x.outcomes[0], y.outcomes[0], "a's counts changed");
+    // and with 4x the chance, a happens at least as often in every run (same uniforms)
+    assert!(
+        x.outcomes[0]
+            .iter()
+            .zip(&y.outcomes[0])
+            .all(|(lo, hi)| lo <= hi)
+    );
+}
+
+#[test]
+fn a_probability_out_of_range_stops_the_run_reproducibly() {
+    let text = r#"
+[scenario]
+steps = 12
+[parameters]
+scale = "uniform(0.05, 0.2)"
+[events.spike]
+p = "scale * t"
+[outcomes]
+n = "count(spike)"
+"#;
+    let model = load_text(text);
+    let program = compile(&model, None);
+    let options = RunOptions {
+        runs: 2_000,
+        seed: 3,
+        threads: 0,
+        rows: false,
+    };
+    let run = || match engine::simulate(&model, &program, &options, None, &|_| {}, &mut |_| Ok(()))
+    {
+        Err(SimError::Run(e)) => *e,
+        other => panic!("expected a run error, got {:?}", other.map(|r| r.runs)),
+    };
+    let e = run();
+    assert_eq!(e.name, "spike");
+    assert!(e.step >= 5 && e.step <= 12, "step {}", e.step);
+    assert!(e.message.contains("outside [0, 1]"), "{}", e.message);
+    assert!(
+        e.inputs
+            .iter()
+            .any(|(n, v)| n == "scale" && *v * f64::from(e.step) > 1.0),
+        "{:?}",
+        e.inputs
+    );
+    assert_eq!(e, run(), "the same seed gives the same error");
+}
