@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::engine::{self, Rows, RunOptions, compile::compile};
 use crate::output::{OutputDir, RunsWriter, table, tables};
-use crate::scenario::{self, Disk, Model, Override, VarKind, check};
+use crate::scenario::{self, Disk, Model, Override, VarKind, bundled, check};
 use crate::summary::{self, RunContext};
 use crate::{Error, diag::Report};
 
@@ -35,6 +35,19 @@ pub enum Command {
     Run(RunArgs),
     /// Check a scenario for mistakes and show the order in which it is evaluated
     Check(CheckArgs),
+    /// List the scenarios bundled with polsim
+    Scenarios,
+    /// Write a commented starter scenario to edit
+    Init(InitArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The file to create, e.g. my-model.toml
+    pub file: PathBuf,
+    /// Overwrite the file if it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Flags shared by every command that simulates.
@@ -56,8 +69,9 @@ pub struct SimArgs {
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// The scenario file (.toml)
-    pub file: PathBuf,
+    /// The scenario file (.toml) or a bundled scenario name such as palmyra/second_attack
+    /// (default: the bundled Palmyra baseline)
+    pub file: Option<PathBuf>,
     #[command(flatten)]
     pub sim: SimArgs,
     /// Write results into DIR (default: output/<scenario-name>/)
@@ -97,7 +111,7 @@ pub struct ChartArgs {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// The scenario file (.toml)
+    /// The scenario file (.toml) or a bundled scenario name
     pub file: PathBuf,
     /// Check with these parameter overrides applied, as `run --set` would
     #[arg(long = "set", value_name = "NAME=VALUE")]
@@ -108,6 +122,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => cmd_run(args),
         Command::Check(args) => cmd_check(args),
+        Command::Scenarios => cmd_scenarios(),
+        Command::Init(args) => cmd_init(args),
     }
 }
 
@@ -118,7 +134,18 @@ pub fn load(file: &Path, sets: &[String]) -> Result<(Model, Vec<Override>), Erro
         .map(|s| Override::parse(s))
         .collect::<Result<Vec<_>, _>>()
         .map_err(Error::Usage)?;
-    let model = scenario::load(file, &Disk, &overrides).map_err(Error::Scenario)?;
+    // A path that exists is read from disk; otherwise a bundled scenario of
+    // that name (`palmyra/baseline`), so bundled models run from anywhere.
+    let bundled_name = if file.exists() {
+        None
+    } else {
+        bundled::find(&file.to_string_lossy())
+    };
+    let model = match bundled_name {
+        Some(name) => scenario::load(Path::new(name), &bundled::Bundled, &overrides),
+        None => scenario::load(file, &Disk, &overrides),
+    }
+    .map_err(Error::Scenario)?;
     Ok((model, overrides))
 }
 
@@ -158,7 +185,11 @@ pub fn slug(name: &str) -> String {
 }
 
 fn cmd_run(args: RunArgs) -> Result<(), Error> {
-    let (mut model, overrides) = load(&args.file, &args.sim.set)?;
+    let file = args
+        .file
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(bundled::DEFAULT));
+    let (mut model, overrides) = load(&file, &args.sim.set)?;
     apply_sim_args(&mut model, &args.sim)?;
     let program = compile(&model, None);
     let dir = args
@@ -283,6 +314,61 @@ fn progress_bar(model: &Model, quiet: bool) -> Option<indicatif::ProgressBar> {
 fn cmd_check(args: CheckArgs) -> Result<(), Error> {
     let (model, _) = load(&args.file, &args.set)?;
     print!("{}", evaluation_order(&model));
+    Ok(())
+}
+
+fn cmd_scenarios() -> Result<(), Error> {
+    let mut rows = Vec::new();
+    for (name, _) in bundled::all() {
+        let description = match scenario::load(Path::new(name), &bundled::Bundled, &[]) {
+            Ok(m) => m.info.description,
+            Err(r) => format!("(does not check: {} problems)", r.diagnostics.len()),
+        };
+        rows.push((name.trim_end_matches(".toml").to_string(), description));
+    }
+    let width = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    println!(
+        "Bundled scenarios (run one with `polsim run NAME`; `polsim run` alone runs {}):\n",
+        bundled::DEFAULT.trim_end_matches(".toml")
+    );
+    for (name, description) in rows {
+        println!("  {name:<width$}  {}", first_sentence(&description));
+    }
+    Ok(())
+}
+
+fn first_sentence(text: &str) -> &str {
+    let text = text.trim();
+    match text.find(". ") {
+        Some(i) => &text[..=i],
+        None => text,
+    }
+}
+
+/// The starter scenario `polsim init` writes.
+pub const STARTER: &str = include_str!("starter.toml");
+
+fn cmd_init(args: InitArgs) -> Result<(), Error> {
+    if args.file.exists() && !args.force {
+        return Err(Error::Usage(format!(
+            "{} already exists; choose another name or add --force to overwrite it",
+            args.file.display()
+        )));
+    }
+    let name = args
+        .file
+        .file_stem()
+        .map_or("my-model".to_string(), |s| s.to_string_lossy().into_owned());
+    let text = STARTER
+        .replace("\"NAME\"", &format!("{name:?}"))
+        .replace("NAME.toml", &args.file.display().to_string());
+    crate::output::write_atomic(&args.file, text.as_bytes()).map_err(Error::Io)?;
+    println!(
+        "wrote {}: edit it, then `polsim check {}` and `polsim run {}`",
+        args.file.display(),
+        args.file.display(),
+        args.file.display()
+    );
     Ok(())
 }
 

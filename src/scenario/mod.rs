@@ -7,6 +7,7 @@
 //! **Architecture invariant:** only this module knows TOML; the model and
 //! everything after it are plain Rust types.
 
+pub mod bundled;
 pub mod check;
 pub mod model;
 pub mod raw;

@@ -1,1 +1,490 @@
-//! See main.rs.
+//! The `polsim` binary driven from outside: `run` and `check`, their flags,
+//! the files they write, exit codes, determinism, and a closed-form answer.
+//!
+//! Every run uses a fixed seed and a small run count, and writes into a
+//! temporary directory through `--out`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use clap::CommandFactory;
+use serde_json::Value;
+
+use crate::common;
+
+const COIN_FLIPS: &str = "scenarios/examples/coin-flips.toml";
+const OUTCOMES: [&str; 4] = [
+    "breakthrough_by_24",
+    "breakthrough_by_12",
+    "breakthrough_month",
+    "incidents",
+];
+
+/// What one invocation did.
+struct Ran {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Ran {
+    fn ok(&self) -> &Ran {
+        assert_eq!(
+            self.code,
+            Some(0),
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    fn no_crash(&self) -> &Ran {
+        assert!(
+            !self.stderr.contains("panicked") && !self.stderr.contains("stack backtrace"),
+            "{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+fn polsim(args: &[&str]) -> Ran {
+    let output = common::polsim()
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("run polsim");
+    Ran {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// `polsim run` on coin-flips into `out` with a fixed seed, no charts.
+fn run_coin_flips(out: &Path, runs: &str, extra: &[&str]) -> Ran {
+    let out = out.to_str().expect("UTF-8 temp path");
+    let mut args = vec![
+        "run",
+        COIN_FLIPS,
+        "--runs",
+        runs,
+        "--seed",
+        "2024",
+        "--no-charts",
+        "--out",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    polsim(&args)
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+/// Header and records of a CSV file.
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = reader
+        .headers()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| {
+            r.unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+/// The JSON summary of one outcome, by name.
+fn outcome<'a>(summary: &'a Value, name: &str) -> &'a Value {
+    summary["outcomes"]
+        .as_array()
+        .expect("outcomes array")
+        .iter()
+        .find(|o| o["name"] == name)
+        .unwrap_or_else(|| panic!("no outcome {name} in summary.json"))
+}
+
+/// Every file in a directory (recursively), with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(dir)
+                    .expect("inside dir")
+                    .display()
+                    .to_string();
+                out.insert(name, fs::read(&path).expect("read"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn run_prints_the_outcome_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ran = run_coin_flips(dir.path(), "2000", &[]);
+    ran.ok().no_crash();
+    let out = &ran.stdout;
+    for needle in [
+        "coin-flips",
+        "2000 runs",
+        "seed 2024",
+        "Probabilities",
+        "Numbers",
+        "Breakthrough within 24 months",
+        "Breakthrough within 12 months",
+        "Month of the breakthrough",
+        "Incidents over 24 months",
+        "95% interval",
+        "MCSE",
+        "summary.csv",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
+    }
+}
+
+#[test]
+fn run_writes_summary_and_timeseries_files_that_parse() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    run_coin_flips(dir.path(), "2000", &[]).ok();
+
+    let (header, rows) = read_csv(&dir.path().join("summary.csv"));
+    assert_eq!(header, polsim::output::tables::SUMMARY_COLUMNS);
+    let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(names, OUTCOMES);
+    for row in &rows {
+        assert_eq!(row.len(), header.len(), "{row:?}");
+        let n: u64 = row[4].parse().expect("n is a whole number");
+        assert!(n > 0 && n <= 2000, "{row:?}");
+    }
+
+    let (header, rows) = read_csv(&dir.path().join("timeseries.csv"));
+    assert_eq!(
+        header,
+        ["variable", "kind", "step", "period", "statistic", "value"]
+    );
+    assert!(!rows.is_empty());
+    for row in &rows {
+        let step: u32 = row[2].parse().expect("step is a whole number");
+        assert!(step <= 24, "{row:?}");
+        if !row[5].is_empty() {
+            let v: f64 = row[5].parse().expect("value is a number");
+            assert!(v.is_finite(), "{row:?}");
+        }
+    }
+    assert!(rows.iter().any(|r| r[0] == "incidents_so_far"));
+
+    let summary = read_json(&dir.path().join("summary.json"));
+    let p = &summary["provenance"];
+    assert_eq!(p["polsim_version"], env!("CARGO_PKG_VERSION"));
+    let sha = p["scenario_sha256"].as_str().expect("scenario_sha256");
+    assert_eq!(sha.len(), 64, "{sha}");
+    assert!(sha.chars().all(|c| c.is_ascii_hexdigit()), "{sha}");
+    assert_eq!(p["seed"], 2024);
+    assert_eq!(p["runs"], 2000);
+    assert_eq!(p["overrides"], Value::Array(Vec::new()));
+    for name in OUTCOMES {
+        outcome(&summary, name);
+    }
+}
+
+#[test]
+fn runs_csv_has_one_row_per_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // More than one chunk of runs, so rows from several chunks are joined.
+    run_coin_flips(dir.path(), "1500", &["--runs-csv", "--threads", "2"]).ok();
+    let (header, rows) = read_csv(&dir.path().join("runs.csv"));
+    let mut expected = vec!["run", "p_breakthrough", "p_incident"];
+    expected.extend(OUTCOMES);
+    assert_eq!(header, expected);
+    assert_eq!(rows.len(), 1500);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row.len(), header.len());
+        assert_eq!(row[0], i.to_string(), "runs in order");
+        assert_eq!(row[1], "0.05");
+        assert_eq!(row[2], "0.2");
+        assert!(row[3] == "0" || row[3] == "1", "{row:?}");
+        // first(breakthrough) is empty when it never happened
+        assert_eq!(row[5].is_empty(), row[3] == "0", "{row:?}");
+    }
+}
+
+#[test]
+fn json_flag_prints_only_json_on_stdout() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ran = run_coin_flips(dir.path(), "1000", &["--json"]);
+    ran.ok();
+    let printed: Value = serde_json::from_str(&ran.stdout).expect("stdout is one JSON document");
+    assert_eq!(printed["provenance"]["runs"], 1000);
+    assert_eq!(printed, read_json(&dir.path().join("summary.json")));
+}
+
+#[test]
+fn quiet_prints_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ran = run_coin_flips(dir.path(), "1000", &["--quiet"]);
+    ran.ok();
+    assert_eq!(ran.stdout, "");
+    assert_eq!(ran.stderr, "");
+    assert!(dir.path().join("summary.csv").is_file());
+}
+
+#[test]
+fn set_changes_the_result_and_is_recorded() {
+    let base = tempfile::tempdir().expect("tempdir");
+    let changed = tempfile::tempdir().expect("tempdir");
+    run_coin_flips(base.path(), "2000", &[]).ok();
+    run_coin_flips(changed.path(), "2000", &["--set", "p_incident=0.5"]).ok();
+    let base = read_json(&base.path().join("summary.json"));
+    let changed = read_json(&changed.path().join("summary.json"));
+    let mean = |s: &Value| {
+        outcome(s, "incidents")["number"]["mean"]
+            .as_f64()
+            .expect("mean")
+    };
+    // 24 months at 0.2 per month is 4.8 incidents; at 0.5 it is 12.
+    assert!((mean(&base) - 4.8).abs() < 0.3, "{}", mean(&base));
+    assert!((mean(&changed) - 12.0).abs() < 0.3, "{}", mean(&changed));
+    assert_eq!(
+        changed["provenance"]["overrides"],
+        serde_json::json!(["p_incident=0.5"])
+    );
+    assert_eq!(base["provenance"]["overrides"], serde_json::json!([]));
+}
+
+#[test]
+fn set_of_an_unknown_parameter_suggests_the_right_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let ran = run_coin_flips(&out, "100", &["--set", "p_incidnt=0.5"]);
+    ran.no_crash();
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(ran.stderr.contains("p_incidnt"), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("did you mean `p_incident`?"),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        !out.exists(),
+        "nothing is written when the scenario does not check"
+    );
+    // check takes the same overrides
+    let ran = polsim(&["check", COIN_FLIPS, "--set", "p_incidnt=0.5"]);
+    assert_eq!(ran.code, Some(2));
+    assert!(ran.stderr.contains("did you mean `p_incident`?"));
+}
+
+#[test]
+fn set_without_equals_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ran = run_coin_flips(dir.path(), "100", &["--set", "bad"]);
+    ran.no_crash();
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(ran.stderr.contains("`bad`"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("NAME=VALUE"), "{}", ran.stderr);
+    assert_eq!(ran.stdout, "");
+}
+
+#[test]
+fn zero_runs_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ran = run_coin_flips(dir.path(), "0", &[]);
+    ran.no_crash();
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(ran.stderr.contains("--runs 0"), "{}", ran.stderr);
+    assert!(!dir.path().join("summary.csv").exists());
+}
+
+/// Every flag clap knows for a subcommand, as `--long` (and `-s`).
+fn flags_of(name: &str) -> Vec<String> {
+    let cmd = polsim::cli::Cli::command();
+    let sub = cmd
+        .find_subcommand(name)
+        .unwrap_or_else(|| panic!("no subcommand {name}"));
+    let mut out = Vec::new();
+    for arg in sub.get_arguments() {
+        if let Some(long) = arg.get_long() {
+            out.push(format!("--{long}"));
+        }
+        if let Some(short) = arg.get_short() {
+            out.push(format!("-{short}"));
+        }
+    }
+    out
+}
+
+#[test]
+fn help_mentions_every_flag() {
+    let expected_run = [
+        "--runs",
+        "--seed",
+        "--threads",
+        "--set",
+        "--out",
+        "--runs-csv",
+        "--quiet",
+        "--json",
+        "--no-charts",
+        "--format",
+        "--size",
+    ];
+    let run_flags = flags_of("run");
+    for flag in expected_run {
+        assert!(run_flags.iter().any(|f| f == flag), "run has no {flag}");
+    }
+    assert!(flags_of("check").iter().any(|f| f == "--set"));
+    for (sub, flags) in [("run", run_flags), ("check", flags_of("check"))] {
+        let ran = polsim(&[sub, "--help"]);
+        ran.ok();
+        for flag in &flags {
+            assert!(
+                ran.stdout.contains(flag.as_str()),
+                "`polsim {sub} --help` does not mention {flag}:\n{}",
+                ran.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let dirs: Vec<_> = (0..3)
+        .map(|_| tempfile::tempdir().expect("tempdir"))
+        .collect();
+    // 5000 runs = several chunks, split differently across threads.
+    for (dir, threads) in dirs.iter().zip(["1", "2", "4"]) {
+        run_coin_flips(dir.path(), "5000", &["--threads", threads]).ok();
+    }
+    let read = |d: &tempfile::TempDir, f: &str| fs::read(d.path().join(f)).expect("read");
+    for file in ["summary.csv", "timeseries.csv"] {
+        let first = read(&dirs[0], file);
+        for (dir, threads) in dirs.iter().zip(["1", "2", "4"]).skip(1) {
+            assert!(
+                read(dir, file) == first,
+                "{file} differs between --threads 1 and --threads {threads}"
+            );
+        }
+    }
+}
+
+#[test]
+fn check_prints_the_evaluation_order() {
+    let ran = polsim(&["check", COIN_FLIPS]);
+    ran.ok();
+    assert_eq!(ran.stderr, "");
+    let out = &ran.stdout;
+    assert!(out.contains("ok"), "{out}");
+    assert!(
+        out.contains("2 parameters, 1 state variables, 0 derived variables, 2 events, 4 outcomes"),
+        "{out}"
+    );
+    // Phases in order, and each name in its phase: each needle must come
+    // after the one before it.
+    let order = [
+        "before step 1, once per run:",
+        "parameter p_breakthrough = 0.05",
+        "parameter p_incident = 0.2",
+        "state     incidents_so_far = 0  (initial value)",
+        "each step t = 1..steps, in this order:",
+        "event     breakthrough = chance p_breakthrough (once)",
+        "event     incident = chance p_incident",
+        "then every state advances together:",
+        "state     incidents_so_far = incidents_so_far + incident",
+        "after the last step, outcomes:",
+        "breakthrough_by_24 (probability)",
+        "breakthrough_by_12 (probability)",
+        "breakthrough_month (number)",
+        "incidents (number)",
+    ];
+    let mut from = 0;
+    for needle in order {
+        match out[from..].find(needle) {
+            Some(i) => from += i + needle.len(),
+            None => panic!("{needle:?} missing or out of order in:\n{out}"),
+        }
+    }
+}
+
+#[test]
+fn a_failing_run_leaves_previous_results_intact() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let out = work.path().join("out");
+    run_coin_flips(&out, "1500", &["--runs-csv"]).ok();
+    let before = snapshot(&out);
+    for f in ["summary.csv", "summary.json", "timeseries.csv", "runs.csv"] {
+        assert!(before.contains_key(f), "{f} missing after the first run");
+    }
+
+    // Checks clean, fails at run time: the chance per step exceeds 1 at step 4.
+    let failing = work.path().join("failing.toml");
+    fs::write(
+        &failing,
+        "[scenario]\nname = \"failing\"\nsteps = 12\nruns = 3000\nseed = 3\n\n\
+         [parameters]\np_base = \"uniform(0, 0.05)\"\n\n\
+         [events.escalation]\np = \"p_base + 0.3 * t\"\n\n\
+         [outcomes]\nescalated = \"ever(escalation)\"\n",
+    )
+    .expect("write scenario");
+    let ran = polsim(&[
+        "run",
+        failing.to_str().expect("UTF-8 path"),
+        "--no-charts",
+        "--runs-csv",
+        "--out",
+        out.to_str().expect("UTF-8 path"),
+    ]);
+    ran.no_crash();
+    assert_eq!(ran.code, Some(1), "{}", ran.stderr);
+    assert!(ran.stderr.contains("escalation"), "{}", ran.stderr);
+
+    let after = snapshot(&out);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "files were added or removed (temporary files left behind?)"
+    );
+    for (name, bytes) in &before {
+        assert!(after[name] == *bytes, "{name} changed");
+    }
+}
+
+/// P(breakthrough within 24 months) = 1 - 0.95^24, within 5 Monte Carlo
+/// standard errors.
+#[test]
+fn coin_flips_matches_its_closed_form() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    run_coin_flips(dir.path(), "20000", &[]).ok();
+    let summary = read_json(&dir.path().join("summary.json"));
+    let p = &outcome(&summary, "breakthrough_by_24")["probability"];
+    let estimate = p["p"].as_f64().expect("p");
+    let mcse = p["mcse"].as_f64().expect("mcse");
+    let exact = 1.0 - 0.95f64.powi(24);
+    assert!(mcse > 0.0 && mcse < 0.01, "mcse {mcse}");
+    assert!(
+        (estimate - exact).abs() <= 5.0 * mcse,
+        "estimate {estimate}, exact {exact}, mcse {mcse}"
+    );
+    assert_eq!(p["trials"], 20000);
+}

@@ -1,0 +1,250 @@
+//! The house style: one place for colours, fonts, sizes and the chart flags.
+//!
+//! Every chart polsim draws takes its look from here, so a report reads as
+//! one piece and a change of taste is one edit. The palette is Okabe-Ito,
+//! chosen because its colours stay distinct under the common forms of colour
+//! blindness and in greyscale print. Text sizes are set for a 1200x800 image
+//! placed at page width (title about 30 px, labels about 20 px) and scale with
+//! the image, so a larger or smaller chart keeps the same proportions.
+
+use std::sync::OnceLock;
+
+use plotters::style::{FontDesc, FontFamily, FontStyle, RGBColor, register_font};
+
+/// Okabe-Ito colours, in the order series take them.
+pub const PALETTE: [RGBColor; 7] = [
+    RGBColor(0x00, 0x72, 0xB2), // blue
+    RGBColor(0xE6, 0x9F, 0x00), // orange
+    RGBColor(0x00, 0x9E, 0x73), // bluish green
+    RGBColor(0xD5, 0x5E, 0x00), // vermillion
+    RGBColor(0xCC, 0x79, 0xA7), // reddish purple
+    RGBColor(0x56, 0xB4, 0xE9), // sky blue
+    RGBColor(0xF0, 0xE4, 0x42), // yellow (last: weak on white)
+];
+/// The colour of a single series.
+pub const MAIN: RGBColor = PALETTE[0];
+/// A second, contrasting colour (the mean line, a tornado's high end).
+pub const ACCENT: RGBColor = PALETTE[3];
+/// Light shading behind data (a histogram's 5-95% range).
+pub const SHADE: RGBColor = PALETTE[5];
+/// Titles and values.
+pub const INK: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
+/// Subtitles, tick labels, notes.
+pub const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
+/// Axis lines.
+pub const AXIS: RGBColor = RGBColor(0x44, 0x44, 0x44);
+/// Grid lines.
+pub const GRID: RGBColor = RGBColor(0xE3, 0xE3, 0xE3);
+
+/// The colour of series `i` (cycling after seven).
+pub fn series_color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// The size every chart is drawn at unless `--size` says otherwise.
+pub const DEFAULT_SIZE: Size = Size {
+    width: 1200,
+    height: 800,
+};
+/// Smaller than this and labels no longer fit.
+pub const MIN_SIZE: Size = Size {
+    width: 400,
+    height: 300,
+};
+/// Larger than this is a mistake (a 5000x5000 bitmap is 75 MB in memory).
+pub const MAX_SIDE: u32 = 5000;
+
+/// A chart's size in pixels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Size {
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Size {
+    /// Parse `--size WIDTHxHEIGHT`; `Err` is the message for the user.
+    pub fn parse(text: &str) -> Result<Size, String> {
+        let usage = format!(
+            "--size must be WIDTHxHEIGHT, e.g. 1600x900 (got \"{}\")",
+            text.trim()
+        );
+        let (w, h) = text
+            .trim()
+            .split_once(['x', 'X'])
+            .ok_or_else(|| usage.clone())?;
+        let width: u32 = w.trim().parse().map_err(|_| usage.clone())?;
+        let height: u32 = h.trim().parse().map_err(|_| usage.clone())?;
+        if width < MIN_SIZE.width || height < MIN_SIZE.height {
+            return Err(format!(
+                "--size {width}x{height} is too small for legible labels: use at least {}x{}",
+                MIN_SIZE.width, MIN_SIZE.height
+            ));
+        }
+        if width > MAX_SIDE || height > MAX_SIDE {
+            return Err(format!(
+                "--size {width}x{height} is too large: use at most {MAX_SIDE} pixels a side"
+            ));
+        }
+        Ok(Size { width, height })
+    }
+}
+
+/// A chart file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Png,
+    Svg,
+}
+
+impl Format {
+    pub const ALL: [Format; 2] = [Format::Png, Format::Svg];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Svg => "svg",
+        }
+    }
+
+    /// Parse `--format png,svg` (already split at commas); duplicates are
+    /// dropped, order kept. `Err` is the message for the user.
+    pub fn parse_list(items: &[String]) -> Result<Vec<Format>, String> {
+        let allowed = "use png, svg or both, comma-separated, e.g. --format png,svg";
+        let mut out = Vec::new();
+        for item in items {
+            let word = item.trim().to_ascii_lowercase();
+            let format = Format::ALL
+                .into_iter()
+                .find(|f| f.extension() == word)
+                .ok_or_else(|| format!("unknown chart format \"{}\": {allowed}", item.trim()))?;
+            if !out.contains(&format) {
+                out.push(format);
+            }
+        }
+        if out.is_empty() {
+            return Err(format!("--format names no format: {allowed}"));
+        }
+        Ok(out)
+    }
+}
+
+/// Font sizes and spacing for one chart size.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub size: Size,
+    /// 1.0 at 1200x800.
+    pub scale: f64,
+}
+
+impl Style {
+    pub fn new(size: Size) -> Style {
+        let scale = (f64::from(size.width) / f64::from(DEFAULT_SIZE.width))
+            .min(f64::from(size.height) / f64::from(DEFAULT_SIZE.height));
+        Style { size, scale }
+    }
+
+    /// `px` at 1200x800, scaled, never below `floor`.
+    pub fn px(&self, px: f64, floor: f64) -> f64 {
+        (px * self.scale).max(floor)
+    }
+
+    /// Whole pixels for spacing.
+    pub fn gap(&self, px: f64) -> i32 {
+        self.px(px, 2.0).round() as i32
+    }
+
+    pub fn title_font(&self) -> FontDesc<'static> {
+        // FontDesc::new, not `.style(Bold)`: only this is bold in bitmaps.
+        FontDesc::new(FontFamily::SansSerif, self.px(30.0, 15.0), FontStyle::Bold)
+    }
+
+    pub fn subtitle_font(&self) -> FontDesc<'static> {
+        self.normal(20.0, 12.0)
+    }
+
+    /// Axis titles.
+    pub fn label_font(&self) -> FontDesc<'static> {
+        self.normal(20.0, 12.0)
+    }
+
+    /// Tick labels, legend entries, row labels.
+    pub fn tick_font(&self) -> FontDesc<'static> {
+        self.normal(18.0, 11.0)
+    }
+
+    /// Values written beside marks.
+    pub fn note_font(&self) -> FontDesc<'static> {
+        self.normal(17.0, 11.0)
+    }
+
+    fn normal(&self, px: f64, floor: f64) -> FontDesc<'static> {
+        FontDesc::new(FontFamily::SansSerif, self.px(px, floor), FontStyle::Normal)
+    }
+
+    /// Line widths in whole pixels.
+    pub fn stroke(&self, px: f64) -> u32 {
+        self.px(px, 1.0).round() as u32
+    }
+}
+
+/// Register the embedded DejaVu Sans as "sans-serif" (regular and bold),
+/// once per process. Charts never look for system fonts, so they render the
+/// same on a bare server as on a laptop.
+pub fn ensure_fonts() -> Result<(), String> {
+    static FONTS: OnceLock<Result<(), String>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular())
+                .map_err(|_| "the embedded DejaVu Sans font did not load".to_string())?;
+            register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold())
+                .map_err(|_| "the embedded DejaVu Sans Bold font did not load".to_string())
+        })
+        .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(
+            Size::parse("1600x900"),
+            Ok(Size {
+                width: 1600,
+                height: 900
+            })
+        );
+        assert_eq!(Size::parse(" 800X600 ").map(|s| s.width), Ok(800));
+        for bad in ["", "1600", "1600x", "x900", "axb", "-5x10", "1600x900x2"] {
+            let err = Size::parse(bad).unwrap_err();
+            assert!(err.contains("WIDTHxHEIGHT"), "{bad}: {err}");
+        }
+        assert!(Size::parse("100x100").unwrap_err().contains("at least 400x300"));
+        assert!(Size::parse("9000x900").unwrap_err().contains("at most"));
+    }
+
+    #[test]
+    fn formats_parse() {
+        let list = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            Format::parse_list(&list(&["svg", "PNG", "svg"])),
+            Ok(vec![Format::Svg, Format::Png])
+        );
+        let err = Format::parse_list(&list(&["jpg"])).unwrap_err();
+        assert!(err.contains("\"jpg\"") && err.contains("png, svg"), "{err}");
+        assert!(Format::parse_list(&[]).is_err());
+    }
+
+    #[test]
+    fn fonts_scale_with_size() {
+        let big = Style::new(Size {
+            width: 2400,
+            height: 1600,
+        });
+        assert_eq!(big.title_font().get_size(), 60.0);
+        let small = Style::new(MIN_SIZE);
+        assert!(small.tick_font().get_size() >= 11.0);
+        assert_eq!(Style::new(DEFAULT_SIZE).label_font().get_size(), 20.0);
+    }
+}
