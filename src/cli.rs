@@ -372,19 +372,27 @@ fn cmd_init(args: InitArgs) -> Result<(), Error> {
     Ok(())
 }
 
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// The text `polsim check` prints: counts, then every variable in order.
 pub fn evaluation_order(model: &Model) -> String {
     let info = &model.info;
     let count = |k: &str| model.vars.iter().filter(|v| v.kind.word() == k).count();
     let mut out = format!(
-        "{}: ok — {} parameters, {} state variables, {} derived variables, {} events, {} outcomes, {} interventions\n",
+        "{}: ok — {}, {}, {}, {}, {}, {}\n",
         info.path,
-        count("parameter"),
-        count("state"),
-        count("derived"),
-        count("event"),
-        model.outcomes.len(),
-        model.interventions.len()
+        plural(count("parameter"), "parameter"),
+        plural(count("state"), "state variable"),
+        plural(count("derived"), "derived variable"),
+        plural(count("event"), "event"),
+        plural(model.outcomes.len(), "outcome"),
+        plural(model.interventions.len(), "intervention")
     );
     out.push_str(&format!(
         "horizon: {} {}s from {} ({} to {}); {} runs, seed {}\n\n",

@@ -135,13 +135,10 @@ pub fn render(s: &Summary) -> String {
             }
             if n.none > 0 {
                 let total = n.n + n.none;
-                label.push_str(&format!(
-                    " [{}% of runs]",
-                    fmt_num(100.0 * n.n as f64 / total.max(1) as f64)
-                ));
                 notes.push(format!(
-                    "[x% of runs]: the statistics cover the runs where `{}` has a value; in the others it never happened",
-                    o.name
+                    "  {}: over the {}% of runs where it has a value (in the others it never happened)",
+                    o.label,
+                    fmt_num(100.0 * n.n as f64 / total.max(1) as f64)
                 ));
             }
             rows.push(vec![
@@ -156,8 +153,8 @@ pub fn render(s: &Summary) -> String {
         }
         out.push('\n');
         out.push_str(&pad_table(&rows, 1));
-        if let Some(note) = notes.first() {
-            out.push_str(note);
+        for note in notes {
+            out.push_str(&note);
             out.push('\n');
         }
     }
