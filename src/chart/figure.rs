@@ -1,0 +1,140 @@
+//! What a chart shows, as plain data, before any pixel is drawn.
+//!
+//! Builders (`build`, `overlay`, `tornado`) turn summaries into a [`Figure`];
+//! the renderer (`canvas` and the `draw_*` modules) turns any figure into PNG
+//! or SVG. Keeping the two apart means the choices a reader cares about
+//! (which numbers, which order, which words) are testable without images, and
+//! both formats come from one drawing path.
+
+use plotters::style::RGBColor;
+
+/// A chart's content: heading, legend and one plot.
+#[derive(Clone, Debug)]
+pub struct Figure {
+    pub title: String,
+    pub subtitle: String,
+    /// Drawn in a strip under the subtitle, never over the data.
+    pub legend: Vec<LegendItem>,
+    pub plot: Plot,
+}
+
+#[derive(Clone, Debug)]
+pub struct LegendItem {
+    pub label: String,
+    pub swatch: Swatch,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Swatch {
+    Line(RGBColor),
+    Dashed(RGBColor),
+    /// A filled patch with this opacity.
+    Patch(RGBColor, f64),
+}
+
+#[derive(Clone, Debug)]
+pub enum Plot {
+    Histogram(HistogramPlot),
+    Bars(BarPlot),
+    Curves(CurvePlot),
+    Tornado(TornadoPlot),
+}
+
+/// Bars over value ranges, with marked values and a shaded range.
+#[derive(Clone, Debug)]
+pub struct HistogramPlot {
+    pub x_title: String,
+    /// (from, to, share of runs in 0..=1), in order.
+    pub bins: Vec<(f64, f64, f64)>,
+    /// Whole-number data: ticks on whole numbers, gaps between bars.
+    pub integer: bool,
+    /// A range to shade behind the bars (the 5-95% range).
+    pub shade: Option<(f64, f64)>,
+    pub markers: Vec<Marker>,
+}
+
+/// A vertical line at a value, labelled at the top of the plot.
+#[derive(Clone, Debug)]
+pub struct Marker {
+    pub value: f64,
+    pub label: String,
+    pub color: RGBColor,
+    pub dashed: bool,
+}
+
+/// Horizontal bars of probability with interval whiskers; one group of bars
+/// per row, one bar per series within a group.
+#[derive(Clone, Debug)]
+pub struct BarPlot {
+    pub x_title: String,
+    pub rows: Vec<String>,
+    pub series: Vec<BarSeries>,
+}
+
+#[derive(Clone, Debug)]
+pub struct BarSeries {
+    pub color: RGBColor,
+    /// One per row; `None` where the series has no value for the row.
+    pub values: Vec<Option<Interval>>,
+}
+
+/// A point estimate with an interval around it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Interval {
+    pub value: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// Lines (with optional bands) over a value or time axis.
+#[derive(Clone, Debug)]
+pub struct CurvePlot {
+    pub x: XAxis,
+    pub y_title: String,
+    /// y is a probability: drawn as 0-100%.
+    pub y_percent: bool,
+    pub curves: Vec<Curve>,
+}
+
+#[derive(Clone, Debug)]
+pub enum XAxis {
+    /// Numbers; `integer` puts ticks on whole numbers only.
+    Value { title: String, integer: bool },
+    /// Steps, labelled with calendar labels: (step, label) for every step.
+    Time {
+        title: String,
+        labels: Vec<(u32, String)>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Curve {
+    pub color: RGBColor,
+    pub points: Vec<(f64, f64)>,
+    /// Drawn under the line, widest first.
+    pub bands: Vec<Band>,
+    /// Hold each value until the next point (a step function).
+    pub steps: bool,
+    /// Mark each point with a dot (few points of discrete data).
+    pub dots: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Band {
+    /// (x, low, high).
+    pub points: Vec<(f64, f64, f64)>,
+    pub opacity: f64,
+}
+
+/// Bars from a baseline to the outcome at a low and a high input setting,
+/// largest swing on top.
+#[derive(Clone, Debug)]
+pub struct TornadoPlot {
+    pub x_title: String,
+    pub baseline: f64,
+    pub baseline_label: String,
+    /// (row label, value at low, value at high), already sorted.
+    pub rows: Vec<(String, f64, f64)>,
+    pub low_color: RGBColor,
+    pub high_color: RGBColor,
+}
