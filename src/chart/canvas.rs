@@ -1,0 +1,307 @@
+//! From a [`Figure`] to PNG bytes or an SVG string, and the parts every
+//! chart shares: the white page, the title block, the legend strip, ticks.
+//!
+//! PNGs are drawn into an in-memory RGB buffer and encoded with the `png`
+//! crate (no image stack, no files); SVGs are drawn into a `String`. The
+//! legend sits in its own strip between the heading and the plot, so it can
+//! never cover data, whatever the data look like.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::figure::{Figure, LegendItem, Plot, Swatch};
+use super::style::{INK, MUTED, Size, Style, ensure_fonts};
+use super::{draw_rows, draw_xy};
+
+/// Drawing results carry a message; the caller adds which chart failed.
+pub type Drawn<T = ()> = Result<T, String>;
+
+/// Turn any displayable drawing error into a message.
+pub fn fail<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// Render a figure as PNG bytes.
+pub fn png(figure: &Figure, size: Size) -> Drawn<Vec<u8>> {
+    ensure_fonts()?;
+    let (w, h) = (size.width, size.height);
+    let mut pixels = vec![255u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+        draw_figure(&root, figure, &Style::new(size))?;
+        root.present().map_err(fail)?;
+    }
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(fail)?;
+    writer.write_image_data(&pixels).map_err(fail)?;
+    writer.finish().map_err(fail)?;
+    Ok(bytes)
+}
+
+/// Render a figure as an SVG document.
+pub fn svg(figure: &Figure, size: Size) -> Drawn<String> {
+    ensure_fonts()?;
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, (size.width, size.height)).into_drawing_area();
+        draw_figure(&root, figure, &Style::new(size))?;
+        root.present().map_err(fail)?;
+    }
+    Ok(text)
+}
+
+fn draw_figure<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure, st: &Style) -> Drawn {
+    let area = frame(root, figure, st)?;
+    match &figure.plot {
+        Plot::Histogram(p) => draw_xy::histogram(&area, p, st),
+        Plot::Curves(p) => draw_xy::curves(&area, p, st),
+        Plot::Bars(p) => draw_rows::bars(&area, p, st),
+        Plot::Tornado(p) => draw_rows::tornado(&area, p, st),
+    }
+}
+
+/// Fill the page, draw title, subtitle and legend; return the plot area.
+fn frame<'a, DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    figure: &Figure,
+    st: &Style,
+) -> Drawn<DrawingArea<DB, Shift>> {
+    root.fill(&WHITE).map_err(fail)?;
+    let pad = st.gap(24.0);
+    let width = st.size.width as i32 - 2 * pad;
+    let title_font = st.title_font();
+    let title = fit(&figure.title, &title_font, width);
+    root.draw(&Text::new(title, (pad, pad), title_font.color(&INK)))
+        .map_err(fail)?;
+    let mut y = pad + text_height(&title_font) + st.gap(10.0);
+    let sub_font = st.subtitle_font();
+    let subtitle = fit(&figure.subtitle, &sub_font, width);
+    root.draw(&Text::new(subtitle, (pad, y), sub_font.color(&MUTED)))
+        .map_err(fail)?;
+    y += text_height(&sub_font) + st.gap(14.0);
+    if !figure.legend.is_empty() {
+        y = legend(root, &figure.legend, (pad, y), width, st)? + st.gap(8.0);
+    }
+    let (_, rest) = root.split_vertically(y);
+    Ok(rest.margin(0, pad / 2, pad / 2, pad))
+}
+
+/// Lay legend items left to right, wrapping; returns the y below them.
+fn legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    items: &[LegendItem],
+    (left, top): (i32, i32),
+    width: i32,
+    st: &Style,
+) -> Drawn<i32> {
+    let font = st.tick_font();
+    let line_h = text_height(&font) + st.gap(8.0);
+    let swatch_w = st.gap(34.0);
+    let (mut x, mut y) = (left, top);
+    for item in items {
+        let label = fit(&item.label, &font, width - swatch_w - st.gap(8.0));
+        let item_w = swatch_w + st.gap(8.0) + text_width(&label, &font) + st.gap(26.0);
+        if x > left && x + item_w > left + width {
+            x = left;
+            y += line_h;
+        }
+        let mid = y + text_height(&font) / 2;
+        swatch(root, item.swatch, (x, mid), swatch_w, st)?;
+        let style = font.color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
+        root.draw(&Text::new(label, (x + swatch_w + st.gap(8.0), mid), style))
+            .map_err(fail)?;
+        x += item_w;
+    }
+    Ok(y + line_h)
+}
+
+fn swatch<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    kind: Swatch,
+    (x, mid): (i32, i32),
+    w: i32,
+    st: &Style,
+) -> Drawn {
+    let half = st.gap(8.0);
+    match kind {
+        Swatch::Line(c) => root.draw(&PathElement::new(
+            vec![(x, mid), (x + w, mid)],
+            c.stroke_width(st.stroke(3.0)),
+        )),
+        Swatch::Dashed(c) => {
+            let dash = w / 4;
+            for i in [0, 2] {
+                let x0 = x + i * dash + dash / 4;
+                root.draw(&PathElement::new(
+                    vec![(x0, mid), (x0 + dash + dash / 2, mid)],
+                    c.stroke_width(st.stroke(3.0)),
+                ))
+                .map_err(fail)?;
+            }
+            Ok(())
+        }
+        Swatch::Patch(c, opacity) => root.draw(&Rectangle::new(
+            [(x, mid - half), (x + w, mid + half)],
+            c.mix(opacity).filled(),
+        )),
+    }
+    .map_err(fail)
+}
+
+/// Text width in pixels as the embedded font lays it out.
+pub fn text_width(text: &str, font: &FontDesc) -> i32 {
+    font.box_size(text).map(|(w, _)| w as i32).unwrap_or_else(|_| {
+        // Without the font, assume an average glyph of 0.6 em.
+        (text.chars().count() as f64 * font.get_size() * 0.6) as i32
+    })
+}
+
+/// Line height of a font in pixels.
+pub fn text_height(font: &FontDesc) -> i32 {
+    font.get_size().round() as i32
+}
+
+/// `text`, cut with an ellipsis if wider than `max` pixels.
+pub fn fit(text: &str, font: &FontDesc, max: i32) -> String {
+    if text_width(text, font) <= max {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let cut: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
+        if text_width(&cut, font) <= max {
+            return cut;
+        }
+    }
+    String::new()
+}
+
+/// "Nice" tick positions covering `lo..=hi` with at most `max_ticks` ticks;
+/// returns (step, ticks). `integer` keeps steps whole.
+pub fn nice_ticks(lo: f64, hi: f64, max_ticks: usize, integer: bool) -> (f64, Vec<f64>) {
+    let span = (hi - lo).abs();
+    if !span.is_finite() || span == 0.0 || !lo.is_finite() {
+        return (1.0, vec![lo]);
+    }
+    let raw = span / max_ticks.max(1) as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let mut step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    if integer {
+        step = step.max(1.0).round();
+    }
+    let first = (lo / step).ceil();
+    let ticks = (0..=max_ticks * 2 + 1)
+        .map(|i| (first + i as f64) * step)
+        .take_while(|t| *t <= hi + step * 1e-9)
+        .map(|t| if t.abs() < step * 1e-9 { 0.0 } else { t })
+        .collect();
+    (step, ticks)
+}
+
+/// A tick label for `value` when ticks are `step` apart.
+pub fn tick_label(value: f64, step: f64) -> String {
+    let decimals = if step >= 1.0 || step <= 0.0 || !step.is_finite() {
+        0
+    } else {
+        let d = (-step.log10()).ceil() as usize;
+        // 0.25 needs one more place than 0.2.
+        if ((step * 10f64.powi(d as i32)).round() - step * 10f64.powi(d as i32)).abs() > 1e-6 {
+            d + 1
+        } else {
+            d
+        }
+    };
+    let text = format!("{value:.decimals$}");
+    if value.abs() >= 10_000.0 && decimals == 0 {
+        group_thousands(&text)
+    } else {
+        text
+    }
+}
+
+/// A percentage tick label for a probability `p` when ticks are `step` apart.
+pub fn percent_label(p: f64, step: f64) -> String {
+    format!("{}%", tick_label(p * 100.0, step * 100.0))
+}
+
+fn group_thousands(text: &str) -> String {
+    let (sign, digits) = text.strip_prefix('-').map_or(("", text), |d| ("-", d));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+/// Steps to label on a time axis so that labels do not collide: every
+/// k-th step, k from a calendar-friendly list.
+pub fn time_ticks(labels: &[(u32, String)], plot_width: i32, font: &FontDesc) -> Vec<u32> {
+    let widest = labels
+        .iter()
+        .map(|(_, l)| text_width(l, font))
+        .max()
+        .unwrap_or(0)
+        + text_height(font);
+    let (Some(first), Some(last)) = (labels.first(), labels.last()) else {
+        return Vec::new();
+    };
+    let room = (plot_width / widest.max(1)).max(2) as u32;
+    let span = last.0.saturating_sub(first.0).max(1);
+    let stride = [1, 2, 3, 4, 6, 12, 24, 36, 48, 60, 120, 240, 600, 1200]
+        .into_iter()
+        .find(|s| span / s < room)
+        .unwrap_or(span);
+    labels
+        .iter()
+        .map(|(s, _)| *s)
+        .filter(|s| (s - first.0) % stride == 0)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round() {
+        let (step, ticks) = nice_ticks(0.0, 1.0, 5, false);
+        assert_eq!(step, 0.2);
+        assert_eq!(ticks.len(), 6);
+        let (step, ticks) = nice_ticks(-0.5, 15.5, 8, true);
+        assert_eq!(step, 2.0);
+        assert_eq!(ticks.first(), Some(&0.0));
+        assert_eq!(nice_ticks(3.0, 3.0, 5, false).1, vec![3.0]);
+        assert_eq!(nice_ticks(f64::NAN, 3.0, 5, false).1.len(), 1);
+    }
+
+    #[test]
+    fn labels_read_well() {
+        assert_eq!(tick_label(0.25, 0.25), "0.25");
+        assert_eq!(tick_label(0.4, 0.2), "0.4");
+        assert_eq!(tick_label(25000.0, 5000.0), "25,000");
+        assert_eq!(tick_label(-1250000.0, 250000.0), "-1,250,000");
+        assert_eq!(percent_label(0.5, 0.1), "50%");
+        assert_eq!(percent_label(0.025, 0.005), "2.5%");
+    }
+
+    #[test]
+    fn time_ticks_thin_out() {
+        let labels: Vec<(u32, String)> = (0..=120).map(|s| (s, format!("20{:02}-01", s % 100))).collect();
+        let font = Style::new(super::super::style::DEFAULT_SIZE).tick_font();
+        let ticks = time_ticks(&labels, 1000, &font);
+        assert!(ticks.len() >= 4 && ticks.len() <= 12, "{ticks:?}");
+        assert_eq!(ticks[0], 0);
+    }
+}
