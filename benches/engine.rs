@@ -5,12 +5,16 @@
 //! ```text
 //! cargo bench --bench engine
 //! cargo bench --bench engine -- --runs 20000 --repeats 3 --only simulate-1,hand-1
+//! cargo bench --bench engine -- --no-check --only core-1   # e.g. under a profiler
 //! ```
 //!
 //! Cases (all on the same runs and seed):
 //! - `simulate-1`, `simulate-2`, `simulate-all`: `polsim::engine::simulate` on
 //!   1 thread, 2 threads and all cores, with everything it does for a real run
 //!   (per-step time-series statistics, outcome moments and quantiles, merging);
+//! - `outcomes-1`, `outcomes-all`: `polsim::engine::simulate_many` with
+//!   per-step series statistics turned off (`Job::series = false`): outcome
+//!   moments and quantiles only, as the hand-written model keeps;
 //! - `core-1`: only the interpreter, `Workspace::run_batch` over batches of
 //!   64 runs on 1 thread, with no statistics;
 //! - `hand-1`, `hand-all`: the hand-written model on 1 thread and all cores,
@@ -29,7 +33,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use polsim::engine::exec::{BatchRecord, Workspace};
-use polsim::engine::{self, LANES, Program, RunOptions, compile::compile};
+use polsim::engine::program::Op;
+use polsim::engine::{self, Job, LANES, Program, RunOptions, compile::compile};
 use polsim::results::{OutcomeAcc, Results};
 use polsim::scenario::{self, Disk, Model};
 
@@ -38,6 +43,7 @@ struct Options {
     repeats: usize,
     seed: u64,
     only: Option<Vec<String>>,
+    check: bool,
 }
 
 fn options() -> Options {
@@ -46,6 +52,7 @@ fn options() -> Options {
         repeats: 5,
         seed: 2026,
         only: None,
+        check: true,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -65,6 +72,7 @@ fn options() -> Options {
                         .collect(),
                 )
             }
+            "--no-check" => o.check = false,
             // `cargo bench` passes --bench; anything else is ignored too.
             _ => {}
         }
@@ -95,10 +103,36 @@ fn load_model() -> (Model, Program) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/model.toml");
     let model = match scenario::load(&path, &Disk, &[]) {
         Ok(m) => m,
-        Err(report) => panic!("benches/model.toml does not check:\n{}", report.render(false)),
+        Err(report) => panic!(
+            "benches/model.toml does not check:\n{}",
+            report.render(false)
+        ),
     };
     let program = compile(&model, None);
     (model, program)
+}
+
+/// How many operations of each kind, e.g. "Bin 60, Draw 1, ...".
+fn op_kinds(ops: &[Op]) -> String {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for op in ops {
+        let text = format!("{op:?}");
+        let kind = text
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("?")
+            .to_string();
+        match counts.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((kind, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn simulate(model: &Model, program: &Program, runs: u64, seed: u64, threads: usize) -> Results {
@@ -110,6 +144,32 @@ fn simulate(model: &Model, program: &Program, runs: u64, seed: u64, threads: usi
     };
     engine::simulate(model, program, &options, None, &|_| {}, &mut |_| Ok(()))
         .unwrap_or_else(|e| panic!("simulation failed: {e}"))
+}
+
+/// As [`simulate`], keeping outcome statistics only (no per-step series).
+fn simulate_outcomes(
+    model: &Model,
+    program: &Program,
+    runs: u64,
+    seed: u64,
+    threads: usize,
+) -> Results {
+    let options = RunOptions {
+        runs,
+        seed,
+        threads,
+        rows: false,
+    };
+    let job = Job {
+        model,
+        program,
+        inject: None,
+        series: false,
+    };
+    engine::simulate_many(&[job], &options, &|_| {}, &mut |_| Ok(()))
+        .unwrap_or_else(|e| panic!("simulation failed: {e}"))
+        .pop()
+        .expect("one job, one result")
 }
 
 /// Only the interpreter: every batch of runs, nothing accumulated but one
@@ -212,6 +272,14 @@ fn main() {
         program.streams.len()
     );
     println!(
+        "  program: {} slots; ops: {} before the run, {} per step, {} after",
+        program.slots,
+        program.init.len(),
+        program.step.len(),
+        program.finish.len()
+    );
+    println!("  ops per step by kind: {}", op_kinds(&program.step));
+    println!(
         "  runs {} per case, seed {}, {} repeats (round-robin)",
         opt.runs, opt.seed, opt.repeats
     );
@@ -255,6 +323,26 @@ fn main() {
         });
     }
     cases.push(Case {
+        name: "outcomes-1",
+        what: "polsim simulate_many, outcomes only".into(),
+        threads: 1,
+        run: Box::new(move || {
+            std::hint::black_box(simulate_outcomes(m, p, runs, seed, 1));
+        }),
+        times: Vec::new(),
+    });
+    if cores > 1 {
+        cases.push(Case {
+            name: "outcomes-all",
+            what: "polsim simulate_many, outcomes only".into(),
+            threads: cores,
+            run: Box::new(move || {
+                std::hint::black_box(simulate_outcomes(m, p, runs, seed, 0));
+            }),
+            times: Vec::new(),
+        });
+    }
+    cases.push(Case {
         name: "core-1",
         what: "polsim run_batch only (no statistics)".into(),
         threads: 1,
@@ -289,11 +377,12 @@ fn main() {
 
     // Check agreement first (also a warm-up).
     let check_runs = runs.max(20_000);
-    let ok = agreement(
-        &model,
-        &simulate(&model, &program, check_runs, seed, 0),
-        &handwritten::simulate(seed, check_runs, cores),
-    );
+    let ok = !opt.check
+        || agreement(
+            &model,
+            &simulate(&model, &program, check_runs, seed, 0),
+            &handwritten::simulate(seed, check_runs, cores),
+        );
     println!();
 
     for _ in 0..opt.repeats {
@@ -314,14 +403,7 @@ fn main() {
     );
     println!(
         "  {:<13} {:<38} {:>7} {:>12} {:>12} {:>10} {:>9} {:>9}",
-        "case",
-        "what",
-        "threads",
-        "runs/s best",
-        "runs/s med",
-        "us/run med",
-        "x hand",
-        "x hand"
+        "case", "what", "threads", "runs/s best", "runs/s med", "us/run med", "x hand", "x hand"
     );
     println!("  {:>104} {:>9}", "(best)", "(med)");
     let rate = |d: Duration| runs as f64 / d.as_secs_f64();
@@ -366,10 +448,22 @@ fn main() {
             one.as_secs_f64() / all.as_secs_f64()
         );
     }
+    if let (Some(one), Some(all)) = (best_of("outcomes-1"), best_of("outcomes-all")) {
+        println!(
+            "  scaling, polsim outcomes only, 1 -> {cores} threads: {:.2}x",
+            one.as_secs_f64() / all.as_secs_f64()
+        );
+    }
     if let (Some(full), Some(core)) = (best_of("simulate-1"), best_of("core-1")) {
         println!(
             "  share of simulate-1 spent outside run_batch (statistics, merging): {:.0}%",
             100.0 * (1.0 - core.as_secs_f64() / full.as_secs_f64())
+        );
+    }
+    if let (Some(out), Some(core)) = (best_of("outcomes-1"), best_of("core-1")) {
+        println!(
+            "  share of outcomes-1 spent outside run_batch: {:.0}%",
+            100.0 * (1.0 - core.as_secs_f64() / out.as_secs_f64())
         );
     }
     println!("  load average at end: {}", load_average());

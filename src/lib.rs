@@ -10,11 +10,14 @@
 //!
 //! The command line (`cli`) is a thin shell over these stages.
 
+pub mod analysis;
+pub mod chart;
 pub mod cli;
 pub mod diag;
 pub mod dist;
 pub mod engine;
 pub mod expr;
+pub mod graph;
 pub mod output;
 pub mod report;
 pub mod results;

@@ -68,7 +68,8 @@ pub struct BadCategory {
 }
 
 impl Results {
-    pub fn new(model: &Model, program: &Program) -> Results {
+    /// Empty accumulators; without `series`, per-step statistics are not kept.
+    pub fn new(model: &Model, program: &Program, series: bool) -> Results {
         let steps = model.info.steps as usize;
         let outcomes = model
             .outcomes
@@ -90,11 +91,15 @@ impl Results {
             runs: 0,
             kept: 0,
             outcomes,
-            series: program
-                .series
-                .iter()
-                .map(|_| (0..=steps).map(|_| step_acc()).collect())
-                .collect(),
+            series: if series {
+                program
+                    .series
+                    .iter()
+                    .map(|_| (0..=steps).map(|_| step_acc()).collect())
+                    .collect()
+            } else {
+                Vec::new()
+            },
             events: program
                 .events
                 .iter()

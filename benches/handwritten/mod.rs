@@ -188,9 +188,8 @@ pub fn run(s: &Samplers, seed: u64, run: u64) -> [f64; 11] {
         // Derived variables, from the previous step's state.
         let demand = 180.0 * x.uptake * (1.0 + 0.1 * x.media);
         let overload = (x.backlog / (x.capacity * 4.0)).clamp(0.0, 1.0);
-        let spending = x.unit_cost
-            * (x.capacity * 1.4 + 20.0 * p.enforcement)
-            * (1.0 + 0.5 * x.compliance);
+        let spending =
+            x.unit_cost * (x.capacity * 1.4 + 20.0 * p.enforcement) * (1.0 + 0.5 * x.compliance);
         let scandal_p = logistic(-4.0 + 3.0 * overload + 0.3 * x.media - 2.0 * p.enforcement);
 
         // Events.
@@ -214,12 +213,15 @@ pub fn run(s: &Samplers, seed: u64, run: u64) -> [f64; 11] {
             uptake: (x.uptake + p.growth * x.uptake * (1.0 - x.uptake) * (0.5 + x.trust)
                 - p.churn * x.uptake * (1.0 - x.trust))
                 .clamp(0.0, 1.0),
-            trust: (x.trust + 0.05 * (0.6 - x.trust) - 0.12 * scandal - 0.02 * shocks
+            trust: (x.trust + 0.05 * (0.6 - x.trust)
+                - 0.12 * scandal
+                - 0.02 * shocks
                 - 0.002 * x.shocks_total
                 + 0.04 * x.reformed
                 - 0.01 * x.media)
                 .clamp(0.0, 1.0),
-            media: (0.7 * x.media + p.media_sensitivity * (scandal + 0.5 * shocks)).clamp(0.0, 10.0),
+            media: (0.7 * x.media + p.media_sensitivity * (scandal + 0.5 * shocks))
+                .clamp(0.0, 10.0),
             capacity: (x.capacity + 0.02 * (x.reserve - 300.0) / x.unit_cost
                 - 0.03 * x.capacity * overload
                 + 2.0 * reform_v)
@@ -265,7 +267,6 @@ pub fn run(s: &Samplers, seed: u64, run: u64) -> [f64; 11] {
         peak_complaints,
     ]
 }
-
 
 /// Outcome statistics over runs: running sums for the means and standard
 /// errors, and every run's value so quantiles could be computed.

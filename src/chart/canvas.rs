@@ -47,14 +47,19 @@ pub fn svg(figure: &Figure, size: Size) -> Drawn<String> {
     ensure_fonts()?;
     let mut text = String::new();
     {
-        let root = SVGBackend::with_string(&mut text, (size.width, size.height)).into_drawing_area();
+        let root =
+            SVGBackend::with_string(&mut text, (size.width, size.height)).into_drawing_area();
         draw_figure(&root, figure, &Style::new(size))?;
         root.present().map_err(fail)?;
     }
     Ok(text)
 }
 
-fn draw_figure<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure, st: &Style) -> Drawn {
+fn draw_figure<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    figure: &Figure,
+    st: &Style,
+) -> Drawn {
     let area = frame(root, figure, st)?;
     match &figure.plot {
         Plot::Histogram(p) => draw_xy::histogram(&area, p, st),
@@ -128,19 +133,20 @@ fn swatch<DB: DrawingBackend>(
 ) -> Drawn {
     let half = st.gap(8.0);
     match kind {
-        Swatch::Line(c) => root.draw(&PathElement::new(
-            vec![(x, mid), (x + w, mid)],
-            c.stroke_width(st.stroke(3.0)),
-        )),
-        Swatch::Dashed(c) => {
-            let dash = w / 4;
-            for i in [0, 2] {
-                let x0 = x + i * dash + dash / 4;
-                root.draw(&PathElement::new(
-                    vec![(x0, mid), (x0 + dash + dash / 2, mid)],
-                    c.stroke_width(st.stroke(3.0)),
-                ))
-                .map_err(fail)?;
+        Swatch::Line(c, dash) => {
+            let style = c.stroke_width(st.stroke(3.0));
+            let Some((on, off)) = dash.pattern() else {
+                return root
+                    .draw(&PathElement::new(vec![(x, mid), (x + w, mid)], style))
+                    .map_err(fail);
+            };
+            let (on, off) = (st.px(on, 2.0) as i32, st.px(off, 2.0) as i32);
+            let mut x0 = x;
+            while x0 < x + w {
+                let x1 = (x0 + on).min(x + w);
+                root.draw(&PathElement::new(vec![(x0, mid), (x1, mid)], style))
+                    .map_err(fail)?;
+                x0 = x1 + off;
             }
             Ok(())
         }
@@ -154,10 +160,12 @@ fn swatch<DB: DrawingBackend>(
 
 /// Text width in pixels as the embedded font lays it out.
 pub fn text_width(text: &str, font: &FontDesc) -> i32 {
-    font.box_size(text).map(|(w, _)| w as i32).unwrap_or_else(|_| {
-        // Without the font, assume an average glyph of 0.6 em.
-        (text.chars().count() as f64 * font.get_size() * 0.6) as i32
-    })
+    font.box_size(text)
+        .map(|(w, _)| w as i32)
+        .unwrap_or_else(|_| {
+            // Without the font, assume an average glyph of 0.6 em.
+            (text.chars().count() as f64 * font.get_size() * 0.6) as i32
+        })
 }
 
 /// Line height of a font in pixels.
@@ -233,6 +241,22 @@ pub fn percent_label(p: f64, step: f64) -> String {
     format!("{}%", tick_label(p * 100.0, step * 100.0))
 }
 
+/// A count with thousands separators: 100000 -> "100,000".
+pub fn group_count(n: u64) -> String {
+    group_thousands(&n.to_string())
+}
+
+/// A probability as a percentage to one decimal ("<0.1%" for tiny ones).
+pub fn percent_text(p: f64) -> String {
+    if p > 0.0 && p < 0.0005 {
+        "<0.1%".into()
+    } else if p < 1.0 && p > 0.9995 {
+        ">99.9%".into()
+    } else {
+        format!("{:.1}%", p * 100.0)
+    }
+}
+
 fn group_thousands(text: &str) -> String {
     let (sign, digits) = text.strip_prefix('-').map_or(("", text), |d| ("-", d));
     let mut out = String::new();
@@ -298,7 +322,9 @@ mod tests {
 
     #[test]
     fn time_ticks_thin_out() {
-        let labels: Vec<(u32, String)> = (0..=120).map(|s| (s, format!("20{:02}-01", s % 100))).collect();
+        let labels: Vec<(u32, String)> = (0..=120)
+            .map(|s| (s, format!("20{:02}-01", s % 100)))
+            .collect();
         let font = Style::new(super::super::style::DEFAULT_SIZE).tick_font();
         let ticks = time_ticks(&labels, 1000, &font);
         assert!(ticks.len() >= 4 && ticks.len() <= 12, "{ticks:?}");

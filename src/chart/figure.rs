@@ -26,10 +26,36 @@ pub struct LegendItem {
 
 #[derive(Clone, Copy, Debug)]
 pub enum Swatch {
-    Line(RGBColor),
-    Dashed(RGBColor),
+    Line(RGBColor, Dash),
     /// A filled patch with this opacity.
     Patch(RGBColor, f64),
+}
+
+/// A line's dash pattern. Overlays give each series its own, so lines that
+/// coincide (common random numbers make that common) still show every colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dash {
+    Solid,
+    Long,
+    Short,
+    Dotted,
+}
+
+impl Dash {
+    /// The pattern of series `i`: solid first, then ever finer dashes.
+    pub fn for_series(i: usize) -> Dash {
+        [Dash::Solid, Dash::Long, Dash::Short, Dash::Dotted][i % 4]
+    }
+
+    /// (dash, gap) lengths in pixels at 1200x800; `None` for solid.
+    pub fn pattern(self) -> Option<(f64, f64)> {
+        match self {
+            Dash::Solid => None,
+            Dash::Long => Some((18.0, 9.0)),
+            Dash::Short => Some((8.0, 6.0)),
+            Dash::Dotted => Some((3.0, 5.0)),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -113,10 +139,25 @@ pub struct Curve {
     pub points: Vec<(f64, f64)>,
     /// Drawn under the line, widest first.
     pub bands: Vec<Band>,
-    /// Hold each value until the next point (a step function).
-    pub steps: bool,
-    /// Mark each point with a dot (few points of discrete data).
-    pub dots: bool,
+    /// Draw as a step function, and how.
+    pub steps: Steps,
+    pub dash: Dash,
+    /// Radius of a dot on each point, in pixels at 1200x800 (0: no dots).
+    /// Few points of discrete data get dots; overlays shrink them series by
+    /// series so coinciding dots show as rings.
+    pub dot_radius: f64,
+}
+
+/// How a curve joins its points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Steps {
+    /// Straight lines between points.
+    None,
+    /// Each value holds from the previous point up to its own (a chance of
+    /// "at least x" for whole numbers).
+    Before,
+    /// Each value holds from its point to the next (a chance of "at most x").
+    After,
 }
 
 #[derive(Clone, Debug)]
@@ -132,7 +173,6 @@ pub struct Band {
 pub struct TornadoPlot {
     pub x_title: String,
     pub baseline: f64,
-    pub baseline_label: String,
     /// (row label, value at low, value at high), already sorted.
     pub rows: Vec<(String, f64, f64)>,
     pub low_color: RGBColor,

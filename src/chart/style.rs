@@ -220,7 +220,11 @@ mod tests {
             let err = Size::parse(bad).unwrap_err();
             assert!(err.contains("WIDTHxHEIGHT"), "{bad}: {err}");
         }
-        assert!(Size::parse("100x100").unwrap_err().contains("at least 400x300"));
+        assert!(
+            Size::parse("100x100")
+                .unwrap_err()
+                .contains("at least 400x300")
+        );
         assert!(Size::parse("9000x900").unwrap_err().contains("at most"));
     }
 

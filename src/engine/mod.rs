@@ -94,6 +94,17 @@ impl fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
+/// One scenario to simulate: its model, program and optional parameter values.
+#[derive(Clone, Copy)]
+pub struct Job<'a> {
+    pub model: &'a Model,
+    pub program: &'a Program,
+    pub inject: Option<&'a (dyn Inject + Sync)>,
+    /// Keep per-step statistics of every variable (time series); analyses
+    /// that need only outcomes turn this off to save memory and time.
+    pub series: bool,
+}
+
 /// Simulate `options.runs` runs. `progress` is told how many runs are done;
 /// `on_rows` receives each chunk's per-run rows in order when asked for.
 pub fn simulate(
@@ -104,36 +115,78 @@ pub fn simulate(
     progress: &(dyn Fn(u64) + Sync),
     on_rows: &mut dyn FnMut(&Rows) -> std::io::Result<()>,
 ) -> Result<Results, SimError> {
+    let job = Job {
+        model,
+        program,
+        inject,
+        series: true,
+    };
+    let mut results = simulate_many(&[job], options, progress, &mut |rows: &[Rows]| match rows
+        .first()
+    {
+        Some(r) => on_rows(r),
+        None => Ok(()),
+    })?;
+    results
+        .pop()
+        .ok_or_else(|| SimError::Io(std::io::Error::other("no results")))
+}
+
+/// Simulate several scenarios in lockstep with the same seed and run
+/// indices: chunk c of every job is computed together and its rows are
+/// delivered together (one `Rows` per job, in job order), so run i of one
+/// scenario can be paired with run i of another without holding every run in
+/// memory. Common random numbers make such pairs share every draw the two
+/// models have in common.
+pub fn simulate_many(
+    jobs: &[Job<'_>],
+    options: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    on_rows: &mut dyn FnMut(&[Rows]) -> std::io::Result<()>,
+) -> Result<Vec<Results>, SimError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .build()
         .map_err(|e| SimError::Io(std::io::Error::other(e.to_string())))?;
     let chunks = options.runs.div_ceil(CHUNK_RUNS);
     let window = (pool.current_num_threads() as u64 * 4).max(1);
-    let mut total = Results::new(model, program);
+    let mut totals: Vec<Results> = jobs
+        .iter()
+        .map(|j| Results::new(j.model, j.program, j.series))
+        .collect();
     let mut done = 0;
     let mut start = 0;
     while start < chunks {
         let end = (start + window).min(chunks);
-        let outs: Vec<Result<(Results, Option<Rows>), SimError>> = pool.install(|| {
+        let outs: Vec<Result<Vec<ChunkOut>, SimError>> = pool.install(|| {
             (start..end)
                 .into_par_iter()
-                .map(|chunk| run_chunk(model, program, options, inject, chunk))
+                .map(|chunk| {
+                    jobs.iter()
+                        .map(|job| run_chunk(job, options, chunk))
+                        .collect()
+                })
                 .collect()
         });
         for out in outs {
-            let (results, rows) = out?;
-            done += results.runs;
-            total.merge(results);
-            if let Some(rows) = rows {
+            let mut rows = Vec::new();
+            for (total, (results, chunk_rows)) in totals.iter_mut().zip(out?) {
+                total.merge(results);
+                rows.extend(chunk_rows);
+            }
+            done = totals.first().map_or(0, |t| t.runs);
+            if !rows.is_empty() {
                 on_rows(&rows).map_err(SimError::Io)?;
             }
         }
         progress(done);
         start = end;
     }
-    Ok(total)
+    Ok(totals)
 }
+
+/// One job's results for one chunk, with its rows when asked for.
+type ChunkOut = (Results, Option<Rows>);
 
 /// Why a simulation stopped.
 #[derive(Debug)]
@@ -152,17 +205,16 @@ impl fmt::Display for SimError {
 }
 
 fn run_chunk(
-    model: &Model,
-    program: &Program,
+    job: &Job<'_>,
     options: &RunOptions,
-    inject: Option<&(dyn Inject + Sync)>,
     chunk: u64,
 ) -> Result<(Results, Option<Rows>), SimError> {
+    let (model, program, inject) = (job.model, job.program, job.inject);
     let first = chunk * CHUNK_RUNS;
     let last = (first + CHUNK_RUNS).min(options.runs);
     let mut ws = Workspace::new(program);
     let mut rec = BatchRecord::new(program);
-    let mut results = Results::new(model, program);
+    let mut results = Results::new(model, program, job.series);
     let mut rows = options.rows.then(|| Rows {
         first_run: first,
         params: vec![Vec::new(); program.params.len()],

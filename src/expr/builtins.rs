@@ -26,6 +26,8 @@ pub enum Func {
     Round,
     Logistic,
     Logit,
+    Sin,
+    Cos,
 }
 
 /// Aggregates over the steps of one run, for outcomes.
@@ -104,6 +106,8 @@ pub const FUNCS: &[(&str, Func, usize, Option<usize>, &str)] = &[
         Some(1),
         "ln(p / (1 - p)): the inverse of logistic",
     ),
+    ("sin", Func::Sin, 1, Some(1), "sine (radians)"),
+    ("cos", Func::Cos, 1, Some(1), "cosine (radians)"),
 ];
 
 /// (name, aggregate, arity, one-line doc)
@@ -212,6 +216,8 @@ impl Func {
             Func::Round => x.round(),
             Func::Logistic => 1.0 / (1.0 + (-x).exp()),
             Func::Logit => (x / (1.0 - x)).ln(),
+            Func::Sin => x.sin(),
+            Func::Cos => x.cos(),
             Func::Min | Func::Max | Func::Clamp | Func::Pow => f64::NAN,
         }
     }
@@ -286,6 +292,10 @@ mod tests {
             (Func::Logistic, &[2.0f64.ln()], 2.0 / 3.0),
             (Func::Logit, &[0.5], 0.0),
             (Func::Logit, &[0.75], 3.0f64.ln()),
+            (Func::Sin, &[std::f64::consts::FRAC_PI_2], 1.0),
+            (Func::Cos, &[std::f64::consts::PI], -1.0),
+            (Func::Sin, &[std::f64::consts::FRAC_PI_2], 1.0),
+            (Func::Cos, &[std::f64::consts::PI], -1.0),
         ];
         for &(f, args, want) in cases {
             let got = f.apply(args);
@@ -312,7 +322,7 @@ mod tests {
         assert_eq!(lookup("ever", 1), Some(Builtin::Agg(Agg::Ever)));
         assert_eq!(lookup("ever", 2), Some(Builtin::Agg(Agg::Ever)));
         assert_eq!(lookup("pert", 3), Some(Builtin::Random(DistKind::Pert)));
-        assert_eq!(lookup("sin", 1), None);
+        assert_eq!(lookup("tan", 1), None);
         assert!(is_builtin_name("normal"));
         assert!(!is_builtin_name("trust"));
     }

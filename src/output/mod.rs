@@ -4,6 +4,7 @@
 //! **Architecture invariant:** exporters are pure functions returning bytes
 //! or strings, so tests compare them directly and nothing is half-written.
 
+pub mod analysis;
 pub mod files;
 pub mod table;
 pub mod tables;

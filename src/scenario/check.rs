@@ -274,6 +274,41 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
     })
 }
 
+/// Resolve an extra expression against a checked model, with the names and
+/// aggregates an outcome may use (for `--given` and `--outcome` expressions).
+/// `file` is the synthetic source holding `text` (e.g. "--given").
+pub fn resolve_extra(
+    model: &Model,
+    file: crate::diag::FileId,
+    text: &str,
+    owner: &str,
+) -> Result<MExpr, Vec<Diagnostic>> {
+    let mut c = Checker {
+        diags: Vec::new(),
+        names: model
+            .vars
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.name.clone(), VarId(i as u32)))
+            .collect(),
+        vars: model
+            .vars
+            .iter()
+            .map(|v| (v.name.clone(), v.kind.word(), v.span))
+            .collect(),
+        steps: model.info.steps,
+    };
+    let expr = ExprText {
+        text: text.to_string(),
+        span: Span::new(file, 0, text.len()),
+        base: Some(0),
+    };
+    match c.expression(&expr, Ctx::Outcome, owner) {
+        Some(e) if c.diags.is_empty() => Ok(e),
+        _ => Err(c.diags),
+    }
+}
+
 struct Checker {
     diags: Vec<Diagnostic>,
     names: HashMap<String, VarId>,
@@ -459,6 +494,7 @@ impl Checker {
                     .help("names start with a letter and use only letters, digits and _ (e.g. `coalition_trust`)"),
             );
         } else if n == "t"
+            || n == "pi"
             || expr::lex::KEYWORDS.contains(&n.as_str())
             || builtins::is_builtin_name(n)
         {
@@ -555,6 +591,9 @@ impl Checker {
     }
 
     fn name(&mut self, name: &str, span: Span, ctx: Ctx, owner: &str) -> Option<MExpr> {
+        if name == "pi" {
+            return Some(MExpr::Const(std::f64::consts::PI));
+        }
         if name == "t" {
             return match ctx {
                 Ctx::Param | Ctx::Init => {

@@ -116,6 +116,17 @@ pub fn load(path: &Path, store: &dyn Store, overrides: &[Override]) -> Result<Mo
     })
 }
 
+/// Resolve an expression given on the command line (`--given`, `--outcome`)
+/// against a checked model; `flag` names it in messages.
+pub fn parse_extra(model: &Model, flag: &str, text: &str) -> Result<MExpr, Report> {
+    let mut sources = Sources::default();
+    let file = sources.add(flag, text);
+    check::resolve_extra(model, file, text, flag).map_err(|diagnostics| Report {
+        sources,
+        diagnostics,
+    })
+}
+
 /// Read a file and everything it extends; merged base-first.
 fn read_chain(
     path: &Path,

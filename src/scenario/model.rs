@@ -376,6 +376,29 @@ impl Model {
             .map(|i| VarId(i as u32))
     }
 
+    /// Fix a parameter at a value for every run (sweeps, swing analysis).
+    pub fn fix_param(&mut self, id: VarId, value: f64) {
+        if let Some(var) = self.vars.get_mut(id.0 as usize)
+            && let VarKind::Param { def, dist } = &mut var.kind
+        {
+            *def = MExpr::Const(value);
+            *dist = Dist::new(DistKind::Fixed, &[value]).ok();
+            var.text = format!("{value}");
+        }
+    }
+
+    /// Parameters whose distribution is known (constant arguments): the ones
+    /// sensitivity analysis can steer.
+    pub fn steerable_params(&self) -> Vec<(VarId, Dist)> {
+        self.params
+            .iter()
+            .filter_map(|&p| match &self.var(p).kind {
+                VarKind::Param { dist: Some(d), .. } => Some((p, d.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
     pub fn events(&self) -> impl Iterator<Item = VarId> + '_ {
         self.step_order
             .iter()

@@ -1,1 +1,777 @@
-//! See main.rs.
+//! Charts and reports: every chart type is drawn and decodes at the right
+//! size with visible content; SVGs carry their words; degenerate data gives
+//! a chart or a reason, never a panic; the HTML report is complete and
+//! self-contained; the chart flags behave.
+//!
+//! Runs are small with fixed seeds. `gallery_images` (ignored) writes the
+//! comparison and tornado charts for docs/gallery; scripts/gallery.sh runs it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use polsim::chart::{self, Chart, Format, Size, Tornado, TornadoBar, View};
+use polsim::scenario::Model;
+use polsim::summary::{RunContext, Summary, summarize};
+
+use crate::common;
+
+const COIN_FLIPS: &str = "scenarios/examples/coin-flips.toml";
+
+/// Every kind of thing a chart can show, with markup in its words.
+const RICH: &str = r#"
+[scenario]
+name = "chart test <one> & two"
+description = "A scenario with every kind of outcome: <b>bold</b> & 'quoted'."
+runs = 2000
+seed = 11
+steps = 18
+step_unit = "month"
+start = "2026-01"
+
+[parameters.rate]
+dist = "pert(0.1, 0.3, 0.6)"
+doc = "Monthly rate of incidents."
+unit = "incidents per month"
+source = ["https://example.org/incident-study", "expert judgment"]
+
+[parameters.drift]
+dist = "normal(0.01, 0.02)"
+label = "Monthly drift"
+
+[state.level]
+init = 1
+update = "level * (1 + drift) + 0.05 * incidents"
+label = "Pressure level"
+unit = "index"
+
+[derived.gap]
+expr = "level - 1"
+label = "Gap above the start"
+
+[events.incidents]
+rate = "rate"
+label = "Incidents"
+
+[events.crisis]
+p = "0.04"
+once = true
+label = "Crisis"
+
+[outcomes.crisis_by_end]
+expr = "ever(crisis)"
+label = "Crisis within 18 months"
+
+[outcomes.many_incidents]
+expr = "count(incidents) > 6"
+label = "More than six incidents"
+
+[outcomes.total_incidents]
+expr = "count(incidents)"
+label = "Incidents over the period"
+unit = "incidents"
+
+[outcomes.final_level]
+expr = "level"
+label = "Final pressure level"
+unit = "index"
+
+[outcomes.crisis_month]
+expr = "first(crisis)"
+label = "Month of the crisis"
+
+[outcomes.mood]
+expr = "if(ever(crisis), 2, if(count(incidents) > 6, 1, 0))"
+kind = "category"
+categories = ["calm", "tense", "in crisis"]
+label = "Mood at the end"
+"#;
+
+fn run_summary(model: &Model, runs: u64, seed: u64) -> Summary {
+    let mut results = common::simulate(model, runs, seed, 1);
+    let ctx = RunContext {
+        definitions: polsim::cli::definitions(model),
+        ..RunContext::default()
+    };
+    summarize(model, &mut results, &ctx)
+}
+
+fn rich() -> (Model, Summary) {
+    let model = common::load_text(RICH);
+    let summary = run_summary(&model, 2000, 11);
+    (model, summary)
+}
+
+/// Decode a PNG and check it is `size`, not blank, and has dark text in the
+/// title band.
+fn assert_png(bytes: &[u8], size: Size, what: &str) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder
+        .read_info()
+        .unwrap_or_else(|e| panic!("{what}: not a PNG: {e}"));
+    let mut pixels = vec![0; reader.output_buffer_size().expect("buffer size")];
+    let info = reader.next_frame(&mut pixels).expect("frame");
+    assert_eq!(
+        (info.width, info.height),
+        (size.width, size.height),
+        "{what}: size"
+    );
+    assert_eq!(info.color_type, png::ColorType::Rgb, "{what}: colour type");
+    let luma: Vec<f64> = pixels[..info.buffer_size()]
+        .chunks(3)
+        .map(|p| 0.299 * f64::from(p[0]) + 0.587 * f64::from(p[1]) + 0.114 * f64::from(p[2]))
+        .collect();
+    let mean = luma.iter().sum::<f64>() / luma.len() as f64;
+    let variance = luma.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / luma.len() as f64;
+    assert!(
+        variance > 150.0,
+        "{what}: looks blank (luma variance {variance:.1})"
+    );
+    let title_rows = (size.height as usize * 60 / 800).max(20);
+    let dark = luma[..title_rows * size.width as usize]
+        .iter()
+        .filter(|l| **l < 80.0)
+        .count();
+    assert!(
+        dark > 150,
+        "{what}: no title text in the top {title_rows} rows ({dark} dark pixels)"
+    );
+}
+
+/// The SVG names its title and the given axis words (as SVG escapes them).
+fn assert_svg(svg: &str, words: &[&str], what: &str) {
+    assert!(
+        svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+        "{what}: not an SVG document"
+    );
+    for word in words {
+        let escaped = word
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('\'', "&apos;");
+        assert!(svg.contains(&escaped), "{what}: SVG lacks {word:?}");
+    }
+}
+
+fn x_title(chart: &Chart) -> String {
+    use chart::figure::{Plot, XAxis};
+    match &chart.figure.plot {
+        Plot::Histogram(h) => h.x_title.clone(),
+        Plot::Bars(b) => b.x_title.clone(),
+        Plot::Tornado(t) => t.x_title.clone(),
+        Plot::Curves(c) => match &c.x {
+            XAxis::Value { title, .. } | XAxis::Time { title, .. } => title.clone(),
+        },
+    }
+}
+
+/// Render in both formats and check both.
+fn assert_renders(chart: &Chart, size: Size) {
+    let png = chart.png(size).unwrap_or_else(|e| panic!("{e}"));
+    assert_png(&png, size, &chart.name);
+    let svg = chart.svg(size).unwrap_or_else(|e| panic!("{e}"));
+    assert_svg(&svg, &[&chart.figure.title, &x_title(chart)], &chart.name);
+}
+
+fn charts_of(model: &Model, summary: &Summary) -> Vec<Chart> {
+    chart::for_run(model, summary)
+        .into_iter()
+        .map(|c| c.unwrap_or_else(|skip| panic!("unexpected skip: {skip:?}")))
+        .collect()
+}
+
+#[test]
+fn every_chart_of_a_run_is_drawn() {
+    let (model, summary) = rich();
+    let charts = charts_of(&model, &summary);
+    let names: Vec<&str> = charts.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "probabilities",
+            "histogram-total_incidents",
+            "exceedance-total_incidents",
+            "histogram-final_level",
+            "exceedance-final_level",
+            "histogram-crisis_month",
+            "exceedance-crisis_month",
+            "categories-mood",
+            "fan-level",
+            "fan-gap",
+            "event-incidents",
+            "event-crisis",
+        ]
+    );
+    for chart in &charts {
+        assert!(!chart.caption.is_empty(), "{}: no caption", chart.name);
+        assert_renders(chart, chart::DEFAULT_SIZE);
+    }
+}
+
+#[test]
+fn time_axes_use_calendar_labels() {
+    let (model, summary) = rich();
+    let fan = charts_of(&model, &summary)
+        .into_iter()
+        .find(|c| c.name == "fan-level")
+        .expect("fan chart");
+    let svg = fan.svg(chart::DEFAULT_SIZE).expect("svg");
+    assert!(
+        svg.contains(">\n2026-01\n<") || svg.contains("2026-01"),
+        "no start label"
+    );
+    assert!(svg.contains("2027-07"), "no end label (step 18 = 2027-07)");
+    assert!(
+        svg.contains("Pressure level (index)"),
+        "no y title with unit"
+    );
+}
+
+#[test]
+fn charts_follow_the_size_and_scale_their_text() {
+    let (model, summary) = rich();
+    let small = Size {
+        width: 800,
+        height: 600,
+    };
+    for chart in charts_of(&model, &summary).iter().take(3) {
+        assert_png(&chart.png(small).expect("png"), small, &chart.name);
+    }
+    let chart = &charts_of(&model, &summary)[0];
+    let big = chart
+        .svg(Size {
+            width: 2400,
+            height: 1600,
+        })
+        .expect("svg");
+    let normal = chart.svg(chart::DEFAULT_SIZE).expect("svg");
+    let title_size = |svg: &str| {
+        let at = svg.find("font-weight=\"bold\"").expect("a bold title");
+        let before = &svg[..at];
+        let size_at = before.rfind("font-size=\"").expect("font size") + 11;
+        before[size_at..]
+            .split('"')
+            .next()
+            .and_then(|s| s.parse::<f64>().ok())
+            .expect("number")
+    };
+    assert!((title_size(&big) / title_size(&normal) - 2.0).abs() < 0.01);
+}
+
+#[test]
+fn selection_in_the_scenario_is_respected() {
+    let text = format!(
+        "{RICH}\n[charts]\noutcomes = [\"final_level\", \"mood\"]\nvariables = [\"gap\"]\nevents = []\n"
+    );
+    let model = common::load_text(&text);
+    let summary = run_summary(&model, 300, 3);
+    let names: Vec<String> = charts_of(&model, &summary)
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "histogram-final_level",
+            "exceedance-final_level",
+            "categories-mood",
+            "fan-gap"
+        ]
+    );
+}
+
+fn two_scenarios() -> Vec<(String, Summary)> {
+    let base = common::load(COIN_FLIPS);
+    let more = common::load_with(COIN_FLIPS, &["p_incident=0.3", "p_breakthrough=0.08"]);
+    vec![
+        ("as written".to_string(), run_summary(&base, 1500, 5)),
+        ("more incidents".to_string(), run_summary(&more, 1500, 5)),
+    ]
+}
+
+#[test]
+fn overlays_draw_every_scenario() {
+    let owned = two_scenarios();
+    let runs: Vec<(&str, &Summary)> = owned.iter().map(|(l, s)| (l.as_str(), s)).collect();
+    let charts = [
+        chart::distribution_overlay(&runs, "incidents", View::Exceedance),
+        chart::distribution_overlay(&runs, "breakthrough_month", View::Cumulative),
+        chart::event_overlay(&runs, "breakthrough"),
+        chart::probability_overlay(&runs),
+    ];
+    for chart in charts {
+        let chart = chart.unwrap_or_else(|s| panic!("skipped: {s:?}"));
+        assert_renders(&chart, chart::DEFAULT_SIZE);
+        let svg = chart.svg(chart::DEFAULT_SIZE).expect("svg");
+        assert_svg(&svg, &["as written", "more incidents"], &chart.name);
+    }
+    let missing = chart::distribution_overlay(&runs, "no_such_outcome", View::Exceedance);
+    assert!(missing.is_err());
+    let one_missing =
+        chart::event_overlay(&[runs[0], ("other", &rich().1)], "breakthrough").expect("chart");
+    assert!(
+        one_missing.caption.contains("other"),
+        "{}",
+        one_missing.caption
+    );
+}
+
+fn tornado_input(bars: Vec<TornadoBar>) -> Tornado {
+    Tornado {
+        name: "tornado-incidents".into(),
+        title: "What moves incidents".into(),
+        subtitle: "coin-flips · 1,000 runs · seed 1".into(),
+        outcome: "Incidents over 24 months (incidents)".into(),
+        baseline: 4.8,
+        bars,
+        low_label: "input at its 10th percentile".into(),
+        high_label: "input at its 90th percentile".into(),
+    }
+}
+
+fn bar(label: &str, low: f64, high: f64) -> TornadoBar {
+    TornadoBar {
+        label: label.into(),
+        low,
+        high,
+    }
+}
+
+#[test]
+fn tornado_sorts_by_swing_and_draws() {
+    let t = tornado_input(vec![
+        bar("small effect", 4.6, 5.0),
+        bar("chance of an incident", 2.4, 7.2),
+        bar("reversed effect", 5.9, 3.9),
+        bar("no result", f64::NAN, 5.0),
+    ]);
+    let chart = chart::tornado(&t).expect("tornado");
+    let rows: Vec<&str> = match &chart.figure.plot {
+        chart::figure::Plot::Tornado(p) => p.rows.iter().map(|r| r.0.as_str()).collect(),
+        _ => panic!("not a tornado"),
+    };
+    assert_eq!(
+        rows,
+        ["chance of an incident", "reversed effect", "small effect"]
+    );
+    assert_renders(&chart, chart::DEFAULT_SIZE);
+    assert!(chart::tornado(&tornado_input(vec![bar("x", f64::NAN, 1.0)])).is_err());
+    let mut no_base = tornado_input(vec![bar("x", 1.0, 2.0)]);
+    no_base.baseline = f64::NAN;
+    assert!(chart::tornado(&no_base).is_err());
+}
+
+/// Data a chart cannot honestly show gives a reason; odd but valid data
+/// (one value, everything missing at some steps) still draws.
+#[test]
+fn degenerate_data_never_panics() {
+    let (model, mut summary) = rich();
+    for o in &mut summary.outcomes {
+        if let Some(d) = &mut o.distribution {
+            if o.name == "final_level" {
+                // Every run gave the same value.
+                d.edges = vec![1.5, 1.6];
+                d.counts = vec![2000];
+                d.integer = false;
+                d.cdf = vec![(1.55, 1.0)];
+            } else {
+                d.counts.iter_mut().for_each(|c| *c = 0);
+                d.cdf.clear();
+            }
+        }
+        if let Some(e) = &mut o.probability {
+            e.p = f64::NAN;
+        }
+        o.categories.iter_mut().for_each(|(_, e)| e.p = f64::NAN);
+    }
+    for s in &mut summary.series {
+        let all = s.name == "gap";
+        for (i, step) in s.steps.iter_mut().enumerate() {
+            if all || i % 2 == 0 {
+                step.stats.p50 = f64::NAN;
+            }
+        }
+    }
+    for e in &mut summary.events {
+        e.steps.iter_mut().for_each(|s| s.by_step.p = f64::NAN);
+    }
+    let planned = chart::for_run(&model, &summary);
+    let drawn: Vec<&str> = planned
+        .iter()
+        .filter_map(|c| c.as_ref().ok())
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(
+        drawn,
+        [
+            "histogram-final_level",
+            "exceedance-final_level",
+            "fan-level"
+        ]
+    );
+    for chart in planned.iter().flatten() {
+        assert_renders(chart, chart::DEFAULT_SIZE);
+    }
+    for skip in planned.iter().filter_map(|c| c.as_ref().err()) {
+        assert!(!skip.reason.is_empty(), "{skip:?}");
+    }
+}
+
+#[test]
+fn zero_kept_runs_give_reasons_not_charts() {
+    let (model, mut summary) = rich();
+    let none = polsim::summary::Estimate::new(0, 0);
+    summary.provenance.kept_runs = 0;
+    for o in &mut summary.outcomes {
+        o.probability = o.probability.map(|_| none);
+        o.categories.iter_mut().for_each(|(_, est)| *est = none);
+        if let Some(d) = &mut o.distribution {
+            d.counts.iter_mut().for_each(|c| *c = 0);
+            d.cdf.clear();
+        }
+    }
+    for e in &mut summary.events {
+        e.steps.iter_mut().for_each(|s| s.by_step = none);
+    }
+    for s in &mut summary.series {
+        s.steps.iter_mut().for_each(|st| st.stats.p5 = f64::NAN);
+    }
+    let planned = chart::for_run(&model, &summary);
+    assert!(
+        planned.iter().all(Result::is_err),
+        "{:?}",
+        planned
+            .iter()
+            .flatten()
+            .map(|c| &c.name)
+            .collect::<Vec<_>>()
+    );
+}
+
+// ---- the binary: files, flags and the report ----
+
+fn run_into(dir: &Path, file: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
+    let mut args = vec!["run", file, "--runs", "400", "--seed", "9", "-q", "--out"];
+    let out = dir.to_string_lossy().into_owned();
+    args.push(&out);
+    args.extend_from_slice(extra);
+    common::polsim().args(&args).assert()
+}
+
+fn chart_files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir.join("charts"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == ext))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn stem(p: &Path) -> String {
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+#[test]
+fn run_writes_charts_and_a_complete_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    run_into(dir.path(), COIN_FLIPS, &[]).success();
+    let pngs = chart_files(dir.path(), "png");
+    let svgs = chart_files(dir.path(), "svg");
+    assert_eq!(pngs.len(), 8, "{pngs:?}");
+    assert_eq!(
+        pngs.iter().map(|p| stem(p)).collect::<Vec<_>>(),
+        svgs.iter().map(|p| stem(p)).collect::<Vec<_>>()
+    );
+    for png in &pngs {
+        assert_png(
+            &fs::read(png).expect("read"),
+            chart::DEFAULT_SIZE,
+            &stem(png),
+        );
+    }
+    let html = fs::read_to_string(dir.path().join("report.html")).expect("report.html");
+    for section in [
+        "id=\"outcomes\"",
+        "id=\"parameters\"",
+        "id=\"charts\"",
+        "id=\"provenance\"",
+    ] {
+        assert!(html.contains(section), "report lacks {section}");
+    }
+    for word in [
+        "coin-flips",
+        "Two independent monthly chances",
+        "p_incident",
+        "Breakthrough within 24 months",
+        "a81021404c42227c",
+        "seed",
+        "polsim version",
+    ] {
+        assert!(html.contains(word), "report lacks {word:?}");
+    }
+    for png in &pngs {
+        let id = format!("<figure id=\"chart-{}\">", stem(png));
+        assert!(html.contains(&id), "report lacks chart {}", stem(png));
+    }
+    assert_eq!(html.matches("<svg").count(), pngs.len());
+    assert_eq!(html.matches("<figcaption>").count(), pngs.len());
+    assert_no_external_references(&html);
+    let md = fs::read_to_string(dir.path().join("report.md")).expect("report.md");
+    for png in &pngs {
+        assert!(
+            md.contains(&format!("(charts/{}.png)", stem(png))),
+            "report.md lacks a link to {}",
+            stem(png)
+        );
+    }
+    assert!(md.contains("## Uncertain parameters") && md.contains("## Provenance"));
+}
+
+/// Nothing in the page is fetched or linked outside it: no element that
+/// loads anything, and every src, href and url() points inside the page.
+/// Inline SVG needs no `xmlns` in HTML, so the report carries none (a
+/// namespace is a name, not a fetch, but leaving it out keeps this check
+/// simple: no "http" from polsim itself).
+fn assert_no_external_references(html: &str) {
+    let lower = html.to_ascii_lowercase();
+    for tag in [
+        "<script", "<link", "<img", "<iframe", "<object", "<embed", "@import",
+    ] {
+        assert!(!lower.contains(tag), "report has {tag}");
+    }
+    for attr in ["src=", "href=", "url("] {
+        for (at, _) in lower.match_indices(attr) {
+            let value = lower[at + attr.len()..].trim_start_matches(['"', '\'', ' ']);
+            assert!(
+                value.starts_with('#'),
+                "report refers outside itself: {attr}{}",
+                &value[..value.len().min(40)]
+            );
+        }
+    }
+    assert!(
+        !lower.contains("xmlns"),
+        "inline SVG keeps a namespace declaration"
+    );
+}
+
+#[test]
+fn user_text_is_escaped_and_sources_are_not_links() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("rich.toml");
+    fs::write(&file, RICH).expect("write");
+    let out = dir.path().join("out");
+    run_into(&out, &file.to_string_lossy(), &["--format", "svg"]).success();
+    let html = fs::read_to_string(out.join("report.html")).expect("report.html");
+    assert!(html.contains("chart test &lt;one&gt; &amp; two"));
+    assert!(html.contains("&lt;b&gt;bold&lt;/b&gt; &amp; &#39;quoted&#39;"));
+    assert!(!html.contains("<b>bold</b>"));
+    // A source given as a web address is shown as text, never fetched or linked.
+    assert!(html.contains("https://example.org/incident-study"));
+    assert_no_external_references(&html);
+    assert!(
+        chart_files(&out, "png").is_empty(),
+        "--format svg wrote PNGs"
+    );
+    assert_eq!(chart_files(&out, "svg").len(), 12);
+    let md = fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(
+        md.contains("(charts/fan-level.svg)"),
+        "report.md should link the SVGs it has"
+    );
+    assert!(md.contains("chart test &lt;one&gt; &amp; two"));
+}
+
+#[test]
+fn no_charts_writes_no_charts_or_reports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    run_into(dir.path(), COIN_FLIPS, &["--no-charts"]).success();
+    assert!(!dir.path().join("charts").exists());
+    assert!(!dir.path().join("report.html").exists());
+    assert!(!dir.path().join("report.md").exists());
+    assert!(dir.path().join("summary.csv").exists());
+}
+
+#[test]
+fn size_flag_sets_png_size() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    run_into(
+        dir.path(),
+        COIN_FLIPS,
+        &["--size", "800x600", "--format", "png"],
+    )
+    .success();
+    let pngs = chart_files(dir.path(), "png");
+    assert!(!pngs.is_empty());
+    for png in pngs {
+        assert_png(
+            &fs::read(&png).expect("read"),
+            Size {
+                width: 800,
+                height: 600,
+            },
+            &stem(&png),
+        );
+    }
+    assert!(chart_files(dir.path(), "svg").is_empty());
+}
+
+#[test]
+fn bad_chart_flags_are_usage_errors() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--size", "big"],
+            "--size must be WIDTHxHEIGHT, e.g. 1600x900",
+        ),
+        (&["--size", "100x50"], "at least 400x300"),
+        (&["--format", "png,jpg"], "unknown chart format \"jpg\""),
+        (&["--format", "gif"], "png, svg"),
+    ];
+    for (flags, message) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let assert = run_into(dir.path(), COIN_FLIPS, flags).code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(stderr.contains(message), "{flags:?}: {stderr}");
+        assert!(!dir.path().join("report.html").exists());
+    }
+}
+
+#[test]
+fn reports_are_the_same_apart_from_the_date() {
+    let a = tempfile::tempdir().expect("tempdir");
+    let b = tempfile::tempdir().expect("tempdir");
+    for dir in [&a, &b] {
+        common::polsim()
+            .env("SOURCE_DATE_EPOCH", "1767225600")
+            .args(["run", COIN_FLIPS, "--runs", "300", "-q", "--out"])
+            .arg(dir.path())
+            .assert()
+            .success();
+    }
+    let read = |d: &tempfile::TempDir, f: &str| fs::read(d.path().join(f)).expect("read");
+    for file in [
+        "report.html",
+        "report.md",
+        "charts/probabilities.png",
+        "charts/fan-incidents_so_far.svg",
+    ] {
+        assert!(
+            read(&a, file) == read(&b, file),
+            "{file} differs between identical runs"
+        );
+    }
+    let html = String::from_utf8(read(&a, "report.html")).expect("utf-8");
+    assert!(
+        html.contains("2026-01-01"),
+        "SOURCE_DATE_EPOCH not used as the date"
+    );
+}
+
+/// Writes the comparison and tornado charts of docs/gallery into
+/// `$POLSIM_GALLERY_DIR`; run by scripts/gallery.sh.
+#[test]
+#[ignore = "writes gallery images; run by scripts/gallery.sh"]
+fn gallery_images() {
+    let Some(dir) = std::env::var_os("POLSIM_GALLERY_DIR").map(PathBuf::from) else {
+        panic!("set POLSIM_GALLERY_DIR");
+    };
+    fs::create_dir_all(&dir).expect("gallery dir");
+    let base = common::load(COIN_FLIPS);
+    let variants = [
+        ("as written", vec![]),
+        ("incidents 0.3 a month", vec!["p_incident=0.3"]),
+        ("breakthrough 0.1 a month", vec!["p_breakthrough=0.1"]),
+    ];
+    let owned: Vec<(&str, Summary)> = variants
+        .iter()
+        .map(|(label, sets)| {
+            (
+                *label,
+                run_summary(&common::load_with(COIN_FLIPS, sets), 20_000, base.info.seed),
+            )
+        })
+        .collect();
+    let runs: Vec<(&str, &Summary)> = owned.iter().map(|(l, s)| (*l, s)).collect();
+    let charts = [
+        chart::distribution_overlay(&runs, "incidents", View::Exceedance),
+        chart::event_overlay(&runs, "breakthrough"),
+        chart::probability_overlay(&runs),
+        chart::tornado(&gallery_tornado(&base)),
+    ];
+    for chart in charts {
+        let chart = chart.unwrap_or_else(|s| panic!("skipped: {s:?}"));
+        let bytes = chart.render(Format::Png, chart::DEFAULT_SIZE).expect("png");
+        fs::write(dir.join(format!("{}.png", chart.name)), bytes).expect("write");
+    }
+}
+
+/// A one-at-a-time sensitivity for the gallery: each parameter with a
+/// distribution fixed at its 10th and then its 90th percentile (the others
+/// still drawn), the scenario's first probability outcome read off. Uses the
+/// bundled Palmyra model when it is there, else coin-flips.
+fn gallery_tornado(fallback: &Model) -> Tornado {
+    let palmyra = "scenarios/palmyra/baseline.toml";
+    let (file, runs) = if common::root().join(palmyra).exists() {
+        (palmyra, 2_000)
+    } else {
+        (COIN_FLIPS, 20_000)
+    };
+    let model = common::load(file);
+    let seed = if file == COIN_FLIPS {
+        fallback.info.seed
+    } else {
+        model.info.seed
+    };
+    let Some(outcome) = model
+        .outcomes
+        .iter()
+        .find(|o| o.kind == polsim::scenario::OutcomeKind::Probability)
+    else {
+        panic!("{file} has no probability outcome");
+    };
+    let chance = |sets: &[String]| {
+        let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+        let summary = run_summary(&common::load_with(file, &sets), runs, seed);
+        let found = summary
+            .outcomes
+            .iter()
+            .find(|o| o.name == outcome.name)
+            .and_then(|o| o.probability);
+        found.map_or(f64::NAN, |e| e.p * 100.0)
+    };
+    let bars = model
+        .params
+        .iter()
+        .map(|&p| model.var(p))
+        .filter_map(|v| match &v.kind {
+            polsim::scenario::VarKind::Param { dist: Some(d), .. } if d.std_dev() > 0.0 => {
+                Some((v, d.clone()))
+            }
+            _ => None,
+        })
+        .map(|(v, d)| TornadoBar {
+            label: v.title().to_string(),
+            low: chance(&[format!("{}={}", v.name, d.quantile(0.1))]),
+            high: chance(&[format!("{}={}", v.name, d.quantile(0.9))]),
+        })
+        .collect();
+    Tornado {
+        name: format!("tornado-{}", outcome.name),
+        title: format!("What moves: {}", outcome.title()),
+        subtitle: format!(
+            "{} · {runs} runs per setting · seed {seed}",
+            model.info.name
+        ),
+        outcome: format!("{} (%)", outcome.title()),
+        baseline: chance(&[]),
+        bars,
+        low_label: "parameter at its 10th percentile".into(),
+        high_label: "at its 90th percentile".into(),
+    }
+}

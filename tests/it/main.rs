@@ -3,11 +3,13 @@
 //! - `engine`: the engine against closed-form answers; determinism across threads.
 //! - `cli`: the `polsim` binary driven with assert_cmd: run, check, --set, outputs.
 //! - `bad_input`: every file in tests/bad/ gives its expected message and exit code 2.
+//! - `analysis`: compare, sweep, sensitivity and --given against known answers.
 //! - `palmyra`: the bundled Palmyra model behaves as the article argues.
 //! - `charts`: every chart type is drawn, decodes, and is not blank; the reports are complete.
 
 mod common;
 
+mod analysis;
 mod bad_input;
 mod charts;
 mod cli;

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod analysis;
+
 use crate::engine::{self, Rows, RunOptions, compile::compile};
 use crate::output::{OutputDir, RunsWriter, table, tables};
 use crate::scenario::{self, Disk, Model, Override, VarKind, bundled, check};
@@ -35,6 +37,12 @@ pub enum Command {
     Run(RunArgs),
     /// Check a scenario for mistakes and show the order in which it is evaluated
     Check(CheckArgs),
+    /// Compare scenarios run by run (same seed, common random numbers), with paired differences
+    Compare(analysis::CompareArgs),
+    /// Fix one or two parameters on a grid and see how outcomes respond
+    Sweep(analysis::SweepArgs),
+    /// Find which parameters drive each outcome (rank correlation, Sobol indices or swing)
+    Sensitivity(analysis::SensitivityArgs),
     /// List the scenarios bundled with polsim
     Scenarios,
     /// Write a commented starter scenario to edit
@@ -86,6 +94,9 @@ pub struct RunArgs {
     /// Print the summary as JSON on stdout instead of the table
     #[arg(long)]
     pub json: bool,
+    /// Report only the runs where this holds, e.g. --given 'count(insider_attack) >= 1'
+    #[arg(long, value_name = "EXPR")]
+    pub given: Option<String>,
     #[command(flatten)]
     pub charts: ChartArgs,
 }
@@ -122,6 +133,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => cmd_run(args),
         Command::Check(args) => cmd_check(args),
+        Command::Compare(args) => analysis::cmd_compare(args),
+        Command::Sweep(args) => analysis::cmd_sweep(args),
+        Command::Sensitivity(args) => analysis::cmd_sensitivity(args),
         Command::Scenarios => cmd_scenarios(),
         Command::Init(args) => cmd_init(args),
     }
@@ -191,7 +205,13 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         .unwrap_or_else(|| PathBuf::from(bundled::DEFAULT));
     let (mut model, overrides) = load(&file, &args.sim.set)?;
     apply_sim_args(&mut model, &args.sim)?;
-    let program = compile(&model, None);
+    let condition = match &args.given {
+        Some(text) => {
+            Some(scenario::parse_extra(&model, "--given", text).map_err(Error::Scenario)?)
+        }
+        None => None,
+    };
+    let program = compile(&model, condition.as_ref());
     let dir = args
         .out
         .clone()
@@ -234,8 +254,16 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         b.finish_and_clear();
     }
     let mut results = result.map_err(Error::from)?;
+    if let Some(given) = &args.given
+        && results.kept == 0
+    {
+        return Err(Error::Usage(format!(
+            "no run satisfies --given `{given}` (0 of {} runs); the condition may be impossible in this model, or rare: check it, or raise --runs",
+            results.runs
+        )));
+    }
     let ctx = RunContext {
-        given: None,
+        given: args.given.clone(),
         overrides: overrides
             .iter()
             .map(|o| format!("{}={}", o.name, o.value))
@@ -298,7 +326,7 @@ pub fn definitions(model: &Model) -> Vec<(String, String)> {
         .collect()
 }
 
-fn progress_bar(model: &Model, quiet: bool) -> Option<indicatif::ProgressBar> {
+pub fn progress_bar(model: &Model, quiet: bool) -> Option<indicatif::ProgressBar> {
     let work = model.info.runs.saturating_mul(u64::from(model.info.steps));
     if quiet || !std::io::stderr().is_terminal() || work < 2_000_000 {
         return None;
@@ -346,7 +374,7 @@ fn first_sentence(text: &str) -> &str {
 }
 
 /// The starter scenario `polsim init` writes.
-pub const STARTER: &str = include_str!("starter.toml");
+pub const STARTER: &str = include_str!("../starter.toml");
 
 fn cmd_init(args: InitArgs) -> Result<(), Error> {
     if args.file.exists() && !args.force {

@@ -1,0 +1,143 @@
+//! What-if analyses built on the engine: comparing scenarios run by run,
+//! sweeping parameters over a grid, and measuring which assumptions drive an
+//! outcome.
+//!
+//! Every analysis runs its scenarios through `engine::simulate_many` with one
+//! seed, so run i of every configuration shares every random draw the
+//! configurations have in common (common random numbers). Differences between
+//! configurations are then differences caused by what changed, not by luck,
+//! and paired intervals are narrow.
+//!
+//! **Architecture invariant:** analyses are pure: they return values; the
+//! CLI writes files and prints.
+
+pub mod compare;
+pub mod sensitivity;
+pub mod sweep;
+
+use crate::scenario::{Model, OutcomeKind};
+
+/// An outcome's per-run value as a number to analyse: a probability outcome
+/// as 0/1 (none counts as no), a category as its index, a number as itself
+/// (NaN = none).
+pub fn outcome_value(kind: &OutcomeKind, v: f64) -> f64 {
+    match kind {
+        OutcomeKind::Probability => f64::from(v != 0.0 && !v.is_nan()),
+        _ => v,
+    }
+}
+
+/// Find an outcome by name, with a "did you mean" error.
+pub fn find_outcome(model: &Model, name: &str) -> Result<usize, String> {
+    model
+        .outcomes
+        .iter()
+        .position(|o| o.name == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = model.outcomes.iter().map(|o| o.name.as_str()).collect();
+            match crate::diag::did_you_mean(name, names.iter().copied()) {
+                Some(s) => format!(
+                    "`{name}` is not an outcome of {}; did you mean `{s}`?",
+                    model.info.name
+                ),
+                None => format!(
+                    "`{name}` is not an outcome of {}; its outcomes are: {}",
+                    model.info.name,
+                    names.join(", ")
+                ),
+            }
+        })
+}
+
+/// Find a parameter by name, with a "did you mean" error.
+pub fn find_param(model: &Model, name: &str) -> Result<crate::scenario::VarId, String> {
+    match model.find(name) {
+        Some(id) if model.params.contains(&id) => Ok(id),
+        Some(id) => Err(format!(
+            "`{name}` is a {} variable, not a parameter; only parameters can be swept or overridden",
+            model.var(id).kind.word()
+        )),
+        None => {
+            let names: Vec<&str> = model
+                .params
+                .iter()
+                .map(|&p| model.var(p).name.as_str())
+                .collect();
+            Err(
+                match crate::diag::did_you_mean(name, names.iter().copied()) {
+                    Some(s) => format!(
+                        "`{name}` is not a parameter of {}; did you mean `{s}`?",
+                        model.info.name
+                    ),
+                    None => format!(
+                        "`{name}` is not a parameter of {}; its parameters are: {}",
+                        model.info.name,
+                        names.join(", ")
+                    ),
+                },
+            )
+        }
+    }
+}
+
+/// Ranks (1-based, ties get their average rank), for rank correlations.
+pub fn ranks(values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let mut ranks = vec![0.0; values.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && values[order[j + 1]] == values[order[i]] {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &order[i..=j] {
+            ranks[k] = avg;
+        }
+        i = j + 1;
+    }
+    ranks
+}
+
+/// Pearson correlation; NaN when either side is constant.
+pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len().min(y.len());
+    if n < 2 {
+        return f64::NAN;
+    }
+    let mx = x[..n].iter().sum::<f64>() / n as f64;
+    let my = y[..n].iter().sum::<f64>() / n as f64;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for i in 0..n {
+        let (dx, dy) = (x[i] - mx, y[i] - my);
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+    }
+    if sxx == 0.0 || syy == 0.0 {
+        f64::NAN
+    } else {
+        sxy / (sxx * syy).sqrt()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_average_ties() {
+        assert_eq!(ranks(&[10.0, 30.0, 20.0, 20.0]), vec![1.0, 4.0, 2.5, 2.5]);
+    }
+
+    #[test]
+    fn pearson_of_linear_data_is_one() {
+        let x = [1.0, 2.0, 3.0, 4.0];
+        let y = [3.0, 5.0, 7.0, 9.0];
+        assert!((pearson(&x, &y) - 1.0).abs() < 1e-12);
+        let z = [9.0, 7.0, 5.0, 3.0];
+        assert!((pearson(&x, &z) + 1.0).abs() < 1e-12);
+        assert!(pearson(&x, &[1.0; 4]).is_nan());
+    }
+}

@@ -1,0 +1,171 @@
+//! Sweep one or two parameters over a grid.
+//!
+//! At each grid point the swept parameters are fixed; every other parameter
+//! keeps its distribution. All points run with the same seed, so they share
+//! every other random draw run by run and the curve across the grid is
+//! smooth: its wiggles are the parameter's effect, not sampling noise.
+
+use serde::Serialize;
+
+use super::find_param;
+use crate::engine::{self, Job, RunOptions, SimError, compile::compile};
+use crate::scenario::{Model, VarId};
+use crate::summary::{self, RunContext, Summary};
+
+/// One swept parameter: `NAME=LO..HI:STEPS`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Axis {
+    pub name: String,
+    pub param: VarId,
+    pub values: Vec<f64>,
+}
+
+/// Largest number of grid values along one axis.
+pub const MAX_STEPS: usize = 1000;
+
+impl Axis {
+    /// Parse `NAME=LO..HI:STEPS` against a model.
+    pub fn parse(model: &Model, spec: &str) -> Result<Axis, String> {
+        let usage = "write --param NAME=LO..HI:STEPS, e.g. --param infiltration=0.01..0.2:20";
+        let (name, range) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("`{spec}` has no `=`; {usage}"))?;
+        let name = name.trim();
+        let param = find_param(model, name)?;
+        let (bounds, steps) = range
+            .split_once(':')
+            .ok_or_else(|| format!("`{spec}` has no `:STEPS`; {usage}"))?;
+        let (lo, hi) = bounds
+            .split_once("..")
+            .ok_or_else(|| format!("`{spec}` has no `LO..HI` range; {usage}"))?;
+        let number = |text: &str, what: &str| {
+            text.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| {
+                    format!(
+                        "{what} `{}` in `{spec}` is not a number; {usage}",
+                        text.trim()
+                    )
+                })
+        };
+        let (lo, hi) = (number(lo, "LO")?, number(hi, "HI")?);
+        let steps: usize = steps.trim().parse().map_err(|_| {
+            format!(
+                "STEPS `{}` in `{spec}` is not a whole number; {usage}",
+                steps.trim()
+            )
+        })?;
+        if hi <= lo {
+            return Err(format!(
+                "the range {lo}..{hi} in `{spec}` is empty: HI must be greater than LO"
+            ));
+        }
+        if !(2..=MAX_STEPS).contains(&steps) {
+            return Err(format!(
+                "STEPS = {steps} in `{spec}`: use 2 to {MAX_STEPS} grid values"
+            ));
+        }
+        let values = (0..steps)
+            .map(|i| lo + (hi - lo) * i as f64 / (steps - 1) as f64)
+            .collect();
+        Ok(Axis {
+            name: name.to_string(),
+            param,
+            values,
+        })
+    }
+}
+
+/// One grid point and its results.
+#[derive(Clone, Debug, Serialize)]
+pub struct Point {
+    /// The swept parameters' values, in axis order.
+    pub values: Vec<f64>,
+    pub summary: Summary,
+}
+
+/// Run every grid point (the first axis varies slowest).
+pub fn sweep(
+    model: &Model,
+    axes: &[Axis],
+    options: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<Point>, SimError> {
+    let mut grid: Vec<Vec<f64>> = vec![Vec::new()];
+    for axis in axes {
+        grid = grid
+            .into_iter()
+            .flat_map(|prefix| {
+                axis.values.iter().map(move |&v| {
+                    let mut p = prefix.clone();
+                    p.push(v);
+                    p
+                })
+            })
+            .collect();
+    }
+    let models: Vec<Model> = grid
+        .iter()
+        .map(|values| {
+            let mut m = model.clone();
+            for (axis, &v) in axes.iter().zip(values) {
+                m.fix_param(axis.param, v);
+            }
+            m
+        })
+        .collect();
+    let programs: Vec<_> = models.iter().map(|m| compile(m, None)).collect();
+    let jobs: Vec<Job> = models
+        .iter()
+        .zip(&programs)
+        .map(|(model, program)| Job {
+            model,
+            program,
+            inject: None,
+            series: false,
+        })
+        .collect();
+    let options = RunOptions {
+        rows: false,
+        ..options.clone()
+    };
+    let mut results = engine::simulate_many(&jobs, &options, progress, &mut |_| Ok(()))?;
+    Ok(grid
+        .into_iter()
+        .zip(models.iter().zip(results.iter_mut()))
+        .map(|(values, (m, r))| Point {
+            values,
+            summary: summary::summarize(m, r, &RunContext::default()),
+        })
+        .collect())
+}
+
+/// Where a 1-D sweep's estimate crosses `level`, by linear interpolation
+/// between grid values: the first crossing, if any.
+pub fn crossing(xs: &[f64], ys: &[f64], level: f64) -> Option<f64> {
+    xs.windows(2).zip(ys.windows(2)).find_map(|(x, y)| {
+        let (a, b) = (y[0] - level, y[1] - level);
+        if a == 0.0 {
+            Some(x[0])
+        } else if a * b < 0.0 {
+            Some(x[0] + (x[1] - x[0]) * a / (a - b))
+        } else {
+            None
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crossing_interpolates() {
+        let xs = [0.0, 1.0, 2.0];
+        let ys = [0.8, 0.6, 0.2];
+        assert_eq!(crossing(&xs, &ys, 0.5), Some(1.25));
+        assert_eq!(crossing(&xs, &ys, 0.9), None);
+    }
+}

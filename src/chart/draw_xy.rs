@@ -1,0 +1,250 @@
+//! Drawing plots on a value or time axis: histograms and curves with bands.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::axes::{Axis, Grid, Plotted, plot_area};
+use super::canvas::{Drawn, fail, text_height, text_width};
+use super::figure::{CurvePlot, HistogramPlot, Marker, Steps, XAxis};
+use super::style::{INK, MAIN, SHADE, Style};
+
+const SHARE_TITLE: &str = "Share of runs (%)";
+
+/// Bars of the share of runs per bin, a shaded range, labelled marker lines.
+pub fn histogram<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    plot: &HistogramPlot,
+    st: &Style,
+) -> Drawn {
+    let lo = plot.bins.first().map_or(0.0, |b| b.0);
+    let hi = plot.bins.last().map_or(1.0, |b| b.1);
+    let x = Axis::number(&plot.x_title, lo, hi, 0.02, max_x_ticks(area), plot.integer);
+    let top = plot.bins.iter().map(|b| b.2).fold(0.0, f64::max);
+    // Headroom above the tallest bar holds the marker labels.
+    let mut y = Axis::percent(SHARE_TITLE, top * 1.3, 6);
+    y.hi = y.hi.max(top * 1.3).min(1.3);
+    let mut chart = plot_area(area, &x, &y, st, Grid::Horizontal)?;
+    if let Some((from, to)) = plot.shade {
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(from, 0.0), (to, y.hi)],
+                SHADE.mix(0.22).filled(),
+            )))
+            .map_err(fail)?;
+    }
+    let gap = if plot.integer { 0.12 } else { 0.0 };
+    let bars = plot
+        .bins
+        .iter()
+        .filter(|b| b.2 > 0.0)
+        .map(|&(a, b, share)| {
+            let inset = (b - a) * gap;
+            Rectangle::new(
+                [(a + inset, 0.0), (b - inset, share)],
+                MAIN.mix(0.85).filled(),
+            )
+        });
+    chart.draw_series(bars).map_err(fail)?;
+    if !plot.integer {
+        // Thin white seams so neighbouring bins stay distinct.
+        let seams = plot
+            .bins
+            .iter()
+            .filter(|b| b.2 > 0.0)
+            .map(|&(a, b, share)| Rectangle::new([(a, 0.0), (b, share)], WHITE.stroke_width(1)));
+        chart.draw_series(seams).map_err(fail)?;
+    }
+    // The lower of two values is labelled on its left, the higher on its
+    // right, so neither label crosses the other line.
+    let lowest = plot
+        .markers
+        .iter()
+        .map(|m| m.value)
+        .fold(f64::INFINITY, f64::min);
+    let highest = plot
+        .markers
+        .iter()
+        .map(|m| m.value)
+        .fold(f64::NEG_INFINITY, f64::max);
+    for (row, marker) in plot.markers.iter().enumerate() {
+        let left = plot.markers.len() > 1 && marker.value == lowest && lowest < highest;
+        draw_marker(&mut chart, marker, (row, left), y.hi, st)?;
+    }
+    Ok(())
+}
+
+/// A vertical line with its label in row `row` at the top of the plot, on
+/// its left if `left` (and there is room), else on its right (if room).
+fn draw_marker<DB: DrawingBackend>(
+    chart: &mut Plotted<'_, DB>,
+    marker: &Marker,
+    (row, left): (usize, bool),
+    top: f64,
+    st: &Style,
+) -> Drawn {
+    if !marker.value.is_finite() {
+        return Ok(());
+    }
+    let style = marker.color.stroke_width(st.stroke(2.5));
+    let line = vec![(marker.value, 0.0), (marker.value, top)];
+    if marker.dashed {
+        let dash = st.gap(10.0) as u32;
+        chart
+            .draw_series(DashedLineSeries::new(line, dash, dash * 2 / 3, style))
+            .map_err(fail)?;
+    } else {
+        chart
+            .draw_series(LineSeries::new(line, style))
+            .map_err(fail)?;
+    }
+    let font = st.note_font();
+    let at = chart.backend_coord(&(marker.value, top));
+    let (plot_x, _) = chart.plotting_area().get_pixel_range();
+    let width = text_width(&marker.label, &font) + st.gap(10.0);
+    let fits_left = at.0 - plot_x.start >= width;
+    let fits_right = plot_x.end - at.0 >= width;
+    let (h, dx) = if (left && fits_left) || !fits_right {
+        (HPos::Right, -st.gap(7.0))
+    } else {
+        (HPos::Left, st.gap(7.0))
+    };
+    let dy = st.gap(6.0) + row as i32 * (text_height(&font) + st.gap(6.0));
+    let text = Text::new(
+        marker.label.clone(),
+        (dx, dy),
+        font.color(&INK).pos(Pos::new(h, VPos::Top)),
+    );
+    chart
+        .plotting_area()
+        .draw(&(EmptyElement::at((marker.value, top)) + text))
+        .map_err(fail)
+}
+
+/// How many ticks fit across: one per ~110 px.
+fn max_x_ticks<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> usize {
+    let (w, _) = area.dim_in_pixel();
+    ((w / 110) as usize).clamp(3, 12)
+}
+
+/// Lines over a value or time axis, each with its bands underneath.
+pub fn curves<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    plot: &CurvePlot,
+    st: &Style,
+) -> Drawn {
+    let x = x_axis(area, plot, st);
+    let y = y_axis(plot);
+    let mut chart = plot_area(area, &x, &y, st, Grid::Horizontal)?;
+    for curve in &plot.curves {
+        for band in &curve.bands {
+            let mut outline: Vec<(f64, f64)> = band.points.iter().map(|p| (p.0, p.2)).collect();
+            outline.extend(band.points.iter().rev().map(|p| (p.0, p.1)));
+            if outline.len() >= 3 {
+                chart
+                    .draw_series(std::iter::once(Polygon::new(
+                        outline,
+                        curve.color.mix(band.opacity).filled(),
+                    )))
+                    .map_err(fail)?;
+            }
+        }
+    }
+    for curve in &plot.curves {
+        let points = staircase(&curve.points, curve.steps, x.hi);
+        let style = curve.color.stroke_width(st.stroke(3.0));
+        match curve.dash.pattern() {
+            None => chart
+                .draw_series(LineSeries::new(points, style))
+                .map_err(fail)?,
+            Some((on, off)) => {
+                let (on, off) = (st.px(on, 2.0) as u32, st.px(off, 2.0) as u32);
+                chart
+                    .draw_series(DashedLineSeries::new(points, on, off, style))
+                    .map_err(fail)?
+            }
+        };
+        let radius = if curve.points.len() == 1 {
+            curve.dot_radius.max(4.5)
+        } else {
+            curve.dot_radius
+        };
+        if radius > 0.0 {
+            let r = st.px(radius, 2.0).round() as i32;
+            let dots = curve
+                .points
+                .iter()
+                .map(|p| Circle::new(*p, r, curve.color.filled()));
+            chart.draw_series(dots).map_err(fail)?;
+        }
+    }
+    Ok(())
+}
+
+fn x_axis<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plot: &CurvePlot, st: &Style) -> Axis {
+    match &plot.x {
+        XAxis::Time { title, labels } => {
+            let (w, _) = area.dim_in_pixel();
+            Axis::time(title, labels, w as i32 * 4 / 5, st)
+        }
+        XAxis::Value { title, integer } => {
+            let xs = plot
+                .curves
+                .iter()
+                .flat_map(|c| c.points.iter().map(|p| p.0));
+            let (lo, hi) = min_max(xs);
+            let pad = if *integer { 0.03 } else { 0.02 };
+            Axis::number(title, lo, hi, pad, max_x_ticks(area), *integer)
+        }
+    }
+}
+
+fn y_axis(plot: &CurvePlot) -> Axis {
+    let ys = plot.curves.iter().flat_map(|c| {
+        let bands = c
+            .bands
+            .iter()
+            .flat_map(|b| b.points.iter().flat_map(|p| [p.1, p.2]));
+        c.points.iter().map(|p| p.1).chain(bands)
+    });
+    let (lo, hi) = min_max(ys);
+    if plot.y_percent {
+        Axis::percent(&plot.y_title, hi, 6)
+    } else {
+        Axis::number(&plot.y_title, lo, hi, 0.05, 6, false)
+    }
+}
+
+/// Smallest and largest finite value; (0, 1) when there is none.
+pub fn min_max(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    values
+        .filter(|v| v.is_finite())
+        .fold(None, |acc: Option<(f64, f64)>, v| match acc {
+            None => Some((v, v)),
+            Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+        })
+        .unwrap_or((0.0, 1.0))
+}
+
+/// The path through `points` for a step mode; `end` is where the last
+/// value of an `After` step stops.
+fn staircase(points: &[(f64, f64)], steps: Steps, end: f64) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(points.len() * 2);
+    for (i, p) in points.iter().enumerate() {
+        match steps {
+            Steps::None => out.push(*p),
+            Steps::Before => {
+                if let Some(prev) = i.checked_sub(1).and_then(|j| points.get(j)) {
+                    out.push((prev.0, p.1));
+                }
+                out.push(*p);
+            }
+            Steps::After => {
+                out.push(*p);
+                let next = points.get(i + 1).map_or(end.max(p.0), |n| n.0);
+                out.push((next, p.1));
+            }
+        }
+    }
+    out
+}

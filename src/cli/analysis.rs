@@ -1,0 +1,339 @@
+//! The analysis commands: `compare`, `sweep`, `sensitivity`.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+
+use super::{SimArgs, apply_sim_args, load, progress_bar, slug};
+use crate::Error;
+use crate::analysis::sensitivity::{self, Method};
+use crate::analysis::sweep::{self, Axis};
+use crate::analysis::{compare, find_outcome};
+use crate::engine::RunOptions;
+use crate::output::{OutputDir, analysis as export};
+use crate::scenario::Model;
+
+/// Flags every analysis shares besides the simulation ones.
+#[derive(Args, Debug, Clone)]
+pub struct OutArgs {
+    /// Write results into DIR (default: under output/)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print the results as JSON on stdout instead of the table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// Two or more scenario files (or bundled names), or one folder of variants;
+    /// the first is the reference the others are compared with (in a folder: baseline.toml if present)
+    #[arg(required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// The scenario file (or a bundled name)
+    pub file: PathBuf,
+    /// A parameter and its grid: NAME=LO..HI:STEPS (STEPS values from LO to HI); give one or two
+    #[arg(long = "param", value_name = "NAME=LO..HI:STEPS", required = true)]
+    pub params: Vec<String>,
+    /// The outcome to tabulate (default: the first); every outcome goes to sweep.csv
+    #[arg(long, value_name = "NAME")]
+    pub outcome: Option<String>,
+    /// Report where a one-parameter sweep's estimate crosses this level, e.g. 0.5
+    #[arg(long, value_name = "LEVEL")]
+    pub threshold: Option<f64>,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum MethodArg {
+    /// Spearman and partial rank correlations from one ordinary run
+    Rank,
+    /// First-order and total Sobol indices (Saltelli sampling; --runs is the base sample size N, N*(k+2) runs in all)
+    Sobol,
+    /// Each parameter at its 10th and 90th percentile, the others at their medians
+    Swing,
+}
+
+#[derive(Args, Debug)]
+pub struct SensitivityArgs {
+    /// The scenario file (or a bundled name)
+    pub file: PathBuf,
+    /// Analyse only this outcome (default: every number and probability outcome)
+    #[arg(long, value_name = "NAME")]
+    pub outcome: Option<String>,
+    /// The method
+    #[arg(long, value_enum, default_value = "rank")]
+    pub method: MethodArg,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+fn options(model: &Model, sim: &SimArgs) -> RunOptions {
+    RunOptions {
+        runs: model.info.runs,
+        seed: model.info.seed,
+        threads: sim.threads,
+        rows: false,
+    }
+}
+
+fn written(out: &OutArgs, paths: &[PathBuf]) {
+    if !out.quiet && !out.json {
+        let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        println!("\nwrote {}", list.join(", "));
+    }
+}
+
+/// The scenarios named on the command line; a single folder means its .toml files.
+fn scenario_files(files: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    if let [dir] = files
+        && dir.is_dir()
+    {
+        let mut list: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| {
+                Error::Io(std::io::Error::new(
+                    e.kind(),
+                    format!("cannot read folder {}: {e}", dir.display()),
+                ))
+            })?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        list.sort();
+        if let Some(i) = list
+            .iter()
+            .position(|p| p.file_name().is_some_and(|n| n == "baseline.toml"))
+        {
+            let base = list.remove(i);
+            list.insert(0, base);
+        }
+        return Ok(list);
+    }
+    Ok(files.to_vec())
+}
+
+pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
+    let files = scenario_files(&args.files)?;
+    if files.len() < 2 {
+        return Err(Error::Usage(format!(
+            "compare needs at least two scenarios, got {}; name two files, or a folder holding several",
+            files.len()
+        )));
+    }
+    let mut models = Vec::new();
+    for f in &files {
+        let (mut m, _) = load(f, &args.sim.set)?;
+        apply_sim_args(&mut m, &args.sim)?;
+        models.push(m);
+    }
+    // Every scenario runs with the first one's runs and seed (or the flags').
+    let options = options(&models[0], &args.sim);
+    let bar = progress_bar(&models[0], args.out.quiet || args.out.json);
+    let progress = |done: u64| {
+        if let Some(b) = &bar {
+            b.set_position(done);
+        }
+    };
+    let result = compare::compare(&models, &options, &progress);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let comparison = result.map_err(Error::from)?;
+    let names: Vec<String> = models.iter().map(|m| slug(&m.info.name)).collect();
+    let dir_name = if names.len() <= 3 {
+        format!("compare-{}", names.join("-vs-"))
+    } else {
+        format!("compare-{}-and-{}-more", names[0], names.len() - 1)
+    };
+    let dir = args
+        .out
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(dir_name));
+    let out = OutputDir::create(dir).map_err(Error::Io)?;
+    let paths = vec![
+        out.write("compare.csv", &export::compare_csv(&comparison))
+            .map_err(Error::Io)?,
+        out.write("compare.json", &export::compare_json(&comparison))
+            .map_err(Error::Io)?,
+    ];
+    if args.out.json {
+        print!(
+            "{}",
+            String::from_utf8_lossy(&export::compare_json(&comparison))
+        );
+    } else if !args.out.quiet {
+        print!("{}", export::compare_table(&comparison));
+    }
+    written(&args.out, &paths);
+    Ok(())
+}
+
+pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
+    let (mut model, _) = load(&args.file, &args.sim.set)?;
+    apply_sim_args(&mut model, &args.sim)?;
+    if args.params.len() > 2 {
+        return Err(Error::Usage(format!(
+            "sweep takes one or two --param, got {}; sweep two at a time, or fix the others with --set",
+            args.params.len()
+        )));
+    }
+    let axes: Vec<Axis> = args
+        .params
+        .iter()
+        .map(|p| Axis::parse(&model, p))
+        .collect::<Result<_, _>>()
+        .map_err(Error::Usage)?;
+    if axes.len() == 2 && axes[0].name == axes[1].name {
+        return Err(Error::Usage(format!(
+            "`{}` is swept twice; sweep two different parameters",
+            axes[0].name
+        )));
+    }
+    let outcome = match &args.outcome {
+        Some(name) => find_outcome(&model, name).map_err(Error::Usage)?,
+        None if model.outcomes.is_empty() => {
+            return Err(Error::Usage("the scenario has no outcomes to sweep".into()));
+        }
+        None => 0,
+    };
+    let options = options(&model, &args.sim);
+    let bar = progress_bar(&model, args.out.quiet || args.out.json);
+    let progress = |done: u64| {
+        if let Some(b) = &bar {
+            b.set_position(done);
+        }
+    };
+    let result = sweep::sweep(&model, &axes, &options, &progress);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let points = result.map_err(Error::from)?;
+    let label: Vec<&str> = axes.iter().map(|a| a.name.as_str()).collect();
+    let dir = args.out.out.clone().unwrap_or_else(|| {
+        PathBuf::from("output")
+            .join(slug(&model.info.name))
+            .join(format!("sweep-{}", label.join("-")))
+    });
+    let out = OutputDir::create(dir).map_err(Error::Io)?;
+    let paths = vec![
+        out.write("sweep.csv", &export::sweep_csv(&axes, &points))
+            .map_err(Error::Io)?,
+        out.write("sweep.json", &export::sweep_json(&axes, &points))
+            .map_err(Error::Io)?,
+    ];
+    let name = &model.outcomes[outcome].name;
+    if args.out.json {
+        print!(
+            "{}",
+            String::from_utf8_lossy(&export::sweep_json(&axes, &points))
+        );
+    } else if !args.out.quiet {
+        print!(
+            "{}",
+            export::sweep_table(&axes, &points, name, args.threshold)
+        );
+    }
+    written(&args.out, &paths);
+    Ok(())
+}
+
+pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
+    let (mut model, _) = load(&args.file, &args.sim.set)?;
+    apply_sim_args(&mut model, &args.sim)?;
+    let outcomes: Vec<usize> = match &args.outcome {
+        Some(name) => {
+            let o = find_outcome(&model, name).map_err(Error::Usage)?;
+            if matches!(
+                model.outcomes[o].kind,
+                crate::scenario::OutcomeKind::Category(_)
+            ) {
+                return Err(Error::Usage(format!(
+                    "`{name}` is a category outcome; sensitivity needs a number or a probability (write an outcome such as `{name} == 2` for one category)"
+                )));
+            }
+            vec![o]
+        }
+        None => (0..model.outcomes.len())
+            .filter(|&o| {
+                !matches!(
+                    model.outcomes[o].kind,
+                    crate::scenario::OutcomeKind::Category(_)
+                )
+            })
+            .collect(),
+    };
+    if outcomes.is_empty() {
+        return Err(Error::Usage(
+            "the scenario has no number or probability outcome to analyse".into(),
+        ));
+    }
+    let method = match args.method {
+        MethodArg::Rank => Method::Rank,
+        MethodArg::Sobol => Method::Sobol,
+        MethodArg::Swing => Method::Swing,
+    };
+    if model
+        .steerable_params()
+        .iter()
+        .all(|(_, d)| d.kind() == crate::dist::DistKind::Fixed)
+        && method != Method::Rank
+    {
+        return Err(Error::Usage(
+            "no parameter of this scenario is uncertain, so there is nothing to analyse".into(),
+        ));
+    }
+    let options = options(&model, &args.sim);
+    let bar = progress_bar(&model, args.out.quiet || args.out.json);
+    let progress = |done: u64| {
+        if let Some(b) = &bar {
+            b.set_position(done);
+        }
+    };
+    let result = sensitivity::analyse(&model, method, &outcomes, &options, &progress);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let s = result.map_err(Error::from)?;
+    let method_name = match method {
+        Method::Rank => "rank",
+        Method::Sobol => "sobol",
+        Method::Swing => "swing",
+    };
+    let dir = args.out.out.clone().unwrap_or_else(|| {
+        Path::new("output")
+            .join(slug(&model.info.name))
+            .join(format!("sensitivity-{method_name}"))
+    });
+    let out = OutputDir::create(dir).map_err(Error::Io)?;
+    let paths = vec![
+        out.write("sensitivity.csv", &export::sensitivity_csv(&s))
+            .map_err(Error::Io)?,
+        out.write("sensitivity.json", &export::sensitivity_json(&s))
+            .map_err(Error::Io)?,
+    ];
+    if args.out.json {
+        print!("{}", String::from_utf8_lossy(&export::sensitivity_json(&s)));
+    } else if !args.out.quiet {
+        print!("{}", export::sensitivity_table(&s));
+    }
+    written(&args.out, &paths);
+    Ok(())
+}

@@ -1,0 +1,476 @@
+//! Exporters for the analyses: terminal tables, CSV (long form) and JSON.
+
+use crate::analysis::compare::Comparison;
+use crate::analysis::sensitivity::{Method, Sensitivity};
+use crate::analysis::sweep::{Axis, Point, crossing};
+use crate::output::table::{fmt_num, fmt_p};
+use crate::summary::OutcomeSummary;
+
+fn csv_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        let _ = w.write_record(&row);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+fn num(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        format!("{x}")
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// (estimate, lo, hi) of an outcome: a probability or a mean (normal interval).
+pub fn estimate(o: &OutcomeSummary) -> Option<(f64, f64, f64)> {
+    if let Some(e) = o.probability {
+        return Some((e.p, e.lo, e.hi));
+    }
+    let n = o.number.as_ref()?;
+    let z = crate::stats::z_for_level(crate::summary::LEVEL);
+    Some((n.mean, n.mean - z * n.mcse, n.mean + z * n.mcse))
+}
+
+fn fmt_est(kind: &str, x: f64) -> String {
+    if kind == "number" {
+        fmt_num(x)
+    } else {
+        fmt_p(x)
+    }
+}
+
+fn signed(kind: &str, x: f64) -> String {
+    let s = fmt_est(kind, x);
+    if x > 0.0 { format!("+{s}") } else { s }
+}
+
+// ---------------------------------------------------------------- compare
+
+pub fn compare_table(c: &Comparison) -> String {
+    let names: Vec<&str> = c.summaries.iter().map(|s| s.name.as_str()).collect();
+    let width = names.iter().map(|n| n.len()).max().unwrap_or(8).max(8);
+    let mut out = format!(
+        "compare — {} scenarios, {} runs each, seed {}; differences are paired run by run against {}\n",
+        names.len(),
+        c.runs,
+        c.seed,
+        names.first().unwrap_or(&"")
+    );
+    let Some(first) = c.summaries.first() else {
+        return out;
+    };
+    for o in &first.outcomes {
+        let rows: Vec<(&str, Option<&str>)> = if o.categories.is_empty() {
+            vec![(o.kind, None)]
+        } else {
+            o.categories
+                .iter()
+                .map(|(n, _)| ("category", Some(n.as_str())))
+                .collect()
+        };
+        for (kind, category) in rows {
+            let title = match category {
+                Some(cat) => format!("{}: {cat}", o.label),
+                None => o.label.clone(),
+            };
+            out.push_str(&format!(
+                "\n{title} ({})\n",
+                if kind == "number" {
+                    "mean"
+                } else {
+                    "probability"
+                }
+            ));
+            out.push_str(&format!(
+                "  {:<width$}  {:>9}  {:<20}  {:>10}  {}\n",
+                "scenario", "estimate", "95% interval", "difference", "95% interval"
+            ));
+            for (s, summary) in c.summaries.iter().enumerate() {
+                let Some(so) = summary.outcomes.iter().find(|x| x.name == o.name) else {
+                    out.push_str(&format!("  {:<width$}  (no such outcome)\n", summary.name));
+                    continue;
+                };
+                let est = match category {
+                    Some(cat) => so
+                        .categories
+                        .iter()
+                        .find(|(n, _)| n == cat)
+                        .map(|(_, e)| (e.p, e.lo, e.hi)),
+                    None => estimate(so),
+                };
+                let Some((p, lo, hi)) = est else { continue };
+                let interval = format!("[{}, {}]", fmt_est(kind, lo), fmt_est(kind, hi));
+                let mut line = format!(
+                    "  {:<width$}  {:>9}  {:<20}",
+                    summary.name,
+                    fmt_est(kind, p),
+                    interval
+                );
+                if let Some(d) = c.differences.iter().find(|d| {
+                    d.scenario == s && d.outcome == o.name && d.category.as_deref() == category
+                }) {
+                    line.push_str(&format!(
+                        "  {:>10}  [{}, {}]",
+                        signed(kind, d.diff),
+                        signed(kind, d.lo),
+                        signed(kind, d.hi)
+                    ));
+                }
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+        }
+    }
+    if !c.unmatched.is_empty() {
+        out.push_str(&format!(
+            "\nnot compared (missing or of another kind in some scenario): {}\n",
+            c.unmatched.join(", ")
+        ));
+    }
+    out
+}
+
+/// compare.csv: one row per scenario and outcome (and category).
+pub fn compare_csv(c: &Comparison) -> Vec<u8> {
+    let mut rows = vec![
+        [
+            "outcome",
+            "kind",
+            "category",
+            "scenario",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "diff",
+            "diff_low",
+            "diff_high",
+            "diff_mcse",
+            "unpaired_se",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>(),
+    ];
+    for (s, summary) in c.summaries.iter().enumerate() {
+        for o in &summary.outcomes {
+            let mut push = |category: Option<&str>, est: (f64, f64, f64), kind: &str| {
+                let d = c.differences.iter().find(|d| {
+                    d.scenario == s && d.outcome == o.name && d.category.as_deref() == category
+                });
+                let mut row = vec![
+                    o.name.clone(),
+                    kind.to_string(),
+                    category.unwrap_or("").to_string(),
+                    summary.name.clone(),
+                    num(est.0),
+                    num(est.1),
+                    num(est.2),
+                ];
+                match d {
+                    Some(d) => row.extend([
+                        num(d.diff),
+                        num(d.lo),
+                        num(d.hi),
+                        num(d.mcse),
+                        num(d.unpaired_se),
+                    ]),
+                    None => row.extend(std::iter::repeat_n(String::new(), 5)),
+                }
+                rows.push(row);
+            };
+            if o.categories.is_empty() {
+                if let Some(est) = estimate(o) {
+                    push(None, est, o.kind);
+                }
+            } else {
+                for (name, e) in &o.categories {
+                    push(Some(name), (e.p, e.lo, e.hi), "category");
+                }
+            }
+        }
+    }
+    csv_bytes(rows)
+}
+
+pub fn compare_json(c: &Comparison) -> Vec<u8> {
+    json(c)
+}
+
+// ---------------------------------------------------------------- sweep
+
+fn outcome_at<'a>(p: &'a Point, name: &str) -> Option<&'a OutcomeSummary> {
+    p.summary.outcomes.iter().find(|o| o.name == name)
+}
+
+/// The sweep table for one outcome; with a threshold, where a 1-D curve crosses it.
+pub fn sweep_table(
+    axes: &[Axis],
+    points: &[Point],
+    outcome: &str,
+    threshold: Option<f64>,
+) -> String {
+    let Some(first) = points.first().and_then(|p| outcome_at(p, outcome)) else {
+        return String::new();
+    };
+    let kind = first.kind;
+    let names: Vec<&str> = axes.iter().map(|a| a.name.as_str()).collect();
+    let mut out = format!(
+        "sweep of {} — {} grid points, {} runs each, seed {}; outcome: {}\n\n",
+        names.join(" × "),
+        points.len(),
+        first.probability.map_or_else(
+            || first.number.as_ref().map_or(0, |n| n.n + n.none),
+            |e| e.trials
+        ),
+        points[0].summary.provenance.seed,
+        first.label
+    );
+    if axes.len() == 1 {
+        let w = axes[0].name.len().max(8);
+        out.push_str(&format!(
+            "  {:>w$}  {:>9}  95% interval\n",
+            axes[0].name,
+            if kind == "number" { "mean" } else { "estimate" }
+        ));
+        let mut xs = Vec::new();
+        let mut ys = Vec::new();
+        for p in points {
+            if let Some((e, lo, hi)) = outcome_at(p, outcome).and_then(estimate) {
+                out.push_str(&format!(
+                    "  {:>w$}  {:>9}  [{}, {}]\n",
+                    fmt_num(p.values[0]),
+                    fmt_est(kind, e),
+                    fmt_est(kind, lo),
+                    fmt_est(kind, hi)
+                ));
+                xs.push(p.values[0]);
+                ys.push(e);
+            }
+        }
+        if let Some(level) = threshold {
+            match crossing(&xs, &ys, level) {
+                Some(x) => out.push_str(&format!(
+                    "\nthe estimate crosses {level} at {} ≈ {}\n",
+                    axes[0].name,
+                    fmt_num(x)
+                )),
+                None => out.push_str(&format!(
+                    "\nthe estimate does not cross {level} within the range swept\n"
+                )),
+            }
+        }
+    } else if axes.len() == 2 {
+        let (a, b) = (&axes[0], &axes[1]);
+        out.push_str(&format!("  rows: {}, columns: {}\n", a.name, b.name));
+        let mut header = format!("  {:>10}", "");
+        for v in &b.values {
+            header.push_str(&format!(" {:>9}", fmt_num(*v)));
+        }
+        out.push_str(&header);
+        out.push('\n');
+        for (i, va) in a.values.iter().enumerate() {
+            let mut line = format!("  {:>10}", fmt_num(*va));
+            for j in 0..b.values.len() {
+                let est = points
+                    .get(i * b.values.len() + j)
+                    .and_then(|p| outcome_at(p, outcome))
+                    .and_then(estimate);
+                line.push_str(&format!(
+                    " {:>9}",
+                    est.map_or("-".into(), |e| fmt_est(kind, e.0))
+                ));
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// sweep.csv: one row per grid point and outcome (and category).
+pub fn sweep_csv(axes: &[Axis], points: &[Point]) -> Vec<u8> {
+    let mut header: Vec<String> = axes.iter().map(|a| a.name.clone()).collect();
+    header.extend(
+        [
+            "outcome", "kind", "category", "estimate", "ci_low", "ci_high", "mcse",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    let mut rows = vec![header];
+    for p in points {
+        for o in &p.summary.outcomes {
+            let lead: Vec<String> = p.values.iter().map(|v| num(*v)).collect();
+            if o.categories.is_empty() {
+                if let Some((e, lo, hi)) = estimate(o) {
+                    let mcse = o
+                        .probability
+                        .map(|x| x.mcse)
+                        .or(o.number.as_ref().map(|n| n.mcse))
+                        .unwrap_or(f64::NAN);
+                    let mut row = lead.clone();
+                    row.extend([
+                        o.name.clone(),
+                        o.kind.to_string(),
+                        String::new(),
+                        num(e),
+                        num(lo),
+                        num(hi),
+                        num(mcse),
+                    ]);
+                    rows.push(row);
+                }
+            } else {
+                for (name, e) in &o.categories {
+                    let mut row = lead.clone();
+                    row.extend([
+                        o.name.clone(),
+                        "category".into(),
+                        name.clone(),
+                        num(e.p),
+                        num(e.lo),
+                        num(e.hi),
+                        num(e.mcse),
+                    ]);
+                    rows.push(row);
+                }
+            }
+        }
+    }
+    csv_bytes(rows)
+}
+
+pub fn sweep_json(axes: &[Axis], points: &[Point]) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct Out<'a> {
+        parameters: Vec<(&'a str, &'a [f64])>,
+        points: &'a [Point],
+    }
+    json(&Out {
+        parameters: axes
+            .iter()
+            .map(|a| (a.name.as_str(), a.values.as_slice()))
+            .collect(),
+        points,
+    })
+}
+
+// ---------------------------------------------------------------- sensitivity
+
+pub fn sensitivity_table(s: &Sensitivity) -> String {
+    let (method, a, b) = match s.method {
+        Method::Rank => ("rank correlation", "Spearman rho [95%]", "partial (PRCC)"),
+        Method::Sobol => ("Sobol indices", "first-order [95%]", "total [95%]"),
+        Method::Swing => (
+            "swing (10th / 90th percentile, others at median)",
+            "at 10th pct",
+            "at 90th pct",
+        ),
+    };
+    let mut out = format!(
+        "sensitivity — {method}; {} runs per configuration, {} runs in all, seed {}\n",
+        s.runs, s.total_runs, s.seed
+    );
+    if !s.not_steered.is_empty() {
+        out.push_str(&format!(
+            "not steered (defined from other parameters): {}\n",
+            s.not_steered.join(", ")
+        ));
+    }
+    for o in &s.outcomes {
+        out.push_str(&format!("\n{}", o.label));
+        match s.method {
+            Method::Swing => out.push_str(&format!(
+                " — all parameters at their medians: {}\n",
+                fmt_num(o.baseline)
+            )),
+            Method::Sobol => out.push_str(&format!(" — variance {}\n", fmt_num(o.variance))),
+            Method::Rank => out.push('\n'),
+        }
+        let w = o
+            .effects
+            .iter()
+            .map(|e| e.label.chars().count())
+            .max()
+            .unwrap_or(9)
+            .max(9);
+        out.push_str(&format!("  {:<w$}  {:<26}  {}\n", "parameter", a, b));
+        for e in &o.effects {
+            let (left, right) = match s.method {
+                Method::Rank => (
+                    format!("{:+.3} [{:+.3}, {:+.3}]", e.a, e.a_lo, e.a_hi),
+                    format!("{:+.3}", e.b),
+                ),
+                Method::Sobol => (
+                    format!("{:.3} [{:.3}, {:.3}]", e.a, e.a_lo, e.a_hi),
+                    format!("{:.3} [{:.3}, {:.3}]", e.b, e.b_lo, e.b_hi),
+                ),
+                Method::Swing => (
+                    format!("{} (at {})", fmt_num(e.a), fmt_num(e.low_input)),
+                    format!("{} (at {})", fmt_num(e.b), fmt_num(e.high_input)),
+                ),
+            };
+            out.push_str(&format!("  {:<w$}  {:<26}  {}\n", e.label, left, right));
+        }
+        if o.effects.is_empty() {
+            out.push_str("  (no parameter varies)\n");
+        }
+    }
+    out
+}
+
+/// sensitivity.csv: one row per outcome and parameter.
+pub fn sensitivity_csv(s: &Sensitivity) -> Vec<u8> {
+    let (a, b) = match s.method {
+        Method::Rank => ("spearman", "prcc"),
+        Method::Sobol => ("first_order", "total"),
+        Method::Swing => ("outcome_at_p10", "outcome_at_p90"),
+    };
+    let mut rows = vec![
+        [
+            "outcome",
+            "parameter",
+            a,
+            &format!("{a}_low"),
+            &format!("{a}_high"),
+            b,
+            &format!("{b}_low"),
+            &format!("{b}_high"),
+            "input_p10",
+            "input_p90",
+            "baseline",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>(),
+    ];
+    for o in &s.outcomes {
+        for e in &o.effects {
+            rows.push(vec![
+                o.outcome.clone(),
+                e.param.clone(),
+                num(e.a),
+                num(e.a_lo),
+                num(e.a_hi),
+                num(e.b),
+                num(e.b_lo),
+                num(e.b_hi),
+                num(e.low_input),
+                num(e.high_input),
+                num(o.baseline),
+            ]);
+        }
+    }
+    csv_bytes(rows)
+}
+
+pub fn sensitivity_json(s: &Sensitivity) -> Vec<u8> {
+    json(s)
+}

@@ -1,0 +1,343 @@
+//! What a run's report says, before it is HTML or Markdown.
+//!
+//! The report is built once as a small document ([`Report`]: sections of
+//! paragraphs, tables, key-value lists and figures) and rendered twice, so
+//! report.html and report.md cannot drift apart. Text here is plain and
+//! unescaped; each renderer escapes for its own format.
+
+use crate::chart::{Chart, Skip};
+use crate::output::table::fmt_num;
+use crate::scenario::Model;
+use crate::summary::{Estimate, FEW_RUNS, OutcomeSummary, Summary};
+
+use crate::chart::canvas::group_count;
+
+/// A drawn chart as the report shows it.
+#[derive(Clone, Debug)]
+pub struct Figure {
+    pub name: String,
+    pub title: String,
+    pub caption: String,
+    /// The chart as an SVG document, for inlining.
+    pub svg: String,
+}
+
+impl Figure {
+    pub fn new(chart: &Chart, svg: String) -> Figure {
+        Figure {
+            name: chart.name.clone(),
+            title: chart.title.clone(),
+            caption: chart.caption.clone(),
+            svg,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub title: String,
+    pub description: String,
+    /// One line under the title: runs, seed, horizon, date.
+    pub byline: String,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Section {
+    /// Anchor for links within the document.
+    pub id: &'static str,
+    pub heading: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Block {
+    Para(String),
+    /// A smaller heading inside a section.
+    Subheading(String),
+    Table(Table),
+    /// Term and description pairs.
+    Facts(Vec<(String, String)>),
+    Figure(Figure),
+    /// A remark set apart (a chart left out and why).
+    Note(String),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Columns from this index on hold numbers (right-aligned).
+    pub numbers_from: usize,
+}
+
+/// A probability as a percentage: one decimal, two below 1%.
+pub fn pct(p: f64) -> String {
+    if !p.is_finite() {
+        "-".into()
+    } else if p != 0.0 && p.abs() < 0.01 {
+        format!("{:.2}%", p * 100.0)
+    } else {
+        format!("{:.1}%", p * 100.0)
+    }
+}
+
+fn interval_text(e: &Estimate) -> String {
+    format!("{} to {}", pct(e.lo), pct(e.hi))
+}
+
+/// Build the report of one run.
+pub fn build(
+    model: &Model,
+    summary: &Summary,
+    figures: Vec<Figure>,
+    skipped: Vec<Skip>,
+    date: &str,
+) -> Report {
+    let p = &summary.provenance;
+    let info = &model.info;
+    let byline = format!(
+        "{} runs · seed {} · {} {}s from {} · polsim {} · {date}",
+        group_count(p.runs),
+        p.seed,
+        p.steps,
+        p.step_unit,
+        info.time.label(0),
+        p.polsim_version
+    );
+    Report {
+        title: summary.name.clone(),
+        description: summary.description.clone(),
+        byline,
+        sections: vec![
+            outcomes(summary),
+            parameters(summary),
+            charts(figures, skipped),
+            provenance(model, summary, date),
+        ],
+    }
+}
+
+fn outcomes(summary: &Summary) -> Section {
+    let kept = summary.provenance.kept_runs;
+    let mut blocks = vec![Block::Para(format!(
+        "Estimates over {} runs. A chance comes with its 95% interval, which measures the noise from simulating a finite number of runs (not the uncertainty in the assumptions, which the runs already carry). A number is described by its mean and the spread of its values across runs.",
+        group_count(kept)
+    ))];
+    if kept < FEW_RUNS {
+        blocks.push(Block::Note(format!(
+            "Only {kept} runs were kept: intervals from fewer than {FEW_RUNS} runs are unreliable. Run more."
+        )));
+    }
+    let by_kind = |k: &'static str| summary.outcomes.iter().filter(move |o| o.kind == k);
+    let probs: Vec<Vec<String>> = by_kind("probability")
+        .filter_map(|o| {
+            o.probability
+                .as_ref()
+                .map(|e| vec![o.label.clone(), pct(e.p), interval_text(e), pct(e.mcse)])
+        })
+        .collect();
+    if !probs.is_empty() {
+        blocks.push(Block::Subheading("Chances".into()));
+        blocks.push(Block::Table(Table {
+            header: strings(&["Outcome", "Chance", "95% interval", "Monte Carlo error"]),
+            rows: probs,
+            numbers_from: 1,
+        }));
+    }
+    let numbers: Vec<Vec<String>> = by_kind("number").filter_map(number_row).collect();
+    if !numbers.is_empty() {
+        blocks.push(Block::Subheading("Numbers".into()));
+        blocks.push(Block::Table(Table {
+            header: strings(&[
+                "Outcome",
+                "Unit",
+                "Mean",
+                "SD",
+                "5%",
+                "Median",
+                "95%",
+                "Runs with a value",
+                "Monte Carlo error of mean",
+            ]),
+            rows: numbers,
+            numbers_from: 2,
+        }));
+    }
+    for o in by_kind("category") {
+        blocks.push(Block::Subheading(o.label.clone()));
+        blocks.push(Block::Table(Table {
+            header: strings(&["Category", "Chance", "95% interval"]),
+            rows: o
+                .categories
+                .iter()
+                .map(|(c, e)| vec![c.clone(), pct(e.p), interval_text(e)])
+                .collect(),
+            numbers_from: 1,
+        }));
+    }
+    let meanings: Vec<(String, String)> = summary
+        .outcomes
+        .iter()
+        .filter(|o| !o.doc.is_empty() || !o.source.is_empty())
+        .map(|o| (o.label.clone(), with_sources(&o.doc, &o.source)))
+        .collect();
+    if !meanings.is_empty() {
+        blocks.push(Block::Subheading("What the outcomes mean".into()));
+        blocks.push(Block::Facts(meanings));
+    }
+    Section {
+        id: "outcomes",
+        heading: "Outcomes".into(),
+        blocks,
+    }
+}
+
+fn number_row(o: &OutcomeSummary) -> Option<Vec<String>> {
+    let n = o.number.as_ref()?;
+    let total = n.n + n.none;
+    let share = if total > 0 {
+        n.n as f64 / total as f64
+    } else {
+        f64::NAN
+    };
+    Some(vec![
+        o.label.clone(),
+        o.unit.clone(),
+        fmt_num(n.mean),
+        fmt_num(n.sd),
+        fmt_num(n.p5),
+        fmt_num(n.p50),
+        fmt_num(n.p95),
+        pct(share),
+        fmt_num(n.mcse),
+    ])
+}
+
+fn with_sources(doc: &str, source: &[String]) -> String {
+    match (doc.is_empty(), source.is_empty()) {
+        (_, true) => doc.to_string(),
+        (true, false) => format!("Source: {}", source.join("; ")),
+        (false, false) => format!("{doc} Source: {}", source.join("; ")),
+    }
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+fn parameters(summary: &Summary) -> Section {
+    let blocks = if summary.parameters.is_empty() {
+        vec![Block::Para("This scenario has no parameters.".into())]
+    } else {
+        let rows = summary
+            .parameters
+            .iter()
+            .map(|p| {
+                let name = if p.label == p.name {
+                    p.name.clone()
+                } else {
+                    format!("{} ({})", p.label, p.name)
+                };
+                vec![
+                    name,
+                    p.definition.clone(),
+                    p.unit.clone(),
+                    p.doc.clone(),
+                    p.source.join("; "),
+                    fmt_num(p.mean),
+                    fmt_num(p.sd),
+                ]
+            })
+            .collect();
+        vec![
+            Block::Para(
+                "Each parameter is drawn once per run from its definition; the mean and SD are those of the values drawn. A definition that is a plain number is held fixed."
+                    .into(),
+            ),
+            Block::Table(Table {
+                header: strings(&["Parameter", "Definition", "Unit", "What it is", "Source", "Mean drawn", "SD drawn"]),
+                rows,
+                numbers_from: 5,
+            }),
+        ]
+    };
+    Section {
+        id: "parameters",
+        heading: "Uncertain parameters".into(),
+        blocks,
+    }
+}
+
+fn charts(figures: Vec<Figure>, skipped: Vec<Skip>) -> Section {
+    let mut blocks = vec![Block::Para(
+        "Each chart's caption says how to read it. Every chart names the scenario, the number of runs and the seed it comes from."
+            .into(),
+    )];
+    if figures.is_empty() && skipped.is_empty() {
+        blocks.push(Block::Para(
+            "The scenario's [charts] selection names no chart.".into(),
+        ));
+    }
+    blocks.extend(figures.into_iter().map(Block::Figure));
+    blocks.extend(
+        skipped
+            .into_iter()
+            .map(|s| Block::Note(format!("No chart of {}: {}.", s.title, s.reason))),
+    );
+    Section {
+        id: "charts",
+        heading: "Charts".into(),
+        blocks,
+    }
+}
+
+fn provenance(model: &Model, summary: &Summary, date: &str) -> Section {
+    let p = &summary.provenance;
+    let mut facts = vec![
+        ("polsim version".to_string(), p.polsim_version.clone()),
+        ("Scenario file".to_string(), p.scenario_file.clone()),
+        ("Scenario SHA-256".to_string(), p.scenario_sha256.clone()),
+        ("Seed".to_string(), p.seed.to_string()),
+        ("Runs".to_string(), group_count(p.runs)),
+        ("Runs kept".to_string(), group_count(p.kept_runs)),
+        (
+            "Horizon".to_string(),
+            format!(
+                "{} {}s, {} to {}",
+                p.steps,
+                p.step_unit,
+                model.info.time.label(0),
+                model.info.time.label(p.steps)
+            ),
+        ),
+    ];
+    if let Some(given) = &p.given {
+        facts.push(("Condition (--given)".to_string(), given.clone()));
+    }
+    if !p.overrides.is_empty() {
+        facts.push(("Overrides (--set)".to_string(), p.overrides.join(", ")));
+    }
+    facts.push(("Generated".to_string(), date.to_string()));
+    let mut rerun = format!(
+        "polsim run {} --seed {} --runs {}",
+        p.scenario_file, p.seed, p.runs
+    );
+    for o in &p.overrides {
+        rerun.push_str(&format!(" --set '{o}'"));
+    }
+    Section {
+        id: "provenance",
+        heading: "Provenance".into(),
+        blocks: vec![
+            Block::Facts(facts),
+            Block::Para(format!(
+                "The same scenario file, seed and number of runs give identical results on any machine and any number of threads; only the date above changes. To reproduce: {rerun}"
+            )),
+            Block::Para(format!(
+                "Quantiles of large runs come from a sketch accurate to within {:.1}% of the value; means, SDs and chances are exact over the runs.",
+                summary.sketch_relative_error * 100.0
+            )),
+        ],
+    }
+}

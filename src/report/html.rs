@@ -1,0 +1,192 @@
+//! report.html: one self-contained file a reader can open, mail or archive.
+//!
+//! Charts are inlined as SVG and the style sheet is inline; there is no
+//! script, font, image or style sheet to fetch, so the page looks the same
+//! offline, in ten years, and in a mail attachment. The only links are to
+//! anchors within the page. Inline SVG in HTML needs no namespace
+//! declaration (the parser puts `<svg>` in the SVG namespace), so the
+//! `xmlns` attribute plotters writes is dropped: the file then contains no
+//! URL at all except any a scenario author wrote into their own text.
+
+use super::content::{Block, Figure, Report, Section, Table};
+
+const STYLE: &str = "
+:root { color-scheme: light; }
+body { margin: 0; background: #fff; color: #1a1a1a;
+  font: 16px/1.5 system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', Arial, sans-serif; }
+main { max-width: 62rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
+h1 { font-size: 2rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.45rem; margin: 2.5rem 0 .75rem; padding-bottom: .25rem; border-bottom: 2px solid #0072B2; }
+h3 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
+.description { font-size: 1.1rem; margin: .25rem 0; }
+.byline { color: #555; margin: .25rem 0 1rem; }
+nav ol { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; padding: 0; margin: 0; list-style: none; }
+nav a { color: #0072B2; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .92rem; width: 100%; }
+th, td { border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+th { border-bottom: 2px solid #444; background: #f6f6f6; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1.25rem; margin: .5rem 0 1rem; }
+dt { font-weight: 600; }
+dd { margin: 0; overflow-wrap: anywhere; }
+figure { margin: 1.5rem 0 2.25rem; break-inside: avoid; page-break-inside: avoid; }
+figure svg { display: block; width: 100%; height: auto; border: 1px solid #e5e5e5; }
+figcaption { margin-top: .5rem; font-size: .95rem; color: #333; }
+.note { border-left: 4px solid #E69F00; background: #fdf6e7; padding: .4rem .75rem; margin: .5rem 0; }
+@media print { main { max-width: none; padding: 0; } h2 { break-after: avoid; } }
+";
+
+/// Escape text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.push_str(&format!(
+        "<title>{} — polsim report</title>\n",
+        escape(&report.title)
+    ));
+    out.push_str(&format!(
+        "<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
+    ));
+    out.push_str(&format!("<header>\n<h1>{}</h1>\n", escape(&report.title)));
+    if !report.description.is_empty() {
+        out.push_str(&format!(
+            "<p class=\"description\">{}</p>\n",
+            escape(&report.description)
+        ));
+    }
+    out.push_str(&format!(
+        "<p class=\"byline\">{}</p>\n</header>\n",
+        escape(&report.byline)
+    ));
+    out.push_str("<nav aria-label=\"Contents\"><ol>\n");
+    for s in &report.sections {
+        out.push_str(&format!(
+            "<li><a href=\"#{}\">{}</a></li>\n",
+            s.id,
+            escape(&s.heading)
+        ));
+    }
+    out.push_str("</ol></nav>\n");
+    for section in &report.sections {
+        render_section(&mut out, section);
+    }
+    out.push_str("</main>\n</body>\n</html>\n");
+    out
+}
+
+fn render_section(out: &mut String, section: &Section) {
+    out.push_str(&format!(
+        "<section id=\"{}\">\n<h2>{}</h2>\n",
+        section.id,
+        escape(&section.heading)
+    ));
+    for block in &section.blocks {
+        match block {
+            Block::Para(text) => out.push_str(&format!("<p>{}</p>\n", escape(text))),
+            Block::Subheading(text) => out.push_str(&format!("<h3>{}</h3>\n", escape(text))),
+            Block::Note(text) => out.push_str(&format!("<p class=\"note\">{}</p>\n", escape(text))),
+            Block::Table(table) => render_table(out, table),
+            Block::Facts(facts) => {
+                out.push_str("<dl>\n");
+                for (term, value) in facts {
+                    out.push_str(&format!(
+                        "<dt>{}</dt><dd>{}</dd>\n",
+                        escape(term),
+                        escape(value)
+                    ));
+                }
+                out.push_str("</dl>\n");
+            }
+            Block::Figure(figure) => render_figure(out, figure),
+        }
+    }
+    out.push_str("</section>\n");
+}
+
+fn render_table(out: &mut String, table: &Table) {
+    let class = |i: usize| {
+        if i >= table.numbers_from {
+            " class=\"num\""
+        } else {
+            ""
+        }
+    };
+    out.push_str("<table>\n<thead><tr>");
+    for (i, h) in table.header.iter().enumerate() {
+        out.push_str(&format!("<th{}>{}</th>", class(i), escape(h)));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in &table.rows {
+        out.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            out.push_str(&format!("<td{}>{}</td>", class(i), escape(cell)));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+fn render_figure(out: &mut String, figure: &Figure) {
+    out.push_str(&format!("<figure id=\"chart-{}\">\n", escape(&figure.name)));
+    out.push_str(&inline_svg(&figure.svg, &figure.title));
+    out.push_str(&format!(
+        "<figcaption><strong>{}.</strong> {}</figcaption>\n</figure>\n",
+        escape(&figure.title),
+        escape(&figure.caption)
+    ));
+}
+
+/// An SVG document made fit to sit inside HTML: no XML prolog, no
+/// namespace declaration, labelled for screen readers.
+pub fn inline_svg(svg: &str, title: &str) -> String {
+    let body = match svg.find("<svg") {
+        Some(start) => &svg[start..],
+        None => return String::new(),
+    };
+    let body = body
+        .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
+        .replacen("\n xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
+    body.replacen(
+        "<svg",
+        &format!("<svg role=\"img\" aria-label=\"{}\"", escape(title)),
+        1,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape("a<b & \"c\" 'd'>"),
+            "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;"
+        );
+    }
+
+    #[test]
+    fn inline_svg_drops_the_namespace() {
+        let svg = "<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\" xmlns=\"http://www.w3.org/2000/svg\">\n<text>x</text></svg>";
+        let inline = inline_svg(svg, "A <b>");
+        assert!(!inline.contains("http"), "{inline}");
+        assert!(inline.starts_with("<svg role=\"img\" aria-label=\"A &lt;b&gt;\" width="));
+        assert_eq!(inline_svg("not svg", "t"), "");
+    }
+}

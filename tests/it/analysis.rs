@@ -1,0 +1,416 @@
+//! Analyses against answers known in closed form, and their command-line errors.
+
+use polsim::analysis::compare::compare;
+use polsim::analysis::sensitivity::{Method, Sensitivity, analyse};
+use polsim::analysis::sweep::{Axis, crossing, sweep};
+use polsim::engine::RunOptions;
+use polsim::scenario::Model;
+
+use crate::common::{load, load_text, polsim};
+
+fn options(model: &Model, runs: u64) -> RunOptions {
+    RunOptions {
+        runs,
+        seed: model.info.seed,
+        threads: 0,
+        rows: false,
+    }
+}
+
+fn sensitivity(path: &str, method: Method, runs: u64) -> Sensitivity {
+    let model = load(path);
+    analyse(&model, method, &[0], &options(&model, runs), &|_| {}).expect("analysis runs")
+}
+
+/// Every estimate within 5 bootstrap standard errors of its closed form. A
+/// 95% percentile interval spans about 2 x 1.96 standard errors, so the SE
+/// is taken as its width / 3.92; 5 SE is far in the tail (two-sided 6e-7).
+fn assert_indices(s: &Sensitivity, truth: &[(&str, f64, f64)]) {
+    let effects = &s.outcomes[0].effects;
+    for &(param, first, total) in truth {
+        let e = effects.iter().find(|e| e.param == param).expect(param);
+        let se_first = (e.a_hi - e.a_lo) / 3.92;
+        let se_total = (e.b_hi - e.b_lo) / 3.92;
+        assert!(
+            (e.a - first).abs() <= 5.0 * se_first.max(1e-3),
+            "{param} first-order {} vs {first} (SE {se_first})",
+            e.a
+        );
+        assert!(
+            (e.b - total).abs() <= 5.0 * se_total.max(1e-3),
+            "{param} total {} vs {total} (SE {se_total})",
+            e.b
+        );
+    }
+}
+
+#[test]
+fn sobol_indices_of_the_ishigami_function() {
+    // a = 7, b = 0.1 (Sobol' & Levitan 1999; Saltelli et al., Global
+    // Sensitivity Analysis: The Primer, 2008, section 4.9):
+    // V = a^2/8 + b pi^4/5 + b^2 pi^8/18 + 1/2, V1 = (1 + b pi^4/5)^2 / 2,
+    // V2 = a^2/8, V13 = b^2 pi^8 (1/18 - 1/50).
+    let (a, b, pi) = (7.0f64, 0.1f64, std::f64::consts::PI);
+    let v = a * a / 8.0 + b * pi.powi(4) / 5.0 + b * b * pi.powi(8) / 18.0 + 0.5;
+    let v1 = (1.0 + b * pi.powi(4) / 5.0).powi(2) / 2.0;
+    let v2 = a * a / 8.0;
+    let v13 = b * b * pi.powi(8) * (1.0 / 18.0 - 1.0 / 50.0);
+    let s = sensitivity("tests/analytic/ishigami.toml", Method::Sobol, 20_000);
+    assert_indices(
+        &s,
+        &[
+            ("x1", v1 / v, (v1 + v13) / v),
+            ("x2", v2 / v, v2 / v),
+            ("x3", 0.0, v13 / v),
+        ],
+    );
+}
+
+#[test]
+fn sobol_indices_of_the_g_function() {
+    // a = [0, 1, 4.5, 9, 99, 99, 99, 99] (Saltelli & Sobol' 1995):
+    // V_i = (1/3)/(1 + a_i)^2, V = prod(1 + V_i) - 1, S_i = V_i / V,
+    // ST_i = V_i prod_{j != i}(1 + V_j) / V.
+    let a = [0.0, 1.0, 4.5, 9.0, 99.0, 99.0, 99.0, 99.0];
+    let vi: Vec<f64> = a
+        .iter()
+        .map(|ai: &f64| (1.0 / 3.0) / (1.0 + ai).powi(2))
+        .collect();
+    let prod: f64 = vi.iter().map(|v| 1.0 + v).product();
+    let v = prod - 1.0;
+    let names = ["x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"];
+    let truth: Vec<(&str, f64, f64)> = names
+        .iter()
+        .zip(&vi)
+        .map(|(&n, &x)| (n, x / v, x * prod / (1.0 + x) / v))
+        .collect();
+    let s = sensitivity("tests/analytic/sobol_g.toml", Method::Sobol, 20_000);
+    assert_indices(&s, &truth);
+    // The ordering is right: x1 dominates, the a = 99 inputs do nothing.
+    assert_eq!(s.outcomes[0].effects[0].param, "x1");
+}
+
+const LINEAR: &str = r#"
+[scenario]
+steps = 1
+seed = 5
+[parameters]
+strong = "uniform(0, 1)"
+weak = "uniform(0, 1)"
+none = "uniform(0, 1)"
+[outcomes]
+y = "3 * strong + weak"
+"#;
+
+#[test]
+fn swing_measures_each_parameter_between_its_percentiles() {
+    let model = load_text(LINEAR);
+    let s = analyse(
+        &model,
+        Method::Swing,
+        &[0],
+        &options(&model, 2_000),
+        &|_| {},
+    )
+    .unwrap();
+    let o = &s.outcomes[0];
+    // All at medians: 3 * 0.5 + 0.5 = 2 exactly (the outcome has no noise).
+    assert!((o.baseline - 2.0).abs() < 1e-12, "{}", o.baseline);
+    let swing = |name: &str| {
+        let e = o.effects.iter().find(|e| e.param == name).unwrap();
+        e.b - e.a
+    };
+    // p10..p90 of uniform(0, 1) is 0.1..0.9: swings 3 * 0.8 and 0.8 and 0.
+    assert!((swing("strong") - 2.4).abs() < 1e-9);
+    assert!((swing("weak") - 0.8).abs() < 1e-9);
+    assert!(swing("none").abs() < 1e-12);
+    assert_eq!(o.effects[0].param, "strong", "sorted by effect");
+}
+
+#[test]
+fn rank_correlation_finds_the_monotone_drivers() {
+    let model = load_text(LINEAR);
+    let s = analyse(&model, Method::Rank, &[0], &options(&model, 5_000), &|_| {}).unwrap();
+    let e = |name: &str| {
+        s.outcomes[0]
+            .effects
+            .iter()
+            .find(|e| e.param == name)
+            .unwrap()
+            .clone()
+    };
+    // y is a deterministic increasing function of (strong, weak): both partial
+    // rank correlations are near 1, the unrelated input's near 0.
+    assert!(e("strong").a > 0.9, "rho strong {}", e("strong").a);
+    assert!(e("weak").b > 0.5, "prcc weak {}", e("weak").b);
+    // |rho| of an independent input: SE about 1/sqrt(n) = 0.014; 5 SE.
+    assert!(
+        e("none").a.abs() < 5.0 / (5_000f64).sqrt(),
+        "rho none {}",
+        e("none").a
+    );
+}
+
+#[test]
+fn compare_recovers_a_known_shift_with_a_tight_paired_interval() {
+    let base = r#"
+[scenario]
+steps = 6
+seed = 8
+[parameters]
+x = "normal(0, 1)"
+[state.level]
+init = "x"
+update = "level + normal(0, 1)"
+[outcomes]
+y = "level"
+"#;
+    let shifted = base.replace("y = \"level\"", "y = \"level + 0.5\"");
+    let models = [load_text(base), load_text(&shifted)];
+    let c = compare(&models, &options(&models[0], 4_000), &|_| {}).unwrap();
+    let d = &c.differences[0];
+    // Common random numbers: every run differs by exactly 0.5.
+    assert!((d.diff - 0.5).abs() < 1e-12, "{}", d.diff);
+    assert!(d.mcse < 1e-9, "paired SE {}", d.mcse);
+    // Unpaired, the SE would be sqrt(2 * Var(y) / n) with Var(y) = 7 here.
+    assert!(d.unpaired_se > 0.05, "unpaired SE {}", d.unpaired_se);
+}
+
+#[test]
+fn paired_interval_is_much_narrower_than_an_unpaired_one() {
+    let base = load("scenarios/examples/coin-flips.toml");
+    let variant =
+        crate::common::load_with("scenarios/examples/coin-flips.toml", &["p_incident=0.25"]);
+    let models = [base, variant];
+    let c = compare(&models, &options(&models[0], 20_000), &|_| {}).unwrap();
+    let d = c
+        .differences
+        .iter()
+        .find(|d| d.outcome == "incidents")
+        .unwrap();
+    // Mean incidents go from 24 x 0.2 = 4.8 to 24 x 0.25 = 6: a shift of 1.2.
+    assert!(
+        (d.diff - 1.2).abs() < 5.0 * d.mcse,
+        "{} ± {}",
+        d.diff,
+        d.mcse
+    );
+    // With shared uniforms the per-run difference counts the months with u in
+    // [0.2, 0.25): Binomial(24, 0.05), variance 1.14. Independent runs would
+    // have variance 3.84 + 4.5 = 8.34: the paired SE is sqrt(8.34 / 1.14) = 2.7
+    // times smaller (the estimated ratio has a relative SE of about 1%).
+    let ratio = d.unpaired_se / d.mcse;
+    assert!(
+        (ratio - 2.705).abs() < 0.15,
+        "paired {} vs unpaired {}: ratio {ratio}",
+        d.mcse,
+        d.unpaired_se
+    );
+    // The breakthrough does not depend on incidents: no difference at all.
+    let b = c
+        .differences
+        .iter()
+        .find(|d| d.outcome == "breakthrough_by_24")
+        .unwrap();
+    assert_eq!((b.diff, b.mcse), (0.0, 0.0));
+}
+
+#[test]
+fn sweep_finds_where_a_probability_crosses_one_half() {
+    let model = load("scenarios/examples/coin-flips.toml");
+    let axis = Axis::parse(&model, "p_breakthrough=0.01..0.05:9").unwrap();
+    let points = sweep(
+        &model,
+        std::slice::from_ref(&axis),
+        &options(&model, 20_000),
+        &|_| {},
+    )
+    .unwrap();
+    let ys: Vec<f64> = points
+        .iter()
+        .map(|p| p.summary.outcomes[0].probability.unwrap().p)
+        .collect();
+    assert!(
+        ys.windows(2).all(|w| w[0] < w[1]),
+        "P(ever) rises with p: {ys:?}"
+    );
+    // 1 - (1 - p)^24 = 0.5 at p = 1 - 0.5^(1/24) = 0.028468. The grid step is
+    // 0.005 and each estimate has SE <= 0.0036, so the interpolated crossing
+    // is within 0.002 of it.
+    let x = crossing(&axis.values, &ys, 0.5).unwrap();
+    assert!((x - (1.0 - 0.5f64.powf(1.0 / 24.0))).abs() < 0.002, "{x}");
+}
+
+#[test]
+fn given_keeps_only_the_runs_where_the_evidence_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = polsim()
+        .args([
+            "run",
+            "scenarios/examples/coin-flips.toml",
+            "--runs",
+            "4000",
+            "--json",
+            "--given",
+            "count(incident) >= 8",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let kept = json["provenance"]["kept_runs"].as_u64().unwrap();
+    // P(Binomial(24, 0.2) >= 8) = 0.1091...: about 436 of 4000, within 5 SE (SE ~ 20).
+    assert!((kept as f64 - 436.5).abs() < 5.0 * 19.7, "{kept}");
+    let incidents = json["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "incidents")
+        .unwrap();
+    assert!(
+        incidents["number"]["min"].as_f64().unwrap() >= 8.0,
+        "only runs with 8 or more incidents"
+    );
+}
+
+#[test]
+fn analysis_commands_reject_bad_arguments_clearly() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "sweep",
+                "scenarios/examples/coin-flips.toml",
+                "--param",
+                "p_incidnt=0.1..0.3:5",
+            ],
+            "did you mean `p_incident`",
+        ),
+        (
+            &[
+                "sweep",
+                "scenarios/examples/coin-flips.toml",
+                "--param",
+                "p_incident=0.3..0.1:5",
+            ],
+            "is empty",
+        ),
+        (
+            &[
+                "sweep",
+                "scenarios/examples/coin-flips.toml",
+                "--param",
+                "p_incident=0.1..0.3",
+            ],
+            "STEPS",
+        ),
+        (
+            &[
+                "sweep",
+                "scenarios/examples/coin-flips.toml",
+                "--param",
+                "incidents_so_far=0..1:3",
+            ],
+            "not a parameter",
+        ),
+        (
+            &[
+                "sensitivity",
+                "scenarios/examples/coin-flips.toml",
+                "--outcome",
+                "incidens",
+            ],
+            "did you mean `incidents`",
+        ),
+        (
+            &[
+                "sensitivity",
+                "scenarios/examples/coin-flips.toml",
+                "--set",
+                "p_incidnt=0.3",
+            ],
+            "did you mean `p_incident`",
+        ),
+        (
+            &["compare", "scenarios/examples/coin-flips.toml"],
+            "at least two scenarios",
+        ),
+        (
+            &[
+                "run",
+                "scenarios/examples/coin-flips.toml",
+                "--runs",
+                "200",
+                "--given",
+                "count(incident) > 100",
+            ],
+            "no run satisfies",
+        ),
+        (
+            &[
+                "run",
+                "scenarios/examples/coin-flips.toml",
+                "--given",
+                "count(incidnt) > 1",
+            ],
+            "did you mean `incident`",
+        ),
+    ];
+    for (args, message) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let output = polsim()
+            .args(*args)
+            .arg("--out")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(message),
+            "{args:?}: expected `{message}` in:\n{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn compare_and_sensitivity_write_their_files() {
+    let dir = tempfile::tempdir().unwrap();
+    polsim()
+        .args([
+            "compare",
+            "scenarios/examples/coin-flips.toml",
+            "tests/analytic/ishigami.toml",
+            "--runs",
+            "500",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(dir.path().join("compare.csv")).unwrap();
+    assert!(
+        csv.starts_with("outcome,kind,category,scenario,estimate"),
+        "{csv}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    polsim()
+        .args([
+            "sensitivity",
+            "tests/analytic/ishigami.toml",
+            "--method",
+            "swing",
+            "--runs",
+            "200",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(dir.path().join("sensitivity.csv")).unwrap();
+    assert!(csv.lines().count() == 4, "three parameters: {csv}");
+}
