@@ -59,7 +59,7 @@ fi
 
 # Decode the PNG with the standard library only and count what is on it.
 python3 - "$shot" <<'PY'
-import struct, sys, zlib
+import itertools, struct, sys, zlib
 
 def pixels(path):
     data = open(path, "rb").read()
@@ -76,20 +76,33 @@ def pixels(path):
     assert depth == 8 and colour in (2, 6), f"unexpected PNG format {depth}/{colour}"
     bpp = 3 if colour == 2 else 4
     raw, stride = zlib.decompress(idat), width * bpp
+    high = int.from_bytes(b"\x80" * stride, "big")
+    low = int.from_bytes(b"\x7f" * stride, "big")
+
+    def add(x, y):
+        # Bytewise (x + y) mod 256 over a whole row at once.
+        a, b = int.from_bytes(x, "big"), int.from_bytes(y, "big")
+        return bytearray((((a & low) + (b & low)) ^ ((a ^ b) & high)).to_bytes(stride, "big"))
+
     prev, rows, i = bytearray(stride), [], 0
     for _ in range(height):
         kind, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
         i += 1 + stride
-        for x in range(stride):
-            a = line[x - bpp] if x >= bpp else 0
-            b, c = prev[x], prev[x - bpp] if x >= bpp else 0
-            if kind == 1: line[x] = (line[x] + a) & 255
-            elif kind == 2: line[x] = (line[x] + b) & 255
-            elif kind == 3: line[x] = (line[x] + (a + b) // 2) & 255
-            elif kind == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        if kind == 1:
+            for c in range(bpp):
+                line[c::bpp] = bytes(itertools.accumulate(line[c::bpp], lambda s, v: (s + v) & 255))
+        elif kind == 2:
+            line = add(line, prev)
+        elif kind in (3, 4):
+            for x in range(stride):
+                a = line[x - bpp] if x >= bpp else 0
+                b, c = prev[x], prev[x - bpp] if x >= bpp else 0
+                if kind == 3:
+                    line[x] = (line[x] + (a + b) // 2) & 255
+                else:
+                    p = a + b - c
+                    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                    line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
         rows.append(line)
         prev = line
     return width, height, bpp, rows
@@ -97,10 +110,10 @@ def pixels(path):
 width, height, bpp, rows = pixels(sys.argv[1])
 colours, inked = set(), 0
 for line in rows:
-    for x in range(0, len(line), bpp):
-        rgb = bytes(line[x:x + 3])
+    channels = [line[c::bpp] for c in range(3)]
+    for rgb in zip(*channels):
         colours.add(rgb)
-        if sum(rgb) < 600:
+        if rgb[0] + rgb[1] + rgb[2] < 600:
             inked += 1
 share = inked / (width * height)
 print(f"screenshot {width}x{height}: {len(colours)} distinct colours, {share:.1%} of pixels inked")

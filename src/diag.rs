@@ -152,7 +152,10 @@ impl Report {
             Renderer::plain()
         };
         let mut out = String::new();
-        for diag in &self.diagnostics {
+        // In file order, then by position: the order a reader fixes them in.
+        let mut order: Vec<&Diagnostic> = self.diagnostics.iter().collect();
+        order.sort_by_key(|d| d.span.map(|s| (s.file, s.start)));
+        for diag in order {
             out.push_str(&render_one(&renderer, &self.sources, diag));
             out.push_str("\n\n");
         }

@@ -189,6 +189,26 @@ pub fn fit(text: &str, font: &FontDesc, max: i32) -> String {
     String::new()
 }
 
+/// `text` broken into lines no wider than `max` pixels at word boundaries,
+/// at most `max_lines` of them (the last cut with an ellipsis if need be).
+pub fn wrap(text: &str, font: &FontDesc, max: i32, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if text_width(&format!("{line} {word}"), font) <= max => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    if lines.len() > max_lines.max(1) {
+        let rest = lines.split_off(max_lines.max(1) - 1).join(" ");
+        lines.push(rest);
+    }
+    lines.into_iter().map(|l| fit(&l, font, max)).collect()
+}
+
 /// "Nice" tick positions covering `lo..=hi` with at most `max_ticks` ticks;
 /// returns (step, ticks). `integer` keeps steps whole.
 pub fn nice_ticks(lo: f64, hi: f64, max_ticks: usize, integer: bool) -> (f64, Vec<f64>) {

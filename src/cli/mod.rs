@@ -43,10 +43,24 @@ pub enum Command {
     Sweep(analysis::SweepArgs),
     /// Find which parameters drive each outcome (rank correlation, Sobol indices or swing)
     Sensitivity(analysis::SensitivityArgs),
+    /// Draw the model's causal map: which name reads which (DOT and SVG)
+    Graph(GraphArgs),
     /// List the scenarios bundled with polsim
     Scenarios,
     /// Write a commented starter scenario to edit
     Init(InitArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct GraphArgs {
+    /// The scenario file (.toml) or a bundled scenario name
+    pub file: PathBuf,
+    /// Write graph.dot and graph.svg into DIR (default: output/<scenario-name>/)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print the DOT text on stdout instead of writing files (for piping into Graphviz)
+    #[arg(long)]
+    pub dot: bool,
 }
 
 #[derive(Args, Debug)]
@@ -136,6 +150,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Compare(args) => analysis::cmd_compare(args),
         Command::Sweep(args) => analysis::cmd_sweep(args),
         Command::Sensitivity(args) => analysis::cmd_sensitivity(args),
+        Command::Graph(args) => cmd_graph(args),
         Command::Scenarios => cmd_scenarios(),
         Command::Init(args) => cmd_init(args),
     }
@@ -342,6 +357,34 @@ pub fn progress_bar(model: &Model, quiet: bool) -> Option<indicatif::ProgressBar
 fn cmd_check(args: CheckArgs) -> Result<(), Error> {
     let (model, _) = load(&args.file, &args.set)?;
     print!("{}", evaluation_order(&model));
+    Ok(())
+}
+
+fn cmd_graph(args: GraphArgs) -> Result<(), Error> {
+    let (model, _) = load(&args.file, &[])?;
+    let dot = crate::graph::dot(&model);
+    if args.dot {
+        print!("{dot}");
+        return Ok(());
+    }
+    let svg = crate::graph::svg(&model).map_err(|e| {
+        Error::Io(std::io::Error::other(format!(
+            "cannot lay out the graph: {e}"
+        )))
+    })?;
+    let dir = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("output").join(slug(&model.info.name)));
+    let out = OutputDir::create(dir).map_err(Error::Io)?;
+    let dot_path = out.write("graph.dot", dot.as_bytes()).map_err(Error::Io)?;
+    let svg_path = out.write("graph.svg", svg.as_bytes()).map_err(Error::Io)?;
+    println!(
+        "wrote {} and {} ({} nodes); `dot -Tpng {}` renders the DOT with Graphviz if you have it",
+        dot_path.display(),
+        svg_path.display(),
+        model.vars.len() + model.outcomes.len(),
+        dot_path.display()
+    );
     Ok(())
 }
 

@@ -290,6 +290,11 @@ impl Compiler<'_> {
                 inputs.push((var.name.clone(), self.var_slot[v.0 as usize]));
             }
         }
+        let mut uses_time = false;
+        expr.walk(&mut |e| uses_time |= matches!(e, MExpr::Time));
+        if uses_time {
+            inputs.push(("t".to_string(), self.time));
+        }
         self.owners.push(Owner {
             name: name.to_string(),
             what,

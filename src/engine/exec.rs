@@ -260,7 +260,7 @@ impl Workspace {
                                     ),
                                 ));
                             }
-                            dist::sample_with(DistKind::Poisson, &[pl], rng).unwrap_or(0.0)
+                            poisson_count(pl, rng)
                         }
                         _ => {
                             if !(0.0..=1.0).contains(&pl) {
@@ -389,6 +389,34 @@ fn fault(owner: u32, lane: usize, ctx: &Ctx, message: String) -> Fault {
         step: ctx.t,
         message,
     }
+}
+
+/// Rates below this are drawn by inversion from one uniform number.
+const INVERSION_MAX_RATE: f64 = 40.0;
+
+/// A Poisson count for a count event. Below [`INVERSION_MAX_RATE`] it is the
+/// smallest k with P(X <= k) >= u for a single uniform u: every step uses
+/// exactly one number from the event's stream, so the stream stays aligned
+/// between scenarios whose rates differ (common random numbers), and a higher
+/// rate never gives a lower count in the same run. Above it, the sampler of
+/// `dist` (faster for large rates, consuming a variable amount).
+#[inline]
+fn poisson_count(rate: f64, rng: &mut Stream) -> f64 {
+    if rate >= INVERSION_MAX_RATE {
+        return dist::sample_with(DistKind::Poisson, &[rate], rng).unwrap_or(0.0);
+    }
+    let u = uniform(rng);
+    let mut k = 0u32;
+    let mut p = (-rate).exp();
+    let mut cdf = p;
+    // The mass beyond k = 200 for rate < 40 is below 1e-70: the cap only
+    // guards against rounding.
+    while u >= cdf && k < 200 {
+        k += 1;
+        p *= rate / f64::from(k);
+        cdf += p;
+    }
+    f64::from(k)
 }
 
 /// A uniform number in [0, 1) with 53 random bits.

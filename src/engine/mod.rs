@@ -70,10 +70,15 @@ pub struct RunError {
 
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let when = if self.step_label == self.step.to_string() {
+            format!("step {}", self.step)
+        } else {
+            format!("step {} ({})", self.step, self.step_label)
+        };
         write!(
             f,
-            "{} `{}` at step {} ({}) of run {}: {}",
-            self.what, self.name, self.step, self.step_label, self.run, self.message
+            "{} `{}` at {when} of run {}: {}",
+            self.what, self.name, self.run, self.message
         )?;
         if !self.inputs.is_empty() {
             let values: Vec<String> = self

@@ -107,6 +107,10 @@ pub fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, Vec<ParseError>> {
             }
             let s = &text[start..i];
             match s.parse::<f64>() {
+                Ok(v) if v.is_infinite() => errors.push(
+                    ParseError::new(start..i, format!("`{s}` is too large a number"))
+                        .help("numbers must be below about 1.8e308"),
+                ),
                 Ok(v) => toks.push((Tok::Num(v), start..i)),
                 Err(_) => errors.push(ParseError::new(start..i, format!("`{s}` is not a number"))),
             }
@@ -134,6 +138,13 @@ pub fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, Vec<ParseError>> {
         let next = bytes.get(i + 1).copied();
         let (tok, len) = match (c, next) {
             (b'<', Some(b'=')) => (Tok::Le, 2),
+            (b'<', Some(b'>')) => {
+                errors.push(
+                    ParseError::new(start..start + 2, "`<>` is not an operator here")
+                        .help("write `!=` for \"not equal\""),
+                );
+                (Tok::Ne, 2)
+            }
             (b'>', Some(b'=')) => (Tok::Ge, 2),
             (b'=', Some(b'=')) => (Tok::EqEq, 2),
             (b'!', Some(b'=')) => (Tok::Ne, 2),

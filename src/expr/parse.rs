@@ -36,7 +36,23 @@ impl ParseError {
 /// at the first syntax error (the rest of the text cannot be trusted).
 pub fn parse(text: &str) -> Result<Expr, Vec<ParseError>> {
     let toks = lex(text)?;
-    let mut p = Parser { toks, pos: 0 };
+    if toks.len() > MAX_TOKENS {
+        return Err(vec![
+            ParseError::new(
+                0..text.len(),
+                format!(
+                    "the expression is too long ({} tokens, at most {MAX_TOKENS})",
+                    toks.len() - 1
+                ),
+            )
+            .help("split it into named [derived] variables"),
+        ]);
+    }
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        depth: 0,
+    };
     if p.peek() == &Tok::Eof {
         return Err(vec![
             ParseError::new(0..text.len(), "empty expression")
@@ -64,9 +80,16 @@ pub fn parse(text: &str) -> Result<Expr, Vec<ParseError>> {
     Ok(expr)
 }
 
+/// Longest expression accepted, in tokens: every later stage recurses over
+/// the tree, so its size is bounded here, where the message can be clear.
+pub const MAX_TOKENS: usize = 1000;
+/// Deepest nesting of parentheses, calls and operators accepted.
+pub const MAX_DEPTH: usize = 64;
+
 struct Parser {
     toks: Vec<(Tok, Range<usize>)>,
     pos: usize,
+    depth: usize,
 }
 
 const CMP_BP: u8 = 4;
@@ -121,6 +144,20 @@ impl Parser {
     }
 
     fn expr(&mut self, min_bp: u8) -> Result<Expr, ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ParseError::new(
+                self.span(),
+                format!("the expression is nested too deeply (more than {MAX_DEPTH} levels)"),
+            )
+            .help("split it into named [derived] variables"));
+        }
+        let result = self.expr_inner(min_bp);
+        self.depth -= 1;
+        result
+    }
+
+    fn expr_inner(&mut self, min_bp: u8) -> Result<Expr, ParseError> {
         let mut lhs = self.prefix()?;
         let mut last_cmp: Option<Range<usize>> = None;
         while let Some((op, lbp, rbp)) = infix(self.peek()) {
@@ -183,7 +220,10 @@ impl Parser {
             }
             Tok::LParen => {
                 let inner = self.expr(0)?;
-                let close = self.expect(Tok::RParen, "to close the `(`")?;
+                if *self.peek() != Tok::RParen {
+                    return Err(self.unclosed(span, "(", "`("));
+                }
+                let close = self.bump().1;
                 Ok(Expr {
                     kind: inner.kind,
                     span: span.start..close.end,
@@ -192,8 +232,8 @@ impl Parser {
             Tok::If => self.conditional(span),
             Tok::Ident(name) => {
                 if *self.peek() == Tok::LParen {
-                    self.bump();
-                    let (args, close) = self.args()?;
+                    let open = self.bump().1;
+                    let (args, close) = self.args(span.start..open.end, &name)?;
                     Ok(Expr {
                         kind: ExprKind::Call {
                             name,
@@ -218,8 +258,25 @@ impl Parser {
         }
     }
 
-    /// After `(`: comma-separated arguments up to `)`.
-    fn args(&mut self) -> Result<(Vec<Expr>, Range<usize>), ParseError> {
+    /// An error for a `(` never closed: pointed at the `(`, not at the end.
+    fn unclosed(&self, open: Range<usize>, what: &str, shown: &str) -> ParseError {
+        let found = self.peek().describe();
+        let span = if *self.peek() == Tok::Eof {
+            open
+        } else {
+            self.span()
+        };
+        ParseError::new(span, format!("`{what}` is not closed (found {found})")).help(format!(
+            "add `)` to close {shown}`, or a `,` between arguments"
+        ))
+    }
+
+    /// After `name(`: comma-separated arguments up to `)`.
+    fn args(
+        &mut self,
+        open: Range<usize>,
+        name: &str,
+    ) -> Result<(Vec<Expr>, Range<usize>), ParseError> {
         let mut args = Vec::new();
         if *self.peek() == Tok::RParen {
             return Ok((args, self.bump().1));
@@ -231,13 +288,7 @@ impl Parser {
                     self.bump();
                 }
                 Tok::RParen => return Ok((args, self.bump().1)),
-                other => {
-                    let found = other.describe();
-                    return Err(ParseError::new(
-                        self.span(),
-                        format!("expected `,` or `)` in the argument list, found {found}"),
-                    ));
-                }
+                _ => return Err(self.unclosed(open, &format!("{name}("), &format!("`{name}("))),
             }
         }
     }
@@ -245,8 +296,8 @@ impl Parser {
     /// `if c then a else b`, or the call form `if(c, a, b)`.
     fn conditional(&mut self, if_span: Range<usize>) -> Result<Expr, ParseError> {
         let cond = if *self.peek() == Tok::LParen {
-            self.bump();
-            let (args, close) = self.args()?;
+            let open = self.bump().1;
+            let (args, close) = self.args(if_span.start..open.end, "if")?;
             match args.len() {
                 3 if *self.peek() != Tok::Then => {
                     let mut it = args.into_iter().map(Box::new);
@@ -351,12 +402,15 @@ mod tests {
         let cases = [
             ("", 0..0, "empty"),
             ("1 +", 3..3, "ends too early"),
-            ("(1 + 2", 6..6, "to close"),
+            ("(1 + 2", 0..1, "not closed"),
+            ("logistic((x - 1)", 0..9, "`logistic(` is not closed"),
             ("a b", 2..3, "unexpected name"),
             ("1 < 2 < 3", 2..7, "chained"),
             ("if a then b", 11..11, "else"),
             ("if(a, b)", 0..8, "3 arguments"),
-            ("max(1, 2", 8..8, "`,` or `)`"),
+            ("max(1, 2", 0..4, "`max(` is not closed"),
+            ("a <> b", 2..4, "`<>`"),
+            ("1e999", 0..5, "too large"),
             ("1 + )", 4..5, "expected a value"),
         ];
         for (text, span, word) in cases {
@@ -368,6 +422,20 @@ mod tests {
                 errs[0].message
             );
         }
+    }
+
+    #[test]
+    fn deep_or_long_expressions_are_refused_not_overflowed() {
+        let deep = format!("{}1{}", "(".repeat(200), ")".repeat(200));
+        assert!(
+            parse(&deep).unwrap_err()[0]
+                .message
+                .contains("nested too deeply")
+        );
+        let long = vec!["1"; 5000].join(" + ");
+        assert!(parse(&long).unwrap_err()[0].message.contains("too long"));
+        let fine = vec!["x"; 400].join(" + ");
+        assert!(parse(&fine).is_ok());
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub enum Block {
     Figure(Figure),
     /// A remark set apart (a chart left out and why).
     Note(String),
+    /// A command to type, shown verbatim.
+    Code(String),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -321,23 +323,57 @@ fn provenance(model: &Model, summary: &Summary, date: &str) -> Section {
     facts.push(("Generated".to_string(), date.to_string()));
     let mut rerun = format!(
         "polsim run {} --seed {} --runs {}",
-        p.scenario_file, p.seed, p.runs
+        shell_word(&p.scenario_file),
+        p.seed,
+        p.runs
     );
     for o in &p.overrides {
-        rerun.push_str(&format!(" --set '{o}'"));
+        rerun.push_str(&format!(" --set {}", shell_word(o)));
     }
     Section {
         id: "provenance",
         heading: "Provenance".into(),
         blocks: vec![
             Block::Facts(facts),
-            Block::Para(format!(
-                "The same scenario file, seed and number of runs give identical results on any machine and any number of threads; only the date above changes. To reproduce: {rerun}"
-            )),
+            Block::Para(
+                "The same scenario file, seed and number of runs give identical results on any machine and any number of threads; only the date above changes. To reproduce:"
+                    .into(),
+            ),
+            Block::Code(rerun),
             Block::Para(format!(
                 "Quantiles of large runs come from a sketch accurate to within {:.1}% of the value; means, SDs and chances are exact over the runs.",
                 summary.sketch_relative_error * 100.0
             )),
         ],
+    }
+}
+
+/// A word a POSIX shell reads back unchanged (quoted only when needed).
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words_round_trip() {
+        assert_eq!(shell_word("scenarios/a.toml"), "scenarios/a.toml");
+        assert_eq!(shell_word("x=pert(1, 2, 3)"), "'x=pert(1, 2, 3)'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+    }
+
+    #[test]
+    fn percentages() {
+        assert_eq!(pct(0.7105), "71.1%");
+        assert_eq!(pct(0.0042), "0.42%");
+        assert_eq!(pct(0.0), "0.0%");
+        assert_eq!(pct(f64::NAN), "-");
     }
 }

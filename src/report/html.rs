@@ -14,7 +14,9 @@ const STYLE: &str = "
 :root { color-scheme: light; }
 body { margin: 0; background: #fff; color: #1a1a1a;
   font: 16px/1.5 system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', Arial, sans-serif; }
-main { max-width: 62rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
+main { max-width: 1200px; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
+/* Text keeps a readable measure; figures may use the full 1200 px they are drawn at. */
+p, dl, nav, h1, header { max-width: 62rem; }
 h1 { font-size: 2rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.45rem; margin: 2.5rem 0 .75rem; padding-bottom: .25rem; border-bottom: 2px solid #0072B2; }
 h3 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
@@ -29,6 +31,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1.25rem; margin: .5rem 0 1rem; }
 dt { font-weight: 600; }
 dd { margin: 0; overflow-wrap: anywhere; }
+pre { background: #f6f6f6; padding: .5rem .75rem; overflow-x: auto; max-width: 62rem; }
+code { font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: .9em; }
 figure { margin: 1.5rem 0 2.25rem; break-inside: avoid; page-break-inside: avoid; }
 figure svg { display: block; width: 100%; height: auto; border: 1px solid #e5e5e5; }
 figcaption { margin-top: .5rem; font-size: .95rem; color: #333; }
@@ -101,6 +105,9 @@ fn render_section(out: &mut String, section: &Section) {
             Block::Para(text) => out.push_str(&format!("<p>{}</p>\n", escape(text))),
             Block::Subheading(text) => out.push_str(&format!("<h3>{}</h3>\n", escape(text))),
             Block::Note(text) => out.push_str(&format!("<p class=\"note\">{}</p>\n", escape(text))),
+            Block::Code(text) => {
+                out.push_str(&format!("<pre><code>{}</code></pre>\n", escape(text)))
+            }
             Block::Table(table) => render_table(out, table),
             Block::Facts(facts) => {
                 out.push_str("<dl>\n");

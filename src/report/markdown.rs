@@ -57,6 +57,7 @@ fn render_block(out: &mut String, block: &Block, chart_format: Format) {
         Block::Para(text) => out.push_str(&format!("{}\n\n", escape(text))),
         Block::Subheading(text) => out.push_str(&format!("### {}\n\n", escape(text))),
         Block::Note(text) => out.push_str(&format!("> {}\n\n", escape(text))),
+        Block::Code(text) => out.push_str(&format!("```\n{}\n```\n\n", text.replace("```", "'''"))),
         Block::Table(table) => render_table(out, table),
         Block::Facts(facts) => {
             for (term, value) in facts {

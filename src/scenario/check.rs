@@ -196,7 +196,25 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         let Some(chance) = c.expression(text, Ctx::Step, &name.value) else {
             continue;
         };
-        if let Some(v) = const_value(&chance) {
+        // Fixed parameters are constants too: `p = "p_attack"` with
+        // `p_attack = 1.5` (in the file or from --set) is caught here.
+        let fixed = |id: VarId| match vars.get(id.0 as usize) {
+            Some(Some(Var {
+                kind:
+                    VarKind::Param {
+                        def: MExpr::Const(v),
+                        ..
+                    },
+                ..
+            })) => Some(*v),
+            _ => None,
+        };
+        let used: Vec<String> = chance
+            .vars()
+            .into_iter()
+            .filter_map(|v| fixed(v).map(|x| format!("{} = {x}", c.vars[v.0 as usize].0)))
+            .collect();
+        if let Some(v) = const_value_with(&chance, &fixed) {
             let bad = if mode == EventMode::Count {
                 v.is_nan() || v < 0.0 || !v.is_finite()
             } else {
@@ -211,7 +229,15 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
                 c.diags.push(
                     Diagnostic::new(
                         text.span,
-                        format!("event `{}` has {what} {v}, which is not {rule}", name.value),
+                        if used.is_empty() {
+                            format!("event `{}` has {what} {v}, which is not {rule}", name.value)
+                        } else {
+                            format!(
+                                "event `{}` has {what} {v} (from {}), which is not {rule}",
+                                name.value,
+                                used.join(", ")
+                            )
+                        },
                     )
                     .help(if mode == EventMode::Count {
                         "a rate is an expected count per step, e.g. 0.2"
@@ -319,6 +345,12 @@ struct Checker {
 
 /// The value of an expression with no variables and no draws.
 pub fn const_value(e: &MExpr) -> Option<f64> {
+    const_value_with(e, &|_| None)
+}
+
+/// The value of an expression whose variables all have known values (`env`).
+pub fn const_value_with(e: &MExpr, env: &dyn Fn(VarId) -> Option<f64>) -> Option<f64> {
+    let const_value = |e: &MExpr| const_value_with(e, env);
     match e {
         MExpr::Const(v) => Some(*v),
         MExpr::Unary(UnOp::Neg, a) => const_value(a).map(|v| -v),
@@ -335,7 +367,8 @@ pub fn const_value(e: &MExpr) -> Option<f64> {
             let values: Option<Vec<f64>> = args.iter().map(const_value).collect();
             Some(f.apply(&values?))
         }
-        MExpr::Var(_) | MExpr::Time | MExpr::Random { .. } | MExpr::Agg { .. } => None,
+        MExpr::Var(v) => env(*v),
+        MExpr::Time | MExpr::Random { .. } | MExpr::Agg { .. } => None,
     }
 }
 
@@ -401,14 +434,16 @@ impl Checker {
             }
             Some(s) => s.value as u32,
             None => {
-                let span = i.name.as_ref().map(|n| n.span);
-                let d = Diagnostic {
-                    message: "the scenario has no `steps` (its horizon)".into(),
-                    span,
-                    label: String::new(),
-                    help: Some("add `steps = 24` (for example) under [scenario]".into()),
-                };
-                self.diags.push(d);
+                if !raw.info_problems {
+                    let span = i.name.as_ref().map(|n| n.span).or(raw.origin);
+                    let d = Diagnostic {
+                        message: "the scenario has no `steps` (its horizon)".into(),
+                        span,
+                        label: String::new(),
+                        help: Some("add `steps = 24` (for example) under [scenario]".into()),
+                    };
+                    self.diags.push(d);
+                }
                 1
             }
         };
@@ -681,7 +716,15 @@ impl Checker {
                 let (lo, hi) = k.arity();
                 (lo, hi, format!("`{}`", k.signature()))
             }
-            Builtin::Agg(a) => (a.arity(), Some(a.arity()), format!("`{}`", a.name())),
+            Builtin::Agg(a) => {
+                let doc = builtins::AGGS.iter().find(|x| x.1 == a).map_or("", |x| x.3);
+                let args = if a.arity() == 2 { "x, k" } else { "x" };
+                (
+                    a.arity(),
+                    Some(a.arity()),
+                    format!("`{}({args})`: {doc}", a.name()),
+                )
+            }
         };
         if args.len() < min || max.is_some_and(|m| args.len() > m) {
             let want = match max {
@@ -736,7 +779,11 @@ impl Checker {
                 {
                     self.diags.push(
                         Diagnostic::new(span, format!("invalid distribution in `{owner}`: {err}"))
-                            .help(format!("`{}`", kind.signature())),
+                            .help(format!(
+                                "`{}`, for example `{}`",
+                                kind.signature(),
+                                dist_example(kind)
+                            )),
                     );
                     return None;
                 }
@@ -974,8 +1021,9 @@ impl Checker {
                         format!("intervention steps {from}..{to} are outside the run"),
                     )
                     .help(format!(
-                        "steps run from {lowest} to {} for a {word}",
-                        self.steps
+                        "steps run from {lowest} to {} for {} {word}",
+                        self.steps,
+                        article(word)
                     )),
                 );
                 continue;
@@ -994,6 +1042,21 @@ impl Checker {
             ) else {
                 continue;
             };
+            let yes_no = raw
+                .events
+                .iter()
+                .any(|(n, e)| n.value == target.value && e.rate.is_none());
+            if yes_no
+                && let Some(v) = const_value(&value)
+                && v != 0.0
+                && v != 1.0
+            {
+                self.diags.push(
+                    Diagnostic::new(text.span, format!("event `{}` can only be forced to 1 (happens) or 0 (does not), not {v}", target.value))
+                        .help("use value = 1 or value = 0; to force a count, declare the event with `rate`"),
+                );
+                continue;
+            }
             out.push(Intervention {
                 var: id,
                 from: from as u32,
@@ -1129,5 +1192,34 @@ fn to_doc(doc: &RawDoc) -> Doc {
             .label
             .as_ref()
             .map_or(String::new(), |l| l.value.clone()),
+    }
+}
+
+/// "a" or "an" before a word.
+pub fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// A valid call of each distribution, for hints.
+fn dist_example(kind: DistKind) -> &'static str {
+    match kind {
+        DistKind::Fixed => "fixed(0.3)",
+        DistKind::Uniform => "uniform(0.1, 0.4)",
+        DistKind::Normal => "normal(0.5, 0.1) or normal(0.5, 0.1, 0, 1)",
+        DistKind::LogNormal => "lognormal(0, 0.5)",
+        DistKind::Beta => "beta(2, 5)",
+        DistKind::Pert => "pert(0.1, 0.3, 0.6)",
+        DistKind::Triangular => "triangular(0.1, 0.3, 0.6)",
+        DistKind::UniformInt => "uniform_int(1, 6)",
+        DistKind::Bernoulli => "bernoulli(0.3)",
+        DistKind::Poisson => "poisson(2.5)",
+        DistKind::Choice => "choice(0.5, 0.3, 0.2)",
+        DistKind::Discrete => "discrete(1, 0.5, 3, 0.5)",
+        DistKind::Exponential => "exponential(0.2)",
+        DistKind::Gamma => "gamma(2, 1.5)",
     }
 }

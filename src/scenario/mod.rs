@@ -158,6 +158,19 @@ fn read_chain(
         }
         let text = match store.read(&current) {
             Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::InvalidData => {
+                let d = Diagnostic {
+                    message: format!("scenario file `{}` is not UTF-8 text", current.display()),
+                    span: via.as_ref().map(|v| v.span),
+                    label: String::new(),
+                    help: Some(
+                        "save it as UTF-8 (most editors offer this under \"Save with encoding\")"
+                            .into(),
+                    ),
+                };
+                diags.push(d);
+                return None;
+            }
             Err(err) => {
                 let d = Diagnostic {
                     message: format!("cannot read scenario file `{}`: {err}", current.display()),
@@ -241,8 +254,9 @@ fn apply_overrides(
                 );
                 d = match (other, did_you_mean(&o.name, raw.parameters.iter().map(|(n, _)| n.value.as_str()))) {
                     (Some((word, _)), _) => d.help(format!(
-                        "`{}` is a {word}; --set changes parameters only (use an intervention in a variant file for the rest)",
-                        o.name
+                        "`{}` is {} {word}; --set changes parameters only (use an intervention in a variant file for the rest)",
+                        o.name,
+                        check::article(word)
                     )),
                     (None, Some(s)) => d.help(format!("did you mean `{s}`?")),
                     (None, None) => d.help(format!(

@@ -127,6 +127,12 @@ pub struct RawScenario {
     pub outcomes: Entries<RawOutcome>,
     pub interventions: Vec<RawIntervention>,
     pub charts: RawCharts,
+    /// Where to point a problem of the whole scenario (a missing `steps`):
+    /// the start of the file.
+    pub origin: Option<Span>,
+    /// True when `[scenario]` already had a reported problem (so a missing
+    /// setting is likely the same mistake and is not reported twice).
+    pub info_problems: bool,
 }
 
 /// `[charts]`: which outcomes, variables and events get charts (all if unset).
@@ -166,6 +172,16 @@ const EVENT_KEYS: &[&str] = &["p", "rate", "once"];
 const OUTCOME_KEYS: &[&str] = &["expr", "kind", "categories"];
 const INTERVENTION_KEYS: &[&str] = &["set", "at", "from", "to", "value", "doc"];
 
+/// A typical value of an integer key, for examples in messages.
+fn int_example(key: &str) -> i64 {
+    match key {
+        "runs" => 10000,
+        "seed" => 1,
+        "steps" => 24,
+        _ => 3,
+    }
+}
+
 /// Parse one scenario file's text. Every problem is pushed to `diags`; what
 /// could be read is returned regardless.
 pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenario {
@@ -185,6 +201,8 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
     let mut raw = RawScenario::default();
     let mut top = w.fields(doc.get_ref(), "the top level", TOP_KEYS);
     raw.extends = top.string(&mut w, "extends");
+    raw.origin = Some(Span::new(file, 0, 0));
+    let before_info = w.diags.len();
     if let Some(t) = top
         .table(&mut w, "scenario")
         .and_then(|t| t.get_ref().as_table())
@@ -201,6 +219,7 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
         };
         f.finish(&mut w);
     }
+    raw.info_problems = w.diags.len() > before_info;
     if let Some(t) = top.table(&mut w, "parameters") {
         raw.parameters = w.entries(t, "parameters", "dist", PARAM_KEYS, |w, f| RawParam {
             dist: f.expr(w, "dist"),
@@ -383,11 +402,10 @@ impl<'i> Walker<'_, 'i> {
 
     fn interventions(&mut self, list: &Spanned<DeValue<'i>>) -> Vec<RawIntervention> {
         let Some(items) = list.get_ref().as_array() else {
-            self.type_error(
-                list,
-                "interventions",
-                "a list of tables",
-                "[[interventions]] then set = \"attack\", at = 3, value = 1",
+            let span = self.span(list.span());
+            self.diags.push(
+                Diagnostic::new(span, "`interventions` must be a list of tables")
+                    .help("write each intervention as its own [[interventions]] table (double brackets), with keys set, at (or from/to) and value"),
             );
             return Vec::new();
         };
@@ -505,13 +523,14 @@ impl<'t, 'i> Fields<'t, 'i> {
                         format!("`{key}` must be a whole number, found {}", f.as_str()),
                     )
                     .help(format!(
-                        "write it without a decimal point, e.g. {key} = 1000"
+                        "write it without a decimal point, e.g. {key} = {}",
+                        int_example(key)
                     )),
                 );
                 None
             }
             _ => {
-                w.type_error(v, key, "a whole number", "1000");
+                w.type_error(v, key, "a whole number", &int_example(key).to_string());
                 None
             }
         }
@@ -639,14 +658,18 @@ impl<'t, 'i> Fields<'t, 'i> {
 
     /// Report every key that no reader asked for.
     fn finish(self, w: &mut Walker<'_, 'i>) {
-        for (index, (key, _)) in self.table.iter().enumerate() {
+        for (index, (key, value)) in self.table.iter().enumerate() {
             if self.used[index] {
                 continue;
             }
             let name = key.get_ref();
             let span = w.span(key.span());
-            let mut d = Diagnostic::new(span, format!("unknown key `{name}` in {}", self.what))
-                .label("not recognised here");
+            let message = if self.what == "the top level" && value.get_ref().is_table() {
+                format!("unknown section `[{name}]`")
+            } else {
+                format!("unknown key `{name}` in {}", self.what)
+            };
+            let mut d = Diagnostic::new(span, message).label("not recognised here");
             d = match did_you_mean(name, self.allowed.iter().copied()) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help(format!(
@@ -700,6 +723,8 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
     interventions.extend(over.interventions);
     RawScenario {
         extends: None,
+        origin: over.origin.or(base.origin),
+        info_problems: base.info_problems || over.info_problems,
         charts: RawCharts {
             outcomes: pick(base.charts.outcomes, over.charts.outcomes),
             variables: pick(base.charts.variables, over.charts.variables),
