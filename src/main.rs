@@ -4,6 +4,14 @@
 use clap::Parser;
 
 fn main() {
+    // Die quietly when the reader of stdout goes away (`polsim ... | head`),
+    // as command-line tools do, instead of panicking on a failed print.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default before any other
+    // thread exists has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = polsim::cli::Cli::parse();
     if let Err(err) = polsim::cli::run(cli) {
         match &err {

@@ -190,9 +190,15 @@ fn rank(
             Ok(())
         },
     )?;
-    // Parameters that vary across runs.
+    // Parameters with draws of their own that vary across runs. A parameter
+    // computed from others without a draw (`alarm_decay = 0.5^(1/half_life)`)
+    // adds no information and would make the correlation matrix singular.
     let varying: Vec<usize> = (0..params.len())
         .filter(|&i| params[i].iter().any(|&v| v != params[i][0]))
+        .filter(|&i| match &model.var(model.params[i]).kind {
+            crate::scenario::VarKind::Param { def, .. } => def.is_random(),
+            _ => false,
+        })
         .collect();
     let mut out = Vec::new();
     for &o in outcomes {
@@ -267,7 +273,19 @@ fn partial_correlations(xs: &[Vec<f64>], y: &[f64]) -> Vec<f64> {
             };
         }
     }
-    match invert(c) {
+    // A nearly singular matrix (inputs that are almost functions of each
+    // other) gets a small ridge on the diagonal rather than no answer.
+    let ridged = |eps: f64| {
+        let mut r = c.clone();
+        for (i, row) in r.iter_mut().enumerate() {
+            row[i] += eps;
+        }
+        invert(r)
+    };
+    match invert(c.clone())
+        .or_else(|| ridged(1e-9))
+        .or_else(|| ridged(1e-6))
+    {
         Some(p) => (0..k)
             .map(|i| -p[i][k] / (p[i][i] * p[k][k]).sqrt())
             .collect(),

@@ -2,23 +2,29 @@
 //!
 //! Ticks are chosen here rather than by plotters, so that numbers are round,
 //! probabilities read as percentages, whole-number data never gets a "2.5"
-//! tick, and time axes show calendar labels spaced so they cannot collide.
+//! tick, time axes show calendar labels spaced so they cannot collide, and
+//! row names wrap onto several lines instead of losing their ends.
 
 use std::collections::HashMap;
-
-use plotters::coord::Shift;
 use std::ops::Range;
 
+use plotters::coord::Shift;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::canvas::{
     Drawn, fail, fit, nice_ticks, percent_label, text_height, text_width, tick_label, time_ticks,
+    wrap,
 };
 use super::style::{AXIS, GRID, MUTED, Style};
 
 pub type Coord = Cartesian2d<Ticked, Ticked>;
+pub type Plotted<'a, DB> = ChartContext<'a, DB, Coord>;
+
+/// Lines a row name may wrap onto.
+const ROW_NAME_LINES: usize = 3;
 
 /// A linear f64 coordinate whose ticks are exactly the ones given.
 #[derive(Clone)]
@@ -48,16 +54,6 @@ impl Ranged for Ticked {
     }
 }
 
-impl Axis {
-    fn coord(&self) -> Ticked {
-        Ticked {
-            inner: (self.lo..self.hi).into(),
-            ticks: self.ticks.clone(),
-        }
-    }
-}
-pub type Plotted<'a, DB> = ChartContext<'a, DB, Coord>;
-
 /// One axis: its range, where its ticks go and how they read.
 #[derive(Clone, Debug)]
 pub struct Axis {
@@ -76,8 +72,11 @@ pub enum TickLabels {
     Percent {
         step: f64,
     },
-    /// Fixed text per tick value (calendar labels, row names).
+    /// Fixed text per tick value (calendar labels).
     Text(HashMap<i64, String>),
+    /// Row names, wrapped onto lines; drawn by `draw_row_names`, not by the
+    /// mesh, because plotters' tick labels are single lines.
+    Rows(HashMap<i64, Vec<String>>),
 }
 
 impl Axis {
@@ -109,10 +108,10 @@ impl Axis {
             1.0
         } else {
             let (step, ticks) = nice_ticks(0.0, max.max(0.01), 5, false);
-            ticks
+            let last = ticks
                 .last()
-                .map_or(1.0, |t| if *t < max { t + step } else { *t })
-                .min(1.0)
+                .map_or(1.0, |t| if *t < max { t + step } else { *t });
+            last.min(1.0)
         };
         let (step, ticks) = nice_ticks(0.0, top, max_ticks, false);
         Axis {
@@ -144,22 +143,27 @@ impl Axis {
         }
     }
 
-    /// A vertical axis of named rows, the first row at the top; names are
-    /// cut to `max_width` pixels.
+    /// A vertical axis of named rows, the first row at the top; names wrap
+    /// to lines of at most `max_width` pixels.
     pub fn rows(names: &[String], max_width: i32, st: &Style) -> Axis {
         let font = st.tick_font();
         let n = names.len();
-        let text: HashMap<i64, String> = names
+        let text = names
             .iter()
             .enumerate()
-            .map(|(i, name)| ((n - 1 - i) as i64, fit(name, &font, max_width)))
+            .map(|(i, name)| {
+                (
+                    (n - 1 - i) as i64,
+                    wrap(name, &font, max_width, ROW_NAME_LINES),
+                )
+            })
             .collect();
         Axis {
             lo: -0.5,
             hi: n as f64 - 0.5,
             ticks: (0..n).map(|i| i as f64).collect(),
             title: String::new(),
-            labels: TickLabels::Text(text),
+            labels: TickLabels::Rows(text),
         }
     }
 
@@ -176,17 +180,33 @@ impl Axis {
                 .get(&(value.round() as i64))
                 .cloned()
                 .unwrap_or_default(),
+            TickLabels::Rows(_) => String::new(),
         }
     }
 
-    /// The widest tick label, in pixels.
+    /// The widest tick label (or line of a row name), in pixels.
     pub fn widest_label(&self, st: &Style) -> i32 {
         let font = st.tick_font();
+        if let TickLabels::Rows(rows) = &self.labels {
+            return rows
+                .values()
+                .flatten()
+                .map(|l| text_width(l, &font))
+                .max()
+                .unwrap_or(0);
+        }
         self.ticks
             .iter()
             .map(|t| text_width(&self.label(*t), &font))
             .max()
             .unwrap_or(0)
+    }
+
+    fn coord(&self) -> Ticked {
+        Ticked {
+            inner: (self.lo..self.hi).into(),
+            ticks: self.ticks.clone(),
+        }
     }
 }
 
@@ -223,22 +243,27 @@ pub fn plot_area<'a, DB: DrawingBackend>(
     let y_area = y.widest_label(st) + text_height(&st.label_font()) + 3 * gap;
     // Room for half of the last x label, which is centred on the right edge.
     let right = (x.widest_label(st) / 2 + st.gap(6.0)).max(st.gap(16.0));
+    let top = st.gap(8.0);
     let mut chart = ChartBuilder::on(area)
-        .margin_top(st.gap(8.0))
+        .margin_top(top)
         .margin_right(right)
         .x_label_area_size(x_area)
         .y_label_area_size(y_area)
         .build_cartesian_2d(x.coord(), y.coord())
         .map_err(fail)?;
+    let (width, height) = area.dim_in_pixel();
+    let label_font = st.label_font();
+    let x_title = fit(&x.title, &label_font, width as i32 - y_area - right);
+    let y_title = fit(&y.title, &label_font, height as i32 - x_area - top);
     let x_fmt = |v: &f64| x.label(*v);
     let y_fmt = |v: &f64| y.label(*v);
     let mut mesh = chart.configure_mesh();
-    mesh.x_desc(x.title.as_str())
-        .y_desc(y.title.as_str())
+    mesh.x_desc(x_title)
+        .y_desc(y_title)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .label_style(st.tick_font().color(&MUTED))
-        .axis_desc_style(st.label_font().color(&AXIS))
+        .axis_desc_style(label_font.color(&AXIS))
         .axis_style(AXIS.stroke_width(st.stroke(1.5)))
         .bold_line_style(GRID.stroke_width(st.stroke(1.0)))
         .set_all_tick_mark_size(st.gap(6.0));
@@ -247,5 +272,42 @@ pub fn plot_area<'a, DB: DrawingBackend>(
         Grid::Vertical => mesh.disable_y_mesh(),
     };
     mesh.draw().map_err(fail)?;
+    if let TickLabels::Rows(rows) = &y.labels {
+        draw_row_names(area, &chart, rows, st)?;
+    }
     Ok(chart)
+}
+
+/// Row names right-aligned left of the axis and centred on their rows, in
+/// as many lines as the row height allows.
+fn draw_row_names<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Plotted<'_, DB>,
+    rows: &HashMap<i64, Vec<String>>,
+    st: &Style,
+) -> Drawn {
+    let font = st.tick_font();
+    let line_h = text_height(&font) + st.gap(3.0);
+    let (base_x, base_y) = area.get_base_pixel();
+    let row_px = (chart.backend_coord(&(0.0, 0.0)).1 - chart.backend_coord(&(0.0, 1.0)).1).abs();
+    let room = (row_px / line_h.max(1)).max(1) as usize;
+    let left = chart.x_range().start;
+    for (&row, lines) in rows {
+        let shown = if lines.len() > room {
+            let mut kept = lines[..room - 1].to_vec();
+            kept.push(format!("{}…", lines[room - 1]));
+            kept
+        } else {
+            lines.clone()
+        };
+        let (x, y) = chart.backend_coord(&(left, row as f64));
+        let first = y - base_y - line_h * shown.len() as i32 / 2;
+        let style = font.color(&MUTED).pos(Pos::new(HPos::Right, VPos::Top));
+        for (k, line) in shown.into_iter().enumerate() {
+            let at = (x - base_x - st.gap(10.0), first + k as i32 * line_h);
+            area.draw(&Text::new(line, at, style.clone()))
+                .map_err(fail)?;
+        }
+    }
+    Ok(())
 }

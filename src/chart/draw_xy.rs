@@ -115,9 +115,24 @@ fn draw_marker<DB: DrawingBackend>(
         (dx, dy),
         font.color(&INK).pos(Pos::new(h, VPos::Top)),
     );
+    // A white backing keeps the label legible where it crosses a line.
+    let w = width - st.gap(10.0);
+    let (x0, x1) = if matches!(h, HPos::Left) {
+        (dx, dx + w)
+    } else {
+        (dx - w, dx)
+    };
+    let pad = st.gap(3.0);
+    let backing = Rectangle::new(
+        [
+            (x0 - pad, dy - pad),
+            (x1 + pad, dy + text_height(&font) + pad),
+        ],
+        WHITE.mix(0.85).filled(),
+    );
     chart
         .plotting_area()
-        .draw(&(EmptyElement::at((marker.value, top)) + text))
+        .draw(&(EmptyElement::at((marker.value, top)) + backing + text))
         .map_err(fail)
 }
 

@@ -93,10 +93,9 @@ fn options(model: &Model, sim: &SimArgs) -> RunOptions {
     }
 }
 
-fn written(out: &OutArgs, paths: &[PathBuf]) {
+fn written(out: &OutArgs, dir: &Path, paths: &[PathBuf]) {
     if !out.quiet && !out.json {
-        let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        println!("\nwrote {}", list.join(", "));
+        println!("\n{}", crate::output::table::written(dir, paths));
     }
 }
 
@@ -182,7 +181,7 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
     } else if !args.out.quiet {
         print!("{}", export::compare_table(&comparison));
     }
-    written(&args.out, &paths);
+    written(&args.out, &out.path, &paths);
     Ok(())
 }
 
@@ -251,7 +250,7 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
             export::sweep_table(&axes, &points, name, args.threshold)
         );
     }
-    written(&args.out, &paths);
+    written(&args.out, &out.path, &paths);
     Ok(())
 }
 
@@ -334,6 +333,6 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
     } else if !args.out.quiet {
         print!("{}", export::sensitivity_table(&s));
     }
-    written(&args.out, &paths);
+    written(&args.out, &out.path, &paths);
     Ok(())
 }

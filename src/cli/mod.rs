@@ -312,14 +312,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         );
     } else if !args.quiet {
         print!("{}", table::render(&summary));
-        println!(
-            "\nwrote {}",
-            written
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        println!("\n{}", table::written(&out.path, &written));
     }
     Ok(())
 }

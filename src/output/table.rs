@@ -14,11 +14,38 @@ pub fn fmt_num(x: f64) -> String {
         return format!("{x:.0}");
     }
     let a = x.abs();
-    if !(1e-3..1e6).contains(&a) {
+    if !(1e-4..1e6).contains(&a) {
         return format!("{x:.3e}");
     }
     let decimals = (3 - a.log10().floor() as i32).clamp(0, 6) as usize;
     format!("{x:.decimals$}")
+}
+
+/// One line naming the files a command wrote: the folder, then the files in
+/// it, with files in subfolders counted rather than listed.
+pub fn written(dir: &std::path::Path, paths: &[std::path::PathBuf]) -> String {
+    let mut top = Vec::new();
+    let mut sub: Vec<(String, usize)> = Vec::new();
+    for p in paths {
+        let rel = p.strip_prefix(dir).unwrap_or(p);
+        let mut parts = rel.components();
+        match (parts.next(), parts.next()) {
+            (Some(folder), Some(_)) => {
+                let name = folder.as_os_str().to_string_lossy().into_owned();
+                match sub.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, count)) => *count += 1,
+                    None => sub.push((name, 1)),
+                }
+            }
+            _ => top.push(rel.display().to_string()),
+        }
+    }
+    let mut items = top;
+    items.extend(
+        sub.into_iter()
+            .map(|(name, n)| format!("{name}/ ({n} files)")),
+    );
+    format!("wrote {}: {}", dir.display(), items.join(", "))
 }
 
 /// A probability to four decimals.
@@ -205,6 +232,7 @@ mod tests {
             (-0.5, "-0.5000"),
             (f64::NAN, "-"),
             (1.5e-5, "1.500e-5"),
+            (7.801e-4, "0.000780"),
         ];
         for (x, want) in cases {
             assert_eq!(fmt_num(x), want, "{x}");

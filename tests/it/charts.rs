@@ -711,67 +711,64 @@ fn gallery_images() {
     }
 }
 
-/// A one-at-a-time sensitivity for the gallery: each parameter with a
-/// distribution fixed at its 10th and then its 90th percentile (the others
-/// still drawn), the scenario's first probability outcome read off. Uses the
-/// bundled Palmyra model when it is there, else coin-flips.
+/// A one-at-a-time sensitivity for the gallery: each uncertain parameter
+/// fixed at its 10th and then its 90th percentile (the others still drawn),
+/// or, in a model whose parameters are all fixed, each at half and one and a
+/// half times its value; the scenario's first probability outcome read off.
+/// Uses the bundled Palmyra model when it is there, else coin-flips.
 fn gallery_tornado(fallback: &Model) -> Tornado {
+    use polsim::scenario::{OutcomeKind, VarKind};
     let palmyra = "scenarios/palmyra/baseline.toml";
-    let (file, runs) = if common::root().join(palmyra).exists() {
-        (palmyra, 2_000)
-    } else {
-        (COIN_FLIPS, 20_000)
-    };
+    let (file, runs) = if common::root().join(palmyra).exists() { (palmyra, 2_000) } else { (COIN_FLIPS, 20_000) };
     let model = common::load(file);
-    let seed = if file == COIN_FLIPS {
-        fallback.info.seed
-    } else {
-        model.info.seed
-    };
-    let Some(outcome) = model
-        .outcomes
-        .iter()
-        .find(|o| o.kind == polsim::scenario::OutcomeKind::Probability)
-    else {
+    let seed = if file == COIN_FLIPS { fallback.info.seed } else { model.info.seed };
+    let Some(outcome) = model.outcomes.iter().find(|o| o.kind == OutcomeKind::Probability) else {
         panic!("{file} has no probability outcome");
     };
     let chance = |sets: &[String]| {
         let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
         let summary = run_summary(&common::load_with(file, &sets), runs, seed);
-        let found = summary
-            .outcomes
-            .iter()
-            .find(|o| o.name == outcome.name)
-            .and_then(|o| o.probability);
+        let found = summary.outcomes.iter().find(|o| o.name == outcome.name).and_then(|o| o.probability);
         found.map_or(f64::NAN, |e| e.p * 100.0)
     };
-    let bars = model
+    let params: Vec<_> = model
         .params
         .iter()
         .map(|&p| model.var(p))
         .filter_map(|v| match &v.kind {
-            polsim::scenario::VarKind::Param { dist: Some(d), .. } if d.std_dev() > 0.0 => {
-                Some((v, d.clone()))
-            }
+            VarKind::Param { dist: Some(d), .. } => Some((v, d.clone())),
             _ => None,
         })
-        .map(|(v, d)| TornadoBar {
-            label: v.title().to_string(),
-            low: chance(&[format!("{}={}", v.name, d.quantile(0.1))]),
-            high: chance(&[format!("{}={}", v.name, d.quantile(0.9))]),
+        .collect();
+    let uncertain = params.iter().any(|(_, d)| d.std_dev() > 0.0);
+    let settings = |d: &polsim::dist::Dist| {
+        if uncertain { (d.quantile(0.1), d.quantile(0.9)) } else { (d.mean() * 0.5, d.mean() * 1.5) }
+    };
+    let bars = params
+        .iter()
+        .filter(|(_, d)| !uncertain || d.std_dev() > 0.0)
+        .map(|(v, d)| {
+            let (low, high) = settings(d);
+            TornadoBar {
+                label: v.title().to_string(),
+                low: chance(&[format!("{}={low}", v.name)]),
+                high: chance(&[format!("{}={high}", v.name)]),
+            }
         })
         .collect();
+    let (low_label, high_label) = if uncertain {
+        ("parameter at its 10th percentile", "at its 90th percentile")
+    } else {
+        ("parameter at half its value", "at one and a half times its value")
+    };
     Tornado {
         name: format!("tornado-{}", outcome.name),
         title: format!("What moves: {}", outcome.title()),
-        subtitle: format!(
-            "{} · {runs} runs per setting · seed {seed}",
-            model.info.name
-        ),
+        subtitle: format!("{} · {runs} runs per setting · seed {seed}", model.info.name),
         outcome: format!("{} (%)", outcome.title()),
         baseline: chance(&[]),
         bars,
-        low_label: "parameter at its 10th percentile".into(),
-        high_label: "at its 90th percentile".into(),
+        low_label: low_label.into(),
+        high_label: high_label.into(),
     }
 }
