@@ -43,7 +43,7 @@ pub fn find_outcome(model: &Model, name: &str) -> Result<usize, String> {
                 None => format!(
                     "`{name}` is not an outcome of {}; its outcomes are: {}",
                     model.info.name,
-                    names.join(", ")
+                    crate::diag::name_list(&names, 12)
                 ),
             }
         })
@@ -72,7 +72,7 @@ pub fn find_param(model: &Model, name: &str) -> Result<crate::scenario::VarId, S
                     None => format!(
                         "`{name}` is not a parameter of {}; its parameters are: {}",
                         model.info.name,
-                        names.join(", ")
+                        crate::diag::name_list(&names, 12)
                     ),
                 },
             )

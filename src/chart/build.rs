@@ -400,7 +400,7 @@ pub fn fan(series: &SeriesSummary, time: &TimeAxis, summary: &Summary) -> Result
 }
 
 /// Points and 95% band of "has happened by step s", from step 0 (never yet).
-pub fn cumulative_points(ev: &EventSummary) -> (Vec<(f64, f64)>, Vec<(f64, f64, f64)>) {
+pub fn cumulative_points(ev: &EventSummary) -> (Vec<(f64, f64)>, BandPoints) {
     let kept = ev.steps.iter().filter(|s| s.by_step.p.is_finite());
     let mut points = vec![(0.0, 0.0)];
     let mut band = vec![(0.0, 0.0, 0.0)];

@@ -70,7 +70,7 @@ fn draw_figure<DB: DrawingBackend>(
 }
 
 /// Fill the page, draw title, subtitle and legend; return the plot area.
-fn frame<'a, DB: DrawingBackend>(
+fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     figure: &Figure,
     st: &Style,

@@ -160,10 +160,12 @@ pub enum Steps {
     After,
 }
 
+/// (x, low, high) along a band.
+pub type BandPoints = Vec<(f64, f64, f64)>;
+
 #[derive(Clone, Debug)]
 pub struct Band {
-    /// (x, low, high).
-    pub points: Vec<(f64, f64, f64)>,
+    pub points: BandPoints,
     pub opacity: f64,
 }
 

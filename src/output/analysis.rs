@@ -38,6 +38,12 @@ pub fn estimate(o: &OutcomeSummary) -> Option<(f64, f64, f64)> {
     Some((n.mean, n.mean - z * n.mcse, n.mean + z * n.mcse))
 }
 
+/// A grid value as typed: 0.02, not 0.02000.
+fn grid(x: f64) -> String {
+    let r = (x * 1e10).round() / 1e10;
+    format!("{r}")
+}
+
 fn fmt_est(kind: &str, x: f64) -> String {
     if kind == "number" {
         fmt_num(x)
@@ -245,7 +251,7 @@ pub fn sweep_table(
             if let Some((e, lo, hi)) = outcome_at(p, outcome).and_then(estimate) {
                 out.push_str(&format!(
                     "  {:>w$}  {:>9}  [{}, {}]\n",
-                    fmt_num(p.values[0]),
+                    grid(p.values[0]),
                     fmt_est(kind, e),
                     fmt_est(kind, lo),
                     fmt_est(kind, hi)
@@ -271,12 +277,12 @@ pub fn sweep_table(
         out.push_str(&format!("  rows: {}, columns: {}\n", a.name, b.name));
         let mut header = format!("  {:>10}", "");
         for v in &b.values {
-            header.push_str(&format!(" {:>9}", fmt_num(*v)));
+            header.push_str(&format!(" {:>9}", grid(*v)));
         }
         out.push_str(&header);
         out.push('\n');
         for (i, va) in a.values.iter().enumerate() {
-            let mut line = format!("  {:>10}", fmt_num(*va));
+            let mut line = format!("  {:>10}", grid(*va));
             for j in 0..b.values.len() {
                 let est = points
                     .get(i * b.values.len() + j)

@@ -261,7 +261,7 @@ fn apply_overrides(
                     (None, Some(s)) => d.help(format!("did you mean `{s}`?")),
                     (None, None) => d.help(format!(
                         "the parameters are: {}",
-                        raw.parameters.iter().map(|(n, _)| n.value.as_str()).collect::<Vec<_>>().join(", ")
+                        crate::diag::name_list(&raw.parameters.iter().map(|(n, _)| n.value.as_str()).collect::<Vec<_>>(), 12)
                     )),
                 };
                 diags.push(d);

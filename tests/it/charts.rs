@@ -719,16 +719,32 @@ fn gallery_images() {
 fn gallery_tornado(fallback: &Model) -> Tornado {
     use polsim::scenario::{OutcomeKind, VarKind};
     let palmyra = "scenarios/palmyra/baseline.toml";
-    let (file, runs) = if common::root().join(palmyra).exists() { (palmyra, 2_000) } else { (COIN_FLIPS, 20_000) };
+    let (file, runs) = if common::root().join(palmyra).exists() {
+        (palmyra, 2_000)
+    } else {
+        (COIN_FLIPS, 20_000)
+    };
     let model = common::load(file);
-    let seed = if file == COIN_FLIPS { fallback.info.seed } else { model.info.seed };
-    let Some(outcome) = model.outcomes.iter().find(|o| o.kind == OutcomeKind::Probability) else {
+    let seed = if file == COIN_FLIPS {
+        fallback.info.seed
+    } else {
+        model.info.seed
+    };
+    let Some(outcome) = model
+        .outcomes
+        .iter()
+        .find(|o| o.kind == OutcomeKind::Probability)
+    else {
         panic!("{file} has no probability outcome");
     };
     let chance = |sets: &[String]| {
         let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
         let summary = run_summary(&common::load_with(file, &sets), runs, seed);
-        let found = summary.outcomes.iter().find(|o| o.name == outcome.name).and_then(|o| o.probability);
+        let found = summary
+            .outcomes
+            .iter()
+            .find(|o| o.name == outcome.name)
+            .and_then(|o| o.probability);
         found.map_or(f64::NAN, |e| e.p * 100.0)
     };
     let params: Vec<_> = model
@@ -742,7 +758,11 @@ fn gallery_tornado(fallback: &Model) -> Tornado {
         .collect();
     let uncertain = params.iter().any(|(_, d)| d.std_dev() > 0.0);
     let settings = |d: &polsim::dist::Dist| {
-        if uncertain { (d.quantile(0.1), d.quantile(0.9)) } else { (d.mean() * 0.5, d.mean() * 1.5) }
+        if uncertain {
+            (d.quantile(0.1), d.quantile(0.9))
+        } else {
+            (d.mean() * 0.5, d.mean() * 1.5)
+        }
     };
     let bars = params
         .iter()
@@ -759,12 +779,18 @@ fn gallery_tornado(fallback: &Model) -> Tornado {
     let (low_label, high_label) = if uncertain {
         ("parameter at its 10th percentile", "at its 90th percentile")
     } else {
-        ("parameter at half its value", "at one and a half times its value")
+        (
+            "parameter at half its value",
+            "at one and a half times its value",
+        )
     };
     Tornado {
         name: format!("tornado-{}", outcome.name),
         title: format!("What moves: {}", outcome.title()),
-        subtitle: format!("{} · {runs} runs per setting · seed {seed}", model.info.name),
+        subtitle: format!(
+            "{} · {runs} runs per setting · seed {seed}",
+            model.info.name
+        ),
         outcome: format!("{} (%)", outcome.title()),
         baseline: chance(&[]),
         bars,
