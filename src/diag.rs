@@ -232,7 +232,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The closest candidate to a misspelt name, if any is close enough to be a
 /// plausible typo (distance at most a third of the name, and at least 1).
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(1);
     let words = |s: &str| {
         let mut w: Vec<String> = s.split('_').map(str::to_lowercase).collect();
@@ -245,7 +248,11 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
         .map(|c| {
             // The same words in another order (`trust_attack_penalty` for
             // `attack_trust_penalty`) count as one edit.
-            let d = if name.contains('_') && words(c) == name_words { 1 } else { edit_distance(name, c) };
+            let d = if name.contains('_') && words(c) == name_words {
+                1
+            } else {
+                edit_distance(name, c)
+            };
             (d, c)
         })
         .filter(|&(d, _)| d <= limit)
@@ -283,7 +290,10 @@ mod tests {
         assert_eq!(did_you_mean("stesp", names), Some("steps"));
         assert_eq!(did_you_mean("sed", names), Some("seed"));
         assert_eq!(did_you_mean("horizon", names), None);
-        assert_eq!(did_you_mean("trust_attack_penalty", ["attack_trust_penalty", "trust"]), Some("attack_trust_penalty"));
+        assert_eq!(
+            did_you_mean("trust_attack_penalty", ["attack_trust_penalty", "trust"]),
+            Some("attack_trust_penalty")
+        );
     }
 
     #[test]

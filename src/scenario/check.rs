@@ -1090,7 +1090,10 @@ impl Checker {
                     );
                     d = match did_you_mean(name, names.iter().copied()) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help(format!("the {what} are: {}", crate::diag::name_list(names, 12))),
+                        None => d.help(format!(
+                            "the {what} are: {}",
+                            crate::diag::name_list(names, 12)
+                        )),
                     };
                     self.diags.push(d);
                 }

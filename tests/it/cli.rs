@@ -363,7 +363,17 @@ fn help_mentions_every_flag() {
         assert!(run_flags.iter().any(|f| f == flag), "run has no {flag}");
     }
     assert!(flags_of("check").iter().any(|f| f == "--set"));
-    for (sub, flags) in [("run", run_flags), ("check", flags_of("check"))] {
+    let subcommands = [
+        "run",
+        "check",
+        "compare",
+        "sweep",
+        "sensitivity",
+        "graph",
+        "scenarios",
+        "init",
+    ];
+    for (sub, flags) in subcommands.map(|sub| (sub, flags_of(sub))) {
         let ran = polsim(&[sub, "--help"]);
         ran.ok();
         for flag in &flags {
@@ -495,4 +505,98 @@ fn coin_flips_matches_its_closed_form() {
         "estimate {estimate}, exact {exact}, mcse {mcse}"
     );
     assert_eq!(p["trials"], 20000);
+}
+
+/// A new user's first command: `polsim run` alone runs the bundled Palmyra
+/// baseline, from any folder.
+#[test]
+fn run_without_a_file_runs_the_bundled_baseline() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = assert_cmd::Command::cargo_bin("polsim")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["run", "--runs", "300", "--no-charts"])
+        .output()
+        .expect("run polsim");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("palmyra-baseline"), "{stdout}");
+    assert!(stdout.contains("Caesar Act"), "{stdout}");
+    assert!(
+        dir.path()
+            .join("output/palmyra-baseline/summary.json")
+            .exists()
+    );
+}
+
+#[test]
+fn scenarios_lists_every_bundled_scenario() {
+    let ran = polsim(&["scenarios"]);
+    ran.ok();
+    for name in [
+        "palmyra/baseline",
+        "palmyra/second_attack",
+        "examples/coin-flips",
+    ] {
+        assert!(ran.stdout.contains(name), "{name} missing:\n{}", ran.stdout);
+    }
+    assert!(!ran.stdout.contains("does not check"), "{}", ran.stdout);
+}
+
+#[test]
+fn init_writes_a_starter_that_checks_and_runs_and_never_overwrites() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("my-model.toml");
+    let file = file.to_str().expect("UTF-8 path");
+    polsim(&["init", file]).ok();
+    polsim(&["check", file]).ok();
+    let out = dir.path().join("out");
+    polsim(&[
+        "run",
+        file,
+        "--runs",
+        "200",
+        "--no-charts",
+        "--out",
+        out.to_str().expect("UTF-8"),
+    ])
+    .ok();
+    let text = std::fs::read_to_string(file).expect("starter");
+    assert!(text.contains("name = \"my-model\""), "{text}");
+    let again = polsim(&["init", file]);
+    assert_eq!(again.code, Some(2), "{}", again.stderr);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+}
+
+#[test]
+fn graph_writes_dot_and_svg() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().to_str().expect("UTF-8");
+    polsim(&["graph", "scenarios/examples/coin-flips.toml", "--out", out]).ok();
+    let dot = std::fs::read_to_string(dir.path().join("graph.dot")).expect("graph.dot");
+    let svg = std::fs::read_to_string(dir.path().join("graph.svg")).expect("graph.svg");
+    assert!(dot.starts_with("digraph"), "{dot}");
+    assert!(
+        dot.contains("p_incident") && dot.contains("incident"),
+        "{dot}"
+    );
+    assert!(
+        svg.contains("<svg") && svg.contains("p_breakthrough"),
+        "svg lacks a node label"
+    );
+    let piped = polsim(&["graph", "examples/coin-flips", "--dot"]);
+    piped.ok();
+    assert_eq!(piped.stdout, dot, "--dot prints the same DOT");
+}
+
+#[test]
+fn bundled_names_work_wherever_a_file_is_expected() {
+    polsim(&["check", "palmyra/vetting_now"]).ok();
+    let ran = polsim(&["check", "palmyra/vetting_nwo"]);
+    assert_eq!(ran.code, Some(2));
+    assert!(ran.stderr.contains("polsim scenarios"), "{}", ran.stderr);
 }
