@@ -127,7 +127,7 @@ fn op_kinds(ops: &[Op]) -> String {
             None => counts.push((kind, 1)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     counts
         .iter()
         .map(|(k, n)| format!("{k} {n}"))

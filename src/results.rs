@@ -8,13 +8,30 @@
 
 use crate::engine::exec::BatchRecord;
 use crate::engine::program::Program;
+use crate::expr::ast::truthy;
 use crate::scenario::{EventMode, Model, OutcomeKind};
 use crate::stats::{Moments, Proportion, Quantiles};
 
 /// Exact quantiles are kept for up to this many runs per outcome.
 pub const OUTCOME_EXACT_CAP: usize = 1 << 20;
-/// ... and for up to this many runs per variable and step of a time series.
+/// ... and for up to this many runs per variable and step of a time series,
 pub const SERIES_EXACT_CAP: usize = 10_000;
+/// ... as long as all the time series together keep at most this many
+/// values (64 MB); beyond it the cap shrinks, and for very long horizons the
+/// series go straight to the sketch, so memory stays bounded.
+pub const SERIES_VALUE_BUDGET: usize = 8_000_000;
+
+/// The exact-quantile cap per (variable, step) for `quantities` of them.
+pub fn series_cap(quantities: usize) -> usize {
+    let cap = SERIES_VALUE_BUDGET / quantities.max(1);
+    if cap >= SERIES_EXACT_CAP {
+        SERIES_EXACT_CAP
+    } else if cap >= 1024 {
+        cap
+    } else {
+        0
+    }
+}
 
 #[derive(Clone, Debug)]
 pub enum OutcomeAcc {
@@ -83,9 +100,10 @@ impl Results {
                 OutcomeKind::Category(names) => OutcomeAcc::Category(vec![0; names.len()]),
             })
             .collect();
+        let cap = series_cap(program.series.len() * (steps + 1));
         let step_acc = || StepAcc {
             moments: Moments::new(),
-            quantiles: Quantiles::new(SERIES_EXACT_CAP),
+            quantiles: Quantiles::new(cap),
         };
         Results {
             runs: 0,
@@ -117,7 +135,7 @@ impl Results {
         n: usize,
     ) -> Result<(), BadCategory> {
         let steps = program.steps as usize;
-        let keep: Vec<bool> = (0..n).map(|i| rec.condition[i] != 0.0).collect();
+        let keep: Vec<bool> = (0..n).map(|i| truthy(rec.condition[i])).collect();
         self.runs += n as u64;
         self.kept += keep.iter().filter(|&&k| k).count() as u64;
         for (o, acc) in self.outcomes.iter_mut().enumerate() {
@@ -125,7 +143,7 @@ impl Results {
             for lane in (0..n).filter(|&i| keep[i]) {
                 let v = lanes[lane];
                 match acc {
-                    OutcomeAcc::Probability(p) => p.add(v != 0.0 && !v.is_nan()),
+                    OutcomeAcc::Probability(p) => p.add(truthy(v)),
                     OutcomeAcc::Number { moments, quantiles } => {
                         moments.add(v);
                         quantiles.add(v);

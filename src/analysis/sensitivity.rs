@@ -98,7 +98,8 @@ pub struct Sensitivity {
     pub runs: u64,
     pub seed: u64,
     pub outcomes: Vec<OutcomeSensitivity>,
-    /// Parameters that could not be steered (their definition uses other parameters).
+    /// Uncertain parameters that could not be steered: their definition is
+    /// not a single distribution with constant arguments.
     pub not_steered: Vec<String>,
 }
 
@@ -110,11 +111,22 @@ pub fn analyse(
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Sensitivity, SimError> {
-    let steer = model.steerable_params();
+    // Parameters with a distribution to steer; fixed ones have nothing to vary.
+    let steer: Vec<(VarId, Dist)> = model
+        .steerable_params()
+        .into_iter()
+        .filter(|(_, d)| d.quantile(0.0) < d.quantile(1.0))
+        .collect();
+    let fixed = |p: &VarId| {
+        model
+            .steerable_params()
+            .iter()
+            .any(|(s, d)| s == p && d.quantile(0.0) >= d.quantile(1.0))
+    };
     let not_steered = model
         .params
         .iter()
-        .filter(|p| !steer.iter().any(|(s, _)| s == *p))
+        .filter(|p| !steer.iter().any(|(s, _)| s == *p) && !fixed(p))
         .map(|&p| model.var(p).name.clone())
         .collect();
     let (results, total_runs) = match method {
@@ -174,22 +186,24 @@ fn rank(
     };
     let mut params: Vec<Vec<f64>> = vec![Vec::new(); model.params.len()];
     let mut values: Vec<Vec<f64>> = vec![Vec::new(); model.outcomes.len()];
-    engine::simulate(
+    let job = Job {
         model,
-        &program,
-        &options,
-        None,
-        progress,
-        &mut |rows: &Rows| {
-            for (col, r) in params.iter_mut().zip(&rows.params) {
-                col.extend_from_slice(r);
-            }
-            for (col, r) in values.iter_mut().zip(&rows.outcomes) {
-                col.extend_from_slice(r);
-            }
-            Ok(())
-        },
-    )?;
+        program: &program,
+        inject: None,
+        series: false,
+    };
+    engine::simulate_many(&[job], &options, progress, &mut |rows: &[Rows]| {
+        let Some(rows) = rows.first() else {
+            return Ok(());
+        };
+        for (col, r) in params.iter_mut().zip(&rows.params) {
+            col.extend_from_slice(r);
+        }
+        for (col, r) in values.iter_mut().zip(&rows.outcomes) {
+            col.extend_from_slice(r);
+        }
+        Ok(())
+    })?;
     // Parameters with draws of their own that vary across runs. A parameter
     // computed from others without a draw (`alarm_decay = 0.5^(1/half_life)`)
     // adds no information and would make the correlation matrix singular.

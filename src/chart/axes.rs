@@ -5,7 +5,7 @@
 //! tick, time axes show calendar labels spaced so they cannot collide, and
 //! row names wrap onto several lines instead of losing their ends.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use plotters::coord::Shift;
@@ -73,10 +73,10 @@ pub enum TickLabels {
         step: f64,
     },
     /// Fixed text per tick value (calendar labels).
-    Text(HashMap<i64, String>),
+    Text(BTreeMap<i64, String>),
     /// Row names, wrapped onto lines; drawn by `draw_row_names`, not by the
     /// mesh, because plotters' tick labels are single lines.
-    Rows(HashMap<i64, Vec<String>>),
+    Rows(BTreeMap<i64, Vec<String>>),
 }
 
 impl Axis {
@@ -126,7 +126,7 @@ impl Axis {
     /// A time axis over steps, labelled with calendar labels that fit.
     pub fn time(title: &str, labels: &[(u32, String)], plot_width: i32, st: &Style) -> Axis {
         let chosen = time_ticks(labels, plot_width, &st.tick_font());
-        let text: HashMap<i64, String> = labels
+        let text: BTreeMap<i64, String> = labels
             .iter()
             .filter(|(s, _)| chosen.contains(s))
             .map(|(s, l)| (i64::from(*s), l.clone()))
@@ -283,7 +283,7 @@ pub fn plot_area<'a, DB: DrawingBackend>(
 fn draw_row_names<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Plotted<'_, DB>,
-    rows: &HashMap<i64, Vec<String>>,
+    rows: &BTreeMap<i64, Vec<String>>,
     st: &Style,
 ) -> Drawn {
     let font = st.tick_font();

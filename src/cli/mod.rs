@@ -237,6 +237,9 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         let mut header = vec!["run".to_string()];
         header.extend(model.params.iter().map(|&p| model.var(p).name.clone()));
         header.extend(model.outcomes.iter().map(|o| o.name.clone()));
+        if args.given.is_some() {
+            header.push("given".into());
+        }
         Some(RunsWriter::create(out.path.join("runs.csv"), &header).map_err(Error::Io)?)
     } else {
         None
@@ -253,12 +256,16 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
             b.set_position(done);
         }
     };
+    let given = args.given.is_some();
     let mut on_rows = |rows: &Rows| -> std::io::Result<()> {
         if let Some(w) = runs_writer.as_mut() {
             for i in 0..rows.len() {
                 let mut cells = vec![(rows.first_run + i as u64).to_string()];
                 cells.extend(rows.params.iter().map(|c| cell(c[i])));
                 cells.extend(rows.outcomes.iter().map(|c| cell(c[i])));
+                if given {
+                    cells.push(u8::from(rows.condition[i]).to_string());
+                }
                 w.row(&cells)?;
             }
         }

@@ -52,12 +52,12 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
     let mut outcomes = Vec::new();
     for o in &model.outcomes {
         let dst = c.alloc();
-        c.emit_into(&o.expr, dst, &mut finish, &format!("outcome:{}", o.name));
+        c.emit_into(&o.expr, dst, &mut finish, &format!("{}:outcome", o.name));
         outcomes.push(dst);
     }
     let condition = condition.map(|e| {
         let dst = c.alloc();
-        c.emit_into(e, dst, &mut finish, "condition");
+        c.emit_into(e, dst, &mut finish, ":condition");
         dst
     });
 
@@ -84,8 +84,15 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         let dst = c.var_slot[s.0 as usize];
         let key = format!("{}:init", model.var(s).name);
         c.emit_into(e, dst, &mut init, &key);
-        c.forces(s, 0, &mut init);
     }
+    // `at = 0` interventions on state, once every initial value exists: all
+    // values first (they read the initial state), then all forces.
+    let pending: Vec<Op> = model
+        .states
+        .iter()
+        .flat_map(|&s| c.force_values(s, 0, &mut init))
+        .collect();
+    init.extend(pending);
     for e in model.events() {
         init.push(Op::Fill {
             dst: c.var_slot[e.0 as usize],
@@ -134,7 +141,8 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
             }
             _ => {}
         }
-        c.forces(v, 1, &mut step);
+        let pending = c.force_values(v, 1, &mut step);
+        step.extend(pending);
     }
     for &s in &model.states {
         let VarKind::State { update, .. } = &model.var(s).kind else {
@@ -144,26 +152,39 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         let key = format!("{}:update", model.var(s).name);
         c.emit_into(update, next, &mut step, &key);
     }
+    // Interventions on state read last step's values: evaluate them before
+    // any state advances, apply them after.
+    let state_forces: Vec<Op> = model
+        .states
+        .iter()
+        .flat_map(|&s| c.force_values(s, 1, &mut step))
+        .collect();
+    // Every update is checked before any is committed, so a fault reports
+    // the values the updates actually read.
     for &s in &model.states {
         let var = model.var(s);
-        let VarKind::State {
-            min, max, update, ..
-        } = &var.kind
-        else {
+        let VarKind::State { update, .. } = &var.kind else {
             continue;
         };
         let owner = c.owner(&var.name, "state", update);
+        step.push(Op::Guard {
+            src: c.next_slot[&s],
+            owner,
+        });
+    }
+    for &s in &model.states {
+        let var = model.var(s);
+        let VarKind::State { min, max, .. } = &var.kind else {
+            continue;
+        };
         step.push(Op::Commit {
             dst: c.var_slot[s.0 as usize],
             src: c.next_slot[&s],
             lo: min.unwrap_or(f64::NEG_INFINITY),
             hi: max.unwrap_or(f64::INFINITY),
-            owner,
         });
     }
-    for &s in &model.states {
-        c.forces(s, 1, &mut step);
-    }
+    step.extend(state_forces);
     let aggs = std::mem::take(&mut c.aggs);
     for (agg, arg, at, slot) in &aggs {
         let src = c.emit(arg, &mut step, "aggregate");
@@ -303,30 +324,49 @@ impl Compiler<'_> {
         (self.owners.len() - 1) as u32
     }
 
-    /// Interventions on `v` that can apply at steps >= `first_step`.
-    fn forces(&mut self, v: VarId, first_step: u32, ops: &mut Vec<Op>) {
+    /// The interventions on `v` for step 0 (`first_step == 0`) or for steps
+    /// 1 and later: each value is emitted now into a slot of its own, and the
+    /// `Force` ops that apply them are returned, to be placed by the caller.
+    fn force_values(&mut self, v: VarId, first_step: u32, ops: &mut Vec<Op>) -> Vec<Op> {
         let model = self.model;
-        for iv in model
+        let yes_no = matches!(
+            model.var(v).kind,
+            VarKind::Event {
+                mode: EventMode::Once | EventMode::Repeat,
+                ..
+            }
+        );
+        let mut forces = Vec::new();
+        for (index, iv) in model
             .interventions
             .iter()
-            .filter(|iv| iv.var == v && iv.to >= first_step)
+            .enumerate()
+            .filter(|(_, iv)| iv.var == v)
         {
-            let from = iv.from.max(first_step);
-            let to = if first_step == 0 { 0 } else { iv.to };
-            if first_step == 0 && iv.from > 0 {
-                continue;
-            }
-            let key = format!("{}:force{from}", model.var(v).name);
-            let src = self.emit(&iv.value, ops, &key);
-            ops.push(Op::Force {
+            let (from, to) = if first_step == 0 {
+                if iv.from > 0 {
+                    continue;
+                }
+                (0, 0)
+            } else {
+                if iv.to < 1 {
+                    continue;
+                }
+                (iv.from.max(1), iv.to)
+            };
+            let src = self.alloc();
+            let key = format!("{}:force{index}", model.var(v).name);
+            self.emit_into(&iv.value, src, ops, &key);
+            forces.push(Op::Force {
                 dst: self.var_slot[v.0 as usize],
                 src,
                 from,
                 to,
                 once_before: self.before_slot.get(&v).copied(),
+                yes_no,
             });
-            self.release(src);
         }
+        forces
     }
 
     /// Emit `e` so that its value ends up in `dst`.
@@ -451,7 +491,10 @@ impl Compiler<'_> {
                     .collect();
                 let d = dst.unwrap_or_else(|| self.temp());
                 let stream = self.stream(&format!("{key}#{site}"));
-                let owner_name = key.split(':').next().unwrap_or(key).to_string();
+                let owner_name = match key.split(':').next() {
+                    Some("") | None => "--given".to_string(),
+                    Some(name) => name.to_string(),
+                };
                 let owner = self.owner(&owner_name, "draw", e);
                 ops.push(Op::Draw {
                     dst: d,

@@ -11,6 +11,7 @@ use super::program::*;
 use super::rng::{self, Stream};
 use crate::dist::{self, DistKind};
 use crate::expr::BinOp;
+use crate::expr::ast::truthy;
 use crate::expr::builtins::{self, Agg, Func};
 use crate::scenario::EventMode;
 use rand::Rng;
@@ -160,7 +161,7 @@ impl Workspace {
             Op::Fill { dst, value } => s[dst as usize] = [value; LANES],
             Op::Time { dst } => s[dst as usize] = [f64::from(ctx.t); LANES],
             Op::Neg { dst, a } => map1(s, dst, a, |x| -x),
-            Op::Not { dst, a } => map1(s, dst, a, |x| f64::from(x == 0.0)),
+            Op::Not { dst, a } => map1(s, dst, a, |x| f64::from(!truthy(x))),
             Op::Bin { op, dst, a, b } => match op {
                 BinOp::Add => map2(s, dst, a, b, |x, y| x + y),
                 BinOp::Sub => map2(s, dst, a, b, |x, y| x - y),
@@ -173,8 +174,8 @@ impl Workspace {
                 BinOp::Ge => map2(s, dst, a, b, |x, y| f64::from(x >= y)),
                 BinOp::Eq => map2(s, dst, a, b, |x, y| f64::from(x == y)),
                 BinOp::Ne => map2(s, dst, a, b, |x, y| f64::from(x != y)),
-                BinOp::And => map2(s, dst, a, b, |x, y| f64::from(x != 0.0 && y != 0.0)),
-                BinOp::Or => map2(s, dst, a, b, |x, y| f64::from(x != 0.0 || y != 0.0)),
+                BinOp::And => map2(s, dst, a, b, |x, y| f64::from(truthy(x) && truthy(y))),
+                BinOp::Or => map2(s, dst, a, b, |x, y| f64::from(truthy(x) || truthy(y))),
             },
             Op::Un { f, dst, a } => match f {
                 Func::Abs => map1(s, dst, a, f64::abs),
@@ -203,7 +204,7 @@ impl Workspace {
                 let (cl, al, bl) = (s[c as usize], s[a as usize], s[b as usize]);
                 let d = &mut s[dst as usize];
                 for i in 0..LANES {
-                    d[i] = if cl[i] != 0.0 { al[i] } else { bl[i] };
+                    d[i] = if truthy(cl[i]) { al[i] } else { bl[i] };
                 }
             }
             Op::Draw {
@@ -260,7 +261,19 @@ impl Workspace {
                                     ),
                                 ));
                             }
-                            poisson_count(pl, rng)
+                            match poisson_count(pl, rng) {
+                                Some(k) => k,
+                                None => {
+                                    return Err(fault(
+                                        owner,
+                                        lane,
+                                        ctx,
+                                        format!(
+                                            "its rate per step is {pl}, too large to draw a count from"
+                                        ),
+                                    ));
+                                }
+                            }
                         }
                         _ => {
                             if !(0.0..=1.0).contains(&pl) {
@@ -284,15 +297,8 @@ impl Workspace {
                     s[dst as usize][lane] = value;
                 }
             }
-            Op::Commit {
-                dst,
-                src,
-                lo,
-                hi,
-                owner,
-            } => {
-                let v = s[src as usize];
-                for (lane, &x) in v.iter().enumerate().take(n) {
+            Op::Guard { src, owner } => {
+                for (lane, &x) in s[src as usize].iter().enumerate().take(n) {
                     if x.is_nan() {
                         return Err(fault(
                             owner,
@@ -302,6 +308,9 @@ impl Workspace {
                         ));
                     }
                 }
+            }
+            Op::Commit { dst, src, lo, hi } => {
+                let v = s[src as usize];
                 let d = &mut s[dst as usize];
                 for i in 0..LANES {
                     d[i] = builtins::clamp(v[i], lo, hi);
@@ -313,15 +322,22 @@ impl Workspace {
                 from,
                 to,
                 once_before,
+                yes_no,
             } => {
-                if (from..=to).contains(&ctx.t) && dst != src {
+                if (from..=to).contains(&ctx.t) {
                     let v = s[src as usize];
                     match once_before {
                         Some(b) => {
                             let before = s[b as usize];
                             let d = &mut s[dst as usize];
                             for i in 0..LANES {
-                                d[i] = f64::from(before[i] != 0.0 || v[i] != 0.0);
+                                d[i] = f64::from(before[i] != 0.0 || truthy(v[i]));
+                            }
+                        }
+                        None if yes_no => {
+                            let d = &mut s[dst as usize];
+                            for i in 0..LANES {
+                                d[i] = f64::from(truthy(v[i]));
                             }
                         }
                         None => s[dst as usize] = v,
@@ -349,10 +365,10 @@ impl Workspace {
                 let d = &mut s[dst as usize];
                 for i in 0..LANES {
                     d[i] = match agg {
-                        Agg::Ever => f64::from(d[i] != 0.0 || v[i] != 0.0),
+                        Agg::Ever => f64::from(d[i] != 0.0 || truthy(v[i])),
                         Agg::Count | Agg::Sum | Agg::Mean => d[i] + v[i],
                         Agg::First => {
-                            if d[i].is_nan() && v[i] != 0.0 {
+                            if d[i].is_nan() && truthy(v[i]) {
                                 t
                             } else {
                                 d[i]
@@ -401,9 +417,9 @@ const INVERSION_MAX_RATE: f64 = 40.0;
 /// rate never gives a lower count in the same run. Above it, the sampler of
 /// `dist` (faster for large rates, consuming a variable amount).
 #[inline]
-fn poisson_count(rate: f64, rng: &mut Stream) -> f64 {
+fn poisson_count(rate: f64, rng: &mut Stream) -> Option<f64> {
     if rate >= INVERSION_MAX_RATE {
-        return dist::sample_with(DistKind::Poisson, &[rate], rng).unwrap_or(0.0);
+        return dist::sample_with(DistKind::Poisson, &[rate], rng).ok();
     }
     let u = uniform(rng);
     let mut k = 0u32;
@@ -416,7 +432,7 @@ fn poisson_count(rate: f64, rng: &mut Stream) -> f64 {
         p *= rate / f64::from(k);
         cdf += p;
     }
-    f64::from(k)
+    Some(f64::from(k))
 }
 
 /// A uniform number in [0, 1) with 53 random bits.

@@ -88,10 +88,19 @@ impl fmt::Display for RunError {
                 .collect();
             write!(f, "\n  values in that run: {}", values.join(", "))?;
         }
+        let hint = match self.what.as_str() {
+            "event" => {
+                "; to keep a probability in range on purpose, write clamp(..., 0, 1) in the file"
+            }
+            "state variable" => {
+                "; look in its update for a division by zero, or ln or sqrt of a negative number"
+            }
+            "random draw in" => "; check the distribution's arguments in that expression",
+            _ => "",
+        };
         write!(
             f,
-            "\n  the same run fails again with --seed {} (run index {}); \
-             to keep a probability in range on purpose, write clamp(..., 0, 1) in the file",
+            "\n  the same run fails again with --seed {} (run index {}){hint}",
             self.seed, self.run
         )
     }
@@ -273,8 +282,11 @@ fn run_chunk(
             for (o, col) in rows.outcomes.iter_mut().enumerate() {
                 col.extend_from_slice(&rec.outcomes[o][..n]);
             }
-            rows.condition
-                .extend(rec.condition[..n].iter().map(|&c| c != 0.0));
+            rows.condition.extend(
+                rec.condition[..n]
+                    .iter()
+                    .map(|&c| crate::expr::ast::truthy(c)),
+            );
         }
         run += n as u64;
     }

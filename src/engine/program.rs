@@ -86,22 +86,28 @@ pub enum Op {
         owner: u32,
         before: Slot,
     },
-    /// Advance a state variable: `dst = clamp(src, lo, hi)`; NaN is an error.
+    /// Stop the run if a state's new value is NaN.
+    Guard {
+        src: Slot,
+        owner: u32,
+    },
+    /// Advance a state variable: `dst = clamp(src, lo, hi)`.
     Commit {
         dst: Slot,
         src: Slot,
         lo: f64,
         hi: f64,
-        owner: u32,
     },
     /// An intervention: during steps `from..=to`, `dst = src`. For a
-    /// once-event, `once_before` makes an earlier occurrence stick.
+    /// once-event, `once_before` makes an earlier occurrence stick; a yes/no
+    /// event (`yes_no`) takes 1 for any non-zero value, else 0.
     Force {
         dst: Slot,
         src: Slot,
         from: u32,
         to: u32,
         once_before: Option<Slot>,
+        yes_no: bool,
     },
     /// Overwrite a parameter with supplied values when the run asks for it
     /// (sweeps and sensitivity analysis).

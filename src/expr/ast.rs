@@ -47,6 +47,12 @@ pub enum BinOp {
     Or,
 }
 
+/// Whether a value counts as "yes": any number but 0 and none (NaN).
+#[inline(always)]
+pub fn truthy(x: f64) -> bool {
+    x != 0.0 && !x.is_nan()
+}
+
 impl BinOp {
     pub fn symbol(self) -> &'static str {
         match self {
@@ -96,8 +102,8 @@ impl BinOp {
             BinOp::Ge => f64::from(a >= b),
             BinOp::Eq => f64::from(a == b),
             BinOp::Ne => f64::from(a != b),
-            BinOp::And => f64::from(a != 0.0 && b != 0.0),
-            BinOp::Or => f64::from(a != 0.0 || b != 0.0),
+            BinOp::And => f64::from(truthy(a) && truthy(b)),
+            BinOp::Or => f64::from(truthy(a) || truthy(b)),
         }
     }
 }

@@ -128,6 +128,9 @@ pub fn compare_table(c: &Comparison) -> String {
                         signed(kind, d.lo),
                         signed(kind, d.hi)
                     ));
+                    if d.pairs < c.runs && kind == "number" {
+                        line.push_str(&format!("  over the {} runs with a value in both", d.pairs));
+                    }
                 }
                 out.push_str(line.trim_end());
                 out.push('\n');

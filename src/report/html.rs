@@ -24,7 +24,8 @@ h3 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
 .byline { color: #555; margin: .25rem 0 1rem; }
 nav ol { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; padding: 0; margin: 0; list-style: none; }
 nav a { color: #0072B2; }
-table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .92rem; width: 100%; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .92rem; }
+td.prose { min-width: 22rem; }
 th, td { border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }
 th { border-bottom: 2px solid #444; background: #f6f6f6; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -130,6 +131,8 @@ fn render_table(out: &mut String, table: &Table) {
     let class = |i: usize| {
         if i >= table.numbers_from {
             " class=\"num\""
+        } else if table.prose == Some(i) {
+            " class=\"prose\""
         } else {
             ""
         }

@@ -354,10 +354,12 @@ pub fn const_value_with(e: &MExpr, env: &dyn Fn(VarId) -> Option<f64>) -> Option
     match e {
         MExpr::Const(v) => Some(*v),
         MExpr::Unary(UnOp::Neg, a) => const_value(a).map(|v| -v),
-        MExpr::Unary(UnOp::Not, a) => const_value(a).map(|v| f64::from(v == 0.0)),
+        MExpr::Unary(UnOp::Not, a) => {
+            const_value(a).map(|v| f64::from(!crate::expr::ast::truthy(v)))
+        }
         MExpr::Binary(op, a, b) => Some(op.apply(const_value(a)?, const_value(b)?)),
         MExpr::If(c, a, b) => {
-            if const_value(c)? != 0.0 {
+            if crate::expr::ast::truthy(const_value(c)?) {
                 const_value(a)
             } else {
                 const_value(b)
@@ -837,7 +839,7 @@ impl Checker {
                 .as_ref()
                 .and_then(const_value);
             match k {
-                Some(k) if k.fract() == 0.0 && (0.0..=f64::from(self.steps)).contains(&k) => {
+                Some(k) if k.fract() == 0.0 && (1.0..=f64::from(self.steps)).contains(&k) => {
                     Some(k as u32)
                 }
                 _ => {
@@ -845,11 +847,11 @@ impl Checker {
                         Diagnostic::new(
                             at_span,
                             format!(
-                                "the step in `at(...)` must be a whole number from 0 to {}",
+                                "the step in `at(...)` must be a whole number from 1 to {}",
                                 self.steps
                             ),
                         )
-                        .help("write e.g. `at(trust, 6)` for the value at step 6"),
+                        .help("write e.g. `at(trust, 6)` for the value at step 6; a state's value at step 0 is its `init`"),
                     );
                     return None;
                 }
@@ -1146,10 +1148,14 @@ impl Checker {
                     .collect();
                 let first = &vars[ids[cycle[0]].0 as usize];
                 let path = names.join(" -> ");
-                self.diags.push(
+                let d = if matches!(first.kind, VarKind::Param { .. }) {
+                    Diagnostic::new(first.span, format!("parameters define each other in a cycle: {path}"))
+                        .help("a parameter may use parameters drawn before it, but not itself through others; give one of them its own distribution")
+                } else {
                     Diagnostic::new(first.span, format!("dependency cycle within a step: {path}"))
-                        .help("each of these needs the others' current value; break the loop by making one of them a state variable, whose value is last step's"),
-                );
+                        .help("each of these needs the others' current value; break the loop by making one of them a state variable, whose value is last step's")
+                };
+                self.diags.push(d);
                 return Vec::new();
             }
         }

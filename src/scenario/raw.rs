@@ -747,16 +747,24 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             doc: merge_doc(b.doc, o.doc),
         }),
         events: merge_entries(base.events, over.events, |b, o| {
-            // `p` and `rate` are alternatives: a variant that sets one drops the other.
-            let (p, rate) = if o.p.is_some() || o.rate.is_some() {
-                (o.p, o.rate)
+            // `p` and `rate` are alternatives: a variant that sets one drops
+            // the other, and `once` with them (it belongs to `p`).
+            let (p, rate, once) = if o.rate.is_some() {
+                (o.p, o.rate, o.once)
+            } else if o.p.is_some() {
+                let once = if b.p.is_some() {
+                    pick(b.once, o.once)
+                } else {
+                    o.once
+                };
+                (o.p, None, once)
             } else {
-                (b.p, b.rate)
+                (b.p, b.rate, pick(b.once, o.once))
             };
             RawEvent {
                 p,
                 rate,
-                once: pick(b.once, o.once),
+                once,
                 doc: merge_doc(b.doc, o.doc),
             }
         }),
@@ -869,6 +877,19 @@ value = 1
         let (_, diags) = read_str("[scenario\nsteps = 3\n");
         assert_eq!(diags.len(), 1);
         assert!(diags[0].message.starts_with("TOML syntax"));
+    }
+
+    #[test]
+    fn merge_of_events_switches_between_chance_and_rate() {
+        let (base, _) = read_str("[events.e]\np = 0.1\nonce = true\n");
+        // a new chance keeps `once`
+        let (over, _) = read_str("[events.e]\np = 0.2\n");
+        let e = &merge(base.clone(), over).events[0].1;
+        assert_eq!(e.once.as_ref().map(|o| o.value), Some(true));
+        // a rate replaces the chance, and `once` goes with it
+        let (over, _) = read_str("[events.e]\nrate = 0.5\n");
+        let e = &merge(base, over).events[0].1;
+        assert!(e.p.is_none() && e.once.is_none() && e.rate.is_some());
     }
 
     #[test]

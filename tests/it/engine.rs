@@ -394,3 +394,98 @@ b_total = "count(b)"
     );
     assert!(x.outcomes[0] != y.outcomes[0]);
 }
+
+#[test]
+fn state_interventions_read_last_steps_values() {
+    // Freezing a state: from step 2 to 4, x takes last step's x (1), then
+    // grows again: final x at step 5 is 2, and x at step 3 is 1.
+    let freeze = r#"
+[scenario]
+steps = 5
+[state.x]
+init = 0
+update = "x + 1"
+[[interventions]]
+set = "x"
+from = 2
+to = 4
+value = "x"
+[outcomes]
+final = "x"
+at3 = "at(x, 3)"
+"#;
+    let s = summarize(freeze, 64, 1);
+    assert_eq!(number(&s, "final").mean, 2.0);
+    assert_eq!(number(&s, "at3").mean, 1.0);
+    // value = last step's x + 100 at every step: 100, 200, 300.
+    let add = freeze
+        .replace("value = \"x\"", "value = \"x + 100\"")
+        .replace("from = 2\nto = 4", "from = 1");
+    let s = summarize(&add.replace("steps = 5", "steps = 3"), 64, 1);
+    assert_eq!(number(&s, "final").mean, 300.0);
+}
+
+#[test]
+fn initial_interventions_see_every_initial_value() {
+    // y is forced at step 0 to x's initial value, although x is declared
+    // after y: in every run, of every batch, y equals x.
+    let text = r#"
+[scenario]
+steps = 1
+[parameters]
+start = "uniform(0, 1)"
+[state.y]
+init = 10
+update = "y"
+[state.x]
+init = "start"
+update = "x"
+[[interventions]]
+set = "y"
+at = 0
+value = "max(x, 0)"
+[outcomes]
+same = "y == x"
+"#;
+    let s = summarize(text, 200, 4);
+    assert_eq!(probability(&s, "same").p, 1.0);
+}
+
+#[test]
+fn a_yes_no_event_forced_with_a_varying_value_stays_yes_no() {
+    let text = r#"
+[scenario]
+steps = 6
+[parameters]
+u = "uniform(0.2, 1)"
+[events.e]
+p = 0
+[[interventions]]
+set = "e"
+at = 2
+value = "u"
+[outcomes]
+n = "count(e)"
+"#;
+    let s = summarize(text, 300, 5);
+    let n = number(&s, "n");
+    assert_eq!((n.min, n.max), (1.0, 1.0), "forced once, counted once");
+}
+
+#[test]
+fn a_count_rate_too_large_to_draw_stops_the_run() {
+    let model = load_text(
+        "[scenario]\nsteps = 2\n[parameters]\nk = \"uniform(1e20, 2e20)\"\n[events.e]\nrate = \"k\"\n[outcomes]\nn = \"count(e)\"\n",
+    );
+    let program = compile(&model, None);
+    let options = RunOptions {
+        runs: 100,
+        seed: 1,
+        threads: 1,
+        rows: false,
+    };
+    match engine::simulate(&model, &program, &options, None, &|_| {}, &mut |_| Ok(())) {
+        Err(SimError::Run(e)) => assert!(e.message.contains("too large"), "{}", e.message),
+        other => panic!("expected a run error, got {:?}", other.map(|r| r.runs)),
+    }
+}
