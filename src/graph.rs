@@ -296,9 +296,64 @@ fn quote(text: &str) -> String {
 
 const FONT: &str = "Helvetica,Arial,sans-serif";
 
+/// What to draw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Draw parameters. Without them the map shows the causal chain itself
+    /// (state, derived variables, events, outcomes), which stays readable for
+    /// models with dozens of parameters.
+    pub parameters: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { parameters: true }
+    }
+}
+
+impl Graph {
+    /// Drop parameter nodes and every edge that touches them.
+    fn without_parameters(self) -> Graph {
+        let keep: Vec<bool> = self.nodes.iter().map(|n| n.kind != Kind::Parameter).collect();
+        let mut index = vec![usize::MAX; self.nodes.len()];
+        let mut nodes = Vec::new();
+        for (i, n) in self.nodes.into_iter().enumerate() {
+            if keep[i] {
+                index[i] = nodes.len();
+                nodes.push(n);
+            }
+        }
+        let edges = self
+            .edges
+            .into_iter()
+            .filter(|e| keep[e.from] && keep[e.to])
+            .map(|e| Edge {
+                from: index[e.from],
+                to: index[e.to],
+                label: e.label,
+            })
+            .collect();
+        Graph {
+            title: self.title,
+            nodes,
+            edges,
+        }
+    }
+
+    fn build(model: &Model, options: Options) -> Graph {
+        let g = Graph::from_model(model);
+        if options.parameters { g } else { g.without_parameters() }
+    }
+}
+
 /// The model's dependency graph in Graphviz DOT.
 pub fn dot(model: &Model) -> String {
-    let g = Graph::from_model(model);
+    dot_with(model, Options::default())
+}
+
+/// [`dot`] with options.
+pub fn dot_with(model: &Model, options: Options) -> String {
+    let g = Graph::build(model, options);
     let mut out = String::new();
     let _ = writeln!(out, "digraph {} {{", quote(&g.title));
     let _ = writeln!(
@@ -486,7 +541,12 @@ fn element(kind: Kind, label: &str) -> Element {
 
 /// The same graph as [`dot`], laid out and drawn as SVG.
 pub fn svg(model: &Model) -> Result<String, String> {
-    let g = Graph::from_model(model);
+    svg_with(model, Options::default())
+}
+
+/// [`svg`] with options.
+pub fn svg_with(model: &Model, options: Options) -> Result<String, String> {
+    let g = Graph::build(model, options);
     if g.nodes.is_empty() {
         // layout-rs cannot lay out an empty graph.
         return Ok(empty_svg(&g.title));
@@ -893,6 +953,16 @@ doc = "a \"trust\" campaign"
         assert_eq!(s.matches("<svg ").count(), 1);
         assert_eq!(s.matches("</svg>").count(), 1);
         assert_eq!(s.matches("<g").count(), s.matches("</g>").count());
+    }
+
+    #[test]
+    fn without_parameters_only_the_causal_chain_is_drawn() {
+        let m = coin_flips();
+        let dot = dot_with(&m, Options { parameters: false });
+        assert!(!dot.contains("parameter:"), "{dot}");
+        assert!(dot.contains("event:incident") && dot.contains("state:incidents_so_far"), "{dot}");
+        let svg = svg_with(&m, Options { parameters: false }).expect("svg");
+        assert!(!svg.contains("p_incident") && svg.contains("incidents_so_far"));
     }
 
     #[test]

@@ -18,7 +18,7 @@ use super::canvas::{
     Drawn, fail, fit, nice_ticks, percent_label, text_height, text_width, tick_label, time_ticks,
     wrap,
 };
-use super::style::{AXIS, GRID, MUTED, Style};
+use super::style::{AXIS, GRID, INK, MUTED, Style};
 
 pub type Coord = Cartesian2d<Ticked, Ticked>;
 pub type Plotted<'a, DB> = ChartContext<'a, DB, Coord>;
@@ -76,7 +76,15 @@ pub enum TickLabels {
     Text(BTreeMap<i64, String>),
     /// Row names, wrapped onto lines; drawn by `draw_row_names`, not by the
     /// mesh, because plotters' tick labels are single lines.
-    Rows(BTreeMap<i64, Vec<String>>),
+    Rows(BTreeMap<i64, RowName>),
+}
+
+/// A row's name as drawn: its lines, and whether it heads a group.
+#[derive(Clone, Debug)]
+pub struct RowName {
+    pub lines: Vec<String>,
+    /// Group headings are bold, in ink, and start at the left edge.
+    pub heading: bool,
 }
 
 impl Axis {
@@ -146,16 +154,25 @@ impl Axis {
     /// A vertical axis of named rows, the first row at the top; names wrap
     /// to lines of at most `max_width` pixels.
     pub fn rows(names: &[String], max_width: i32, st: &Style) -> Axis {
-        let font = st.tick_font();
+        Axis::grouped_rows(names, &[], max_width, st)
+    }
+
+    /// Named rows where `headings[i]` marks row `i` as a group heading
+    /// (missing entries are ordinary rows).
+    pub fn grouped_rows(names: &[String], headings: &[bool], max_width: i32, st: &Style) -> Axis {
         let n = names.len();
         let text = names
             .iter()
             .enumerate()
             .map(|(i, name)| {
-                (
-                    (n - 1 - i) as i64,
-                    wrap(name, &font, max_width, ROW_NAME_LINES),
-                )
+                let heading = headings.get(i).copied().unwrap_or(false);
+                let font = if heading {
+                    st.heading_font()
+                } else {
+                    st.tick_font()
+                };
+                let lines = wrap(name, &font, max_width, ROW_NAME_LINES);
+                ((n - 1 - i) as i64, RowName { lines, heading })
             })
             .collect();
         Axis {
@@ -188,9 +205,12 @@ impl Axis {
     pub fn widest_label(&self, st: &Style) -> i32 {
         let font = st.tick_font();
         if let TickLabels::Rows(rows) = &self.labels {
+            // Headings start at the left edge and may reach into the plot,
+            // so only ordinary names set the width of the label column.
             return rows
                 .values()
-                .flatten()
+                .filter(|r| !r.heading)
+                .flat_map(|r| &r.lines)
                 .map(|l| text_width(l, &font))
                 .max()
                 .unwrap_or(0);
@@ -238,12 +258,36 @@ pub fn plot_area<'a, DB: DrawingBackend>(
     st: &Style,
     grid: Grid,
 ) -> Drawn<Plotted<'a, DB>> {
+    plot_area_with(area, x, y, st, grid, Room::default())
+}
+
+/// Pixels kept free around the plot beyond what its axes need: right of it
+/// for a column of notes or a colour bar, above it for their heading.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Room {
+    pub right: i32,
+    pub top: i32,
+}
+
+/// [`plot_area`] leaving `room` free beside the plot.
+pub fn plot_area_with<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x: &Axis,
+    y: &Axis,
+    st: &Style,
+    grid: Grid,
+    room: Room,
+) -> Drawn<Plotted<'a, DB>> {
     let gap = st.gap(10.0);
+    let extra_right = room.right.max(0);
     let x_area = text_height(&st.tick_font()) + text_height(&st.label_font()) + 3 * gap;
     let y_area = y.widest_label(st) + text_height(&st.label_font()) + 3 * gap;
-    // Room for half of the last x label, which is centred on the right edge.
-    let right = (x.widest_label(st) / 2 + st.gap(6.0)).max(st.gap(16.0));
-    let top = st.gap(8.0);
+    // Room for half of the last x label, which is centred on the right edge
+    // (below the plot, so it may share the room kept beside the plot).
+    let right = (x.widest_label(st) / 2 + st.gap(6.0))
+        .max(st.gap(16.0))
+        .max(extra_right);
+    let top = st.gap(8.0) + room.top.max(0);
     let mut chart = ChartBuilder::on(area)
         .margin_top(top)
         .margin_right(right)
@@ -279,20 +323,21 @@ pub fn plot_area<'a, DB: DrawingBackend>(
 }
 
 /// Row names right-aligned left of the axis and centred on their rows, in
-/// as many lines as the row height allows.
+/// as many lines as the row height allows; group headings bold and
+/// left-aligned at the edge of the chart.
 fn draw_row_names<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Plotted<'_, DB>,
-    rows: &BTreeMap<i64, Vec<String>>,
+    rows: &BTreeMap<i64, RowName>,
     st: &Style,
 ) -> Drawn {
-    let font = st.tick_font();
-    let line_h = text_height(&font) + st.gap(3.0);
+    let line_h = text_height(&st.tick_font()) + st.gap(3.0);
     let (base_x, base_y) = area.get_base_pixel();
     let row_px = (chart.backend_coord(&(0.0, 0.0)).1 - chart.backend_coord(&(0.0, 1.0)).1).abs();
     let room = (row_px / line_h.max(1)).max(1) as usize;
     let left = chart.x_range().start;
-    for (&row, lines) in rows {
+    for (&row, name) in rows {
+        let lines = &name.lines;
         let shown = if lines.len() > room {
             let mut kept = lines[..room - 1].to_vec();
             kept.push(format!("{}…", lines[room - 1]));
@@ -302,9 +347,21 @@ fn draw_row_names<DB: DrawingBackend>(
         };
         let (x, y) = chart.backend_coord(&(left, row as f64));
         let first = y - base_y - line_h * shown.len() as i32 / 2;
-        let style = font.color(&MUTED).pos(Pos::new(HPos::Right, VPos::Top));
+        let (style, at_x) = if name.heading {
+            let style = st
+                .heading_font()
+                .color(&INK)
+                .pos(Pos::new(HPos::Left, VPos::Top));
+            (style, st.gap(4.0))
+        } else {
+            let style = st
+                .tick_font()
+                .color(&MUTED)
+                .pos(Pos::new(HPos::Right, VPos::Top));
+            (style, x - base_x - st.gap(10.0))
+        };
         for (k, line) in shown.into_iter().enumerate() {
-            let at = (x - base_x - st.gap(10.0), first + k as i32 * line_h);
+            let at = (at_x, first + k as i32 * line_h);
             area.draw(&Text::new(line, at, style.clone()))
                 .map_err(fail)?;
         }

@@ -243,6 +243,7 @@ pub fn exceedance(o: &OutcomeSummary, summary: &Summary) -> Result<Chart, Skip> 
                     points,
                     bands: Vec::new(),
                 }],
+                guides: Vec::new(),
             }),
         },
     })
@@ -280,8 +281,10 @@ fn bar_chart(
                 rows,
                 series: vec![BarSeries {
                     color: MAIN,
+                    negative: None,
                     values,
                 }],
+                scale: Scale::Percent,
             }),
         },
     })
@@ -394,6 +397,7 @@ pub fn fan(series: &SeriesSummary, time: &TimeAxis, summary: &Summary) -> Result
                 y_title: with_unit(&series.label, &series.unit),
                 y_percent: false,
                 curves: vec![curve],
+                guides: Vec::new(),
             }),
         },
     })
@@ -460,6 +464,7 @@ pub fn event(ev: &EventSummary, time: &TimeAxis, summary: &Summary) -> Result<Ch
                     dash: Dash::Solid,
                     dot_radius: 0.0,
                 }],
+                guides: Vec::new(),
             }),
         },
     })

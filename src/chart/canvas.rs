@@ -12,7 +12,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::figure::{Figure, LegendItem, Plot, Swatch};
 use super::style::{INK, MUTED, Size, Style, ensure_fonts};
-use super::{draw_rows, draw_xy};
+use super::{draw_heat, draw_rows, draw_xy};
 
 /// Drawing results carry a message; the caller adds which chart failed.
 pub type Drawn<T = ()> = Result<T, String>;
@@ -66,6 +66,8 @@ fn draw_figure<DB: DrawingBackend>(
         Plot::Curves(p) => draw_xy::curves(&area, p, st),
         Plot::Bars(p) => draw_rows::bars(&area, p, st),
         Plot::Tornado(p) => draw_rows::tornado(&area, p, st),
+        Plot::Forest(p) => draw_rows::forest(&area, p, st),
+        Plot::Heatmap(p) => draw_heat::heatmap(&area, p, st),
     }
 }
 
@@ -154,6 +156,13 @@ fn swatch<DB: DrawingBackend>(
             [(x, mid - half), (x + w, mid + half)],
             c.mix(opacity).filled(),
         )),
+        Swatch::Dot(c, filled) => {
+            let r = st.px(7.0, 3.0).round() as i32;
+            let centre = (x + w / 2, mid);
+            let fill = if filled { c.filled() } else { WHITE.filled() };
+            root.draw(&Circle::new(centre, r, fill)).map_err(fail)?;
+            root.draw(&Circle::new(centre, r, c.stroke_width(st.stroke(2.5))))
+        }
     }
     .map_err(fail)
 }

@@ -1,18 +1,19 @@
-//! Drawing plots of named rows: probability bars with whiskers, tornadoes.
+//! Drawing plots of named rows: bars with whiskers, tornadoes, forest plots.
 //!
 //! Rows run top to bottom in the order given, names on the left; values are
-//! written beside each bar so a printed chart can be read without a ruler.
+//! written beside each mark (or in a column right of the plot) so a printed
+//! chart can be read without a ruler.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::RGBColor;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axes::{Axis, Grid, Plotted, plot_area};
-use super::canvas::{Drawn, fail, percent_text, text_height, text_width};
+use super::axes::{Axis, Grid, Plotted, Room, TickLabels, plot_area_with};
+use super::canvas::{Drawn, fail, fit, text_height, text_width};
 use super::draw_xy::min_max;
-use super::figure::{BarPlot, Interval, TornadoPlot};
-use super::style::{INK, MUTED, Style};
-use crate::output::table::fmt_num;
+use super::figure::{BarPlot, ForestPlot, Interval, RowNotes, Scale, TornadoPlot};
+use super::style::{AXIS, GRID, INK, MUTED, Style};
 
 /// Share of a row's height the bars of one row take together, at most.
 const ROW_FILL: f64 = 0.7;
@@ -37,6 +38,33 @@ fn row_name_width(area_width: u32) -> i32 {
     (f64::from(area_width) * 0.36) as i32
 }
 
+/// A value axis over `lo..hi` whose ticks read in the plot's scale.
+fn value_axis(title: &str, lo: f64, hi: f64, pad: f64, scale: Scale) -> Axis {
+    let mut axis = Axis::number(title, lo, hi, pad, 6, false);
+    if scale == Scale::Percent
+        && let TickLabels::Number { step } = axis.labels
+    {
+        axis.labels = TickLabels::Percent { step };
+    }
+    axis
+}
+
+/// A vertical line at x = `at` over the whole plot, when `at` is inside it.
+fn vertical_line<DB: DrawingBackend>(
+    chart: &mut Plotted<'_, DB>,
+    at: f64,
+    (x, y): (&Axis, &Axis),
+    style: ShapeStyle,
+) -> Drawn {
+    if !(at.is_finite() && at > x.lo && at < x.hi) {
+        return Ok(());
+    }
+    chart
+        .draw_series(LineSeries::new(vec![(at, y.lo), (at, y.hi)], style))
+        .map(|_| ())
+        .map_err(fail)
+}
+
 pub fn bars<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     plot: &BarPlot,
@@ -44,13 +72,20 @@ pub fn bars<DB: DrawingBackend>(
 ) -> Drawn {
     let (w, _) = area.dim_in_pixel();
     let y = Axis::rows(&plot.rows, row_name_width(w), st);
-    let his = plot
-        .series
-        .iter()
-        .flat_map(|s| s.values.iter().flatten().map(|v| v.hi.max(v.value)));
-    let (_, top) = min_max(his);
-    let x = Axis::percent(&plot.x_title, top, 6);
-    let mut chart = plot_area(area, &x, &y, st, Grid::Vertical)?;
+    let ends = plot.series.iter().flat_map(|s| {
+        s.values
+            .iter()
+            .flatten()
+            .flat_map(|v| [v.value, v.lo, v.hi])
+    });
+    let (lo, hi) = min_max(ends);
+    let x = if plot.scale == Scale::Percent && lo >= 0.0 {
+        Axis::percent(&plot.x_title, hi, 6)
+    } else {
+        // Room beyond both ends for the values written there.
+        value_axis(&plot.x_title, lo.min(0.0), hi.max(0.0), 0.1, plot.scale)
+    };
+    let mut chart = plot_area_with(area, &x, &y, st, Grid::Vertical, Room::default())?;
     let count = plot.series.len().max(1);
     let fill = row_fill(&chart, plot.rows.len(), count, st);
     let height = fill / count as f64;
@@ -62,15 +97,22 @@ pub fn bars<DB: DrawingBackend>(
                 note(&mut chart, "no data", (0.0, (y0 + y1) / 2.0), st)?;
                 continue;
             };
+            let color = match series.negative {
+                Some(c) if v.value < 0.0 => c,
+                _ => series.color,
+            };
             chart
                 .draw_series(std::iter::once(Rectangle::new(
                     [(0.0, y0), (v.value, y1)],
-                    series.color.filled(),
+                    color.filled(),
                 )))
                 .map_err(fail)?;
-            whisker(&mut chart, &v, (y0 + y1) / 2.0, height, st)?;
-            bar_label(&mut chart, &v, (y0, y1), st)?;
+            whisker(&mut chart, &v, (y0 + y1) / 2.0, height, INK, st)?;
+            bar_label(&mut chart, &v, (y0, y1), plot.scale, st)?;
         }
+    }
+    if x.lo < 0.0 {
+        vertical_line(&mut chart, 0.0, (&x, &y), AXIS.stroke_width(st.stroke(1.5)))?;
     }
     Ok(())
 }
@@ -81,12 +123,13 @@ fn whisker<DB: DrawingBackend>(
     v: &Interval,
     mid: f64,
     height: f64,
+    color: RGBColor,
     st: &Style,
 ) -> Drawn {
     if !(v.lo.is_finite() && v.hi.is_finite()) {
         return Ok(());
     }
-    let style = INK.stroke_width(st.stroke(2.0));
+    let style = color.stroke_width(st.stroke(2.0));
     let bar_px = (chart.backend_coord(&(0.0, 0.0)).1 - chart.backend_coord(&(0.0, height)).1).abs();
     let cap = (bar_px / 4).clamp(2, st.gap(7.0));
     chart
@@ -102,11 +145,13 @@ fn whisker<DB: DrawingBackend>(
     Ok(())
 }
 
-/// "46.1%" right of the whisker, or inside the bar when there is no room.
+/// The value beyond the whisker's far end (right of a positive bar, left of
+/// a negative one), or inside the bar when there is no room outside.
 fn bar_label<DB: DrawingBackend>(
     chart: &mut Plotted<'_, DB>,
     v: &Interval,
     (y0, y1): (f64, f64),
+    scale: Scale,
     st: &Style,
 ) -> Drawn {
     let font = st.note_font();
@@ -114,28 +159,40 @@ fn bar_label<DB: DrawingBackend>(
     if bar_px < text_height(&font) * 9 / 10 {
         return Ok(());
     }
-    let text = percent_text(v.value);
+    let text = scale.text(v.value);
     let width = text_width(&text, &font) + 2 * st.gap(8.0);
     let mid = (y0 + y1) / 2.0;
-    let end = if v.hi.is_finite() {
-        v.hi.max(v.value)
+    let finite = |x: f64, or: f64| if x.is_finite() { x } else { or };
+    let negative = v.value < 0.0;
+    // The far end of the mark, and its near end (the bar's base at zero).
+    let far = if negative {
+        finite(v.lo, v.value).min(v.value)
     } else {
-        v.value
+        finite(v.hi, v.value).max(v.value)
     };
     let (plot_x, _) = chart.plotting_area().get_pixel_range();
-    let right_of = chart.backend_coord(&(end, mid)).0;
-    let (anchor, at, color) = if plot_x.end - right_of >= width {
-        (HPos::Left, end, INK)
+    let far_px = chart.backend_coord(&(far, mid)).0;
+    let outside = if negative {
+        far_px - plot_x.start >= width
     } else {
-        let start = if v.lo.is_finite() {
-            v.lo.min(v.value)
+        plot_x.end - far_px >= width
+    };
+    let (anchor, at, color) = if outside {
+        let anchor = if negative { HPos::Right } else { HPos::Left };
+        (anchor, far, INK)
+    } else {
+        // Inside the bar, against its outer end but clear of the whisker.
+        let inner = if negative {
+            finite(v.hi, v.value).max(v.value)
         } else {
-            v.value
+            finite(v.lo, v.value).min(v.value)
         };
-        if chart.backend_coord(&(start, mid)).0 - plot_x.start < width {
+        let room = (chart.backend_coord(&(inner, mid)).0 - chart.backend_coord(&(0.0, mid)).0).abs();
+        if room < width {
             return Ok(());
         }
-        (HPos::Right, start, WHITE)
+        let anchor = if negative { HPos::Left } else { HPos::Right };
+        (anchor, inner, WHITE)
     };
     let dx = if matches!(anchor, HPos::Left) {
         st.gap(8.0)
@@ -170,6 +227,70 @@ fn note<DB: DrawingBackend>(
         .map_err(fail)
 }
 
+/// Width of a notes column (0 when there are no notes), at most a quarter
+/// of the chart: longer notes are cut with an ellipsis.
+fn notes_room(notes: &RowNotes, width: u32, st: &Style) -> Room {
+    if notes.is_empty() {
+        return Room::default();
+    }
+    let widest = notes
+        .rows
+        .iter()
+        .map(|n| text_width(n, &st.note_font()))
+        .chain(std::iter::once(text_width(
+            &notes.heading,
+            &st.heading_font(),
+        )))
+        .max()
+        .unwrap_or(0);
+    let max = (f64::from(width) * 0.27) as i32;
+    Room {
+        right: widest.min(max) + st.gap(28.0),
+        top: text_height(&st.heading_font()) + st.gap(10.0),
+    }
+}
+
+/// The notes column: a heading above the first row, then each row's text
+/// level with its row, left-aligned just right of the plot.
+fn draw_notes<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Plotted<'_, DB>,
+    y: &Axis,
+    notes: &RowNotes,
+    room: Room,
+    st: &Style,
+) -> Drawn {
+    if notes.is_empty() {
+        return Ok(());
+    }
+    let (base_x, base_y) = area.get_base_pixel();
+    let (plot_x, plot_y) = chart.plotting_area().get_pixel_range();
+    let left = plot_x.end - base_x + st.gap(18.0);
+    let max = room.right - st.gap(24.0);
+    let heading = fit(&notes.heading, &st.heading_font(), max);
+    let style = st
+        .heading_font()
+        .color(&MUTED)
+        .pos(Pos::new(HPos::Left, VPos::Bottom));
+    area.draw(&Text::new(
+        heading,
+        (left, plot_y.start - base_y - st.gap(6.0)),
+        style,
+    ))
+    .map_err(fail)?;
+    let font = st.note_font();
+    for (i, text) in notes.rows.iter().enumerate() {
+        if text.is_empty() {
+            continue;
+        }
+        let mid = chart.backend_coord(&(y.lo, y.row_center(i))).1 - base_y;
+        let style = font.color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw(&Text::new(fit(text, &font, max), (left, mid), style))
+            .map_err(fail)?;
+    }
+    Ok(())
+}
+
 pub fn tornado<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     plot: &TornadoPlot,
@@ -180,8 +301,9 @@ pub fn tornado<DB: DrawingBackend>(
     let y = Axis::rows(&names, row_name_width(w), st);
     let values = plot.rows.iter().flat_map(|r| [r.1, r.2]);
     let (lo, hi) = min_max(values.chain(std::iter::once(plot.baseline)));
-    let x = Axis::number(&plot.x_title, lo, hi, 0.14, 6, false);
-    let mut chart = plot_area(area, &x, &y, st, Grid::Vertical)?;
+    let x = value_axis(&plot.x_title, lo, hi, 0.14, plot.scale);
+    let room = notes_room(&plot.notes, w, st);
+    let mut chart = plot_area_with(area, &x, &y, st, Grid::Vertical, room)?;
     let fill = row_fill(&chart, plot.rows.len(), 1, st);
     for (i, (_, low, high)) in plot.rows.iter().enumerate() {
         let mid = y.row_center(i);
@@ -202,14 +324,14 @@ pub fn tornado<DB: DrawingBackend>(
             if k == 1 && same_side {
                 continue;
             }
-            end_label(&mut chart, *value, plot.baseline, mid, st)?;
+            end_label(&mut chart, *value, plot.baseline, mid, plot.scale, st)?;
         }
     }
     let line = vec![(plot.baseline, y.lo), (plot.baseline, y.hi)];
     chart
         .draw_series(LineSeries::new(line, INK.stroke_width(st.stroke(2.0))))
         .map_err(fail)?;
-    Ok(())
+    draw_notes(area, &chart, &y, &plot.notes, room, st)
 }
 
 /// The value written just beyond the end of a tornado bar.
@@ -218,6 +340,7 @@ fn end_label<DB: DrawingBackend>(
     value: f64,
     baseline: f64,
     mid: f64,
+    scale: Scale,
     st: &Style,
 ) -> Drawn {
     let (anchor, dx) = if value >= baseline {
@@ -229,9 +352,78 @@ fn end_label<DB: DrawingBackend>(
         .note_font()
         .color(&INK)
         .pos(Pos::new(anchor, VPos::Center));
-    let label = Text::new(fmt_num(value), (dx, 0), style);
+    let label = Text::new(scale.text(value), (dx, 0), style);
     chart
         .plotting_area()
         .draw(&(EmptyElement::at((value, mid)) + label))
         .map_err(fail)
+}
+
+/// Dots with interval whiskers against a reference line. A dot is filled
+/// when its interval excludes the reference and hollow when it does not, so
+/// "more than noise" can be read at a glance.
+pub fn forest<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    plot: &ForestPlot,
+    st: &Style,
+) -> Drawn {
+    let (w, _) = area.dim_in_pixel();
+    let names: Vec<String> = plot.rows.iter().map(|r| r.label.clone()).collect();
+    let headings: Vec<bool> = plot.rows.iter().map(|r| r.heading).collect();
+    let y = Axis::grouped_rows(&names, &headings, row_name_width(w), st);
+    let ends = plot
+        .rows
+        .iter()
+        .filter_map(|r| r.value)
+        .flat_map(|v| [v.value, v.lo, v.hi]);
+    let (lo, hi) = min_max(ends.chain(std::iter::once(plot.reference)));
+    let x = value_axis(&plot.x_title, lo, hi, 0.06, plot.scale);
+    let room = notes_room(&plot.notes, w, st);
+    let mut chart = plot_area_with(area, &x, &y, st, Grid::Vertical, room)?;
+    // A faint rule above each heading but the first separates the groups.
+    for (i, row) in plot.rows.iter().enumerate().skip(1) {
+        if row.heading {
+            let at = y.row_center(i) + 0.5;
+            chart
+                .draw_series(LineSeries::new(
+                    vec![(x.lo, at), (x.hi, at)],
+                    GRID.stroke_width(st.stroke(2.0)),
+                ))
+                .map_err(fail)?;
+        }
+    }
+    vertical_line(
+        &mut chart,
+        plot.reference,
+        (&x, &y),
+        AXIS.stroke_width(st.stroke(2.0)),
+    )?;
+    let radius = st.px(7.0, 3.0).round() as i32;
+    for (i, row) in plot.rows.iter().enumerate() {
+        let Some(v) = row.value.filter(|v| v.value.is_finite()) else {
+            if !row.heading {
+                note(&mut chart, "no data", (x.lo, y.row_center(i)), st)?;
+            }
+            continue;
+        };
+        let mid = y.row_center(i);
+        whisker(&mut chart, &v, mid, 0.5, row.color, st)?;
+        let clear = v.lo.is_finite()
+            && v.hi.is_finite()
+            && (v.lo > plot.reference || v.hi < plot.reference);
+        let fill = if clear {
+            row.color.filled()
+        } else {
+            WHITE.filled()
+        };
+        let ring = row.color.stroke_width(st.stroke(2.5));
+        // A thin ink edge keeps light colours (yellow) visible on white.
+        let edge = INK.stroke_width(1);
+        let dot = EmptyElement::at((v.value, mid))
+            + Circle::new((0, 0), radius, fill)
+            + Circle::new((0, 0), radius, ring)
+            + Circle::new((0, 0), radius + st.stroke(1.5) as i32, edge);
+        chart.plotting_area().draw(&dot).map_err(fail)?;
+    }
+    draw_notes(area, &chart, &y, &plot.notes, room, st)
 }

@@ -6,7 +6,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axes::{Axis, Grid, Plotted, plot_area};
 use super::canvas::{Drawn, fail, text_height, text_width};
-use super::figure::{CurvePlot, HistogramPlot, Marker, Steps, XAxis};
+use super::figure::{CurvePlot, Guide, HistogramPlot, Marker, Steps, XAxis};
 use super::style::{INK, MAIN, SHADE, Style};
 
 const SHARE_TITLE: &str = "Share of runs (%)";
@@ -193,7 +193,87 @@ pub fn curves<DB: DrawingBackend>(
             chart.draw_series(dots).map_err(fail)?;
         }
     }
+    for (k, guide) in plot.guides.iter().enumerate() {
+        draw_guide(&mut chart, guide, (&x, &y), k, st)?;
+    }
     Ok(())
+}
+
+/// A reference line across the plot with its label: a horizontal one
+/// labelled above its right end, a vertical one at its top (guide `k`
+/// drops its label a line lower so two vertical labels do not collide).
+fn draw_guide<DB: DrawingBackend>(
+    chart: &mut Plotted<'_, DB>,
+    guide: &Guide,
+    (x, y): (&Axis, &Axis),
+    k: usize,
+    st: &Style,
+) -> Drawn {
+    let inside = |a: &Axis| guide.value.is_finite() && guide.value >= a.lo && guide.value <= a.hi;
+    let line = if guide.horizontal {
+        if !inside(y) {
+            return Ok(());
+        }
+        vec![(x.lo, guide.value), (x.hi, guide.value)]
+    } else {
+        if !inside(x) {
+            return Ok(());
+        }
+        vec![(guide.value, y.lo), (guide.value, y.hi)]
+    };
+    let style = guide.color.stroke_width(st.stroke(2.5));
+    match guide.dash.pattern() {
+        None => chart
+            .draw_series(LineSeries::new(line, style))
+            .map_err(fail)?,
+        Some((on, off)) => {
+            let (on, off) = (st.px(on, 2.0) as u32, st.px(off, 2.0) as u32);
+            chart
+                .draw_series(DashedLineSeries::new(line, on, off, style))
+                .map_err(fail)?
+        }
+    };
+    if guide.label.is_empty() {
+        return Ok(());
+    }
+    let font = st.note_font();
+    let pad = st.gap(6.0);
+    let w = text_width(&guide.label, &font);
+    let h = text_height(&font);
+    let (at, (dx, dy), pos) = if guide.horizontal {
+        (
+            (x.hi, guide.value),
+            (-pad, -pad),
+            Pos::new(HPos::Right, VPos::Bottom),
+        )
+    } else {
+        // Right of the line when it fits, else left of it.
+        let (plot_x, _) = chart.plotting_area().get_pixel_range();
+        let px = chart.backend_coord(&(guide.value, y.hi)).0;
+        let dy = pad + k as i32 * (h + pad);
+        if plot_x.end - px >= w + 2 * pad {
+            ((guide.value, y.hi), (pad, dy), Pos::new(HPos::Left, VPos::Top))
+        } else {
+            ((guide.value, y.hi), (-pad, dy), Pos::new(HPos::Right, VPos::Top))
+        }
+    };
+    // A white backing keeps the label legible over the curves.
+    let (x0, y0) = match (pos.h_pos, pos.v_pos) {
+        (HPos::Right, VPos::Bottom) => (dx - w, dy - h),
+        (HPos::Right, _) => (dx - w, dy),
+        (_, VPos::Bottom) => (dx, dy - h),
+        _ => (dx, dy),
+    };
+    let p = st.gap(3.0);
+    let backing = Rectangle::new(
+        [(x0 - p, y0 - p), (x0 + w + p, y0 + h + p)],
+        WHITE.mix(0.85).filled(),
+    );
+    let text = Text::new(guide.label.clone(), (dx, dy), font.color(&INK).pos(pos));
+    chart
+        .plotting_area()
+        .draw(&(EmptyElement::at(at) + backing + text))
+        .map_err(fail)
 }
 
 fn x_axis<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plot: &CurvePlot, st: &Style) -> Axis {
@@ -222,7 +302,12 @@ fn y_axis(plot: &CurvePlot) -> Axis {
             .flat_map(|b| b.points.iter().flat_map(|p| [p.1, p.2]));
         c.points.iter().map(|p| p.1).chain(bands)
     });
-    let (lo, hi) = min_max(ys);
+    let guides = plot
+        .guides
+        .iter()
+        .filter(|g| g.horizontal)
+        .map(|g| g.value);
+    let (lo, hi) = min_max(ys.chain(guides));
     if plot.y_percent {
         Axis::percent(&plot.y_title, hi, 6)
     } else {

@@ -29,6 +29,8 @@ pub enum Swatch {
     Line(RGBColor, Dash),
     /// A filled patch with this opacity.
     Patch(RGBColor, f64),
+    /// A dot, filled or hollow (a forest plot's estimates).
+    Dot(RGBColor, bool),
 }
 
 /// A line's dash pattern. Overlays give each series its own, so lines that
@@ -64,6 +66,63 @@ pub enum Plot {
     Bars(BarPlot),
     Curves(CurvePlot),
     Tornado(TornadoPlot),
+    Forest(ForestPlot),
+    Heatmap(HeatmapPlot),
+}
+
+/// How the values of a plot are written: on ticks, beside marks, in cells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    /// A chance in 0..=1, written as a percentage ("46.1%").
+    Percent,
+    /// About four significant digits, as in the terminal table ("0.4794").
+    Number,
+    /// As `Number`, with a sign on positive values, for differences ("+1.62").
+    SignedNumber,
+    /// A fixed number of decimals, with a sign when `signed` ("+0.12").
+    Fixed { decimals: usize, signed: bool },
+}
+
+impl Scale {
+    pub fn text(self, value: f64) -> String {
+        if !value.is_finite() {
+            return crate::output::table::fmt_num(value);
+        }
+        match self {
+            Scale::Percent => super::canvas::percent_text(value),
+            Scale::Number => crate::output::table::fmt_num(value),
+            Scale::SignedNumber => {
+                let text = crate::output::table::fmt_num(value);
+                if value > 0.0 { format!("+{text}") } else { text }
+            }
+            Scale::Fixed { decimals, signed } => {
+                // "-0.00" would read as a negative effect: it is "0.00".
+                let shown = format!("{:.decimals$}", value.abs());
+                let zero = shown.chars().all(|c| c == '0' || c == '.');
+                match (zero, value > 0.0) {
+                    (true, _) => shown,
+                    (false, true) if signed => format!("+{shown}"),
+                    (false, true) => shown,
+                    (false, false) => format!("-{shown}"),
+                }
+            }
+        }
+    }
+}
+
+/// Text written in a column right of the plot, one entry per row, under a
+/// heading (a forest plot's numbers, a tornado's input values). Empty
+/// entries leave their row blank.
+#[derive(Clone, Debug, Default)]
+pub struct RowNotes {
+    pub heading: String,
+    pub rows: Vec<String>,
+}
+
+impl RowNotes {
+    pub fn is_empty(&self) -> bool {
+        self.rows.iter().all(String::is_empty)
+    }
 }
 
 /// Bars over value ranges, with marked values and a shaded range.
@@ -88,18 +147,22 @@ pub struct Marker {
     pub dashed: bool,
 }
 
-/// Horizontal bars of probability with interval whiskers; one group of bars
-/// per row, one bar per series within a group.
+/// Horizontal bars from zero with interval whiskers; one group of bars per
+/// row, one bar per series within a group. Values may be negative (a rank
+/// correlation): bars then run left of a zero line.
 #[derive(Clone, Debug)]
 pub struct BarPlot {
     pub x_title: String,
     pub rows: Vec<String>,
     pub series: Vec<BarSeries>,
+    pub scale: Scale,
 }
 
 #[derive(Clone, Debug)]
 pub struct BarSeries {
     pub color: RGBColor,
+    /// The colour of bars below zero, when the sign matters to the reader.
+    pub negative: Option<RGBColor>,
     /// One per row; `None` where the series has no value for the row.
     pub values: Vec<Option<Interval>>,
 }
@@ -120,6 +183,19 @@ pub struct CurvePlot {
     /// y is a probability: drawn as 0-100%.
     pub y_percent: bool,
     pub curves: Vec<Curve>,
+    /// Reference lines drawn over the curves (a threshold, a crossing).
+    pub guides: Vec<Guide>,
+}
+
+/// A labelled straight line across the plot at one value.
+#[derive(Clone, Debug)]
+pub struct Guide {
+    /// `true`: a horizontal line at y = `value`; `false`: vertical at x.
+    pub horizontal: bool,
+    pub value: f64,
+    pub label: String,
+    pub color: RGBColor,
+    pub dash: Dash,
 }
 
 #[derive(Clone, Debug)]
@@ -179,4 +255,47 @@ pub struct TornadoPlot {
     pub rows: Vec<(String, f64, f64)>,
     pub low_color: RGBColor,
     pub high_color: RGBColor,
+    pub scale: Scale,
+    /// The input settings of each row, right of the plot (may be empty).
+    pub notes: RowNotes,
+}
+
+/// Estimates with intervals against a reference line (zero difference):
+/// one row per estimate, grouped under heading rows.
+#[derive(Clone, Debug)]
+pub struct ForestPlot {
+    pub x_title: String,
+    pub rows: Vec<ForestRow>,
+    /// Where "no difference" lies (drawn as a solid line).
+    pub reference: f64,
+    pub scale: Scale,
+    /// Each row's estimate and interval in words, right of the plot.
+    pub notes: RowNotes,
+}
+
+#[derive(Clone, Debug)]
+pub struct ForestRow {
+    pub label: String,
+    /// A group's heading (an outcome above its scenarios): bold, no mark.
+    pub heading: bool,
+    pub value: Option<Interval>,
+    pub color: RGBColor,
+}
+
+/// A grid of values as coloured cells, with a colour bar for the scale.
+#[derive(Clone, Debug)]
+pub struct HeatmapPlot {
+    pub x_title: String,
+    pub y_title: String,
+    /// Column positions (the second swept parameter), increasing.
+    pub xs: Vec<f64>,
+    /// Row positions (the first swept parameter), increasing upwards.
+    pub ys: Vec<f64>,
+    /// `values[i][j]` sits at (`xs[j]`, `ys[i]`); NaN where there is none.
+    pub values: Vec<Vec<f64>>,
+    /// What the colours measure, written beside the colour bar.
+    pub value_title: String,
+    pub scale: Scale,
+    /// Outline the boundary between cells below and at or above this level.
+    pub threshold: Option<f64>,
 }

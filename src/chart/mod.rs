@@ -24,6 +24,7 @@
 pub mod axes;
 pub mod build;
 pub mod canvas;
+mod draw_heat;
 mod draw_rows;
 mod draw_xy;
 pub mod figure;

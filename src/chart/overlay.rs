@@ -20,6 +20,9 @@ use super::figure::*;
 use super::style::{INK, series_color};
 use super::{Chart, Skip, stem};
 
+/// Scenarios up to which an event overlay draws each line's interval band.
+pub const MAX_BANDED: usize = 3;
+
 /// Which side of a distribution to draw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
@@ -188,6 +191,7 @@ pub fn distribution_overlay(
                 y_title: y_title.into(),
                 y_percent: true,
                 curves,
+                guides: Vec::new(),
             }),
         },
     })
@@ -223,6 +227,9 @@ pub fn event_overlay(runs: &[(&str, &Summary)], event: &str) -> Result<Chart, Sk
             labels.entry(s.step).or_insert_with(|| s.period.clone());
         }
     }
+    // Bands of more than a few scenarios overlap into a muddle; then the
+    // lines alone are drawn and the caption says so.
+    let banded = found.len() <= MAX_BANDED;
     let curves = found
         .iter()
         .map(|(i, _, e)| {
@@ -230,10 +237,14 @@ pub fn event_overlay(runs: &[(&str, &Summary)], event: &str) -> Result<Chart, Sk
             Curve {
                 color: series_color(*i),
                 points,
-                bands: vec![Band {
-                    points: band,
-                    opacity: 0.15,
-                }],
+                bands: if banded {
+                    vec![Band {
+                        points: band,
+                        opacity: 0.15,
+                    }]
+                } else {
+                    Vec::new()
+                },
                 steps: Steps::None,
                 dash: Dash::for_series(*i),
                 dot_radius: 0.0,
@@ -255,8 +266,13 @@ pub fn event_overlay(runs: &[(&str, &Summary)], event: &str) -> Result<Chart, Sk
         .map(|(_, r)| r.0)
         .collect();
     let title = format!("{}: chance it has happened by each {unit}", first.label);
+    let bands = if banded {
+        "the faint band around each line is its 95% interval (Monte Carlo error)"
+    } else {
+        "with this many scenarios the 95% interval bands are left out, so that the lines stay legible"
+    };
     let caption = format!(
-        "One line per scenario: its height at a {unit} is the chance that {} has happened at least once by then; the faint band around each line is its 95% interval (Monte Carlo error).{}",
+        "One line per scenario: its height at a {unit} is the chance that {} has happened at least once by then; {bands}.{}",
         first.label,
         missing_note(&missing, "event")
     );
@@ -276,6 +292,7 @@ pub fn event_overlay(runs: &[(&str, &Summary)], event: &str) -> Result<Chart, Sk
                 y_title: "Chance it has happened (%)".into(),
                 y_percent: true,
                 curves,
+                guides: Vec::new(),
             }),
         },
     })
@@ -290,7 +307,6 @@ fn capitalized(word: &str) -> String {
 
 /// Every probability outcome, one bar per scenario in each row.
 pub fn probability_overlay(runs: &[(&str, &Summary)]) -> Result<Chart, Skip> {
-    let name = "compare-probabilities".to_string();
     let mut rows: Vec<(String, String)> = Vec::new();
     for (_, s) in runs {
         for o in s.outcomes.iter().filter(|o| o.kind == "probability") {
@@ -299,10 +315,26 @@ pub fn probability_overlay(runs: &[(&str, &Summary)]) -> Result<Chart, Skip> {
             }
         }
     }
+    grouped_probabilities(
+        runs,
+        &rows,
+        "compare-probabilities".into(),
+        "Chance of each outcome, by scenario",
+    )
+}
+
+/// The probability outcomes `rows` (name, label), one bar per scenario in
+/// each row, in the order of the legend.
+pub fn grouped_probabilities(
+    runs: &[(&str, &Summary)],
+    rows: &[(String, String)],
+    name: String,
+    title: &str,
+) -> Result<Chart, Skip> {
     if rows.is_empty() {
         return Err(Skip::new(
             &name,
-            "Chance of each outcome",
+            title,
             "no scenario has a probability outcome",
         ));
     }
@@ -311,6 +343,7 @@ pub fn probability_overlay(runs: &[(&str, &Summary)]) -> Result<Chart, Skip> {
         .enumerate()
         .map(|(i, (_, s))| BarSeries {
             color: series_color(i),
+            negative: None,
             values: rows
                 .iter()
                 .map(|(n, _)| {
@@ -323,21 +356,77 @@ pub fn probability_overlay(runs: &[(&str, &Summary)]) -> Result<Chart, Skip> {
     let all: Vec<usize> = (0..runs.len()).collect();
     let mut legend = scenario_legend(runs, &all, |_, c| Swatch::Patch(c, 1.0));
     legend.push(legend_item("95% interval", Swatch::Line(INK, Dash::Solid)));
-    let title = "Chance of each outcome, by scenario".to_string();
     Ok(Chart {
         name,
-        title: title.clone(),
+        title: title.to_string(),
         caption: format!(
             "Estimated chance of each yes/no outcome in each scenario, one bar per scenario, in the order of the legend. {INTERVAL_NOTE}"
         ),
         figure: Figure {
-            title,
+            title: title.to_string(),
             subtitle: compare_subtitle(runs),
             legend,
             plot: Plot::Bars(BarPlot {
                 x_title: "Chance (%)".into(),
-                rows: rows.into_iter().map(|r| r.1).collect(),
+                rows: rows.iter().map(|r| r.1.clone()).collect(),
                 series,
+                scale: Scale::Percent,
+            }),
+        },
+    })
+}
+
+/// One probability outcome across many scenarios: a row per scenario, its
+/// name beside its bar, so no legend is needed however many there are.
+pub fn probability_by_scenario(runs: &[(&str, &Summary)], outcome: &str) -> Result<Chart, Skip> {
+    let name = stem("compare-probability", outcome);
+    let found = |s: &Summary| {
+        s.outcomes
+            .iter()
+            .find(|o| o.name == outcome && o.kind == "probability")
+            .cloned()
+    };
+    let Some(first) = runs.iter().find_map(|r| found(r.1)) else {
+        return Err(Skip::new(
+            &name,
+            outcome,
+            "no scenario has this probability outcome",
+        ));
+    };
+    let values: Vec<Option<Interval>> = runs
+        .iter()
+        .map(|r| found(r.1).and_then(|o| o.probability.as_ref().and_then(interval)))
+        .collect();
+    if values.iter().all(Option::is_none) {
+        return Err(Skip::new(
+            &name,
+            &first.label,
+            "no run was kept, so no chance can be estimated",
+        ));
+    }
+    let title = format!("{}: chance in each scenario", first.label);
+    Ok(Chart {
+        name,
+        title: title.clone(),
+        caption: format!(
+            "Estimated chance of this outcome in each scenario, one row per scenario, the first being the reference. {INTERVAL_NOTE}"
+        ),
+        figure: Figure {
+            title,
+            subtitle: compare_subtitle(runs),
+            legend: vec![legend_item(
+                "95% interval (Monte Carlo error only)",
+                Swatch::Line(INK, Dash::Solid),
+            )],
+            plot: Plot::Bars(BarPlot {
+                x_title: "Chance (%)".into(),
+                rows: runs.iter().map(|r| r.0.to_string()).collect(),
+                series: vec![BarSeries {
+                    color: super::style::MAIN,
+                    negative: None,
+                    values,
+                }],
+                scale: Scale::Percent,
             }),
         },
     })

@@ -36,6 +36,50 @@ pub const AXIS: RGBColor = RGBColor(0x44, 0x44, 0x44);
 /// Grid lines.
 pub const GRID: RGBColor = RGBColor(0xE3, 0xE3, 0xE3);
 
+/// Viridis at nine even stops, low (dark purple) to high (yellow): a
+/// sequential scale that reads in order for every common form of colour
+/// blindness and in greyscale, for heat maps.
+pub const SEQUENTIAL: [RGBColor; 9] = [
+    RGBColor(0x44, 0x01, 0x54),
+    RGBColor(0x47, 0x2D, 0x7B),
+    RGBColor(0x3B, 0x52, 0x8B),
+    RGBColor(0x2C, 0x72, 0x8E),
+    RGBColor(0x21, 0x90, 0x8C),
+    RGBColor(0x27, 0xAD, 0x81),
+    RGBColor(0x5D, 0xC8, 0x63),
+    RGBColor(0xAA, 0xDC, 0x32),
+    RGBColor(0xFD, 0xE7, 0x25),
+];
+/// A heat map's cells with no value: a grey that no stop of viridis is near.
+pub const MISSING: RGBColor = RGBColor(0xD4, 0xD4, 0xD4);
+
+/// The sequential colour at `t` in 0..=1 (clamped), between the stops.
+pub fn sequential(t: f64) -> RGBColor {
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let pos = t * (SEQUENTIAL.len() - 1) as f64;
+    let i = (pos.floor() as usize).min(SEQUENTIAL.len() - 2);
+    let f = pos - i as f64;
+    let (a, b) = (SEQUENTIAL[i], SEQUENTIAL[i + 1]);
+    let mix = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * f).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// Whether text on `background` should be white rather than ink (by the
+/// background's relative luminance).
+pub fn light_text_on(background: RGBColor) -> bool {
+    let lin = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let l = 0.2126 * lin(background.0) + 0.7152 * lin(background.1) + 0.0722 * lin(background.2);
+    // White wins on contrast below this luminance (about 0.18).
+    l < 0.18
+}
+
 /// The colour of series `i` (cycling after seven).
 pub fn series_color(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
@@ -172,6 +216,11 @@ impl Style {
         self.normal(18.0, 11.0)
     }
 
+    /// Group headings among row names (bold, tick-label size).
+    pub fn heading_font(&self) -> FontDesc<'static> {
+        FontDesc::new(FontFamily::SansSerif, self.px(18.0, 11.0), FontStyle::Bold)
+    }
+
     /// Values written beside marks.
     pub fn note_font(&self) -> FontDesc<'static> {
         self.normal(17.0, 11.0)
@@ -238,6 +287,16 @@ mod tests {
         let err = Format::parse_list(&list(&["jpg"])).unwrap_err();
         assert!(err.contains("\"jpg\"") && err.contains("png, svg"), "{err}");
         assert!(Format::parse_list(&[]).is_err());
+    }
+
+    #[test]
+    fn sequential_scale_runs_dark_to_light() {
+        assert_eq!(sequential(0.0), SEQUENTIAL[0]);
+        assert_eq!(sequential(1.0), SEQUENTIAL[8]);
+        assert_eq!(sequential(f64::NAN), SEQUENTIAL[0]);
+        assert_eq!(sequential(2.0), SEQUENTIAL[8]);
+        assert!(light_text_on(sequential(0.1)));
+        assert!(!light_text_on(sequential(0.9)));
     }
 
     #[test]

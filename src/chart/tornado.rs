@@ -6,15 +6,13 @@
 //! about at the top. The input here is deliberately plain ([`Tornado`]) so
 //! any analysis can feed it.
 
-use crate::output::table::fmt_num;
-
 use super::build::legend_item;
 use super::figure::*;
 use super::style::{ACCENT, INK, MAIN};
 use super::{Chart, Skip};
 
-/// At most this many bars; more would not be legible.
-pub const MAX_BARS: usize = 20;
+/// At most this many bars; more would not be legible at the default size.
+pub const MAX_BARS: usize = 15;
 
 /// One input: the outcome with the input at its low and at its high value.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,6 +20,9 @@ pub struct TornadoBar {
     pub label: String,
     pub low: f64,
     pub high: f64,
+    /// Written right of the plot on this input's row (its two settings);
+    /// empty for none.
+    pub note: String,
 }
 
 impl TornadoBar {
@@ -46,6 +47,12 @@ pub struct Tornado {
     /// Legend words for the two settings, e.g. "input at its 10th percentile".
     pub low_label: String,
     pub high_label: String,
+    /// How the outcome's values are written (a chance as a percentage).
+    pub scale: Scale,
+    /// The heading over the bars' notes, e.g. "input: 10th → 90th percentile".
+    pub notes_heading: String,
+    /// The caption's account of what was done; `None` for the generic one.
+    pub caption: Option<String>,
 }
 
 /// Bars sorted by swing, largest first (ties by label); bars with a missing
@@ -87,11 +94,20 @@ pub fn tornado(t: &Tornado) -> Result<Chart, Skip> {
     } else {
         String::new()
     };
+    let account = t.caption.clone().unwrap_or_else(|| {
+        format!(
+            "Each bar shows how {} changes when one input is moved from its baseline to its low value (blue) and to its high value (vermillion), all else held at baseline ({}).",
+            t.outcome,
+            t.scale.text(t.baseline)
+        )
+    });
     let caption = format!(
-        "Each bar shows how {} changes when one input is moved from its baseline to its low value (one colour) and to its high value (the other), all else held at baseline ({}). Inputs are sorted by the size of that swing, largest on top: the top bars are the assumptions that matter most.{dropped_note}",
-        t.outcome,
-        fmt_num(t.baseline)
+        "{account} Inputs are sorted by the size of that swing, largest on top: the top bars are the assumptions that matter most. A bar whose colours are swapped (vermillion on the left) is an input that lowers the outcome as it rises.{dropped_note}"
     );
+    let notes = RowNotes {
+        heading: t.notes_heading.clone(),
+        rows: bars.iter().map(|b| b.note.clone()).collect(),
+    };
     Ok(Chart {
         name: t.name.clone(),
         title: t.title.clone(),
@@ -103,7 +119,7 @@ pub fn tornado(t: &Tornado) -> Result<Chart, Skip> {
                 legend_item(&t.low_label, Swatch::Patch(MAIN, 1.0)),
                 legend_item(&t.high_label, Swatch::Patch(ACCENT, 1.0)),
                 legend_item(
-                    &format!("baseline {}", fmt_num(t.baseline)),
+                    &format!("baseline {}", t.scale.text(t.baseline)),
                     Swatch::Line(INK, Dash::Solid),
                 ),
             ],
@@ -113,6 +129,8 @@ pub fn tornado(t: &Tornado) -> Result<Chart, Skip> {
                 rows: bars.into_iter().map(|b| (b.label, b.low, b.high)).collect(),
                 low_color: MAIN,
                 high_color: ACCENT,
+                scale: t.scale,
+                notes,
             }),
         },
     })
@@ -127,6 +145,7 @@ mod tests {
             label: label.into(),
             low,
             high,
+            note: String::new(),
         }
     }
 

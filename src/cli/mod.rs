@@ -61,6 +61,10 @@ pub struct GraphArgs {
     /// Print the DOT text on stdout instead of writing files (for piping into Graphviz)
     #[arg(long)]
     pub dot: bool,
+    /// Leave out the parameters: draw only the causal chain (state, derived
+    /// variables, events, outcomes), easier to read for large models
+    #[arg(long)]
+    pub no_parameters: bool,
 }
 
 #[derive(Args, Debug)]
@@ -362,12 +366,15 @@ fn cmd_check(args: CheckArgs) -> Result<(), Error> {
 
 fn cmd_graph(args: GraphArgs) -> Result<(), Error> {
     let (model, _) = load(&args.file, &[])?;
-    let dot = crate::graph::dot(&model);
+    let options = crate::graph::Options {
+        parameters: !args.no_parameters,
+    };
+    let dot = crate::graph::dot_with(&model, options);
     if args.dot {
         print!("{dot}");
         return Ok(());
     }
-    let svg = crate::graph::svg(&model).map_err(|e| {
+    let svg = crate::graph::svg_with(&model, options).map_err(|e| {
         Error::Io(std::io::Error::other(format!(
             "cannot lay out the graph: {e}"
         )))
@@ -382,7 +389,7 @@ fn cmd_graph(args: GraphArgs) -> Result<(), Error> {
         "wrote {} and {} ({} nodes); `dot -Tpng {}` renders the DOT with Graphviz if you have it",
         dot_path.display(),
         svg_path.display(),
-        model.vars.len() + model.outcomes.len(),
+        dot.lines().filter(|l| l.contains("[label=") && !l.trim_start().starts_with("graph")).count(),
         dot_path.display()
     );
     Ok(())
