@@ -362,6 +362,20 @@ fn draw_row_names<DB: DrawingBackend>(
         };
         for (k, line) in shown.into_iter().enumerate() {
             let at = (at_x, first + k as i32 * line_h);
+            if name.heading {
+                // A heading may run past the axis into its empty row; a
+                // white backing keeps the axis line from striking it out.
+                let w = text_width(&line, &st.heading_font());
+                let pad = st.gap(4.0);
+                area.draw(&Rectangle::new(
+                    [
+                        (at.0 - pad, at.1 - pad / 2),
+                        (at.0 + w + pad, at.1 + line_h),
+                    ],
+                    WHITE.filled(),
+                ))
+                .map_err(fail)?;
+            }
             area.draw(&Text::new(line, at, style.clone()))
                 .map_err(fail)?;
         }

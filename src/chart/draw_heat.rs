@@ -288,7 +288,8 @@ fn draw_colour_bar<DB: DrawingBackend>(
     let left = plot_x.end - base_x + st.gap(30.0);
     let (top, bottom) = (plot_y.start - base_y, plot_y.end - base_y);
     let height = (bottom - top).max(1);
-    let at = |v: f64| bottom - ((v - colours.lo) / (colours.hi - colours.lo) * f64::from(height)) as i32;
+    let at =
+        |v: f64| bottom - ((v - colours.lo) / (colours.hi - colours.lo) * f64::from(height)) as i32;
     for k in 0..height {
         let v = colours.lo + (colours.hi - colours.lo) * (f64::from(k) + 0.5) / f64::from(height);
         area.draw(&Rectangle::new(

@@ -13,7 +13,7 @@ use super::axes::{Axis, Grid, Plotted, Room, TickLabels, plot_area_with};
 use super::canvas::{Drawn, fail, fit, text_height, text_width};
 use super::draw_xy::min_max;
 use super::figure::{BarPlot, ForestPlot, Interval, RowNotes, Scale, TornadoPlot};
-use super::style::{AXIS, GRID, INK, MUTED, Style};
+use super::style::{AXIS, GRID, INK, MUTED, Style, light_text_on};
 
 /// Share of a row's height the bars of one row take together, at most.
 const ROW_FILL: f64 = 0.7;
@@ -108,7 +108,7 @@ pub fn bars<DB: DrawingBackend>(
                 )))
                 .map_err(fail)?;
             whisker(&mut chart, &v, (y0 + y1) / 2.0, height, INK, st)?;
-            bar_label(&mut chart, &v, (y0, y1), plot.scale, st)?;
+            bar_label(&mut chart, &v, (y0, y1), (plot.scale, color), st)?;
         }
     }
     if x.lo < 0.0 {
@@ -151,7 +151,7 @@ fn bar_label<DB: DrawingBackend>(
     chart: &mut Plotted<'_, DB>,
     v: &Interval,
     (y0, y1): (f64, f64),
-    scale: Scale,
+    (scale, bar): (Scale, RGBColor),
     st: &Style,
 ) -> Drawn {
     let font = st.note_font();
@@ -187,12 +187,14 @@ fn bar_label<DB: DrawingBackend>(
         } else {
             finite(v.lo, v.value).min(v.value)
         };
-        let room = (chart.backend_coord(&(inner, mid)).0 - chart.backend_coord(&(0.0, mid)).0).abs();
+        let room =
+            (chart.backend_coord(&(inner, mid)).0 - chart.backend_coord(&(0.0, mid)).0).abs();
         if room < width {
             return Ok(());
         }
         let anchor = if negative { HPos::Left } else { HPos::Right };
-        (anchor, inner, WHITE)
+        let ink = if light_text_on(bar) { WHITE } else { INK };
+        (anchor, inner, ink)
     };
     let dx = if matches!(anchor, HPos::Left) {
         st.gap(8.0)

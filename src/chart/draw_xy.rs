@@ -252,9 +252,17 @@ fn draw_guide<DB: DrawingBackend>(
         let px = chart.backend_coord(&(guide.value, y.hi)).0;
         let dy = pad + k as i32 * (h + pad);
         if plot_x.end - px >= w + 2 * pad {
-            ((guide.value, y.hi), (pad, dy), Pos::new(HPos::Left, VPos::Top))
+            (
+                (guide.value, y.hi),
+                (pad, dy),
+                Pos::new(HPos::Left, VPos::Top),
+            )
         } else {
-            ((guide.value, y.hi), (-pad, dy), Pos::new(HPos::Right, VPos::Top))
+            (
+                (guide.value, y.hi),
+                (-pad, dy),
+                Pos::new(HPos::Right, VPos::Top),
+            )
         }
     };
     // A white backing keeps the label legible over the curves.
@@ -302,11 +310,7 @@ fn y_axis(plot: &CurvePlot) -> Axis {
             .flat_map(|b| b.points.iter().flat_map(|p| [p.1, p.2]));
         c.points.iter().map(|p| p.1).chain(bands)
     });
-    let guides = plot
-        .guides
-        .iter()
-        .filter(|g| g.horizontal)
-        .map(|g| g.value);
+    let guides = plot.guides.iter().filter(|g| g.horizontal).map(|g| g.value);
     let (lo, hi) = min_max(ys.chain(guides));
     if plot.y_percent {
         Axis::percent(&plot.y_title, hi, 6)

@@ -93,7 +93,11 @@ impl Scale {
             Scale::Number => crate::output::table::fmt_num(value),
             Scale::SignedNumber => {
                 let text = crate::output::table::fmt_num(value);
-                if value > 0.0 { format!("+{text}") } else { text }
+                if value > 0.0 {
+                    format!("+{text}")
+                } else {
+                    text
+                }
             }
             Scale::Fixed { decimals, signed } => {
                 // "-0.00" would read as a negative effect: it is "0.00".

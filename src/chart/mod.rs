@@ -19,25 +19,33 @@
 //!   [`Skip`] with the reason instead of an empty or misleading picture.
 //!
 //! Charts of one run: [`for_run`] (respecting the scenario's `[charts]`).
-//! Charts across scenarios: [`overlay`]. Sensitivity: [`tornado`].
+//! Charts across scenarios: [`overlay`]; of the analyses: [`compare`]
+//! ([`for_comparison`]), [`sweep`] ([`for_sweep`]) and [`sensitivity`]
+//! ([`for_sensitivity`]), the last drawing on [`tornado`].
 
 pub mod axes;
 pub mod build;
 pub mod canvas;
+pub mod compare;
 mod draw_heat;
 mod draw_rows;
 mod draw_xy;
 pub mod figure;
 pub mod overlay;
+pub mod sensitivity;
 pub mod style;
+pub mod sweep;
 pub mod tornado;
 
 use std::fmt;
 
 pub use build::{categories, event, exceedance, fan, histogram, probabilities};
+pub use compare::for_comparison;
 pub use figure::Figure;
 pub use overlay::{View, distribution_overlay, event_overlay, probability_overlay};
+pub use sensitivity::for_sensitivity;
 pub use style::{DEFAULT_SIZE, Format, Size};
+pub use sweep::for_sweep;
 pub use tornado::{Tornado, TornadoBar, tornado};
 
 use crate::scenario::Model;

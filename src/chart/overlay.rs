@@ -32,7 +32,8 @@ pub enum View {
     Cumulative,
 }
 
-/// "Compared: A, B · 10,000 runs each · seed 42".
+/// "Compared: A, B · 10,000 runs each · seed 42"; with more than three
+/// scenarios, "10 scenarios against A · ...".
 pub fn compare_subtitle(runs: &[(&str, &Summary)]) -> String {
     let names: Vec<&str> = runs.iter().map(|r| r.0).collect();
     let counts: Vec<u64> = runs.iter().map(|r| r.1.provenance.runs).collect();
@@ -60,7 +61,13 @@ pub fn compare_subtitle(runs: &[(&str, &Summary)]) -> String {
                 .join(" / ")
         ),
     };
-    format!("Compared: {} · {runs_text} · {seed_text}", names.join(", "))
+    // Beyond a few names the list would be cut off; the legend or the rows
+    // name every scenario anyway.
+    let compared = match names.as_slice() {
+        [first, _, _, _, ..] => format!("{} scenarios against {first}", names.len()),
+        _ => format!("Compared: {}", names.join(", ")),
+    };
+    format!("{compared} · {runs_text} · {seed_text}")
 }
 
 fn missing_note(missing: &[&str], what: &str) -> String {
@@ -123,9 +130,13 @@ pub fn distribution_overlay(
         .filter_map(|(i, r)| find(r.1).map(|o| (i, o)))
         .collect();
     let Some((_, first)) = found.first() else {
+        let label = runs
+            .iter()
+            .find_map(|r| r.1.outcomes.iter().find(|o| o.name == outcome))
+            .map_or(outcome, |o| o.label.as_str());
         return Err(Skip::new(
             &name,
-            outcome,
+            label,
             "no scenario has a value for this number outcome",
         ));
     };
@@ -420,7 +431,17 @@ pub fn probability_by_scenario(runs: &[(&str, &Summary)], outcome: &str) -> Resu
             )],
             plot: Plot::Bars(BarPlot {
                 x_title: "Chance (%)".into(),
-                rows: runs.iter().map(|r| r.0.to_string()).collect(),
+                rows: runs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        if i == 0 {
+                            format!("{} (reference)", r.0)
+                        } else {
+                            r.0.to_string()
+                        }
+                    })
+                    .collect(),
                 series: vec![BarSeries {
                     color: super::style::MAIN,
                     negative: None,

@@ -55,7 +55,11 @@ pub const MISSING: RGBColor = RGBColor(0xD4, 0xD4, 0xD4);
 
 /// The sequential colour at `t` in 0..=1 (clamped), between the stops.
 pub fn sequential(t: f64) -> RGBColor {
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let pos = t * (SEQUENTIAL.len() - 1) as f64;
     let i = (pos.floor() as usize).min(SEQUENTIAL.len() - 2);
     let f = pos - i as f64;

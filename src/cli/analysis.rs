@@ -1,16 +1,22 @@
 //! The analysis commands: `compare`, `sweep`, `sensitivity`.
+//!
+//! Each writes its CSV and JSON, then (unless `--no-charts`) its charts, and
+//! for `compare` a report. The chart flags are checked before anything is
+//! simulated, so a mistyped `--size` costs nothing.
 
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{SimArgs, apply_sim_args, load, progress_bar, slug};
+use super::{ChartArgs, SimArgs, apply_sim_args, load, progress_bar, slug};
 use crate::Error;
 use crate::analysis::sensitivity::{self, Method};
 use crate::analysis::sweep::{self, Axis};
 use crate::analysis::{compare, find_outcome};
+use crate::chart::Skip;
 use crate::engine::RunOptions;
 use crate::output::{OutputDir, analysis as export};
+use crate::report::{self, ChartSettings};
 use crate::scenario::Model;
 
 /// Flags every analysis shares besides the simulation ones.
@@ -37,6 +43,8 @@ pub struct CompareArgs {
     pub sim: SimArgs,
     #[command(flatten)]
     pub out: OutArgs,
+    #[command(flatten)]
+    pub charts: ChartArgs,
 }
 
 #[derive(Args, Debug)]
@@ -56,6 +64,8 @@ pub struct SweepArgs {
     pub sim: SimArgs,
     #[command(flatten)]
     pub out: OutArgs,
+    #[command(flatten)]
+    pub charts: ChartArgs,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -82,6 +92,8 @@ pub struct SensitivityArgs {
     pub sim: SimArgs,
     #[command(flatten)]
     pub out: OutArgs,
+    #[command(flatten)]
+    pub charts: ChartArgs,
 }
 
 fn options(model: &Model, sim: &SimArgs) -> RunOptions {
@@ -96,6 +108,27 @@ fn options(model: &Model, sim: &SimArgs) -> RunOptions {
 fn written(out: &OutArgs, dir: &Path, paths: &[PathBuf]) {
     if !out.quiet && !out.json {
         println!("\n{}", crate::output::table::written(dir, paths));
+    }
+}
+
+/// The checked chart flags, or `None` with `--no-charts`; a bad `--format`
+/// or `--size` is a usage error before any work is done.
+fn chart_settings(args: &ChartArgs) -> Result<Option<ChartSettings>, Error> {
+    if args.no_charts {
+        Ok(None)
+    } else {
+        ChartSettings::from_args(args).map(Some)
+    }
+}
+
+/// Say which charts were not drawn and why (on stderr, so tables and JSON
+/// on stdout stay clean).
+fn tell_skipped(out: &OutArgs, skipped: &[Skip]) {
+    if out.quiet {
+        return;
+    }
+    for s in skipped {
+        eprintln!("note: no chart of {}: {}", s.title, s.reason);
     }
 }
 
@@ -129,6 +162,7 @@ fn scenario_files(files: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 }
 
 pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
+    let settings = chart_settings(&args.charts)?;
     let files = scenario_files(&args.files)?;
     if files.len() < 2 {
         return Err(Error::Usage(format!(
@@ -167,12 +201,21 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(dir_name));
     let out = OutputDir::create(dir).map_err(Error::Io)?;
-    let paths = vec![
+    let mut paths = vec![
         out.write("compare.csv", &export::compare_csv(&comparison))
             .map_err(Error::Io)?,
         out.write("compare.json", &export::compare_json(&comparison))
             .map_err(Error::Io)?,
     ];
+    if let Some(settings) = &settings {
+        paths.extend(report::write_compare(
+            &out,
+            &comparison,
+            &models[0].charts,
+            &args.sim.set,
+            settings,
+        )?);
+    }
     if args.out.json {
         print!(
             "{}",
@@ -186,6 +229,7 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
 }
 
 pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
+    let settings = chart_settings(&args.charts)?;
     let (mut model, _) = load(&args.file, &args.sim.set)?;
     apply_sim_args(&mut model, &args.sim)?;
     if args.params.len() > 2 {
@@ -232,13 +276,20 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
             .join(format!("sweep-{}", label.join("-")))
     });
     let out = OutputDir::create(dir).map_err(Error::Io)?;
-    let paths = vec![
+    let mut paths = vec![
         out.write("sweep.csv", &export::sweep_csv(&axes, &points))
             .map_err(Error::Io)?,
         out.write("sweep.json", &export::sweep_json(&axes, &points))
             .map_err(Error::Io)?,
     ];
     let name = &model.outcomes[outcome].name;
+    let mut skipped = Vec::new();
+    if let Some(settings) = &settings {
+        let (files, skips) =
+            report::write_sweep(&out, &axes, &points, name, args.threshold, settings)?;
+        paths.extend(files);
+        skipped = skips;
+    }
     if args.out.json {
         print!(
             "{}",
@@ -250,11 +301,13 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
             export::sweep_table(&axes, &points, name, args.threshold)
         );
     }
+    tell_skipped(&args.out, &skipped);
     written(&args.out, &out.path, &paths);
     Ok(())
 }
 
 pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
+    let settings = chart_settings(&args.charts)?;
     let (mut model, _) = load(&args.file, &args.sim.set)?;
     apply_sim_args(&mut model, &args.sim)?;
     let outcomes: Vec<usize> = match &args.outcome {
@@ -322,17 +375,24 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
             .join(format!("sensitivity-{method_name}"))
     });
     let out = OutputDir::create(dir).map_err(Error::Io)?;
-    let paths = vec![
+    let mut paths = vec![
         out.write("sensitivity.csv", &export::sensitivity_csv(&s))
             .map_err(Error::Io)?,
         out.write("sensitivity.json", &export::sensitivity_json(&s))
             .map_err(Error::Io)?,
     ];
+    let mut skipped = Vec::new();
+    if let Some(settings) = &settings {
+        let (files, skips) = report::write_sensitivity(&out, &s, &model.info.name, settings)?;
+        paths.extend(files);
+        skipped = skips;
+    }
     if args.out.json {
         print!("{}", String::from_utf8_lossy(&export::sensitivity_json(&s)));
     } else if !args.out.quiet {
         print!("{}", export::sensitivity_table(&s));
     }
+    tell_skipped(&args.out, &skipped);
     written(&args.out, &out.path, &paths);
     Ok(())
 }

@@ -229,7 +229,7 @@ fn with_sources(doc: &str, source: &[String]) -> String {
     }
 }
 
-fn strings(items: &[&str]) -> Vec<String> {
+pub(crate) fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
@@ -355,7 +355,7 @@ fn provenance(model: &Model, summary: &Summary, date: &str) -> Section {
 }
 
 /// A word a POSIX shell reads back unchanged (quoted only when needed).
-fn shell_word(word: &str) -> String {
+pub(crate) fn shell_word(word: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
         word.to_string()

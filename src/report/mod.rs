@@ -1,13 +1,18 @@
-//! Charts and reports for a finished run, written into its output directory.
+//! Charts and reports, written into a command's output directory.
 //!
-//! `write_run` is the one impure step: it validates the chart flags, reads
-//! the clock once for the report's date, renders every chart and writes the
-//! files through [`OutputDir`] (atomically). Everything it calls is pure:
-//! charts come from `crate::chart`, the report's content from [`content`],
-//! and its two renderings from [`html`] and [`markdown`], so both documents
-//! say the same thing and tests can check them without a run.
+//! The `write_*` functions are the one impure step: they read the clock once
+//! for a report's date, render every chart and write the files through
+//! [`OutputDir`] (atomically). Everything they call is pure: charts come
+//! from `crate::chart`, a report's content from [`content`] (a run) or
+//! [`compare`] (a comparison), and its two renderings from [`html`] and
+//! [`markdown`], so both documents say the same thing and tests can check
+//! them without a run. The chart flags are checked by
+//! [`ChartSettings::from_args`] before any simulation, so a typo costs
+//! nothing.
 //!
-//! Layout of a run's directory:
+//! Layout of a run's directory (a comparison's is the same, with
+//! compare.html and compare.md; a sweep or a sensitivity analysis writes
+//! only charts/):
 //!
 //! ```text
 //! report.html          one self-contained file: inline SVG and CSS, no links out
@@ -15,6 +20,7 @@
 //! charts/NAME.png|svg  one file per chart and format (--format, --size)
 //! ```
 
+pub mod compare;
 pub mod content;
 pub mod date;
 pub mod html;
@@ -23,10 +29,13 @@ pub mod markdown;
 use std::path::PathBuf;
 
 use crate::Error;
-use crate::chart::{self, Format, Size};
+use crate::analysis::compare::Comparison;
+use crate::analysis::sensitivity::Sensitivity;
+use crate::analysis::sweep::{Axis, Point};
+use crate::chart::{self, Chart, Format, Size, Skip};
 use crate::cli::ChartArgs;
 use crate::output::OutputDir;
-use crate::scenario::Model;
+use crate::scenario::{ChartSelection, Model};
 use crate::summary::Summary;
 
 pub use content::{Figure, Report};
@@ -48,6 +57,86 @@ impl ChartSettings {
     }
 }
 
+/// What drawing a list of charts produced.
+#[derive(Debug, Default)]
+pub struct Drawn {
+    /// The chart files written.
+    pub written: Vec<PathBuf>,
+    /// The charts drawn, with their SVG for inlining (when asked for).
+    pub figures: Vec<Figure>,
+    /// The charts not drawn, and why.
+    pub skipped: Vec<Skip>,
+}
+
+/// Render each planned chart in every format asked for and write it under
+/// `charts/`; keep each chart's SVG when `inline` (for a report).
+pub fn write_charts(
+    out: &OutputDir,
+    planned: Vec<Result<Chart, Skip>>,
+    settings: &ChartSettings,
+    inline: bool,
+) -> Result<Drawn, Error> {
+    let mut drawn = Drawn::default();
+    for planned in planned {
+        let chart = match planned {
+            Ok(chart) => chart,
+            Err(skip) => {
+                drawn.skipped.push(skip);
+                continue;
+            }
+        };
+        let svg = if inline || settings.formats.contains(&Format::Svg) {
+            Some(chart.svg(settings.size).map_err(draw_error)?)
+        } else {
+            None
+        };
+        for &format in &settings.formats {
+            let bytes = match (format, &svg) {
+                (Format::Svg, Some(svg)) => svg.clone().into_bytes(),
+                _ => chart.render(format, settings.size).map_err(draw_error)?,
+            };
+            let name = format!("charts/{}.{}", chart.name, format.extension());
+            drawn
+                .written
+                .push(out.write(&name, &bytes).map_err(Error::Io)?);
+        }
+        if inline {
+            drawn
+                .figures
+                .push(Figure::new(&chart, svg.unwrap_or_default()));
+        }
+    }
+    Ok(drawn)
+}
+
+/// The format report.md links to: PNG when written, else the first format.
+fn link_format(settings: &ChartSettings) -> Format {
+    settings
+        .formats
+        .first()
+        .copied()
+        .filter(|_| !settings.formats.contains(&Format::Png))
+        .unwrap_or(Format::Png)
+}
+
+/// Write `report` as `<stem>.html` and `<stem>.md`; returns their paths.
+fn write_report(
+    out: &OutputDir,
+    stem: &str,
+    report: &Report,
+    settings: &ChartSettings,
+) -> Result<Vec<PathBuf>, Error> {
+    Ok(vec![
+        out.write(&format!("{stem}.html"), html::render(report).as_bytes())
+            .map_err(Error::Io)?,
+        out.write(
+            &format!("{stem}.md"),
+            markdown::render(report, link_format(settings)).as_bytes(),
+        )
+        .map_err(Error::Io)?,
+    ])
+}
+
 /// Draw the run's charts and write its reports into `out`; returns the paths written.
 pub fn write_run(
     out: &OutputDir,
@@ -57,47 +146,64 @@ pub fn write_run(
 ) -> Result<Vec<PathBuf>, Error> {
     let settings = ChartSettings::from_args(args)?;
     let generated = date::today();
-    let mut written = Vec::new();
-    let mut figures = Vec::new();
-    let mut skipped = Vec::new();
-    for planned in chart::for_run(model, summary) {
-        let chart = match planned {
-            Ok(chart) => chart,
-            Err(skip) => {
-                skipped.push(skip);
-                continue;
-            }
-        };
-        let svg = chart.svg(settings.size).map_err(draw_error)?;
-        for &format in &settings.formats {
-            let bytes = match format {
-                Format::Svg => svg.clone().into_bytes(),
-                Format::Png => chart.png(settings.size).map_err(draw_error)?,
-            };
-            let name = format!("charts/{}.{}", chart.name, format.extension());
-            written.push(out.write(&name, &bytes).map_err(Error::Io)?);
-        }
-        figures.push(Figure::new(&chart, svg));
-    }
-    let link_format = settings
-        .formats
-        .first()
-        .copied()
-        .filter(|_| !settings.formats.contains(&Format::Png))
-        .unwrap_or(Format::Png);
-    let report = content::build(model, summary, figures, skipped, &generated);
-    written.push(
-        out.write("report.html", html::render(&report).as_bytes())
-            .map_err(Error::Io)?,
-    );
-    written.push(
-        out.write(
-            "report.md",
-            markdown::render(&report, link_format).as_bytes(),
-        )
-        .map_err(Error::Io)?,
-    );
+    let drawn = write_charts(out, chart::for_run(model, summary), &settings, true)?;
+    let mut written = drawn.written;
+    let report = content::build(model, summary, drawn.figures, drawn.skipped, &generated);
+    written.extend(write_report(out, "report", &report, &settings)?);
     Ok(written)
+}
+
+/// Draw a comparison's charts and write compare.html and compare.md into
+/// `out`; `select` is the first scenario's `[charts]` selection and
+/// `overrides` the `--set` flags every scenario ran with.
+pub fn write_compare(
+    out: &OutputDir,
+    comparison: &Comparison,
+    select: &ChartSelection,
+    overrides: &[String],
+    settings: &ChartSettings,
+) -> Result<Vec<PathBuf>, Error> {
+    let generated = date::today();
+    let planned = chart::for_comparison(comparison, select);
+    let drawn = write_charts(out, planned, settings, true)?;
+    let mut written = drawn.written;
+    let report = compare::build(
+        comparison,
+        drawn.figures,
+        drawn.skipped,
+        overrides,
+        &generated,
+    );
+    written.extend(write_report(out, "compare", &report, settings)?);
+    Ok(written)
+}
+
+/// Draw a sweep's chart of `outcome` under `out/charts/`; returns the files
+/// written and the charts that could not be drawn.
+pub fn write_sweep(
+    out: &OutputDir,
+    axes: &[Axis],
+    points: &[Point],
+    outcome: &str,
+    threshold: Option<f64>,
+    settings: &ChartSettings,
+) -> Result<(Vec<PathBuf>, Vec<Skip>), Error> {
+    let planned = chart::for_sweep(axes, points, outcome, threshold);
+    let drawn = write_charts(out, planned, settings, false)?;
+    Ok((drawn.written, drawn.skipped))
+}
+
+/// Draw a sensitivity analysis' charts (one per outcome) under
+/// `out/charts/`; returns the files written and the charts not drawn.
+pub fn write_sensitivity(
+    out: &OutputDir,
+    sensitivity: &Sensitivity,
+    scenario: &str,
+    settings: &ChartSettings,
+) -> Result<(Vec<PathBuf>, Vec<Skip>), Error> {
+    let planned = chart::for_sensitivity(sensitivity, scenario);
+    let drawn = write_charts(out, planned, settings, false)?;
+    Ok((drawn.written, drawn.skipped))
 }
 
 fn draw_error(e: chart::ChartError) -> Error {

@@ -3,13 +3,17 @@
 //! a chart or a reason, never a panic; the HTML report is complete and
 //! self-contained; the chart flags behave.
 //!
-//! Runs are small with fixed seeds. `gallery_images` (ignored) writes the
-//! comparison and tornado charts for docs/gallery; scripts/gallery.sh runs it.
+//! The analyses' charts and the comparison report are checked through the
+//! binary, as a user runs them: every chart is produced, decodes at the
+//! size asked for, is not blank; compare.html is complete and refers to
+//! nothing outside itself; `--no-charts` and bad chart flags behave.
+//!
+//! Runs are small with fixed seeds.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use polsim::chart::{self, Chart, Format, Size, Tornado, TornadoBar, View};
+use polsim::chart::{self, Chart, Size, Tornado, TornadoBar, View};
 use polsim::scenario::Model;
 use polsim::summary::{RunContext, Summary, summarize};
 
@@ -159,6 +163,8 @@ fn x_title(chart: &Chart) -> String {
         Plot::Histogram(h) => h.x_title.clone(),
         Plot::Bars(b) => b.x_title.clone(),
         Plot::Tornado(t) => t.x_title.clone(),
+        Plot::Forest(f) => f.x_title.clone(),
+        Plot::Heatmap(h) => h.x_title.clone(),
         Plot::Curves(c) => match &c.x {
             XAxis::Value { title, .. } | XAxis::Time { title, .. } => title.clone(),
         },
@@ -326,6 +332,9 @@ fn tornado_input(bars: Vec<TornadoBar>) -> Tornado {
         bars,
         low_label: "input at its 10th percentile".into(),
         high_label: "input at its 90th percentile".into(),
+        scale: chart::figure::Scale::Number,
+        notes_heading: "10th → 90th percentile".into(),
+        caption: None,
     }
 }
 
@@ -334,6 +343,7 @@ fn bar(label: &str, low: f64, high: f64) -> TornadoBar {
         label: label.into(),
         low,
         high,
+        note: format!("{low} → {high}"),
     }
 }
 
@@ -674,128 +684,543 @@ fn reports_are_the_same_apart_from_the_date() {
     );
 }
 
-/// Writes the comparison and tornado charts of docs/gallery into
-/// `$POLSIM_GALLERY_DIR`; run by scripts/gallery.sh.
+// ---- the analyses: compare, sweep, sensitivity ----
+
+/// A small model with every kind of outcome and two uncertain parameters,
+/// for comparisons (variants extend it) and sensitivity analyses.
+const BASE: &str = r#"
+[scenario]
+name = "base"
+description = "A small model to compare."
+runs = 300
+seed = 21
+steps = 12
+step_unit = "month"
+start = "2026-01"
+
+[parameters.rate]
+dist = "pert(0.1, 0.3, 0.6)"
+label = "Incident rate"
+unit = "per month"
+
+[parameters.p_crisis]
+dist = "uniform(0.01, 0.05)"
+label = "Monthly chance of a crisis"
+
+[events.incidents]
+rate = "rate"
+label = "Incidents"
+
+[events.crisis]
+p = "p_crisis"
+once = true
+label = "Crisis"
+
+[outcomes.crisis_by_end]
+expr = "ever(crisis)"
+label = "Crisis within a year"
+
+[outcomes.many]
+expr = "count(incidents) > 4"
+label = "More than four incidents"
+
+[outcomes.total]
+expr = "count(incidents)"
+label = "Incidents over the year"
+unit = "incidents"
+
+[outcomes.mood]
+expr = "if(ever(crisis), 2, if(count(incidents) > 4, 1, 0))"
+kind = "category"
+categories = ["calm", "tense", "in crisis"]
+label = "Mood at the end"
+"#;
+
+/// A variant of BASE named `name` with its incident rate scaled by `k`.
+fn variant(name: &str, k: f64) -> String {
+    format!(
+        "extends = \"base.toml\"\n\n[scenario]\nname = \"{name}\"\ndescription = \"Incidents times {k}.\"\n\n[parameters.rate]\ndist = \"pert({}, {}, {})\"\n",
+        0.1 * k,
+        0.3 * k,
+        0.6 * k
+    )
+}
+
+/// BASE and `n - 1` variants written into `dir`; their paths, base first.
+fn scenario_files(dir: &Path, n: usize) -> Vec<String> {
+    fs::write(dir.join("base.toml"), BASE).expect("write base");
+    let mut files = vec![dir.join("base.toml").to_string_lossy().into_owned()];
+    for i in 1..n {
+        let file = dir.join(format!("v{i}.toml"));
+        fs::write(
+            &file,
+            variant(&format!("variant {i}"), 1.0 + 0.25 * i as f64),
+        )
+        .expect("write variant");
+        files.push(file.to_string_lossy().into_owned());
+    }
+    files
+}
+
+/// Run an analysis command into `out` (quietly); `args` are its own.
+fn analysis_into(
+    command: &str,
+    args: &[String],
+    out: &Path,
+    extra: &[&str],
+) -> assert_cmd::assert::Assert {
+    let mut cmd = common::polsim();
+    cmd.arg(command)
+        .args(args)
+        .args(["-q", "--out"])
+        .arg(out)
+        .args(extra);
+    cmd.assert()
+}
+
+/// Every PNG in `dir/charts` decodes at `size` and has visible content;
+/// returns their stems.
+fn assert_chart_pngs(dir: &Path, size: Size) -> Vec<String> {
+    let pngs = chart_files(dir, "png");
+    for png in &pngs {
+        assert_png(&fs::read(png).expect("read"), size, &stem(png));
+    }
+    pngs.iter().map(|p| stem(p)).collect()
+}
+
 #[test]
-#[ignore = "writes gallery images; run by scripts/gallery.sh"]
-fn gallery_images() {
-    let Some(dir) = std::env::var_os("POLSIM_GALLERY_DIR").map(PathBuf::from) else {
-        panic!("set POLSIM_GALLERY_DIR");
-    };
-    fs::create_dir_all(&dir).expect("gallery dir");
-    let base = common::load(COIN_FLIPS);
-    let variants = [
-        ("as written", vec![]),
-        ("incidents 0.3 a month", vec!["p_incident=0.3"]),
-        ("breakthrough 0.1 a month", vec!["p_breakthrough=0.1"]),
-    ];
-    let owned: Vec<(&str, Summary)> = variants
-        .iter()
-        .map(|(label, sets)| {
-            (
-                *label,
-                run_summary(&common::load_with(COIN_FLIPS, sets), 20_000, base.info.seed),
-            )
-        })
-        .collect();
-    let runs: Vec<(&str, &Summary)> = owned.iter().map(|(l, s)| (*l, s)).collect();
-    let charts = [
-        chart::distribution_overlay(&runs, "incidents", View::Exceedance),
-        chart::event_overlay(&runs, "breakthrough"),
-        chart::probability_overlay(&runs),
-        chart::tornado(&gallery_tornado(&base)),
-    ];
-    for chart in charts {
-        let chart = chart.unwrap_or_else(|s| panic!("skipped: {s:?}"));
-        let bytes = chart.render(Format::Png, chart::DEFAULT_SIZE).expect("png");
-        fs::write(dir.join(format!("{}.png", chart.name)), bytes).expect("write");
+fn compare_writes_its_charts_and_a_complete_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = scenario_files(dir.path(), 2);
+    let out = dir.path().join("out");
+    analysis_into("compare", &files, &out, &[]).success();
+    let charts = assert_chart_pngs(&out, chart::DEFAULT_SIZE);
+    for want in [
+        "compare-probabilities",
+        "differences-crisis_by_end",
+        "differences-total",
+        "compare-exceedance-total",
+        "compare-event-incidents",
+        "compare-event-crisis",
+    ] {
+        assert!(charts.iter().any(|c| c == want), "no {want} in {charts:?}");
+    }
+    assert_eq!(
+        charts,
+        chart_files(&out, "svg")
+            .iter()
+            .map(|p| stem(p))
+            .collect::<Vec<_>>()
+    );
+    let html = fs::read_to_string(out.join("compare.html")).expect("compare.html");
+    for section in [
+        "id=\"scenarios\"",
+        "id=\"results\"",
+        "id=\"charts\"",
+        "id=\"provenance\"",
+    ] {
+        assert!(html.contains(section), "compare.html lacks {section}");
+    }
+    for chart in &charts {
+        let id = format!("<figure id=\"chart-{chart}\">");
+        assert!(html.contains(&id), "compare.html lacks chart {chart}");
+    }
+    assert_eq!(html.matches("<figcaption>").count(), charts.len());
+    // The scenarios, each file's hash, the numbers and the method.
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("compare.json")).expect("json")).expect("parse");
+    let summaries = json["summaries"].as_array().expect("summaries");
+    for s in summaries {
+        let hash = s["provenance"]["scenario_sha256"].as_str().expect("hash");
+        assert!(hash.len() == 64 && html.contains(hash), "no hash {hash}");
+    }
+    for word in [
+        "base",
+        "variant 1",
+        "Incidents times 1.25.",
+        "common random numbers",
+        "narrower",
+        "Crisis within a year",
+        "Mood at the end: tense",
+        "Incidents over the year",
+        "polsim version",
+        "polsim compare",
+        "--seed 21 --runs 300",
+    ] {
+        assert!(html.contains(word), "compare.html lacks {word:?}");
+    }
+    let diff = json["differences"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["outcome"] == "total"))
+        .expect("difference of total");
+    let shown = format!("{:+.4}", diff["diff"].as_f64().expect("diff"));
+    let shown = shown.trim_end_matches('0');
+    assert!(
+        html.contains(shown),
+        "compare.html lacks the difference {shown}"
+    );
+    assert_no_external_references(&html);
+    let md = fs::read_to_string(out.join("compare.md")).expect("compare.md");
+    for chart in &charts {
+        assert!(
+            md.contains(&format!("(charts/{chart}.png)")),
+            "compare.md lacks a link to {chart}"
+        );
+    }
+    for heading in [
+        "## Scenarios compared",
+        "## Results",
+        "## Charts",
+        "## Provenance",
+    ] {
+        assert!(md.contains(heading), "compare.md lacks {heading}");
     }
 }
 
-/// A one-at-a-time sensitivity for the gallery: each uncertain parameter
-/// fixed at its 10th and then its 90th percentile (the others still drawn),
-/// or, in a model whose parameters are all fixed, each at half and one and a
-/// half times its value; the scenario's first probability outcome read off.
-/// Uses the bundled Palmyra model when it is there, else coin-flips.
-fn gallery_tornado(fallback: &Model) -> Tornado {
-    use polsim::scenario::{OutcomeKind, VarKind};
-    let palmyra = "scenarios/palmyra/baseline.toml";
-    let (file, runs) = if common::root().join(palmyra).exists() {
-        (palmyra, 2_000)
-    } else {
-        (COIN_FLIPS, 20_000)
-    };
-    let model = common::load(file);
-    let seed = if file == COIN_FLIPS {
-        fallback.info.seed
-    } else {
-        model.info.seed
-    };
-    let Some(outcome) = model
-        .outcomes
+/// With ten scenarios, chances get a chart per outcome with the scenarios
+/// on the rows, and differences are paged; everything still draws.
+#[test]
+fn compare_of_ten_scenarios_stays_legible() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = scenario_files(dir.path(), 10);
+    let out = dir.path().join("out");
+    let mut args = files.clone();
+    args.extend(["--runs", "200", "--format", "png"].map(String::from));
+    analysis_into("compare", &args, &out, &[]).success();
+    let charts = assert_chart_pngs(&out, chart::DEFAULT_SIZE);
+    assert!(
+        charts.contains(&"compare-probability-crisis_by_end".to_string()),
+        "{charts:?}"
+    );
+    assert!(
+        !charts.contains(&"compare-probabilities".to_string()),
+        "{charts:?}"
+    );
+    // Two outcomes of nine rows and a heading each fill a page of 24 rows.
+    let pages = charts
         .iter()
-        .find(|o| o.kind == OutcomeKind::Probability)
-    else {
-        panic!("{file} has no probability outcome");
+        .filter(|c| c.starts_with("differences-"))
+        .count();
+    assert!(pages >= 3, "{charts:?}");
+    let html = fs::read_to_string(out.join("compare.html")).expect("compare.html");
+    assert!(html.contains("10 scenarios against base"));
+    assert!(html.contains("(1 of "), "paged charts say so");
+}
+
+#[test]
+fn sweep_draws_a_line_with_its_band_and_a_heat_map() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let one = dir.path().join("one");
+    let args = [
+        COIN_FLIPS,
+        "--param",
+        "p_incident=0.1..0.3:5",
+        "--outcome",
+        "incidents",
+        "--threshold",
+        "5",
+        "--runs",
+        "300",
+    ]
+    .map(String::from);
+    analysis_into("sweep", &args, &one, &[]).success();
+    assert_eq!(
+        assert_chart_pngs(&one, chart::DEFAULT_SIZE),
+        ["sweep-incidents"]
+    );
+    let svg = fs::read_to_string(one.join("charts/sweep-incidents.svg")).expect("svg");
+    assert_svg(
+        &svg,
+        &[
+            "Incidents over 24 months",
+            "threshold 5",
+            "crosses at",
+            "95% interval",
+        ],
+        "sweep",
+    );
+    let two = dir.path().join("two");
+    let args = [
+        COIN_FLIPS,
+        "--param",
+        "p_incident=0.1..0.3:4",
+        "--param",
+        "p_breakthrough=0.02..0.1:3",
+        "--outcome",
+        "breakthrough_by_24",
+        "--threshold",
+        "0.6",
+        "--runs",
+        "300",
+    ]
+    .map(String::from);
+    let small = Size {
+        width: 800,
+        height: 600,
     };
-    let chance = |sets: &[String]| {
-        let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
-        let summary = run_summary(&common::load_with(file, &sets), runs, seed);
-        let found = summary
-            .outcomes
-            .iter()
-            .find(|o| o.name == outcome.name)
-            .and_then(|o| o.probability);
-        found.map_or(f64::NAN, |e| e.p * 100.0)
-    };
-    let params: Vec<_> = model
-        .params
-        .iter()
-        .map(|&p| model.var(p))
-        .filter_map(|v| match &v.kind {
-            VarKind::Param { dist: Some(d), .. } => Some((v, d.clone())),
-            _ => None,
-        })
-        .collect();
-    let uncertain = params.iter().any(|(_, d)| d.std_dev() > 0.0);
-    let settings = |d: &polsim::dist::Dist| {
-        if uncertain {
-            (d.quantile(0.1), d.quantile(0.9))
-        } else {
-            (d.mean() * 0.5, d.mean() * 1.5)
+    analysis_into("sweep", &args, &two, &["--size", "800x600"]).success();
+    assert_eq!(
+        assert_chart_pngs(&two, small),
+        ["heatmap-breakthrough_by_24"]
+    );
+    let svg = fs::read_to_string(two.join("charts/heatmap-breakthrough_by_24.svg")).expect("svg");
+    // The cells are large enough for their values, and the scale is shown.
+    assert!(
+        svg.matches('%').count() >= 12 + 3,
+        "values and colour bar ticks"
+    );
+    assert_svg(
+        &svg,
+        &["boundary where the estimate reaches 60.0%"],
+        "heat map",
+    );
+}
+
+/// A sweep whose outcome never has a value says so instead of drawing.
+#[test]
+fn sweep_of_an_outcome_without_values_gives_a_note() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("never.toml");
+    // `e` has chance q * p with q fixed at 0: it never happens, so `first(e)`
+    // has no value at any grid point of p.
+    fs::write(
+        &file,
+        "[scenario]\nname = \"never\"\nruns = 100\nseed = 1\nsteps = 4\n\n[parameters.p]\ndist = 0.5\n\n[parameters.q]\ndist = 0.0\n\n[events.e]\np = \"q * p\"\nonce = true\n\n[outcomes.when]\nexpr = \"first(e)\"\n",
+    )
+    .expect("write");
+    for params in [vec!["p=0.1..0.9:3"], vec!["p=0.1..0.9:3", "q=0..0.5:2"]] {
+        let out = dir.path().join(format!("out{}", params.len()));
+        let mut cmd = common::polsim();
+        cmd.arg("sweep").arg(&file).args(["--outcome", "when"]);
+        for p in &params {
+            cmd.args(["--param", p]);
         }
-    };
-    let bars = params
-        .iter()
-        .filter(|(_, d)| !uncertain || d.std_dev() > 0.0)
-        .map(|(v, d)| {
-            let (low, high) = settings(d);
-            TornadoBar {
-                label: v.title().to_string(),
-                low: chance(&[format!("{}={low}", v.name)]),
-                high: chance(&[format!("{}={high}", v.name)]),
-            }
-        })
-        .collect();
-    let (low_label, high_label) = if uncertain {
-        ("parameter at its 10th percentile", "at its 90th percentile")
-    } else {
-        (
-            "parameter at half its value",
-            "at one and a half times its value",
-        )
-    };
-    Tornado {
-        name: format!("tornado-{}", outcome.name),
-        title: format!("What moves: {}", outcome.title()),
-        subtitle: format!(
-            "{} · {runs} runs per setting · seed {seed}",
-            model.info.name
-        ),
-        outcome: format!("{} (%)", outcome.title()),
-        baseline: chance(&[]),
-        bars,
-        low_label: low_label.into(),
-        high_label: high_label.into(),
+        let output = cmd
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if params.len() == 1 {
+            assert!(
+                stderr.contains("no chart of when: it has no value at any grid point"),
+                "{stderr}"
+            );
+            assert!(chart_files(&out, "png").is_empty());
+        } else {
+            // Where q > 0 the event happens: cells with and without values.
+            assert_eq!(
+                assert_chart_pngs(&out, chart::DEFAULT_SIZE),
+                ["heatmap-when"]
+            );
+            let svg = fs::read_to_string(out.join("charts/heatmap-when.svg")).expect("svg");
+            assert_svg(&svg, &["no value"], "heat map with missing cells");
+        }
     }
+}
+
+#[test]
+fn sensitivity_draws_one_chart_per_outcome_and_method() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(dir.path().join("base.toml"), BASE).expect("write");
+    let file = dir.path().join("base.toml").to_string_lossy().into_owned();
+    for (method, runs) in [("rank", "400"), ("swing", "200"), ("sobol", "150")] {
+        let out = dir.path().join(method);
+        let args = [
+            file.clone(),
+            "--method".into(),
+            method.into(),
+            "--runs".into(),
+            runs.into(),
+        ];
+        analysis_into("sensitivity", &args, &out, &["--format", "png,svg"]).success();
+        let charts = assert_chart_pngs(&out, chart::DEFAULT_SIZE);
+        let want: Vec<String> = ["crisis_by_end", "many", "total"]
+            .iter()
+            .map(|o| format!("{method}-{o}"))
+            .collect();
+        assert_eq!(charts, want, "{method}");
+        let svg = fs::read_to_string(out.join(format!("charts/{method}-total.svg"))).expect("svg");
+        assert_svg(
+            &svg,
+            &[
+                "Incident rate",
+                "Monthly chance of a crisis",
+                "Incidents over the year",
+            ],
+            method,
+        );
+    }
+}
+
+/// Seventy parameters give charts of the top fifteen, and say so.
+#[test]
+fn sensitivity_of_many_parameters_shows_the_top_fifteen() {
+    let mut text = String::from(
+        "[scenario]\nname = \"wide\"\nruns = 300\nseed = 5\nsteps = 1\n\n[derived.total]\nexpr = \"",
+    );
+    // Weights (i + 1)^3 keep the top inputs' correlations several standard
+    // errors above the fifteenth, so the cut does not depend on the draws.
+    text.push_str(
+        &(0..70)
+            .map(|i| format!("{}*x{i}", (i + 1) * (i + 1) * (i + 1)))
+            .collect::<Vec<_>>()
+            .join(" + "),
+    );
+    text.push_str("\"\n\n[outcomes.sum]\nexpr = \"total\"\nlabel = \"Weighted sum\"\n");
+    for i in 0..70 {
+        text.push_str(&format!(
+            "\n[parameters.x{i}]\ndist = \"uniform(0, 1)\"\nlabel = \"Input number {i} with a long descriptive name\"\n"
+        ));
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("wide.toml");
+    fs::write(&file, text).expect("write");
+    for (method, runs) in [("rank", "1000"), ("swing", "50")] {
+        let out = dir.path().join(method);
+        let args = [
+            file.to_string_lossy().into_owned(),
+            "--method".into(),
+            method.into(),
+            "--runs".into(),
+            runs.into(),
+        ];
+        analysis_into("sensitivity", &args, &out, &[]).success();
+        assert_chart_pngs(&out, chart::DEFAULT_SIZE);
+        let svg = fs::read_to_string(out.join(format!("charts/{method}-sum.svg"))).expect("svg");
+        assert!(
+            svg.contains("top 15 of 70 parameters"),
+            "{method}: no cut in the subtitle"
+        );
+        // The largest weights are drawn, the smallest are not.
+        assert!(svg.contains("Input number 69 with"), "{method}");
+        assert!(!svg.contains("Input number 0 with"), "{method}");
+    }
+}
+
+/// A model whose parameters are all fixed has nothing to rank: a note, no chart.
+#[test]
+fn sensitivity_without_a_varying_parameter_gives_notes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let args = [COIN_FLIPS, "--runs", "200"].map(String::from);
+    let output = analysis_into("sensitivity", &args, dir.path(), &[])
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.is_empty(), "-q prints no notes: {stderr}");
+    assert!(chart_files(dir.path(), "png").is_empty());
+    let out = dir.path().join("loud");
+    let output = common::polsim()
+        .args(["sensitivity", COIN_FLIPS, "--runs", "200", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no parameter varies"), "{stderr}");
+}
+
+#[test]
+fn no_charts_works_for_every_analysis() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = scenario_files(dir.path(), 2);
+    let base = files[0].clone();
+    let runs: Vec<(&str, Vec<String>, &str)> = vec![
+        ("compare", files.clone(), "compare.csv"),
+        (
+            "sweep",
+            vec![base.clone(), "--param".into(), "rate=0.1..0.3:3".into()],
+            "sweep.csv",
+        ),
+        ("sensitivity", vec![base.clone()], "sensitivity.csv"),
+    ];
+    for (command, args, result) in runs {
+        let out = dir.path().join(command);
+        analysis_into(command, &args, &out, &["--no-charts"]).success();
+        assert!(out.join(result).exists(), "{command} wrote no {result}");
+        assert!(!out.join("charts").exists(), "{command} drew charts");
+        assert!(!out.join("compare.html").exists() && !out.join("compare.md").exists());
+    }
+}
+
+/// A mistyped chart flag stops an analysis before it simulates anything
+/// (here a hundred million runs, which would not finish in the timeout).
+#[test]
+fn analysis_chart_flags_are_checked_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = scenario_files(dir.path(), 2);
+    let cases: [(&str, Vec<String>); 3] = [
+        ("compare", files.clone()),
+        (
+            "sweep",
+            vec![files[0].clone(), "--param".into(), "rate=0.1..0.3:3".into()],
+        ),
+        ("sensitivity", vec![files[0].clone()]),
+    ];
+    for (command, args) in cases {
+        for (flag, value, message) in [
+            ("--size", "big", "--size must be WIDTHxHEIGHT"),
+            ("--format", "jpg", "unknown chart format \"jpg\""),
+        ] {
+            let out = dir.path().join(command);
+            let assert = common::polsim()
+                .arg(command)
+                .args(&args)
+                .args(["--runs", "100000000", flag, value, "--out"])
+                .arg(&out)
+                .timeout(std::time::Duration::from_secs(60))
+                .assert()
+                .code(2);
+            let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+            assert!(stderr.contains(message), "{command} {flag}: {stderr}");
+            assert!(!out.exists(), "{command} wrote results");
+        }
+    }
+}
+
+/// Analysis results that cannot give an honest chart give reasons; a
+/// comparison with nothing in it still has a report.
+#[test]
+fn empty_analyses_give_reasons_not_panics() {
+    use polsim::analysis::compare::Comparison;
+    use polsim::analysis::sensitivity::{Method, OutcomeSensitivity, Sensitivity};
+    let empty = Comparison {
+        runs: 10,
+        seed: 1,
+        summaries: Vec::new(),
+        differences: Vec::new(),
+        unmatched: Vec::new(),
+    };
+    let planned = chart::for_comparison(&empty, &Default::default());
+    assert!(planned.iter().all(Result::is_err), "{planned:?}");
+    let report = polsim::report::compare::build(&empty, Vec::new(), Vec::new(), &[], "today");
+    let html = polsim::report::html::render(&report);
+    assert!(html.contains("There are no scenarios to compare."));
+    for method in [Method::Rank, Method::Sobol, Method::Swing] {
+        let s = Sensitivity {
+            method,
+            total_runs: 0,
+            runs: 0,
+            seed: 1,
+            outcomes: vec![OutcomeSensitivity {
+                outcome: "y".into(),
+                label: "Y".into(),
+                unit: String::new(),
+                kind: "number",
+                baseline: f64::NAN,
+                variance: f64::NAN,
+                effects: Vec::new(),
+            }],
+            not_steered: Vec::new(),
+        };
+        let planned = chart::for_sensitivity(&s, "empty");
+        assert_eq!(planned.len(), 1);
+        let skip = planned[0].as_ref().expect_err("no chart without effects");
+        assert!(!skip.reason.is_empty());
+    }
+    assert!(chart::for_sweep(&[], &[], "y", None)[0].is_err());
 }

@@ -1,0 +1,404 @@
+//! What a comparison's report says, before it is HTML or Markdown.
+//!
+//! The same small document as a run's report ([`Report`]), so compare.html
+//! and compare.md come from the same renderers as report.html and report.md
+//! and look alike. It says which scenarios were compared and how (common
+//! random numbers, and why that makes the paired intervals narrow), gives
+//! every estimate and difference with its interval, shows the charts, and
+//! records what is needed to reproduce the numbers.
+
+use crate::analysis::compare::{Comparison, Difference};
+use crate::chart::Skip;
+use crate::chart::canvas::group_count;
+use crate::chart::compare::scenario_labels;
+use crate::output::analysis::estimate;
+use crate::output::table::fmt_num;
+use crate::summary::{FEW_RUNS, OutcomeSummary, Summary};
+
+use super::content::{Block, Figure, Report, Section, Table, pct, shell_word, strings};
+
+/// Build the report of a comparison.
+pub fn build(
+    c: &Comparison,
+    figures: Vec<Figure>,
+    skipped: Vec<Skip>,
+    overrides: &[String],
+    date: &str,
+) -> Report {
+    let labels = scenario_labels(&c.summaries);
+    let reference = labels
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "the first scenario".into());
+    let version = c
+        .summaries
+        .first()
+        .map_or(env!("CARGO_PKG_VERSION").to_string(), |s| {
+            s.provenance.polsim_version.clone()
+        });
+    let byline = format!(
+        "{} scenarios · {} runs each · seed {} · polsim {version} · {date}",
+        c.summaries.len(),
+        group_count(c.runs),
+        c.seed
+    );
+    Report {
+        title: format!("Comparison: {}", labels.join(" vs ")),
+        description: format!(
+            "Every scenario compared run by run with {reference}, the first named."
+        ),
+        byline,
+        sections: vec![
+            scenarios(c, &labels),
+            results(c, &labels, &reference),
+            charts(figures, skipped),
+            provenance(c, &labels, overrides, date),
+        ],
+    }
+}
+
+/// The median of (independent-runs SE / paired SE) over the differences.
+fn median_gain(differences: &[Difference]) -> Option<f64> {
+    let mut ratios: Vec<f64> = differences
+        .iter()
+        .map(|d| d.unpaired_se / d.mcse)
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .collect();
+    if ratios.is_empty() {
+        return None;
+    }
+    ratios.sort_by(f64::total_cmp);
+    let n = ratios.len();
+    Some(if n % 2 == 1 {
+        ratios[n / 2]
+    } else {
+        (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0
+    })
+}
+
+fn scenarios(c: &Comparison, labels: &[String]) -> Section {
+    let rows = c
+        .summaries
+        .iter()
+        .zip(labels)
+        .enumerate()
+        .map(|(i, (s, label))| {
+            let role = if i == 0 { "reference" } else { "compared" };
+            vec![
+                label.clone(),
+                role.to_string(),
+                s.description.clone(),
+                s.provenance.scenario_file.clone(),
+            ]
+        })
+        .collect();
+    let mut crn = "How the comparison works: every scenario runs with the same seed and the same run numbers, and each variable draws its random numbers from its own stream, keyed by the seed, the run and the variable's name. Run i of every scenario therefore shares every random draw the scenarios have in common (common random numbers): the same luck, unless the change itself alters it. A difference is the average of the run-by-run differences, so luck common to both scenarios cancels out, and its 95% interval is much narrower than the intervals of the two estimates it compares.".to_string();
+    if let Some(gain) = median_gain(&c.differences) {
+        crn.push_str(&format!(
+            " Here the paired standard errors are, at the median, {gain:.1} times smaller than they would be had the scenarios been run with independent random numbers."
+        ));
+    }
+    let mut blocks = vec![
+        Block::Table(Table {
+            header: strings(&["Scenario", "Role", "What it is", "File"]),
+            rows,
+            numbers_from: 4,
+            prose: Some(2),
+        }),
+        Block::Para(crn),
+    ];
+    if c.runs < FEW_RUNS {
+        blocks.push(Block::Note(format!(
+            "Only {} runs per scenario: intervals from fewer than {FEW_RUNS} runs are unreliable. Run more.",
+            c.runs
+        )));
+    }
+    Section {
+        id: "scenarios",
+        heading: "Scenarios compared".into(),
+        blocks,
+    }
+}
+
+/// An outcome, or one category of it, in one scenario: (estimate, lo, hi).
+fn estimate_of(o: &OutcomeSummary, category: Option<&str>) -> Option<(f64, f64, f64)> {
+    match category {
+        Some(cat) => o
+            .categories
+            .iter()
+            .find(|(n, _)| n == cat)
+            .map(|(_, e)| (e.p, e.lo, e.hi)),
+        None => estimate(o),
+    }
+}
+
+fn signed(text: String, x: f64) -> String {
+    if x > 0.0 { format!("+{text}") } else { text }
+}
+
+/// A chance difference in percentage points, one decimal.
+fn points(x: f64) -> String {
+    if !x.is_finite() {
+        return "-".into();
+    }
+    let text = format!("{:.1}", x * 100.0);
+    if text == "-0.0" {
+        "0.0".into()
+    } else {
+        signed(text, x)
+    }
+}
+
+/// The rows of one outcome (or category): one per scenario.
+fn rows_of(
+    c: &Comparison,
+    labels: &[String],
+    first: &OutcomeSummary,
+    category: Option<&str>,
+    number: bool,
+) -> Vec<Vec<String>> {
+    let title = match category {
+        Some(cat) => format!("{}: {cat}", first.label),
+        None => first.label.clone(),
+    };
+    let value = |x: f64| if number { fmt_num(x) } else { pct(x) };
+    let diff = |x: f64| {
+        if number {
+            signed(fmt_num(x), x)
+        } else {
+            points(x)
+        }
+    };
+    let mut rows = Vec::new();
+    for (s, (summary, label)) in c.summaries.iter().zip(labels).enumerate() {
+        let found = summary
+            .outcomes
+            .iter()
+            .find(|o| o.name == first.name)
+            .and_then(|o| estimate_of(o, category));
+        let mut row = vec![
+            if s == 0 { title.clone() } else { String::new() },
+            label.clone(),
+        ];
+        if number {
+            row.insert(
+                1,
+                if s == 0 {
+                    first.unit.clone()
+                } else {
+                    String::new()
+                },
+            );
+        }
+        match found {
+            Some((e, lo, hi)) if e.is_finite() => {
+                row.push(value(e));
+                row.push(format!("{} to {}", value(lo), value(hi)));
+            }
+            Some(_) => row.extend(["no value".to_string(), String::new()]),
+            None => row.extend(["no such outcome".to_string(), String::new()]),
+        }
+        let d = c.differences.iter().find(|d| {
+            d.scenario == s && d.outcome == first.name && d.category.as_deref() == category
+        });
+        match d.filter(|d| d.diff.is_finite()) {
+            Some(d) => {
+                row.push(diff(d.diff));
+                row.push(format!("{} to {}", diff(d.lo), diff(d.hi)));
+            }
+            None => row.extend([String::new(), String::new()]),
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+fn results(c: &Comparison, labels: &[String], reference: &str) -> Section {
+    let mut blocks = vec![Block::Para(format!(
+        "Each scenario's estimate comes with its 95% interval (Monte Carlo error only). The difference is the scenario minus {reference}, averaged run by run, with its 95% interval; differences of chances are in percentage points (from 40% to 45% is +5.0). An interval that excludes zero marks a difference larger than simulation noise."
+    ))];
+    let Some(first) = c.summaries.first() else {
+        blocks.push(Block::Para("There are no scenarios to compare.".into()));
+        return Section {
+            id: "results",
+            heading: "Results".into(),
+            blocks,
+        };
+    };
+    let mut chances = Vec::new();
+    let mut numbers = Vec::new();
+    for o in &first.outcomes {
+        match o.kind {
+            "number" => numbers.extend(rows_of(c, labels, o, None, true)),
+            "category" => {
+                for (cat, _) in &o.categories {
+                    chances.extend(rows_of(c, labels, o, Some(cat), false));
+                }
+            }
+            _ => chances.extend(rows_of(c, labels, o, None, false)),
+        }
+    }
+    let diff_header = "Difference".to_string();
+    if !chances.is_empty() {
+        blocks.push(Block::Subheading("Chances".into()));
+        blocks.push(Block::Table(Table {
+            header: vec![
+                "Outcome".into(),
+                "Scenario".into(),
+                "Chance".into(),
+                "95% interval".into(),
+                "Difference (points)".into(),
+                "95% interval".into(),
+            ],
+            rows: chances,
+            numbers_from: 2,
+            prose: None,
+        }));
+    }
+    if !numbers.is_empty() {
+        blocks.push(Block::Subheading("Numbers (means)".into()));
+        blocks.push(Block::Table(Table {
+            header: vec![
+                "Outcome".into(),
+                "Unit".into(),
+                "Scenario".into(),
+                "Mean".into(),
+                "95% interval".into(),
+                diff_header,
+                "95% interval".into(),
+            ],
+            rows: numbers,
+            numbers_from: 3,
+            prose: None,
+        }));
+    }
+    if !c.unmatched.is_empty() {
+        blocks.push(Block::Note(format!(
+            "Not compared, because some scenario lacks them or has them as another kind of outcome: {}.",
+            c.unmatched.join(", ")
+        )));
+    }
+    Section {
+        id: "results",
+        heading: "Results".into(),
+        blocks,
+    }
+}
+
+fn charts(figures: Vec<Figure>, skipped: Vec<Skip>) -> Section {
+    let mut blocks = vec![Block::Para(
+        "Each chart's caption says how to read it. Every scenario keeps its colour and line pattern on every chart, in the order of the table above."
+            .into(),
+    )];
+    if figures.is_empty() && skipped.is_empty() {
+        blocks.push(Block::Para(
+            "The first scenario's [charts] selection names no chart.".into(),
+        ));
+    }
+    blocks.extend(figures.into_iter().map(Block::Figure));
+    blocks.extend(
+        skipped
+            .into_iter()
+            .map(|s| Block::Note(format!("No chart of {}: {}.", s.title, s.reason))),
+    );
+    Section {
+        id: "charts",
+        heading: "Charts".into(),
+        blocks,
+    }
+}
+
+fn provenance(c: &Comparison, labels: &[String], overrides: &[String], date: &str) -> Section {
+    let version = c
+        .summaries
+        .first()
+        .map_or(env!("CARGO_PKG_VERSION").to_string(), |s| {
+            s.provenance.polsim_version.clone()
+        });
+    let mut facts = vec![
+        ("polsim version".to_string(), version),
+        ("Seed".to_string(), c.seed.to_string()),
+        ("Runs per scenario".to_string(), group_count(c.runs)),
+    ];
+    if !overrides.is_empty() {
+        facts.push((
+            "Overrides (--set, every scenario)".to_string(),
+            overrides.join(", "),
+        ));
+    }
+    facts.push(("Generated".to_string(), date.to_string()));
+    let files: Vec<Vec<String>> = c
+        .summaries
+        .iter()
+        .zip(labels)
+        .map(|(s, label): (&Summary, &String)| {
+            vec![
+                label.clone(),
+                s.provenance.scenario_file.clone(),
+                s.provenance.scenario_sha256.clone(),
+            ]
+        })
+        .collect();
+    let mut rerun = "polsim compare".to_string();
+    for s in &c.summaries {
+        rerun.push(' ');
+        rerun.push_str(&shell_word(&s.provenance.scenario_file));
+    }
+    rerun.push_str(&format!(" --seed {} --runs {}", c.seed, c.runs));
+    for o in overrides {
+        rerun.push_str(&format!(" --set {}", shell_word(o)));
+    }
+    Section {
+        id: "provenance",
+        heading: "Provenance".into(),
+        blocks: vec![
+            Block::Facts(facts),
+            Block::Table(Table {
+                header: strings(&["Scenario", "File", "SHA-256"]),
+                rows: files,
+                numbers_from: 3,
+                prose: None,
+            }),
+            Block::Para(
+                "The same scenario files, seed and number of runs give identical results on any machine and any number of threads; only the date above changes. To reproduce:"
+                    .into(),
+            ),
+            Block::Code(rerun),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chance_differences_read_in_points() {
+        assert_eq!(points(-0.151), "-15.1");
+        assert_eq!(points(0.0766), "+7.7");
+        assert_eq!(points(-0.00001), "0.0");
+        assert_eq!(points(f64::NAN), "-");
+    }
+
+    #[test]
+    fn median_gain_ignores_degenerate_pairs() {
+        let d = |mcse: f64, unpaired: f64| Difference {
+            outcome: "x".into(),
+            label: "x".into(),
+            kind: "number",
+            category: None,
+            scenario: 1,
+            diff: 0.0,
+            lo: 0.0,
+            hi: 0.0,
+            mcse,
+            unpaired_se: unpaired,
+            pairs: 10,
+        };
+        assert_eq!(median_gain(&[]), None);
+        assert_eq!(
+            median_gain(&[d(0.0, 1.0), d(1.0, 4.0), d(1.0, 2.0)]),
+            Some(3.0)
+        );
+    }
+}
