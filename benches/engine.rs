@@ -176,7 +176,7 @@ fn simulate_outcomes(
 /// number (so the work cannot be optimised away).
 fn core_loop(program: &Program, runs: u64, seed: u64) -> f64 {
     let mut ws = Workspace::new(program);
-    let mut rec = BatchRecord::new(program);
+    let mut rec = BatchRecord::new(program, false);
     let mut sink = 0.0;
     let mut run = 0;
     while run < runs {

@@ -314,7 +314,11 @@ impl Default for Options {
 impl Graph {
     /// Drop parameter nodes and every edge that touches them.
     fn without_parameters(self) -> Graph {
-        let keep: Vec<bool> = self.nodes.iter().map(|n| n.kind != Kind::Parameter).collect();
+        let keep: Vec<bool> = self
+            .nodes
+            .iter()
+            .map(|n| n.kind != Kind::Parameter)
+            .collect();
         let mut index = vec![usize::MAX; self.nodes.len()];
         let mut nodes = Vec::new();
         for (i, n) in self.nodes.into_iter().enumerate() {
@@ -342,7 +346,11 @@ impl Graph {
 
     fn build(model: &Model, options: Options) -> Graph {
         let g = Graph::from_model(model);
-        if options.parameters { g } else { g.without_parameters() }
+        if options.parameters {
+            g
+        } else {
+            g.without_parameters()
+        }
     }
 }
 
@@ -960,7 +968,10 @@ doc = "a \"trust\" campaign"
         let m = coin_flips();
         let dot = dot_with(&m, Options { parameters: false });
         assert!(!dot.contains("parameter:"), "{dot}");
-        assert!(dot.contains("event:incident") && dot.contains("state:incidents_so_far"), "{dot}");
+        assert!(
+            dot.contains("event:incident") && dot.contains("state:incidents_so_far"),
+            "{dot}"
+        );
         let svg = svg_with(&m, Options { parameters: false }).expect("svg");
         assert!(!svg.contains("p_incident") && svg.contains("incidents_so_far"));
     }

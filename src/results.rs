@@ -6,6 +6,7 @@
 //! is bounded whatever the run count: quantiles are exact up to a cap per
 //! quantity and a relative-error sketch beyond it (see `stats::quantiles`).
 
+use crate::engine::LANES;
 use crate::engine::exec::BatchRecord;
 use crate::engine::program::Program;
 use crate::expr::ast::truthy;
@@ -14,23 +15,24 @@ use crate::stats::{Moments, Proportion, Quantiles};
 
 /// Exact quantiles are kept for up to this many runs per outcome.
 pub const OUTCOME_EXACT_CAP: usize = 1 << 20;
-/// ... and for up to this many runs per variable and step of a time series,
+/// Time-series quantiles (fan charts, p5..p95 per step) come from the first
+/// this-many runs, exactly; the time series' means and sds use every run.
+/// A fixed subsample keeps them exact and cheap: past 10000 runs the
+/// quantiles of a fan chart no longer change visibly.
 pub const SERIES_EXACT_CAP: usize = 10_000;
 /// ... as long as all the time series together keep at most this many
-/// values (64 MB); beyond it the cap shrinks, and for very long horizons the
-/// series go straight to the sketch, so memory stays bounded.
+/// values (64 MB); beyond it fewer runs are kept, and for very long horizons
+/// every run goes to the sketch instead, so memory stays bounded.
 pub const SERIES_VALUE_BUDGET: usize = 8_000_000;
+/// Fewer runs than this would make the quantiles too coarse: use the sketch.
+pub const SERIES_MIN_RUNS: usize = 1_000;
 
-/// The exact-quantile cap per (variable, step) for `quantities` of them.
-pub fn series_cap(quantities: usize) -> usize {
-    let cap = SERIES_VALUE_BUDGET / quantities.max(1);
-    if cap >= SERIES_EXACT_CAP {
-        SERIES_EXACT_CAP
-    } else if cap >= 1024 {
-        cap
-    } else {
-        0
-    }
+/// How many runs feed the time-series quantiles for `quantities` (variables
+/// times steps): `Some(runs)` exactly from the first runs, or `None` for a
+/// sketch over every run.
+pub fn series_cap(quantities: usize) -> Option<usize> {
+    let cap = (SERIES_VALUE_BUDGET / quantities.max(1)).min(SERIES_EXACT_CAP);
+    (cap >= SERIES_MIN_RUNS).then_some(cap)
 }
 
 #[derive(Clone, Debug)]
@@ -74,6 +76,30 @@ pub struct Results {
     pub events: Vec<Vec<EventStep>>,
     /// The drawn values of each parameter (kept runs).
     pub params: Vec<Moments>,
+    /// Runs whose values feed the time-series quantiles (see [`series_cap`]).
+    pub series_cap: Option<u64>,
+}
+
+/// Which lanes of a batch are kept (`--given`).
+struct Kept {
+    keep: [bool; LANES],
+    n: usize,
+    all: bool,
+}
+
+impl Kept {
+    /// The kept values of a slot, in lane order.
+    fn gather<'b>(&self, lanes: &'b [f64; LANES], buffer: &'b mut [f64; LANES]) -> &'b [f64] {
+        if self.all {
+            return &lanes[..self.n];
+        }
+        let mut m = 0;
+        for lane in (0..self.n).filter(|&i| self.keep[i]) {
+            buffer[m] = lanes[lane];
+            m += 1;
+        }
+        &buffer[..m]
+    }
 }
 
 /// A categorical outcome whose value is not one of its categories.
@@ -100,10 +126,10 @@ impl Results {
                 OutcomeKind::Category(names) => OutcomeAcc::Category(vec![0; names.len()]),
             })
             .collect();
-        let cap = series_cap(program.series.len() * (steps + 1));
+        let series_cap = series_cap(program.series.len() * (steps + 1));
         let step_acc = || StepAcc {
             moments: Moments::new(),
-            quantiles: Quantiles::new(cap),
+            quantiles: Quantiles::new(series_cap.unwrap_or(0)),
         };
         Results {
             runs: 0,
@@ -124,6 +150,7 @@ impl Results {
                 .map(|_| vec![EventStep::default(); steps])
                 .collect(),
             params: program.params.iter().map(|_| Moments::new()).collect(),
+            series_cap: series_cap.map(|c| c as u64),
         }
     }
 
@@ -133,24 +160,39 @@ impl Results {
         program: &Program,
         rec: &BatchRecord,
         n: usize,
+        first_run: u64,
     ) -> Result<(), BadCategory> {
         let steps = program.steps as usize;
-        let keep: Vec<bool> = (0..n).map(|i| truthy(rec.condition[i])).collect();
+        let mut keep = [false; LANES];
+        for (i, k) in keep.iter_mut().enumerate().take(n) {
+            *k = truthy(rec.condition[i]);
+        }
+        let kept = keep[..n].iter().filter(|&&k| k).count();
+        let all = kept == n;
         self.runs += n as u64;
-        self.kept += keep.iter().filter(|&&k| k).count() as u64;
+        self.kept += kept as u64;
+        let kept_lanes = Kept { keep, n, all };
+        let mut buffer = [0.0; LANES];
         for (o, acc) in self.outcomes.iter_mut().enumerate() {
             let lanes = &rec.outcomes[o];
-            for lane in (0..n).filter(|&i| keep[i]) {
-                let v = lanes[lane];
-                match acc {
-                    OutcomeAcc::Probability(p) => p.add(truthy(v)),
-                    OutcomeAcc::Number { moments, quantiles } => {
-                        moments.add(v);
+            match acc {
+                OutcomeAcc::Probability(p) => {
+                    for lane in (0..n).filter(|&i| keep[i]) {
+                        p.add(truthy(lanes[lane]));
+                    }
+                }
+                OutcomeAcc::Number { moments, quantiles } => {
+                    let values = kept_lanes.gather(lanes, &mut buffer);
+                    moments.add_slice(values);
+                    for &v in values {
                         quantiles.add(v);
                     }
-                    OutcomeAcc::Category(counts) => {
+                }
+                OutcomeAcc::Category(counts) => {
+                    for lane in (0..n).filter(|&i| keep[i]) {
+                        let v = lanes[lane];
                         let k = v as usize;
-                        if v.fract() != 0.0 || v < 0.0 || k >= counts.len() || v.is_nan() {
+                        if v.is_nan() || v.fract() != 0.0 || v < 0.0 || k >= counts.len() {
                             return Err(BadCategory {
                                 outcome: o,
                                 lane,
@@ -162,13 +204,28 @@ impl Results {
                 }
             }
         }
+        // Series quantiles come from the first `series_cap` runs only (see
+        // `series_cap`); their moments from every run.
+        let quantile_lanes = self
+            .series_cap
+            .map(|cap| cap.saturating_sub(first_run).min(n as u64) as usize);
         for (s, per_step) in self.series.iter_mut().enumerate() {
             let first = if s < program.states { 0 } else { 1 };
             for (t, acc) in per_step.iter_mut().enumerate().skip(first) {
                 let lanes = &rec.series[s * (steps + 1) + t];
-                for lane in (0..n).filter(|&i| keep[i]) {
-                    acc.moments.add(lanes[lane]);
-                    acc.quantiles.add(lanes[lane]);
+                let values = kept_lanes.gather(lanes, &mut buffer);
+                acc.moments.add_slice(values);
+                match quantile_lanes {
+                    Some(q) => {
+                        for lane in (0..q).filter(|&i| keep[i]) {
+                            acc.quantiles.add(lanes[lane]);
+                        }
+                    }
+                    None => {
+                        for &v in values {
+                            acc.quantiles.add(v);
+                        }
+                    }
                 }
             }
         }
@@ -191,10 +248,8 @@ impl Results {
                 }
             }
         }
-        for (i, m) in self.params.iter_mut().enumerate() {
-            for lane in (0..n).filter(|&l| keep[l]) {
-                m.add(rec.params[i][lane]);
-            }
+        for (i, moments) in self.params.iter_mut().enumerate() {
+            moments.add_slice(kept_lanes.gather(&rec.params[i], &mut buffer));
         }
         Ok(())
     }

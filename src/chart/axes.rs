@@ -178,7 +178,11 @@ impl Axis {
         Axis {
             lo: -0.5,
             hi: n as f64 - 0.5,
-            ticks: (0..n).map(|i| i as f64).collect(),
+            // Headings name a group; only the rows with marks get a tick.
+            ticks: (0..n)
+                .filter(|&i| !headings.get(n - 1 - i).copied().unwrap_or(false))
+                .map(|i| i as f64)
+                .collect(),
             title: String::new(),
             labels: TickLabels::Rows(text),
         }
@@ -346,7 +350,14 @@ fn draw_row_names<DB: DrawingBackend>(
             lines.clone()
         };
         let (x, y) = chart.backend_coord(&(left, row as f64));
-        let first = y - base_y - line_h * shown.len() as i32 / 2;
+        let first = if name.heading {
+            // A heading sits at the foot of its row, just above its group,
+            // however tall the rows are.
+            let foot = chart.backend_coord(&(left, row as f64 - 0.5)).1;
+            (foot - base_y - line_h * shown.len() as i32 - st.gap(2.0)).max(y - base_y - row_px / 2)
+        } else {
+            y - base_y - line_h * shown.len() as i32 / 2
+        };
         let (style, at_x) = if name.heading {
             let style = st
                 .heading_font()
@@ -369,7 +380,7 @@ fn draw_row_names<DB: DrawingBackend>(
                 let pad = st.gap(4.0);
                 area.draw(&Rectangle::new(
                     [
-                        (at.0 - pad, at.1 - pad / 2),
+                        (at.0 - pad, at.1 - line_h / 2),
                         (at.0 + w + pad, at.1 + line_h),
                     ],
                     WHITE.filled(),

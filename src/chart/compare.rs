@@ -316,10 +316,12 @@ fn forest_chart(
         },
         signed: true,
     };
+    // A chart of one outcome names it in its title: no heading row needed.
+    let headings = headed && page.len() > 1;
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     for b in page {
-        if headed {
+        if headings {
             rows.push(ForestRow {
                 label: b.label.clone(),
                 heading: true,
@@ -383,10 +385,10 @@ fn forest_chart(
     } else {
         ""
     };
-    let rows_are = if headed {
-        "one row per scenario under each outcome"
-    } else {
-        "one row per outcome"
+    let rows_are = match (headed, headings) {
+        (true, true) => "one row per scenario under each outcome",
+        (true, false) => "one row per scenario",
+        _ => "one row per outcome",
     };
     let caption = format!(
         "Paired differences from {reference}, {rows_are}: each dot is the average, run by run, of the outcome in that scenario minus the outcome in {reference}, and its whisker is the 95% interval of that average. Right of the vertical line the outcome is higher than in {reference}, left of it lower. A filled dot's interval excludes zero, so the difference is more than simulation noise; a hollow dot's interval includes zero. The numbers on the right repeat each difference and its interval.{units} The scenarios share their random numbers run by run, so luck common to both cancels and these intervals are much narrower than those of the estimates themselves."

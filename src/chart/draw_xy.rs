@@ -310,8 +310,17 @@ fn y_axis(plot: &CurvePlot) -> Axis {
             .flat_map(|b| b.points.iter().flat_map(|p| [p.1, p.2]));
         c.points.iter().map(|p| p.1).chain(bands)
     });
-    let guides = plot.guides.iter().filter(|g| g.horizontal).map(|g| g.value);
-    let (lo, hi) = min_max(ys.chain(guides));
+    let guides: Vec<f64> = plot
+        .guides
+        .iter()
+        .filter(|g| g.horizontal && g.value.is_finite())
+        .map(|g| g.value)
+        .collect();
+    let (lo, mut hi) = min_max(ys.chain(guides.iter().copied()));
+    // A guide at the top of the range gets room above it for its label.
+    if guides.iter().any(|g| *g >= hi) {
+        hi += (hi - lo).abs().max(hi.abs() * 0.1) * 0.08;
+    }
     if plot.y_percent {
         Axis::percent(&plot.y_title, hi, 6)
     } else {

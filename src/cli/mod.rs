@@ -389,7 +389,9 @@ fn cmd_graph(args: GraphArgs) -> Result<(), Error> {
         "wrote {} and {} ({} nodes); `dot -Tpng {}` renders the DOT with Graphviz if you have it",
         dot_path.display(),
         svg_path.display(),
-        dot.lines().filter(|l| l.contains("[label=") && !l.trim_start().starts_with("graph")).count(),
+        dot.lines()
+            .filter(|l| l.contains("[label=") && !l.trim_start().starts_with("graph"))
+            .count(),
         dot_path.display()
     );
     Ok(())

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use super::program::*;
+use crate::dist::Dist;
 use crate::expr::builtins::{Agg, Func};
 use crate::expr::{BinOp, UnOp};
 use crate::scenario::check::const_value;
@@ -485,6 +486,17 @@ impl Compiler<'_> {
                 d
             }
             MExpr::Random { kind, args, site } => {
+                let constants: Option<Vec<f64>> = args.iter().map(const_value).collect();
+                if let Some(dist) = constants.and_then(|values| Dist::new(*kind, &values).ok()) {
+                    let d = dst.unwrap_or_else(|| self.temp());
+                    let stream = self.stream(&format!("{key}#{site}"));
+                    ops.push(Op::DrawConst {
+                        dst: d,
+                        dist,
+                        stream,
+                    });
+                    return d;
+                }
                 let slots: Vec<Slot> = args
                     .iter()
                     .map(|a| self.emit_node(a, None, ops, key))

@@ -46,10 +46,15 @@ pub struct BatchRecord {
 }
 
 impl BatchRecord {
-    pub fn new(p: &Program) -> BatchRecord {
+    /// Room for one batch; without `series`, no per-step values are kept.
+    pub fn new(p: &Program, series: bool) -> BatchRecord {
         let steps = p.steps as usize;
         BatchRecord {
-            series: vec![[0.0; LANES]; p.series.len() * (steps + 1)],
+            series: if series {
+                vec![[0.0; LANES]; p.series.len() * (steps + 1)]
+            } else {
+                Vec::new()
+            },
             events: vec![[0.0; LANES]; p.events.len() * steps],
             outcomes: vec![[0.0; LANES]; p.outcomes.len()],
             params: vec![[0.0; LANES]; p.params.len()],
@@ -113,8 +118,11 @@ impl Workspace {
             inject,
         };
         self.exec(&p.init, &mut ctx)?;
-        for (s, spec) in p.series.iter().enumerate().take(p.states) {
-            rec.series[s * (steps + 1)] = self.slots[spec.slot as usize];
+        let series = !rec.series.is_empty();
+        if series {
+            for (s, spec) in p.series.iter().enumerate().take(p.states) {
+                rec.series[s * (steps + 1)] = self.slots[spec.slot as usize];
+            }
         }
         for (i, &(_, slot)) in p.params.iter().enumerate() {
             rec.params[i] = self.slots[slot as usize];
@@ -123,8 +131,10 @@ impl Workspace {
             ctx.t = t;
             self.exec(&p.step, &mut ctx)?;
             let ti = t as usize;
-            for (s, spec) in p.series.iter().enumerate() {
-                rec.series[s * (steps + 1) + ti] = self.slots[spec.slot as usize];
+            if series {
+                for (s, spec) in p.series.iter().enumerate() {
+                    rec.series[s * (steps + 1) + ti] = self.slots[spec.slot as usize];
+                }
             }
             for (e, spec) in p.events.iter().enumerate() {
                 rec.events[e * steps + ti - 1] = self.slots[spec.slot as usize];
@@ -205,6 +215,20 @@ impl Workspace {
                 let d = &mut s[dst as usize];
                 for i in 0..LANES {
                     d[i] = if truthy(cl[i]) { al[i] } else { bl[i] };
+                }
+            }
+            Op::DrawConst {
+                dst,
+                ref dist,
+                stream,
+            } => {
+                let base = stream as usize * LANES;
+                let (d, rngs) = (
+                    &mut self.slots[dst as usize],
+                    &mut self.streams[base..base + n],
+                );
+                for (x, rng) in d.iter_mut().zip(rngs) {
+                    *x = dist.sample(rng);
                 }
             }
             Op::Draw {

@@ -227,7 +227,7 @@ fn run_chunk(
     let first = chunk * CHUNK_RUNS;
     let last = (first + CHUNK_RUNS).min(options.runs);
     let mut ws = Workspace::new(program);
-    let mut rec = BatchRecord::new(program);
+    let mut rec = BatchRecord::new(program, job.series);
     let mut results = Results::new(model, program, job.series);
     let mut rows = options.rows.then(|| Rows {
         first_run: first,
@@ -249,7 +249,7 @@ fn run_chunk(
                 options.seed,
             ))));
         }
-        if let Err(bad) = results.add_batch(program, &rec, n) {
+        if let Err(bad) = results.add_batch(program, &rec, n, run) {
             let o = &model.outcomes[bad.outcome];
             let count = match &o.kind {
                 crate::scenario::OutcomeKind::Category(c) => c.len(),

@@ -4,7 +4,7 @@
 //! has been replaced by a slot index and every constant folded, so executing
 //! a program does no lookup, no allocation and no I/O.
 
-use crate::dist::DistKind;
+use crate::dist::{Dist, DistKind};
 use crate::expr::BinOp;
 use crate::expr::builtins::{Agg, Func};
 use crate::scenario::{EventMode, VarId};
@@ -67,6 +67,13 @@ pub enum Op {
         c: Slot,
         a: Slot,
         b: Slot,
+    },
+    /// A random draw whose arguments are constants: the sampler is built
+    /// and validated once, at compile time.
+    DrawConst {
+        dst: Slot,
+        dist: Dist,
+        stream: u32,
     },
     /// A random draw with per-lane arguments `args` (slots), from stream `stream`.
     Draw {

@@ -248,9 +248,9 @@ fn a_run_depends_only_on_seed_and_index() {
     let model = load_text(EVENTS);
     let program = compile(&model, None);
     let mut ws = Workspace::new(&program);
-    let mut full = BatchRecord::new(&program);
+    let mut full = BatchRecord::new(&program, true);
     ws.run_batch(&program, 7, 64, 64, None, &mut full).unwrap();
-    let mut alone = BatchRecord::new(&program);
+    let mut alone = BatchRecord::new(&program, true);
     ws.run_batch(&program, 7, 100, 5, None, &mut alone).unwrap();
     for o in 0..program.outcomes.len() {
         for lane in 0..5 {
