@@ -34,6 +34,9 @@ use crate::engine::{self, Job, Rows, RunOptions, SimError, compile::compile};
 use crate::scenario::{Model, OutcomeKind, VarId};
 use crate::summary::{self, RunContext};
 
+/// Most per-run values a Sobol analysis may keep (1.6 GB).
+pub const SOBOL_MAX_VALUES: usize = 200_000_000;
+
 /// Bootstrap resamples for Sobol intervals.
 pub const BOOTSTRAP: usize = 200;
 
@@ -463,6 +466,17 @@ fn sobol(
 ) -> Result<Vec<OutcomeSensitivity>, SimError> {
     let n = options.runs as usize;
     let k = steer.len();
+    // Every run's value is kept per outcome: N (k + 2) numbers each.
+    let values = n
+        .saturating_mul(k + 2)
+        .saturating_mul(outcomes.len().max(1));
+    if values > SOBOL_MAX_VALUES {
+        return Err(SimError::Input(format!(
+            "a Sobol analysis of {} outcome(s) with {k} parameters and --runs {n} would keep {values} values in memory (at most {SOBOL_MAX_VALUES}); \
+             lower --runs (the base sample N) or analyse one --outcome at a time",
+            outcomes.len()
+        )));
+    }
     let ua = uniforms(options.seed, 1, k, n);
     let ub = uniforms(options.seed, 2, k, n);
     let index_of = |p: VarId| {

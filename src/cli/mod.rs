@@ -570,6 +570,7 @@ impl From<engine::SimError> for Error {
         match e {
             engine::SimError::Run(r) => Error::Run(r),
             engine::SimError::Io(io) => Error::Io(io),
+            engine::SimError::Input(m) => Error::Usage(m),
         }
     }
 }

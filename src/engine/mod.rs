@@ -207,6 +207,8 @@ type ChunkOut = (Results, Option<Rows>);
 pub enum SimError {
     Run(Box<RunError>),
     Io(std::io::Error),
+    /// The request itself cannot be met (e.g. an analysis too large to hold).
+    Input(String),
 }
 
 impl fmt::Display for SimError {
@@ -214,6 +216,7 @@ impl fmt::Display for SimError {
         match self {
             SimError::Run(e) => e.fmt(f),
             SimError::Io(e) => write!(f, "writing per-run rows failed: {e}"),
+            SimError::Input(m) => f.write_str(m),
         }
     }
 }
