@@ -11,10 +11,10 @@
 use serde::Serialize;
 
 use super::outcome_value;
-use crate::engine::{self, Job, Rows, RunOptions, SimError, compile::compile};
+use crate::engine::{Rows, RunOptions, SimError};
 use crate::scenario::{Model, OutcomeKind};
 use crate::stats::{Paired, z_for_level};
-use crate::summary::{self, LEVEL, RunContext, Summary};
+use crate::summary::{LEVEL, Summary};
 
 /// The paired difference of one outcome (or one category of it) between a
 /// scenario and the first scenario.
@@ -83,23 +83,8 @@ pub fn compare(
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Comparison, SimError> {
-    let programs: Vec<_> = models.iter().map(|m| compile(m, None)).collect();
-    let jobs: Vec<Job> = models
-        .iter()
-        .zip(&programs)
-        .map(|(model, program)| Job {
-            model,
-            program,
-            inject: None,
-            series: true,
-        })
-        .collect();
     let (mut tracks, unmatched) = tracks(models);
-    let options = RunOptions {
-        rows: true,
-        ..options.clone()
-    };
-    let mut results = engine::simulate_many(&jobs, &options, progress, &mut |rows: &[Rows]| {
+    let mut on_rows = |rows: &[Rows]| -> std::io::Result<()> {
         for track in tracks.iter_mut() {
             let first = &rows[0].outcomes[track.index[0]];
             for (s, row) in rows.iter().enumerate().skip(1) {
@@ -112,12 +97,9 @@ pub fn compare(
             }
         }
         Ok(())
-    })?;
-    let summaries = models
-        .iter()
-        .zip(results.iter_mut())
-        .map(|(m, r)| summary::summarize(m, r, &RunContext::default()))
-        .collect();
+    };
+    let mut results = super::simulate_models(models, true, options, progress, Some(&mut on_rows))?;
+    let summaries = super::summaries(models, &mut results);
     let z = z_for_level(LEVEL);
     let mut differences = Vec::new();
     for track in &tracks {

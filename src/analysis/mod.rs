@@ -15,7 +15,47 @@ pub mod compare;
 pub mod sensitivity;
 pub mod sweep;
 
+use crate::engine::{self, Job, Rows, RunOptions, SimError, compile::compile};
+use crate::results::Results;
 use crate::scenario::{Model, OutcomeKind};
+use crate::summary::{self, RunContext, Summary};
+
+/// Compile and simulate several models in lockstep (same seed and run
+/// indices), with or without time series and per-run rows.
+pub fn simulate_models(
+    models: &[Model],
+    series: bool,
+    options: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    on_rows: Option<&mut dyn FnMut(&[Rows]) -> std::io::Result<()>>,
+) -> Result<Vec<Results>, SimError> {
+    let programs: Vec<_> = models.iter().map(|m| compile(m, None)).collect();
+    let jobs: Vec<Job> = models
+        .iter()
+        .zip(&programs)
+        .map(|(model, program)| Job {
+            model,
+            program,
+            inject: None,
+            series,
+        })
+        .collect();
+    let options = RunOptions {
+        rows: on_rows.is_some(),
+        ..options.clone()
+    };
+    let mut ignore = |_: &[Rows]| Ok(());
+    engine::simulate_many(&jobs, &options, progress, on_rows.unwrap_or(&mut ignore))
+}
+
+/// The summary of each model's results.
+pub fn summaries(models: &[Model], results: &mut [Results]) -> Vec<Summary> {
+    models
+        .iter()
+        .zip(results.iter_mut())
+        .map(|(m, r)| summary::summarize(m, r, &RunContext::default()))
+        .collect()
+}
 
 /// An outcome's per-run value as a number to analyse: a probability outcome
 /// as 0/1 (none counts as no), a category as its index, a number as itself

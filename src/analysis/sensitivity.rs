@@ -32,7 +32,7 @@ use crate::dist::Dist;
 use crate::engine::exec::Inject;
 use crate::engine::{self, Job, Rows, RunOptions, SimError, compile::compile};
 use crate::scenario::{Model, OutcomeKind, VarId};
-use crate::summary::{self, RunContext};
+use crate::summary;
 
 /// Most per-run values a Sobol analysis may keep (1.6 GB).
 pub const SOBOL_MAX_VALUES: usize = 200_000_000;
@@ -372,27 +372,8 @@ fn swing(
         models.push(at(Some((i, lo))));
         models.push(at(Some((i, hi))));
     }
-    let programs: Vec<_> = models.iter().map(|m| compile(m, None)).collect();
-    let jobs: Vec<Job> = models
-        .iter()
-        .zip(&programs)
-        .map(|(model, program)| Job {
-            model,
-            program,
-            inject: None,
-            series: false,
-        })
-        .collect();
-    let options = RunOptions {
-        rows: false,
-        ..options.clone()
-    };
-    let mut results = engine::simulate_many(&jobs, &options, progress, &mut |_| Ok(()))?;
-    let summaries: Vec<_> = models
-        .iter()
-        .zip(results.iter_mut())
-        .map(|(m, r)| summary::summarize(m, r, &RunContext::default()))
-        .collect();
+    let mut results = super::simulate_models(&models, false, options, progress, None)?;
+    let summaries = super::summaries(&models, &mut results);
     let value = |s: &summary::Summary, o: usize| {
         let out = &s.outcomes[o];
         out.probability

@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::find_param;
-use crate::engine::{self, Job, RunOptions, SimError, compile::compile};
+use crate::engine::{RunOptions, SimError};
 use crate::scenario::{Model, VarId};
 use crate::summary::{self, RunContext, Summary};
 
@@ -116,22 +116,7 @@ pub fn sweep(
             m
         })
         .collect();
-    let programs: Vec<_> = models.iter().map(|m| compile(m, None)).collect();
-    let jobs: Vec<Job> = models
-        .iter()
-        .zip(&programs)
-        .map(|(model, program)| Job {
-            model,
-            program,
-            inject: None,
-            series: false,
-        })
-        .collect();
-    let options = RunOptions {
-        rows: false,
-        ..options.clone()
-    };
-    let mut results = engine::simulate_many(&jobs, &options, progress, &mut |_| Ok(()))?;
+    let mut results = super::simulate_models(&models, false, options, progress, None)?;
     Ok(grid
         .into_iter()
         .zip(models.iter().zip(results.iter_mut()))
