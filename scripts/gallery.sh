@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Regenerate docs/gallery/*.png: one picture of every chart type polsim draws,
-# from the bundled scenarios, for docs/gallery.md.
+# for docs/gallery.md, each made by the command a user would type.
 #
 #   scripts/gallery.sh
 #
-# Charts of one run come from `polsim run` on scenarios/examples/coin-flips.toml
-# (plus a variant that adds a category outcome). Comparison and tornado charts
-# have no command of their own yet, so the ignored test `charts::gallery_images`
-# draws them through the library (the tornado from scenarios/palmyra/baseline.toml
-# when that model is present). Same seeds, same pictures.
+# - charts of one run: `polsim run` on scenarios/examples/coin-flips.toml (plus
+#   a variant that adds a category outcome);
+# - comparisons: `polsim compare` on the deterrence example and its two
+#   variants, and on the ten Palmyra scenarios for the many-scenario layouts;
+# - sweeps: `polsim sweep` of the deterrence example over one and two
+#   parameters;
+# - sensitivity: `polsim sensitivity` of the Palmyra baseline (rank, swing:
+#   seventy parameters, the top fifteen drawn) and of the deterrence example
+#   (Sobol).
+#
+# Same seeds, same pictures.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -19,12 +25,16 @@ trap 'rm -rf "$work"' EXIT
 
 cargo build --release --quiet
 polsim="$root/target/release/polsim"
+png=(--format png --quiet)
+examples=scenarios/examples
 
-"$polsim" run scenarios/examples/coin-flips.toml --runs 20000 --format png --quiet --out "$work/coin"
+# ---- one run
+
+"$polsim" run "$examples/coin-flips.toml" --runs 20000 "${png[@]}" --out "$work/coin"
 
 cat >"$work/coin-moods.toml" <<EOF
 # coin-flips with one more outcome, to show a category chart.
-extends = "$root/scenarios/examples/coin-flips.toml"
+extends = "$root/$examples/coin-flips.toml"
 
 [outcomes.how_it_went]
 expr = "if(ever(breakthrough), 0, if(count(incident) > 5, 2, 1))"
@@ -37,22 +47,48 @@ outcomes = ["how_it_went"]
 variables = []
 events = []
 EOF
-"$polsim" run "$work/coin-moods.toml" --runs 20000 --format png --quiet --out "$work/moods"
+"$polsim" run "$work/coin-moods.toml" --runs 20000 "${png[@]}" --out "$work/moods"
 
-POLSIM_GALLERY_DIR="$work/compare" \
-  cargo test --release --quiet --test it charts::gallery_images -- --ignored --exact >/dev/null
+# ---- comparisons
+
+"$polsim" compare "$examples/deterrence.toml" "$examples/deterrence-credible.toml" \
+  "$examples/deterrence-provocation.toml" --runs 20000 "${png[@]}" --out "$work/compare"
+"$polsim" compare scenarios/palmyra --runs 5000 "${png[@]}" --out "$work/compare-many"
+
+# ---- sweeps
+
+"$polsim" sweep "$examples/deterrence.toml" --param threat=0..1:11 \
+  --outcome incursion_by_12 --threshold 0.05 --runs 20000 "${png[@]}" --out "$work/sweep"
+"$polsim" sweep "$examples/deterrence.toml" --param base_risk=0.02..0.12:6 \
+  --param threat=0..1:6 --outcome incursion_by_12 --threshold 0.05 --runs 20000 \
+  "${png[@]}" --out "$work/heatmap"
+
+# ---- sensitivity
+
+"$polsim" sensitivity palmyra/baseline --method swing --outcome repeal_within_12 \
+  --runs 5000 "${png[@]}" --out "$work/swing"
+"$polsim" sensitivity palmyra/baseline --method rank --outcome repeal_within_12 \
+  --runs 10000 "${png[@]}" --out "$work/rank"
+"$polsim" sensitivity "$examples/deterrence.toml" --method sobol --outcome incursion_by_12 \
+  --runs 20000 "${png[@]}" --out "$work/sobol"
 
 mkdir -p "$gallery"
 rm -f "$gallery"/*.png
-copy() { cp "$1" "$gallery/$2"; echo "docs/gallery/$2"; }
-copy "$work/coin/charts/histogram-incidents.png" histogram.png
-copy "$work/coin/charts/exceedance-incidents.png" exceedance.png
-copy "$work/coin/charts/probabilities.png" probabilities.png
-copy "$work/moods/charts/categories-how_it_went.png" categories.png
-copy "$work/coin/charts/fan-incidents_so_far.png" fan.png
-copy "$work/coin/charts/event-breakthrough.png" event.png
-copy "$work/compare/compare-exceedance-incidents.png" compare-exceedance.png
-copy "$work/compare/compare-event-breakthrough.png" compare-event.png
-copy "$work/compare/compare-probabilities.png" compare-probabilities.png
-tornado=("$work"/compare/tornado-*.png)
-copy "${tornado[0]}" tornado.png
+copy() { cp "$work/$1" "$gallery/$2"; echo "docs/gallery/$2"; }
+copy coin/charts/histogram-incidents.png histogram.png
+copy coin/charts/exceedance-incidents.png exceedance.png
+copy coin/charts/probabilities.png probabilities.png
+copy moods/charts/categories-how_it_went.png categories.png
+copy coin/charts/fan-incidents_so_far.png fan.png
+copy coin/charts/event-breakthrough.png event.png
+copy compare/charts/compare-probabilities.png compare-probabilities.png
+copy compare/charts/differences-peak_tension.png compare-differences.png
+copy compare/charts/compare-exceedance-incidents.png compare-exceedance.png
+copy compare/charts/compare-event-incursion.png compare-event.png
+copy compare-many/charts/compare-probability-repeal_within_12.png compare-probability-many.png
+copy compare-many/charts/differences-repeal_within_6.png compare-differences-many.png
+copy sweep/charts/sweep-incursion_by_12.png sweep.png
+copy heatmap/charts/heatmap-incursion_by_12.png heatmap.png
+copy swing/charts/swing-repeal_within_12.png tornado.png
+copy rank/charts/rank-repeal_within_12.png rank.png
+copy sobol/charts/sobol-incursion_by_12.png sobol.png

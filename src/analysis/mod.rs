@@ -20,6 +20,9 @@ use crate::results::Results;
 use crate::scenario::{Model, OutcomeKind};
 use crate::summary::{self, RunContext, Summary};
 
+/// A receiver of each chunk's per-run rows, one `Rows` per model.
+pub type RowsSink<'a> = dyn FnMut(&[Rows]) -> std::io::Result<()> + 'a;
+
 /// Compile and simulate several models in lockstep (same seed and run
 /// indices), with or without time series and per-run rows.
 pub fn simulate_models(
@@ -27,7 +30,7 @@ pub fn simulate_models(
     series: bool,
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
-    on_rows: Option<&mut dyn FnMut(&[Rows]) -> std::io::Result<()>>,
+    on_rows: Option<&mut RowsSink<'_>>,
 ) -> Result<Vec<Results>, SimError> {
     let programs: Vec<_> = models.iter().map(|m| compile(m, None)).collect();
     let jobs: Vec<Job> = models

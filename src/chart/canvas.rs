@@ -244,18 +244,23 @@ pub fn nice_ticks(lo: f64, hi: f64, max_ticks: usize, integer: bool) -> (f64, Ve
     (step, ticks)
 }
 
-/// A tick label for `value` when ticks are `step` apart.
+/// A tick label for `value` when ticks are `step` apart: as many decimals
+/// as the step needs (0.25 needs two, 2.5 one, 5 none), so that no two
+/// ticks read alike.
 pub fn tick_label(value: f64, step: f64) -> String {
-    let decimals = if step >= 1.0 || step <= 0.0 || !step.is_finite() {
+    let decimals = if step <= 0.0 || !step.is_finite() {
         0
     } else {
-        let d = (-step.log10()).ceil() as usize;
-        // 0.25 needs one more place than 0.2.
-        if ((step * 10f64.powi(d as i32)).round() - step * 10f64.powi(d as i32)).abs() > 1e-6 {
-            d + 1
-        } else {
-            d
-        }
+        // Enough places for the step's magnitude, one more for a step such
+        // as 0.25; an irregular step (a grid of 8 values over 0.02..0.2)
+        // stops there rather than printing every digit.
+        let magnitude = (-step.log10()).ceil().max(0.0) as i32;
+        (0..=magnitude)
+            .find(|&d| {
+                let scaled = step * 10f64.powi(d);
+                (scaled.round() - scaled).abs() <= 1e-6 * scaled.max(1.0)
+            })
+            .unwrap_or(magnitude + 1) as usize
     };
     let text = format!("{value:.decimals$}");
     if value.abs() >= 10_000.0 && decimals == 0 {
@@ -347,6 +352,11 @@ mod tests {
         assert_eq!(tick_label(-1250000.0, 250000.0), "-1,250,000");
         assert_eq!(percent_label(0.5, 0.1), "50%");
         assert_eq!(percent_label(0.025, 0.005), "2.5%");
+        assert_eq!(percent_label(0.075, 0.025), "7.5%");
+        assert_eq!(percent_label(0.05, 0.025), "5.0%");
+        assert_eq!(tick_label(1.0 / 3.0, 0.1), "0.3");
+        assert_eq!(tick_label(0.174, 0.18 / 7.0), "0.174");
+        assert_eq!(tick_label(2.5, 2.5), "2.5");
     }
 
     #[test]

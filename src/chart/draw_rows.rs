@@ -82,8 +82,18 @@ pub fn bars<DB: DrawingBackend>(
     let x = if plot.scale == Scale::Percent && lo >= 0.0 {
         Axis::percent(&plot.x_title, hi, 6)
     } else {
-        // Room beyond both ends for the values written there.
-        value_axis(&plot.x_title, lo.min(0.0), hi.max(0.0), 0.1, plot.scale)
+        // Room beyond both ends for the values written there, but none
+        // beyond zero when every bar lies on one side of it.
+        let mut axis = value_axis(&plot.x_title, lo.min(0.0), hi.max(0.0), 0.1, plot.scale);
+        if lo >= 0.0 {
+            axis.lo = 0.0;
+        }
+        if hi <= 0.0 {
+            axis.hi = 0.0;
+        }
+        let (a, b) = (axis.lo, axis.hi);
+        axis.ticks.retain(|t| *t >= a && *t <= b);
+        axis
     };
     let mut chart = plot_area_with(area, &x, &y, st, Grid::Vertical, Room::default())?;
     let count = plot.series.len().max(1);

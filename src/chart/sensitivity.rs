@@ -105,7 +105,7 @@ fn rank(s: &Sensitivity, o: &OutcomeSensitivity, scenario: &str) -> Result<Chart
             "the outcome does not vary from run to run, so no parameter correlates with it",
         ));
     }
-    let title = format!("What moves {}: rank correlation", o.label);
+    let title = format!("{}: rank correlation with each parameter", o.label);
     let caption = format!(
         "Each bar is the Spearman rank correlation between a parameter's values and {} over {} runs in which every parameter is drawn from its distribution: +1 if the outcome always rises with the parameter, -1 if it always falls, 0 if there is no steady relation. Blue bars are parameters that raise the outcome, vermillion bars parameters that lower it; the longest bars, at the top, matter most. The whisker is the 95% interval (Fisher z): a whisker that crosses zero means this many runs cannot tell the direction. The correlation of one parameter includes what it shares with parameters correlated with it; the partial rank correlation in sensitivity.csv removes that.{}",
         o.label,
@@ -175,7 +175,7 @@ fn sobol(s: &Sensitivity, o: &OutcomeSensitivity, scenario: &str) -> Result<Char
     }
     let interval =
         |v: f64, lo: f64, hi: f64| v.is_finite().then_some(Interval { value: v, lo, hi });
-    let title = format!("What drives {}: Sobol indices", o.label);
+    let title = format!("{}: Sobol indices of each parameter", o.label);
     let caption = format!(
         "For each parameter, the share of the variance of {} that it explains alone (first-order index, blue) and together with all its interactions with other parameters (total index, orange), sorted by the total index. A total index well above the first-order one marks a parameter that matters through interactions. Whiskers are 95% bootstrap intervals; small negative estimates are noise around zero. The model's own chance events are shared by every sample, so the first-order indices add up to less than one: the rest is interactions and the model's own randomness.{}",
         o.label,
@@ -266,7 +266,7 @@ fn swing(s: &Sensitivity, o: &OutcomeSensitivity, scenario: &str) -> Result<Char
     );
     let mut chart = tornado(&Tornado {
         name,
-        title: format!("What moves {}: swing", o.label),
+        title: format!("{}: swing of each parameter", o.label),
         subtitle: subtitle(s, scenario, bars.len(), count),
         outcome,
         baseline: o.baseline,
