@@ -7,7 +7,8 @@
 # - charts of one run: `polsim run` on scenarios/examples/coin-flips.toml (plus
 #   a variant that adds a category outcome);
 # - comparisons: `polsim compare` on the deterrence example and its two
-#   variants, and on the ten Palmyra scenarios for the many-scenario layouts;
+#   variants, on three Palmyra scenarios (the chances of several outcomes),
+#   and on all ten Palmyra scenarios for the many-scenario layouts;
 # - sweeps: `polsim sweep` of the deterrence example over one and two
 #   parameters;
 # - sensitivity: `polsim sensitivity` of the Palmyra baseline (rank, swing:
@@ -24,7 +25,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 cargo build --release --quiet
-polsim="$root/target/release/polsim"
+polsim="${CARGO_TARGET_DIR:-$root/target}/release/polsim"
 png=(--format png --quiet)
 examples=scenarios/examples
 
@@ -53,6 +54,8 @@ EOF
 
 "$polsim" compare "$examples/deterrence.toml" "$examples/deterrence-credible.toml" \
   "$examples/deterrence-provocation.toml" --runs 20000 "${png[@]}" --out "$work/compare"
+"$polsim" compare palmyra/baseline palmyra/second_attack palmyra/vetting_now \
+  --runs 5000 "${png[@]}" --out "$work/compare-three"
 "$polsim" compare scenarios/palmyra --runs 5000 "${png[@]}" --out "$work/compare-many"
 
 # ---- sweeps
@@ -81,7 +84,7 @@ copy coin/charts/probabilities.png probabilities.png
 copy moods/charts/categories-how_it_went.png categories.png
 copy coin/charts/fan-incidents_so_far.png fan.png
 copy coin/charts/event-breakthrough.png event.png
-copy compare/charts/compare-probabilities.png compare-probabilities.png
+copy compare-three/charts/compare-probabilities.png compare-probabilities.png
 copy compare/charts/differences-peak_tension.png compare-differences.png
 copy compare/charts/compare-exceedance-incidents.png compare-exceedance.png
 copy compare/charts/compare-event-incursion.png compare-event.png

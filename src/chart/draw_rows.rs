@@ -80,7 +80,8 @@ pub fn bars<DB: DrawingBackend>(
     });
     let (lo, hi) = min_max(ends);
     let x = if plot.scale == Scale::Percent && lo >= 0.0 {
-        Axis::percent(&plot.x_title, hi, 6)
+        // Headroom past the longest whisker keeps the values outside the bars.
+        Axis::percent(&plot.x_title, hi * 1.12, 6)
     } else {
         // Room beyond both ends for the values written there, but none
         // beyond zero when every bar lies on one side of it.

@@ -222,6 +222,10 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         .file
         .clone()
         .unwrap_or_else(|| PathBuf::from(bundled::DEFAULT));
+    // Bad chart flags are reported before a long run, not after it.
+    if !args.charts.no_charts {
+        crate::report::ChartSettings::from_args(&args.charts)?;
+    }
     let (mut model, overrides) = load(&file, &args.sim.set)?;
     apply_sim_args(&mut model, &args.sim)?;
     let condition = match &args.given {

@@ -43,7 +43,7 @@ pub fn written(dir: &std::path::Path, paths: &[std::path::PathBuf]) -> String {
     let mut items = top;
     items.extend(
         sub.into_iter()
-            .map(|(name, n)| format!("{name}/ ({n} files)")),
+            .map(|(name, n)| format!("{name}/ ({n} file{})", if n == 1 { "" } else { "s" })),
     );
     format!("wrote {}: {}", dir.display(), items.join(", "))
 }

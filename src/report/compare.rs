@@ -42,8 +42,13 @@ pub fn build(
         group_count(c.runs),
         c.seed
     );
+    // Beyond three names the title would fill the page; the table names all.
+    let title = match labels.as_slice() {
+        [_, _, _, _, ..] => format!("Comparison of {} scenarios with {reference}", labels.len()),
+        _ => format!("Comparison: {}", labels.join(" vs ")),
+    };
     Report {
-        title: format!("Comparison: {}", labels.join(" vs ")),
+        title,
         description: format!(
             "Every scenario compared run by run with {reference}, the first named."
         ),
@@ -104,6 +109,7 @@ fn scenarios(c: &Comparison, labels: &[String]) -> Section {
             rows,
             numbers_from: 4,
             prose: Some(2),
+            nowrap: vec![0],
         }),
         Block::Para(crn),
     ];
@@ -142,7 +148,7 @@ fn points(x: f64) -> String {
         return "-".into();
     }
     let text = format!("{:.1}", x * 100.0);
-    if text == "-0.0" {
+    if text == "-0.0" || text == "0.0" {
         "0.0".into()
     } else {
         signed(text, x)
@@ -253,6 +259,7 @@ fn results(c: &Comparison, labels: &[String], reference: &str) -> Section {
             rows: chances,
             numbers_from: 2,
             prose: None,
+            nowrap: vec![1],
         }));
     }
     if !numbers.is_empty() {
@@ -270,6 +277,7 @@ fn results(c: &Comparison, labels: &[String], reference: &str) -> Section {
             rows: numbers,
             numbers_from: 3,
             prose: None,
+            nowrap: vec![2],
         }));
     }
     if !c.unmatched.is_empty() {
@@ -358,6 +366,7 @@ fn provenance(c: &Comparison, labels: &[String], overrides: &[String], date: &st
                 rows: files,
                 numbers_from: 3,
                 prose: None,
+                nowrap: vec![0],
             }),
             Block::Para(
                 "The same scenario files, seed and number of runs give identical results on any machine and any number of threads; only the date above changes. To reproduce:"
@@ -377,6 +386,7 @@ mod tests {
         assert_eq!(points(-0.151), "-15.1");
         assert_eq!(points(0.0766), "+7.7");
         assert_eq!(points(-0.00001), "0.0");
+        assert_eq!(points(0.0004), "0.0");
         assert_eq!(points(f64::NAN), "-");
     }
 

@@ -73,6 +73,9 @@ pub struct Table {
     pub numbers_from: usize,
     /// A column of running text, given room to read as prose.
     pub prose: Option<usize>,
+    /// Columns of names kept on one line (a scenario name would otherwise
+    /// break at its hyphens).
+    pub nowrap: Vec<usize>,
 }
 
 /// A probability as a percentage: one decimal, two below 1%.
@@ -148,6 +151,7 @@ fn outcomes(summary: &Summary) -> Section {
             rows: probs,
             numbers_from: 1,
             prose: None,
+            nowrap: Vec::new(),
         }));
     }
     let numbers: Vec<Vec<String>> = by_kind("number").filter_map(number_row).collect();
@@ -168,6 +172,7 @@ fn outcomes(summary: &Summary) -> Section {
             rows: numbers,
             numbers_from: 2,
             prose: None,
+            nowrap: Vec::new(),
         }));
     }
     for o in by_kind("category") {
@@ -181,6 +186,7 @@ fn outcomes(summary: &Summary) -> Section {
                 .collect(),
             numbers_from: 1,
             prose: None,
+            nowrap: Vec::new(),
         }));
     }
     let meanings: Vec<(String, String)> = summary
@@ -267,6 +273,7 @@ fn parameters(summary: &Summary) -> Section {
                 rows,
                 numbers_from: 5,
                 prose: Some(3),
+                nowrap: Vec::new(),
             }),
         ]
     };

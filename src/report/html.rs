@@ -26,6 +26,7 @@ nav ol { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; padding: 0; margin
 nav a { color: #0072B2; }
 table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .92rem; }
 td.prose { min-width: 22rem; }
+td.nowrap { white-space: nowrap; }
 th, td { border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }
 th { border-bottom: 2px solid #444; background: #f6f6f6; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -133,6 +134,8 @@ fn render_table(out: &mut String, table: &Table) {
             " class=\"num\""
         } else if table.prose == Some(i) {
             " class=\"prose\""
+        } else if table.nowrap.contains(&i) {
+            " class=\"nowrap\""
         } else {
             ""
         }
