@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{ChartArgs, SimArgs, apply_sim_args, load, progress_bar, slug};
+use super::{ChartArgs, SimArgs, apply_sim_args, load, slug, with_progress};
 use crate::Error;
 use crate::analysis::sensitivity::{self, Method};
 use crate::analysis::sweep::{self, Axis};
@@ -105,6 +105,15 @@ fn options(model: &Model, sim: &SimArgs) -> RunOptions {
     }
 }
 
+/// Print the JSON or the table, as the flags ask.
+fn show(out: &OutArgs, json: &[u8], table: &str) {
+    if out.json {
+        print!("{}", String::from_utf8_lossy(json));
+    } else if !out.quiet {
+        print!("{table}");
+    }
+}
+
 fn written(out: &OutArgs, dir: &Path, paths: &[PathBuf]) {
     if !out.quiet && !out.json {
         println!("\n{}", crate::output::table::written(dir, paths));
@@ -178,16 +187,9 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
     }
     // Every scenario runs with the first one's runs and seed (or the flags').
     let options = options(&models[0], &args.sim);
-    let bar = progress_bar(&models[0], args.out.quiet || args.out.json);
-    let progress = |done: u64| {
-        if let Some(b) = &bar {
-            b.set_position(done);
-        }
-    };
-    let result = compare::compare(&models, &options, &progress);
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    let result = with_progress(&models[0], args.out.quiet || args.out.json, |progress| {
+        compare::compare(&models, &options, progress)
+    });
     let comparison = result.map_err(Error::from)?;
     let names: Vec<String> = models.iter().map(|m| slug(&m.info.name)).collect();
     let dir_name = if names.len() <= 3 {
@@ -216,14 +218,11 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
             settings,
         )?);
     }
-    if args.out.json {
-        print!(
-            "{}",
-            String::from_utf8_lossy(&export::compare_json(&comparison))
-        );
-    } else if !args.out.quiet {
-        print!("{}", export::compare_table(&comparison));
-    }
+    show(
+        &args.out,
+        &export::compare_json(&comparison),
+        &export::compare_table(&comparison),
+    );
     written(&args.out, &out.path, &paths);
     Ok(())
 }
@@ -258,16 +257,9 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
         None => 0,
     };
     let options = options(&model, &args.sim);
-    let bar = progress_bar(&model, args.out.quiet || args.out.json);
-    let progress = |done: u64| {
-        if let Some(b) = &bar {
-            b.set_position(done);
-        }
-    };
-    let result = sweep::sweep(&model, &axes, &options, &progress);
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    let result = with_progress(&model, args.out.quiet || args.out.json, |progress| {
+        sweep::sweep(&model, &axes, &options, progress)
+    });
     let points = result.map_err(Error::from)?;
     let label: Vec<&str> = axes.iter().map(|a| a.name.as_str()).collect();
     let dir = args.out.out.clone().unwrap_or_else(|| {
@@ -290,17 +282,11 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
         paths.extend(files);
         skipped = skips;
     }
-    if args.out.json {
-        print!(
-            "{}",
-            String::from_utf8_lossy(&export::sweep_json(&axes, &points))
-        );
-    } else if !args.out.quiet {
-        print!(
-            "{}",
-            export::sweep_table(&axes, &points, name, args.threshold)
-        );
-    }
+    show(
+        &args.out,
+        &export::sweep_json(&axes, &points),
+        &export::sweep_table(&axes, &points, name, args.threshold),
+    );
     tell_skipped(&args.out, &skipped);
     written(&args.out, &out.path, &paths);
     Ok(())
@@ -353,16 +339,9 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
         ));
     }
     let options = options(&model, &args.sim);
-    let bar = progress_bar(&model, args.out.quiet || args.out.json);
-    let progress = |done: u64| {
-        if let Some(b) = &bar {
-            b.set_position(done);
-        }
-    };
-    let result = sensitivity::analyse(&model, method, &outcomes, &options, &progress);
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    let result = with_progress(&model, args.out.quiet || args.out.json, |progress| {
+        sensitivity::analyse(&model, method, &outcomes, &options, progress)
+    });
     let s = result.map_err(Error::from)?;
     let method_name = match method {
         Method::Rank => "rank",
@@ -387,11 +366,11 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
         paths.extend(files);
         skipped = skips;
     }
-    if args.out.json {
-        print!("{}", String::from_utf8_lossy(&export::sensitivity_json(&s)));
-    } else if !args.out.quiet {
-        print!("{}", export::sensitivity_table(&s));
-    }
+    show(
+        &args.out,
+        &export::sensitivity_json(&s),
+        &export::sensitivity_table(&s),
+    );
     tell_skipped(&args.out, &skipped);
     written(&args.out, &out.path, &paths);
     Ok(())

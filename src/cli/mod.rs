@@ -258,12 +258,6 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         threads: args.sim.threads,
         rows: runs_writer.is_some(),
     };
-    let bar = progress_bar(&model, args.quiet || args.json);
-    let progress = |done: u64| {
-        if let Some(b) = &bar {
-            b.set_position(done);
-        }
-    };
     let given = args.given.is_some();
     let mut on_rows = |rows: &Rows| -> std::io::Result<()> {
         if let Some(w) = runs_writer.as_mut() {
@@ -279,10 +273,9 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         }
         Ok(())
     };
-    let result = engine::simulate(&model, &program, &options, None, &progress, &mut on_rows);
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    let result = with_progress(&model, args.quiet || args.json, |progress| {
+        engine::simulate(&model, &program, &options, None, progress, &mut on_rows)
+    });
     let mut results = result.map_err(Error::from)?;
     if let Some(given) = &args.given
         && results.kept == 0
@@ -349,7 +342,27 @@ pub fn definitions(model: &Model) -> Vec<(String, String)> {
         .collect()
 }
 
-pub fn progress_bar(model: &Model, quiet: bool) -> Option<indicatif::ProgressBar> {
+/// Run `work` with a progress callback that drives a bar on a terminal
+/// (for long runs, unless `quiet`), and clear the bar afterwards.
+pub fn with_progress<T>(
+    model: &Model,
+    quiet: bool,
+    work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> T,
+) -> T {
+    let bar = progress_bar(model, quiet);
+    let progress = |done: u64| {
+        if let Some(b) = &bar {
+            b.set_position(done);
+        }
+    };
+    let result = work(&progress);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    result
+}
+
+fn progress_bar(model: &Model, quiet: bool) -> Option<indicatif::ProgressBar> {
     let work = model.info.runs.saturating_mul(u64::from(model.info.steps));
     if quiet || !std::io::stderr().is_terminal() || work < 2_000_000 {
         return None;

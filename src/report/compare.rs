@@ -294,26 +294,12 @@ fn results(c: &Comparison, labels: &[String], reference: &str) -> Section {
 }
 
 fn charts(figures: Vec<Figure>, skipped: Vec<Skip>) -> Section {
-    let mut blocks = vec![Block::Para(
-        "Each chart's caption says how to read it. Every scenario keeps its colour and line pattern on every chart, in the order of the table above."
-            .into(),
-    )];
-    if figures.is_empty() && skipped.is_empty() {
-        blocks.push(Block::Para(
-            "The first scenario's [charts] selection names no chart.".into(),
-        ));
-    }
-    blocks.extend(figures.into_iter().map(Block::Figure));
-    blocks.extend(
-        skipped
-            .into_iter()
-            .map(|s| Block::Note(format!("No chart of {}: {}.", s.title, s.reason))),
-    );
-    Section {
-        id: "charts",
-        heading: "Charts".into(),
-        blocks,
-    }
+    super::content::charts_section(
+        figures,
+        skipped,
+        "Each chart's caption says how to read it. Every scenario keeps its colour and line pattern on every chart, in the order of the table above.",
+        "The first scenario's [charts] selection names no chart.",
+    )
 }
 
 fn provenance(c: &Comparison, labels: &[String], overrides: &[String], date: &str) -> Section {

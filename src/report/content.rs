@@ -285,14 +285,25 @@ fn parameters(summary: &Summary) -> Section {
 }
 
 fn charts(figures: Vec<Figure>, skipped: Vec<Skip>) -> Section {
-    let mut blocks = vec![Block::Para(
-        "Each chart's caption says how to read it. Every chart names the scenario, the number of runs and the seed it comes from."
-            .into(),
-    )];
+    charts_section(
+        figures,
+        skipped,
+        "Each chart's caption says how to read it. Every chart names the scenario, the number of runs and the seed it comes from.",
+        "The scenario's [charts] selection names no chart.",
+    )
+}
+
+/// The "Charts" section of a report: an introduction, the figures, and a
+/// note for each chart that could not be drawn.
+pub(crate) fn charts_section(
+    figures: Vec<Figure>,
+    skipped: Vec<Skip>,
+    intro: &str,
+    empty: &str,
+) -> Section {
+    let mut blocks = vec![Block::Para(intro.into())];
     if figures.is_empty() && skipped.is_empty() {
-        blocks.push(Block::Para(
-            "The scenario's [charts] selection names no chart.".into(),
-        ));
+        blocks.push(Block::Para(empty.into()));
     }
     blocks.extend(figures.into_iter().map(Block::Figure));
     blocks.extend(
