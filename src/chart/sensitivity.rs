@@ -135,13 +135,7 @@ fn rank(s: &Sensitivity, o: &OutcomeSensitivity, scenario: &str) -> Result<Chart
                     negative: Some(ACCENT),
                     values: effects
                         .iter()
-                        .map(|e| {
-                            Some(Interval {
-                                value: e.a,
-                                lo: e.a_lo,
-                                hi: e.a_hi,
-                            })
-                        })
+                        .map(|e| interval(e.a, e.a_lo, e.a_hi))
                         .collect(),
                 }],
                 scale: Scale::Fixed {
@@ -173,8 +167,6 @@ fn sobol(s: &Sensitivity, o: &OutcomeSensitivity, scenario: &str) -> Result<Char
     if effects.is_empty() {
         return Err(Skip::new(&name, &o.label, "no index could be estimated"));
     }
-    let interval =
-        |v: f64, lo: f64, hi: f64| v.is_finite().then_some(Interval { value: v, lo, hi });
     let title = format!("{}: Sobol indices of each parameter", o.label);
     let caption = format!(
         "For each parameter, the share of the variance of {} that it explains alone (first-order index, blue) and together with all its interactions with other parameters (total index, orange), sorted by the total index. A total index well above the first-order one marks a parameter that matters through interactions. Whiskers are 95% bootstrap intervals; small negative estimates are noise around zero. The model's own chance events are shared by every sample, so the first-order indices add up to less than one: the rest is interactions and the model's own randomness.{}",
@@ -279,4 +271,9 @@ fn swing(s: &Sensitivity, o: &OutcomeSensitivity, scenario: &str) -> Result<Char
     })?;
     chart.caption.push_str(&cut_note(effects.len(), count));
     Ok(chart)
+}
+
+/// A bar's value with its whisker; no bar for an estimate that is not finite.
+fn interval(value: f64, lo: f64, hi: f64) -> Option<Interval> {
+    value.is_finite().then_some(Interval { value, lo, hi })
 }
