@@ -14,7 +14,6 @@ use crate::expr::BinOp;
 use crate::expr::ast::truthy;
 use crate::expr::builtins::{self, Agg, Func};
 use crate::scenario::EventMode;
-use rand::Rng;
 
 pub type Lane = [f64; LANES];
 
@@ -105,9 +104,14 @@ impl Workspace {
         rec: &mut BatchRecord,
     ) -> Result<(), Fault> {
         debug_assert!(n <= LANES);
-        for (k, &key) in p.streams.iter().enumerate() {
-            for lane in 0..n {
-                self.streams[k * LANES + lane] = rng::stream(seed, first_run + lane as u64, key);
+        let mut run_keys = [0u64; LANES];
+        for (lane, rk) in run_keys.iter_mut().enumerate().take(n) {
+            *rk = rng::run_key(first_run + lane as u64);
+        }
+        for (k, &stream_key) in p.streams.iter().enumerate() {
+            let key = rng::key(seed, stream_key);
+            for (lane, &rk) in run_keys.iter().enumerate().take(n) {
+                self.streams[k * LANES + lane] = Stream::open(key, rk);
             }
         }
         let steps = p.steps as usize;
@@ -223,13 +227,10 @@ impl Workspace {
                 stream,
             } => {
                 let base = stream as usize * LANES;
-                let (d, rngs) = (
-                    &mut self.slots[dst as usize],
+                dist.fill(
                     &mut self.streams[base..base + n],
+                    &mut self.slots[dst as usize][..n],
                 );
-                for (x, rng) in d.iter_mut().zip(rngs) {
-                    *x = dist.sample(rng);
-                }
             }
             Op::Draw {
                 dst,
@@ -308,7 +309,7 @@ impl Workspace {
                                     format!("its probability is {pl}, outside [0, 1]"),
                                 ));
                             }
-                            let u = uniform(rng);
+                            let u = rng.uniform();
                             let happened = u < pl;
                             match mode {
                                 EventMode::Once => {
@@ -445,7 +446,7 @@ fn poisson_count(rate: f64, rng: &mut Stream) -> Option<f64> {
     if rate >= INVERSION_MAX_RATE {
         return dist::sample_with(DistKind::Poisson, &[rate], rng).ok();
     }
-    let u = uniform(rng);
+    let u = rng.uniform();
     let mut k = 0u32;
     let mut p = (-rate).exp();
     let mut cdf = p;
@@ -457,12 +458,6 @@ fn poisson_count(rate: f64, rng: &mut Stream) -> Option<f64> {
         cdf += p;
     }
     Some(f64::from(k))
-}
-
-/// A uniform number in [0, 1) with 53 random bits.
-#[inline(always)]
-fn uniform(rng: &mut Stream) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 #[inline(always)]
