@@ -20,7 +20,7 @@ pub mod expr;
 pub mod graph;
 pub mod output;
 pub mod report;
-pub mod results;
+pub use engine::results;
 pub mod scenario;
 pub mod stats;
 pub mod summary;

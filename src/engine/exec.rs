@@ -42,6 +42,9 @@ pub struct BatchRecord {
     pub outcomes: Vec<Lane>,
     pub params: Vec<Lane>,
     pub condition: Lane,
+    /// Series and events were added step by step from the slots
+    /// ([`Workspace::run_batch_with`]), so the record holds neither.
+    pub direct: bool,
 }
 
 impl BatchRecord {
@@ -58,6 +61,18 @@ impl BatchRecord {
             outcomes: vec![[0.0; LANES]; p.outcomes.len()],
             params: vec![[0.0; LANES]; p.params.len()],
             condition: [1.0; LANES],
+            direct: false,
+        }
+    }
+
+    /// Room for the outcomes and parameters of one batch whose series and
+    /// events go straight to the statistics, step by step.
+    pub fn direct(p: &Program) -> BatchRecord {
+        BatchRecord {
+            series: Vec::new(),
+            events: Vec::new(),
+            direct: true,
+            ..BatchRecord::new(p, false)
         }
     }
 }
@@ -103,6 +118,24 @@ impl Workspace {
         inject: Option<&dyn Inject>,
         rec: &mut BatchRecord,
     ) -> Result<(), Fault> {
+        self.run_batch_with(p, seed, first_run, n, inject, rec, None)
+    }
+
+    /// As [`Workspace::run_batch`], calling `on_step(t, slots)` after the
+    /// initial values (t = 0) and after each step, while the slots hold that
+    /// step's values: per-step statistics read them there instead of from a
+    /// copy in the record.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run_batch_with(
+        &mut self,
+        p: &Program,
+        seed: u64,
+        first_run: u64,
+        n: usize,
+        inject: Option<&dyn Inject>,
+        rec: &mut BatchRecord,
+        mut on_step: Option<&mut dyn FnMut(u32, &[Lane])>,
+    ) -> Result<(), Fault> {
         debug_assert!(n <= LANES);
         let mut run_keys = [0u64; LANES];
         for (lane, rk) in run_keys.iter_mut().enumerate().take(n) {
@@ -131,6 +164,9 @@ impl Workspace {
         for (i, &(_, slot)) in p.params.iter().enumerate() {
             rec.params[i] = self.slots[slot as usize];
         }
+        if let Some(f) = on_step.as_mut() {
+            f(0, &self.slots);
+        }
         for t in 1..=p.steps {
             ctx.t = t;
             self.exec(&p.step, &mut ctx)?;
@@ -140,8 +176,13 @@ impl Workspace {
                     rec.series[s * (steps + 1) + ti] = self.slots[spec.slot as usize];
                 }
             }
-            for (e, spec) in p.events.iter().enumerate() {
-                rec.events[e * steps + ti - 1] = self.slots[spec.slot as usize];
+            if !rec.events.is_empty() {
+                for (e, spec) in p.events.iter().enumerate() {
+                    rec.events[e * steps + ti - 1] = self.slots[spec.slot as usize];
+                }
+            }
+            if let Some(f) = on_step.as_mut() {
+                f(t, &self.slots);
             }
         }
         self.exec(&p.finish, &mut ctx)?;
@@ -155,14 +196,33 @@ impl Workspace {
         Ok(())
     }
 
+    /// Execute `ops` over the batch: with AVX2 where the processor has it
+    /// (the same IEEE operations on wider registers, so the same bits), else
+    /// with the baseline instruction set.
     fn exec(&mut self, ops: &[Op], ctx: &mut Ctx) -> Result<(), Fault> {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor supports AVX2, checked just above.
+            return unsafe { self.exec_avx2(ops, ctx) };
+        }
+        self.exec_ops(ops, ctx)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn exec_avx2(&mut self, ops: &[Op], ctx: &mut Ctx) -> Result<(), Fault> {
+        self.exec_ops(ops, ctx)
+    }
+
+    #[inline(always)]
+    fn exec_ops(&mut self, ops: &[Op], ctx: &mut Ctx) -> Result<(), Fault> {
         for op in ops {
             self.op(op, ctx)?;
         }
         Ok(())
     }
 
-    #[inline]
+    #[inline(always)]
     fn op(&mut self, op: &Op, ctx: &Ctx) -> Result<(), Fault> {
         let s = &mut self.slots;
         let n = ctx.n;
@@ -388,27 +448,39 @@ impl Workspace {
                 let at_step = ctx.t == step;
                 let v = s[src as usize];
                 let d = &mut s[dst as usize];
-                for i in 0..LANES {
-                    d[i] = match agg {
-                        Agg::Ever => f64::from(d[i] != 0.0 || truthy(v[i])),
-                        Agg::Count | Agg::Sum | Agg::Mean => d[i] + v[i],
-                        Agg::First => {
+                match agg {
+                    Agg::Ever => {
+                        for i in 0..LANES {
+                            d[i] = f64::from(d[i] != 0.0 || truthy(v[i]));
+                        }
+                    }
+                    Agg::Count | Agg::Sum | Agg::Mean => {
+                        for i in 0..LANES {
+                            d[i] += v[i];
+                        }
+                    }
+                    Agg::First => {
+                        for i in 0..LANES {
                             if d[i].is_nan() && truthy(v[i]) {
-                                t
-                            } else {
-                                d[i]
+                                d[i] = t;
                             }
                         }
-                        Agg::Max => d[i].max(v[i]),
-                        Agg::Min => d[i].min(v[i]),
-                        Agg::At => {
-                            if at_step {
-                                v[i]
-                            } else {
-                                d[i]
-                            }
+                    }
+                    Agg::Max => {
+                        for i in 0..LANES {
+                            d[i] = d[i].max(v[i]);
                         }
-                    };
+                    }
+                    Agg::Min => {
+                        for i in 0..LANES {
+                            d[i] = d[i].min(v[i]);
+                        }
+                    }
+                    Agg::At => {
+                        if at_step {
+                            *d = v;
+                        }
+                    }
                 }
             }
         }

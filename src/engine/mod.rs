@@ -10,16 +10,17 @@
 pub mod compile;
 pub mod exec;
 pub mod program;
+pub mod results;
 pub mod rng;
 
 use std::fmt;
 
 use rayon::prelude::*;
 
-use crate::results::Results;
 use crate::scenario::Model;
 use exec::{BatchRecord, Fault, Inject, Workspace};
 pub use program::{LANES, Program};
+use results::Results;
 
 /// Runs per chunk: the unit of parallel work and of merging.
 pub const CHUNK_RUNS: u64 = 1024;
@@ -230,7 +231,14 @@ fn run_chunk(
     let first = chunk * CHUNK_RUNS;
     let last = (first + CHUNK_RUNS).min(options.runs);
     let mut ws = Workspace::new(program);
-    let mut rec = BatchRecord::new(program, job.series);
+    // Without a condition every run is kept, so series and events can be
+    // added step by step from the slots rather than copied into the record.
+    let direct = program.condition.is_none();
+    let mut rec = if direct {
+        BatchRecord::direct(program)
+    } else {
+        BatchRecord::new(program, job.series)
+    };
     let mut results = Results::new(model, program, job.series);
     let mut rows = options.rows.then(|| Rows {
         first_run: first,
@@ -242,7 +250,12 @@ fn run_chunk(
     while run < last {
         let n = ((last - run) as usize).min(LANES);
         let inject_dyn = inject.map(|i| i as &dyn Inject);
-        if let Err(fault) = ws.run_batch(program, options.seed, run, n, inject_dyn, &mut rec) {
+        let mut add_step =
+            |t: u32, slots: &[exec::Lane]| results.add_step(program, t, slots, n, run);
+        let on_step: Option<&mut dyn FnMut(u32, &[exec::Lane])> =
+            if direct { Some(&mut add_step) } else { None };
+        let ran = ws.run_batch_with(program, options.seed, run, n, inject_dyn, &mut rec, on_step);
+        if let Err(fault) = ran {
             return Err(SimError::Run(Box::new(describe(
                 model,
                 program,

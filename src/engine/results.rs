@@ -6,9 +6,9 @@
 //! is bounded whatever the run count: quantiles are exact up to a cap per
 //! quantity and a relative-error sketch beyond it (see `stats::quantiles`).
 
-use crate::engine::LANES;
-use crate::engine::exec::BatchRecord;
-use crate::engine::program::Program;
+use super::LANES;
+use super::exec::BatchRecord;
+use super::program::Program;
 use crate::expr::ast::truthy;
 use crate::scenario::{EventMode, Model, OutcomeKind};
 use crate::stats::{Moments, Proportion, Quantiles};
@@ -78,6 +78,9 @@ pub struct Results {
     pub params: Vec<Moments>,
     /// Runs whose values feed the time-series quantiles (see [`series_cap`]).
     pub series_cap: Option<u64>,
+    /// Scratch for [`Results::add_step`]: whether each event has happened
+    /// yet in each lane of the current batch.
+    ever: Vec<[bool; LANES]>,
 }
 
 /// Which lanes of a batch are kept (`--given`).
@@ -151,6 +154,66 @@ impl Results {
                 .collect(),
             params: program.params.iter().map(|_| Moments::new()).collect(),
             series_cap: series_cap.map(|c| c as u64),
+            ever: vec![[false; LANES]; program.events.len()],
+        }
+    }
+
+    /// Add step `t` of lanes `0..n` (runs `first_run..`) straight from the
+    /// slots, for runs that no condition filters: every series' value at `t`
+    /// and, for `t >= 1`, every event's. The same statistics, in the same
+    /// order, as [`Results::add_batch`] computes from a full record.
+    pub fn add_step(
+        &mut self,
+        program: &Program,
+        t: u32,
+        slots: &[[f64; LANES]],
+        n: usize,
+        first_run: u64,
+    ) {
+        let ti = t as usize;
+        let quantile_lanes = self
+            .series_cap
+            .map(|cap| cap.saturating_sub(first_run).min(n as u64) as usize);
+        for (s, (spec, per_step)) in program.series.iter().zip(&mut self.series).enumerate() {
+            if t == 0 && s >= program.states {
+                break;
+            }
+            let values = &slots[spec.slot as usize][..n];
+            let acc = &mut per_step[ti];
+            acc.moments.add_slice(values);
+            let q = quantile_lanes.unwrap_or(n);
+            for &v in &values[..q] {
+                acc.quantiles.add(v);
+            }
+        }
+        if t == 0 {
+            for ever in &mut self.ever {
+                *ever = [false; LANES];
+            }
+            return;
+        }
+        for ((spec, per_step), ever) in program
+            .events
+            .iter()
+            .zip(&mut self.events)
+            .zip(&mut self.ever)
+        {
+            let once = spec.mode == EventMode::Once;
+            let lanes = &slots[spec.slot as usize];
+            let acc = &mut per_step[ti - 1];
+            for lane in 0..n {
+                let v = lanes[lane];
+                let now = v != 0.0;
+                let new = now && !ever[lane];
+                if if once { new } else { now } {
+                    acc.happened += 1;
+                }
+                ever[lane] |= now;
+                if ever[lane] {
+                    acc.ever += 1;
+                }
+                acc.total += v;
+            }
         }
     }
 
@@ -204,6 +267,12 @@ impl Results {
                 }
             }
         }
+        for (i, moments) in self.params.iter_mut().enumerate() {
+            moments.add_slice(kept_lanes.gather(&rec.params[i], &mut buffer));
+        }
+        if rec.direct {
+            return Ok(());
+        }
         // Series quantiles come from the first `series_cap` runs only (see
         // `series_cap`); their moments from every run.
         let quantile_lanes = self
@@ -247,9 +316,6 @@ impl Results {
                     acc.total += v;
                 }
             }
-        }
-        for (i, moments) in self.params.iter_mut().enumerate() {
-            moments.add_slice(kept_lanes.gather(&rec.params[i], &mut buffer));
         }
         Ok(())
     }
