@@ -17,6 +17,10 @@ use crate::scenario::EventMode;
 
 pub type Lane = [f64; LANES];
 
+/// Called with the step and the slots after the initial values and after
+/// each step (see [`Workspace::run_batch_with`]).
+pub type OnStep<'a> = &'a mut dyn FnMut(u32, &[Lane]);
+
 /// A run-time fault, before it is turned into a user-facing error.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fault {
@@ -134,7 +138,7 @@ impl Workspace {
         n: usize,
         inject: Option<&dyn Inject>,
         rec: &mut BatchRecord,
-        mut on_step: Option<&mut dyn FnMut(u32, &[Lane])>,
+        mut on_step: Option<OnStep<'_>>,
     ) -> Result<(), Fault> {
         debug_assert!(n <= LANES);
         let mut run_keys = [0u64; LANES];

@@ -252,8 +252,7 @@ fn run_chunk(
         let inject_dyn = inject.map(|i| i as &dyn Inject);
         let mut add_step =
             |t: u32, slots: &[exec::Lane]| results.add_step(program, t, slots, n, run);
-        let on_step: Option<&mut dyn FnMut(u32, &[exec::Lane])> =
-            if direct { Some(&mut add_step) } else { None };
+        let on_step: Option<exec::OnStep<'_>> = if direct { Some(&mut add_step) } else { None };
         let ran = ws.run_batch_with(program, options.seed, run, n, inject_dyn, &mut rec, on_step);
         if let Err(fault) = ran {
             return Err(SimError::Run(Box::new(describe(
