@@ -282,6 +282,14 @@ impl Compiler<'_> {
         }
     }
 
+    /// The value of a constant's slot.
+    fn const_of(&self, s: Slot) -> Option<f64> {
+        self.const_list
+            .iter()
+            .find(|&&(c, _)| c == s)
+            .map(|&(_, v)| v)
+    }
+
     fn constant(&mut self, v: f64) -> Slot {
         if let Some(&s) = self.consts.get(&v.to_bits()) {
             return s;
@@ -370,6 +378,49 @@ impl Compiler<'_> {
         forces
     }
 
+    /// The terms of a chain of sums and differences, left to right: the
+    /// left spine of `+` and `-` is flattened, and each right operand becomes
+    /// `(slot, coefficient)`: `k * x` and `x * k` with a constant `k` give
+    /// `(x, ±k)`, `-x` gives `(x, ∓1)`, anything else `(value, ±1)`.
+    fn linear_terms(
+        &mut self,
+        e: &MExpr,
+        ops: &mut Vec<Op>,
+        key: &mut String,
+        terms: &mut Vec<(Slot, f64)>,
+    ) {
+        match e {
+            MExpr::Binary(op @ (BinOp::Add | BinOp::Sub), l, r) if const_value(e).is_none() => {
+                self.linear_terms(l, ops, key, terms);
+                let sign = if *op == BinOp::Add { 1.0 } else { -1.0 };
+                self.linear_term(r, sign, ops, key, terms);
+            }
+            _ => self.linear_term(e, 1.0, ops, key, terms),
+        }
+    }
+
+    fn linear_term(
+        &mut self,
+        e: &MExpr,
+        sign: f64,
+        ops: &mut Vec<Op>,
+        key: &mut String,
+        terms: &mut Vec<(Slot, f64)>,
+    ) {
+        let scaled = match e {
+            MExpr::Binary(BinOp::Mul, a, b) => match (const_value(a), const_value(b)) {
+                (Some(k), None) => Some((&**b, k)),
+                (None, Some(k)) => Some((&**a, k)),
+                _ => None,
+            },
+            MExpr::Unary(UnOp::Neg, a) if const_value(a).is_none() => Some((&**a, -1.0)),
+            _ => None,
+        };
+        let (x, k) = scaled.unwrap_or((e, 1.0));
+        let slot = self.emit_node(x, None, ops, key);
+        terms.push((slot, sign * k));
+    }
+
     /// Emit `e` so that its value ends up in `dst`.
     fn emit_into(&mut self, e: &MExpr, dst: Slot, ops: &mut Vec<Op>, key: &str) {
         let mut site_key = key.to_string();
@@ -413,6 +464,58 @@ impl Compiler<'_> {
                 self.release(a);
                 d
             }
+            MExpr::Binary(BinOp::Add | BinOp::Sub, ..) => {
+                let mut terms = Vec::new();
+                self.linear_terms(e, ops, key, &mut terms);
+                let d = dst.unwrap_or_else(|| self.temp());
+                match terms.as_slice() {
+                    &[(a, 1.0), (b, k @ (1.0 | -1.0))] => {
+                        let op = if k > 0.0 { BinOp::Add } else { BinOp::Sub };
+                        ops.push(match (self.const_of(a), self.const_of(b)) {
+                            (Some(k), _) => Op::BinConst {
+                                op,
+                                dst: d,
+                                a: b,
+                                k,
+                                k_left: true,
+                            },
+                            (None, Some(k)) => Op::BinConst {
+                                op,
+                                dst: d,
+                                a,
+                                k,
+                                k_left: false,
+                            },
+                            (None, None) => Op::Bin { op, dst: d, a, b },
+                        })
+                    }
+                    _ => ops.push(Op::Lin {
+                        dst: d,
+                        terms: terms.clone(),
+                    }),
+                }
+                for (s, _) in terms {
+                    self.release(s);
+                }
+                d
+            }
+            MExpr::Binary(op, a, b) if const_value(a).is_some() || const_value(b).is_some() => {
+                let (x, k, k_left) = match const_value(a) {
+                    Some(k) => (b, k, true),
+                    None => (a, const_value(b).unwrap_or(f64::NAN), false),
+                };
+                let a = self.emit_node(x, None, ops, key);
+                let d = dst.unwrap_or_else(|| self.temp());
+                ops.push(Op::BinConst {
+                    op: *op,
+                    dst: d,
+                    a,
+                    k,
+                    k_left,
+                });
+                self.release(a);
+                d
+            }
             MExpr::Binary(op, a, b) => {
                 let a = self.emit_node(a, None, ops, key);
                 let b = self.emit_node(b, None, ops, key);
@@ -449,8 +552,20 @@ impl Compiler<'_> {
                     .map(|a| self.emit_node(a, None, ops, key))
                     .collect();
                 let d = dst.unwrap_or_else(|| self.temp());
+                let bounds = match args.as_slice() {
+                    [_, lo, hi] => const_value(lo).zip(const_value(hi)),
+                    _ => None,
+                };
                 match (f, slots.as_slice()) {
-                    (Func::Clamp, &[x, lo, hi]) => ops.push(Op::Clamp { dst: d, x, lo, hi }),
+                    (Func::Clamp, &[x, lo, hi]) => ops.push(match bounds {
+                        Some((lo, hi)) => Op::Commit {
+                            dst: d,
+                            src: x,
+                            lo,
+                            hi,
+                        },
+                        None => Op::Clamp { dst: d, x, lo, hi },
+                    }),
                     (Func::Min | Func::Max, [first, rest @ ..]) => {
                         // Fold left: d = f(first, r0); d = f(d, r1); ...
                         let mut acc = *first;

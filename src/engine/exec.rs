@@ -240,21 +240,39 @@ impl Workspace {
             Op::Time { dst } => s[dst as usize] = [f64::from(ctx.t); LANES],
             Op::Neg { dst, a } => map1(s, dst, a, |x| -x),
             Op::Not { dst, a } => map1(s, dst, a, |x| f64::from(!truthy(x))),
-            Op::Bin { op, dst, a, b } => match op {
-                BinOp::Add => map2(s, dst, a, b, |x, y| x + y),
-                BinOp::Sub => map2(s, dst, a, b, |x, y| x - y),
-                BinOp::Mul => map2(s, dst, a, b, |x, y| x * y),
-                BinOp::Div => map2(s, dst, a, b, |x, y| x / y),
-                BinOp::Pow => map2(s, dst, a, b, f64::powf),
-                BinOp::Lt => map2(s, dst, a, b, |x, y| f64::from(x < y)),
-                BinOp::Le => map2(s, dst, a, b, |x, y| f64::from(x <= y)),
-                BinOp::Gt => map2(s, dst, a, b, |x, y| f64::from(x > y)),
-                BinOp::Ge => map2(s, dst, a, b, |x, y| f64::from(x >= y)),
-                BinOp::Eq => map2(s, dst, a, b, |x, y| f64::from(x == y)),
-                BinOp::Ne => map2(s, dst, a, b, |x, y| f64::from(x != y)),
-                BinOp::And => map2(s, dst, a, b, |x, y| f64::from(truthy(x) && truthy(y))),
-                BinOp::Or => map2(s, dst, a, b, |x, y| f64::from(truthy(x) || truthy(y))),
-            },
+            Op::Bin { op, dst, a, b } => with_bin(op, Slots { s, dst, a, b }),
+            Op::BinConst {
+                op,
+                dst,
+                a,
+                k,
+                k_left,
+            } => with_bin(
+                op,
+                SlotConst {
+                    s,
+                    dst,
+                    a,
+                    k,
+                    k_left,
+                },
+            ),
+            Op::Lin { dst, ref terms } => {
+                let mut acc = [0.0; LANES];
+                if let Some((&(x0, k0), rest)) = terms.split_first() {
+                    let x = &s[x0 as usize];
+                    for i in 0..LANES {
+                        acc[i] = k0 * x[i];
+                    }
+                    for &(xi, k) in rest {
+                        let x = &s[xi as usize];
+                        for i in 0..LANES {
+                            acc[i] += k * x[i];
+                        }
+                    }
+                }
+                s[dst as usize] = acc;
+            }
             Op::Un { f, dst, a } => match f {
                 Func::Abs => map1(s, dst, a, f64::abs),
                 Func::Exp => map1(s, dst, a, f64::exp),
@@ -387,7 +405,12 @@ impl Workspace {
                 }
             }
             Op::Guard { src, owner } => {
-                for (lane, &x) in s[src as usize].iter().enumerate().take(n) {
+                // A branch-free scan first (it vectorises); the lane only on a fault.
+                let lanes = &s[src as usize][..n];
+                if !lanes.iter().fold(false, |any, x| any | x.is_nan()) {
+                    return Ok(());
+                }
+                for (lane, &x) in lanes.iter().enumerate() {
                     if x.is_nan() {
                         return Err(fault(
                             owner,
@@ -534,6 +557,67 @@ fn poisson_count(rate: f64, rng: &mut Stream) -> Option<f64> {
         cdf += p;
     }
     Some(f64::from(k))
+}
+
+/// Something to do with a binary operation's function, whatever the
+/// operation: [`with_bin`] holds the one table from operator to function.
+trait BinKernel {
+    fn run(self, f: impl Fn(f64, f64) -> f64);
+}
+
+#[inline(always)]
+fn with_bin(op: BinOp, kernel: impl BinKernel) {
+    match op {
+        BinOp::Add => kernel.run(|x, y| x + y),
+        BinOp::Sub => kernel.run(|x, y| x - y),
+        BinOp::Mul => kernel.run(|x, y| x * y),
+        BinOp::Div => kernel.run(|x, y| x / y),
+        BinOp::Pow => kernel.run(f64::powf),
+        BinOp::Lt => kernel.run(|x, y| f64::from(x < y)),
+        BinOp::Le => kernel.run(|x, y| f64::from(x <= y)),
+        BinOp::Gt => kernel.run(|x, y| f64::from(x > y)),
+        BinOp::Ge => kernel.run(|x, y| f64::from(x >= y)),
+        BinOp::Eq => kernel.run(|x, y| f64::from(x == y)),
+        BinOp::Ne => kernel.run(|x, y| f64::from(x != y)),
+        BinOp::And => kernel.run(|x, y| f64::from(truthy(x) && truthy(y))),
+        BinOp::Or => kernel.run(|x, y| f64::from(truthy(x) || truthy(y))),
+    }
+}
+
+/// `dst = a op b` over slots.
+struct Slots<'a> {
+    s: &'a mut [Lane],
+    dst: Slot,
+    a: Slot,
+    b: Slot,
+}
+
+impl BinKernel for Slots<'_> {
+    #[inline(always)]
+    fn run(self, f: impl Fn(f64, f64) -> f64) {
+        map2(self.s, self.dst, self.a, self.b, f)
+    }
+}
+
+/// `dst = a op k`, or `k op a`.
+struct SlotConst<'a> {
+    s: &'a mut [Lane],
+    dst: Slot,
+    a: Slot,
+    k: f64,
+    k_left: bool,
+}
+
+impl BinKernel for SlotConst<'_> {
+    #[inline(always)]
+    fn run(self, f: impl Fn(f64, f64) -> f64) {
+        let k = self.k;
+        if self.k_left {
+            map1(self.s, self.dst, self.a, |x| f(k, x))
+        } else {
+            map1(self.s, self.dst, self.a, |x| f(x, k))
+        }
+    }
 }
 
 #[inline(always)]

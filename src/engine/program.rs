@@ -43,6 +43,24 @@ pub enum Op {
         a: Slot,
         b: Slot,
     },
+    /// A binary operation with a constant operand: `a op k`, or `k op a`
+    /// when `k_left`.
+    BinConst {
+        op: BinOp,
+        dst: Slot,
+        a: Slot,
+        k: f64,
+        k_left: bool,
+    },
+    /// A left-to-right chain of sums and differences of scaled terms,
+    /// `k0*x0 + k1*x1 + ...`, evaluated in one pass with the running sum in
+    /// registers. A difference `- k*x` is the term `(-k)*x`, and `x` alone is
+    /// `1*x`: IEEE arithmetic makes each the same bits as the tree it
+    /// replaces.
+    Lin {
+        dst: Slot,
+        terms: Vec<(Slot, f64)>,
+    },
     /// A one-argument function.
     Un {
         f: Func,
@@ -98,7 +116,8 @@ pub enum Op {
         src: Slot,
         owner: u32,
     },
-    /// Advance a state variable: `dst = clamp(src, lo, hi)`.
+    /// Advance a state variable: `dst = clamp(src, lo, hi)`; also `clamp`
+    /// with constant bounds in any expression.
     Commit {
         dst: Slot,
         src: Slot,

@@ -520,3 +520,59 @@ fn step_by_step_statistics_equal_the_recorded_path() {
     );
     assert_eq!(direct, run(Some(&always)));
 }
+
+/// Sums and differences compile to one fused op (`Op::Lin`) and constant
+/// operands to `Op::BinConst`; both must give the same bits as evaluating
+/// the expression tree as written, left to right.
+#[test]
+fn fused_arithmetic_gives_the_bits_of_the_tree() {
+    let model = load_text(
+        r#"
+[scenario]
+steps = 1
+[parameters]
+a = { dist = "uniform(-1, 1)" }
+b = { dist = "normal(0, 3)" }
+c = { dist = "lognormal(0, 1)" }
+[outcomes]
+chain = "a - 0.3 * b + c * 2 - (-a) + 0.1 * (b - c) - 7"
+consts = "(1 - a) / 3 + 2 * b * c - (c - 0.5) * 4"
+"#,
+    );
+    let program = compile(&model, None);
+    assert!(
+        program
+            .finish
+            .iter()
+            .any(|op| matches!(op, polsim::engine::program::Op::Lin { .. })),
+        "{:?}",
+        program.finish
+    );
+    let options = RunOptions {
+        runs: 500,
+        seed: 3,
+        threads: 1,
+        rows: true,
+    };
+    let mut checked = 0;
+    engine::simulate(
+        &model,
+        &program,
+        &options,
+        None,
+        &|_| {},
+        &mut |rows: &Rows| {
+            for i in 0..rows.len() {
+                let (a, b, c) = (rows.params[0][i], rows.params[1][i], rows.params[2][i]);
+                let chain = a - 0.3 * b + c * 2.0 - (-a) + 0.1 * (b - c) - 7.0;
+                let consts = (1.0 - a) / 3.0 + 2.0 * b * c - (c - 0.5) * 4.0;
+                assert_eq!(rows.outcomes[0][i].to_bits(), chain.to_bits(), "run {i}");
+                assert_eq!(rows.outcomes[1][i].to_bits(), consts.to_bits(), "run {i}");
+                checked += 1;
+            }
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(checked, 500);
+}
