@@ -36,6 +36,9 @@ pub fn png(figure: &Figure, size: Size) -> Drawn<Vec<u8>> {
     let mut encoder = png::Encoder::new(&mut bytes, w, h);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
+    // fdeflate's PNG-tuned mode: several times faster than the default and,
+    // on charts (large flat areas), files within a few percent of its size.
+    encoder.set_compression(png::Compression::Fast);
     let mut writer = encoder.write_header().map_err(fail)?;
     writer.write_image_data(&pixels).map_err(fail)?;
     writer.finish().map_err(fail)?;

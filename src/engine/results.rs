@@ -181,10 +181,8 @@ impl Results {
             let values = &slots[spec.slot as usize][..n];
             let acc = &mut per_step[ti];
             acc.moments.add_slice(values);
-            let q = quantile_lanes.unwrap_or(n);
-            for &v in &values[..q] {
-                acc.quantiles.add(v);
-            }
+            acc.quantiles
+                .add_slice(&values[..quantile_lanes.unwrap_or(n)]);
         }
         if t == 0 {
             for ever in &mut self.ever {

@@ -26,6 +26,7 @@ pub mod date;
 pub mod html;
 pub mod markdown;
 
+use rayon::prelude::*;
 use std::path::PathBuf;
 
 use crate::Error;
@@ -76,25 +77,23 @@ pub fn write_charts(
     settings: &ChartSettings,
     inline: bool,
 ) -> Result<Drawn, Error> {
+    // Render on every core (charts are pure functions of their data), then
+    // write in plan order, so the files and the report do not depend on
+    // the thread count.
+    let rendered: Vec<Result<Rendered, Skip>> = planned
+        .into_par_iter()
+        .map(|planned| planned.map(|chart| render(chart, settings, inline)))
+        .collect();
     let mut drawn = Drawn::default();
-    for planned in planned {
-        let chart = match planned {
-            Ok(chart) => chart,
+    for rendered in rendered {
+        let (chart, svg, files) = match rendered {
+            Ok(r) => r?,
             Err(skip) => {
                 drawn.skipped.push(skip);
                 continue;
             }
         };
-        let svg = if inline || settings.formats.contains(&Format::Svg) {
-            Some(chart.svg(settings.size).map_err(draw_error)?)
-        } else {
-            None
-        };
-        for &format in &settings.formats {
-            let bytes = match (format, &svg) {
-                (Format::Svg, Some(svg)) => svg.clone().into_bytes(),
-                _ => chart.render(format, settings.size).map_err(draw_error)?,
-            };
+        for (format, bytes) in files {
             let name = format!("charts/{}.{}", chart.name, format.extension());
             drawn
                 .written
@@ -107,6 +106,26 @@ pub fn write_charts(
         }
     }
     Ok(drawn)
+}
+
+/// A chart with its SVG (when kept) and its bytes in each format asked for.
+type Rendered = Result<(Chart, Option<String>, Vec<(Format, Vec<u8>)>), Error>;
+
+fn render(chart: Chart, settings: &ChartSettings, inline: bool) -> Rendered {
+    let svg = if inline || settings.formats.contains(&Format::Svg) {
+        Some(chart.svg(settings.size).map_err(draw_error)?)
+    } else {
+        None
+    };
+    let mut files = Vec::new();
+    for &format in &settings.formats {
+        let bytes = match (format, &svg) {
+            (Format::Svg, Some(svg)) => svg.clone().into_bytes(),
+            _ => chart.render(format, settings.size).map_err(draw_error)?,
+        };
+        files.push((format, bytes));
+    }
+    Ok((chart, svg, files))
 }
 
 /// The format report.md links to: PNG when written, else the first format.

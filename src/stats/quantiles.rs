@@ -268,6 +268,38 @@ impl Quantiles {
         }
     }
 
+    /// Adds several values: the same result as adding them one by one, with
+    /// one pass for the bounds and one copy into the exact buffer when they
+    /// are all finite and fit.
+    pub fn add_slice(&mut self, xs: &[f64]) {
+        let fits = matches!(self.repr, Repr::Exact { .. })
+            && self.count + xs.len() as u64 <= self.cap as u64;
+        if !fits || !xs.iter().all(|x| x.is_finite()) {
+            for &x in xs {
+                self.add(x);
+            }
+            return;
+        }
+        for &x in xs {
+            if x.total_cmp(&self.lo).is_lt() {
+                self.lo = x;
+            }
+            if x.total_cmp(&self.hi).is_gt() {
+                self.hi = x;
+            }
+        }
+        // Whole numbers: beyond 2^52 every double is one; below, the value
+        // survives a round trip through an integer.
+        self.all_integer &= xs
+            .iter()
+            .all(|&x| x.abs() >= 4_503_599_627_370_496.0 || (x as i64) as f64 == x);
+        self.count += xs.len() as u64;
+        if let Repr::Exact { values, sorted } = &mut self.repr {
+            values.extend_from_slice(xs);
+            *sorted = false;
+        }
+    }
+
     /// Merges `other` into `self`, as if all its values had been added here.
     /// Takes `other` by value so its buffers can be reused. The result does
     /// not depend on which side is which, nor on the order of a series of
@@ -1257,5 +1289,37 @@ mod tests {
         // Keys for the whole finite range stay near ±72 000 (bounded stores).
         assert!((70_000..75_000).contains(&key_of(f64::MAX)));
         assert!((-75_000..-70_000).contains(&key_of(5e-324)));
+    }
+
+    #[test]
+    fn add_slice_equals_adding_one_by_one() {
+        let batches: [&[f64]; 5] = [
+            &[1.0, -2.0, 3.0, 3.0],
+            &[0.5, -0.0, 1e300],
+            &[f64::NAN, 2.0],
+            &[f64::INFINITY, 7.0],
+            &[4.0, 5.0, 6.0],
+        ];
+        for cap in [0, 5, 100] {
+            let (mut a, mut b) = (Quantiles::new(cap), Quantiles::new(cap));
+            for batch in batches {
+                a.add_slice(batch);
+                for &x in batch {
+                    b.add(x);
+                }
+                assert_eq!(a.count(), b.count());
+                assert_eq!(a.none(), b.none());
+                assert_eq!(a.is_exact(), b.is_exact());
+                assert_eq!(a.all_integer, b.all_integer, "cap {cap}");
+                let ps = [0.0, 0.1, 0.5, 0.9, 1.0];
+                let bits = |q: &mut Quantiles| {
+                    q.quantiles(&ps)
+                        .iter()
+                        .map(|x| x.to_bits())
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(bits(&mut a), bits(&mut b), "cap {cap}");
+            }
+        }
     }
 }
