@@ -3,6 +3,7 @@
 //! Pure: no files, no clock. The summary is what every exporter (terminal
 //! table, CSV, JSON, charts, reports) reads, so they all agree.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::results::{OutcomeAcc, Results};
@@ -203,10 +204,12 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
         overrides: ctx.overrides.clone(),
     };
     let kept = results.kept;
+    // Outcomes and series are summarised on every core (sorting their exact
+    // quantile buffers dominates); each is independent of the others.
     let outcomes = model
         .outcomes
-        .iter()
-        .zip(results.outcomes.iter_mut())
+        .par_iter()
+        .zip(results.outcomes.par_iter_mut())
         .map(|(o, acc)| {
             let mut s = OutcomeSummary {
                 name: o.name.clone(),
@@ -283,8 +286,8 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
         .chain(model.derived())
         .collect();
     let series = series_vars
-        .iter()
-        .zip(results.series.iter_mut())
+        .par_iter()
+        .zip(results.series.par_iter_mut())
         .enumerate()
         .map(|(i, (&v, per_step))| {
             let var = model.var(v);

@@ -15,6 +15,8 @@ pub mod compare;
 pub mod sensitivity;
 pub mod sweep;
 
+use rayon::prelude::*;
+
 use crate::engine::{self, Job, Rows, RunOptions, SimError, compile::compile};
 use crate::results::Results;
 use crate::scenario::{Model, OutcomeKind};
@@ -54,8 +56,8 @@ pub fn simulate_models(
 /// The summary of each model's results.
 pub fn summaries(models: &[Model], results: &mut [Results]) -> Vec<Summary> {
     models
-        .iter()
-        .zip(results.iter_mut())
+        .par_iter()
+        .zip(results.par_iter_mut())
         .map(|(m, r)| summary::summarize(m, r, &RunContext::default()))
         .collect()
 }
