@@ -18,7 +18,13 @@
 //! - `core-1`: only the interpreter, `Workspace::run_batch` over batches of
 //!   64 runs on 1 thread, with no statistics;
 //! - `hand-1`, `hand-all`: the hand-written model on 1 thread and all cores,
-//!   keeping outcome sums and every run's outcome values.
+//!   keeping outcome sums and every run's outcome values;
+//! - `floor-1`: the sampler floor, the least time per run the model's draws
+//!   alone need on 1 thread: each run's stream seeded, its 10 parameters
+//!   drawn, then exactly as many uniforms and normals as the hand-written
+//!   model's steps drew in that run, with no model arithmetic
+//!   (`benches/handwritten/floor.rs`). With it, the benchmark also prints
+//!   nanoseconds per draw of each sampler.
 //!
 //! Each case is timed `--repeats` times, round-robin so that a change in
 //! machine load touches every case alike; the table shows the best and the
@@ -289,6 +295,13 @@ fn main() {
 
     let runs = opt.runs;
     let seed = opt.seed;
+    let floor_wanted = opt
+        .only
+        .as_ref()
+        .is_none_or(|only| only.iter().any(|o| o == "floor-1"));
+    // The draws of every run of the hand-written model, counted once.
+    let counts = floor_wanted.then(|| handwritten::floor::counts(seed, runs));
+    let samplers = handwritten::Samplers::new();
     let mut cases: Vec<Case> = Vec::new();
     let (m, p) = (&model, &program);
     cases.push(Case {
@@ -371,6 +384,18 @@ fn main() {
             times: Vec::new(),
         });
     }
+    if let Some(c) = &counts {
+        let s = &samplers;
+        cases.push(Case {
+            name: "floor-1",
+            what: "the model's draws alone (sampler floor)".into(),
+            threads: 1,
+            run: Box::new(move || {
+                std::hint::black_box(handwritten::floor::model_draws(s, seed, c));
+            }),
+            times: Vec::new(),
+        });
+    }
     if let Some(only) = &opt.only {
         cases.retain(|c| only.iter().any(|o| o == c.name));
     }
@@ -384,6 +409,25 @@ fn main() {
             &handwritten::simulate(seed, check_runs, cores),
         );
     println!();
+
+    if let Some(c) = &counts {
+        let per_run = |n: u64| n as f64 / c.runs() as f64;
+        println!(
+            "Draws of the hand-written model per run (mean over {} runs): parameters {:.1} uniforms + {:.1} normals; steps {:.1} uniforms + {:.1} normals; in all {:.1} uniforms + {:.1} normals",
+            c.runs(),
+            per_run(c.params_total.0),
+            per_run(c.params_total.1),
+            per_run(c.steps_total.0),
+            per_run(c.steps_total.1),
+            per_run(c.params_total.0 + c.steps_total.0),
+            per_run(c.params_total.1 + c.steps_total.1),
+        );
+        println!("Sampler floor: nanoseconds per draw (1 thread, best of 3 loops of 10^6 draws)");
+        for (name, ns) in handwritten::floor::per_draw(seed, 1_000_000) {
+            println!("  {name:<52} {ns:>7.2}");
+        }
+        println!();
+    }
 
     for _ in 0..opt.repeats {
         for case in cases.iter_mut() {
@@ -458,6 +502,12 @@ fn main() {
         println!(
             "  share of simulate-1 spent outside run_batch (statistics, merging): {:.0}%",
             100.0 * (1.0 - core.as_secs_f64() / full.as_secs_f64())
+        );
+    }
+    if let (Some(floor), Some(hand)) = (best_of("floor-1"), best_of("hand-1")) {
+        println!(
+            "  sampler floor as a share of hand-1 (best times): {:.0}%",
+            100.0 * floor.as_secs_f64() / hand.as_secs_f64()
         );
     }
     if let (Some(out), Some(core)) = (best_of("outcomes-1"), best_of("core-1")) {
