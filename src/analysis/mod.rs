@@ -12,6 +12,7 @@
 //! CLI writes files and prints.
 
 pub mod compare;
+pub mod qmc;
 pub mod sensitivity;
 pub mod sweep;
 
