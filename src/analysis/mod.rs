@@ -14,6 +14,7 @@
 pub mod compare;
 pub mod qmc;
 pub mod sensitivity;
+pub mod sobol;
 pub mod sweep;
 
 use crate::engine::{self, Job, Rows, RunOptions, SimError, compile::compile};
