@@ -395,6 +395,9 @@ pub fn sensitivity_table(s: &Sensitivity) -> String {
     );
     if let Some(d) = &s.design {
         out.push_str(&match d.sampling {
+            _ if d.replicates < 2 => {
+                "sampling: too few runs for independent replicates, so no MCSE\n".to_string()
+            }
             Sampling::Sobol => format!(
                 "sampling: scrambled Sobol sequence in {} independent replicates; MCSE from their spread\n",
                 d.replicates
@@ -431,15 +434,15 @@ pub fn sensitivity_table(s: &Sensitivity) -> String {
         for e in &o.effects {
             let cells = match s.method {
                 Method::Rank => [
-                    format!("{:+.3} [{:+.3}, {:+.3}]", e.a, e.a_lo, e.a_hi),
+                    with_interval(e.a, e.a_lo, e.a_hi, |x| format!("{x:+.3}")),
                     fmt_num(e.a_mcse),
-                    format!("{:+.3} [{:+.3}, {:+.3}]", e.b, e.b_lo, e.b_hi),
+                    with_interval(e.b, e.b_lo, e.b_hi, |x| format!("{x:+.3}")),
                     fmt_num(e.b_mcse),
                 ],
                 Method::Sobol => [
-                    format!("{:.3} [{:.3}, {:.3}]", e.a, e.a_lo, e.a_hi),
+                    with_interval(e.a, e.a_lo, e.a_hi, |x| format!("{x:.3}")),
                     fmt_num(e.a_mcse),
-                    format!("{:.3} [{:.3}, {:.3}]", e.b, e.b_lo, e.b_hi),
+                    with_interval(e.b, e.b_lo, e.b_hi, |x| format!("{x:.3}")),
                     fmt_num(e.b_mcse),
                 ],
                 Method::Swing => [
@@ -457,6 +460,18 @@ pub fn sensitivity_table(s: &Sensitivity) -> String {
         }
     }
     out
+}
+
+/// "0.314 [0.300, 0.328]"; the estimate alone when there is no interval
+/// (too few runs), "-" when there is no estimate.
+fn with_interval(x: f64, lo: f64, hi: f64, fmt: impl Fn(f64) -> String) -> String {
+    if x.is_nan() {
+        "-".into()
+    } else if lo.is_nan() || hi.is_nan() {
+        fmt(x)
+    } else {
+        format!("{} [{}, {}]", fmt(x), fmt(lo), fmt(hi))
+    }
 }
 
 /// Rows of cells as indented, left-aligned columns two spaces apart.

@@ -541,4 +541,35 @@ fn compare_and_sensitivity_write_their_files() {
         .success();
     let csv = std::fs::read_to_string(dir.path().join("sensitivity.csv")).unwrap();
     assert!(csv.lines().count() == 4, "three parameters: {csv}");
+    assert!(
+        csv.starts_with(
+            "outcome,parameter,outcome_at_p10,outcome_at_p10_low,outcome_at_p10_high,outcome_at_p10_mcse,"
+        ) && csv.lines().next().unwrap().ends_with(",swing_mcse,input_p10,input_p90,baseline,baseline_mcse"),
+        "{csv}"
+    );
+    // Too few runs for replicates: the table says so and shows no interval.
+    let dir = tempfile::tempdir().unwrap();
+    let out = polsim()
+        .args([
+            "sensitivity",
+            "tests/analytic/ishigami.toml",
+            "--method",
+            "sobol",
+            "--runs",
+            "1",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8_lossy(&out);
+    assert!(
+        table.contains("too few runs for independent replicates"),
+        "{table}"
+    );
+    assert!(!table.contains("NaN"), "{table}");
 }
