@@ -12,7 +12,9 @@
 //! CLI writes files and prints.
 
 pub mod compare;
+pub mod qmc;
 pub mod sensitivity;
+pub mod sobol;
 pub mod sweep;
 
 use rayon::prelude::*;

@@ -11,9 +11,14 @@
 //!   runs of the scenario for k parameters.
 //! - **sobol**: first-order and total Sobol indices, the share of the
 //!   outcome's variance due to each parameter alone and with all its
-//!   interactions. Saltelli sampling (matrices A, B and A with column i from
-//!   B), the Saltelli (2010) first-order estimator and Jansen's (1999) total
-//!   estimator, with bootstrap percentile intervals. Cost: N(k+2) runs.
+//!   interactions (`sobol.rs`: Saltelli sampling on a scrambled Sobol
+//!   sequence, centred estimators, standard errors from independent
+//!   replicates). Cost: N(k+2) runs.
+//!
+//! Every estimate carries its Monte Carlo standard error: rank correlations
+//! from Fisher's z, swing values from the runs of each setting (and the
+//! swing itself from the run-by-run differences between its two settings),
+//! Sobol indices from their replicates.
 //!
 //! Only parameters with a known distribution (a distribution call with
 //! constant arguments, or a constant) can be steered; others keep their
@@ -23,22 +28,16 @@
 //! less than one; the remainder is the share of variance due to that inner
 //! randomness and to interactions.
 
-use rand::{Rng, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
 
+use super::qmc::Sampling;
+use super::sobol::{self, Design};
 use super::{outcome_value, pearson, ranks};
 use crate::dist::Dist;
-use crate::engine::exec::Inject;
 use crate::engine::{self, Job, Rows, RunOptions, SimError, compile::compile};
 use crate::scenario::{Model, OutcomeKind, VarId};
+use crate::stats::Paired;
 use crate::summary;
-
-/// Most per-run values a Sobol analysis may keep (1.6 GB).
-pub const SOBOL_MAX_VALUES: usize = 200_000_000;
-
-/// Bootstrap resamples for Sobol intervals.
-pub const BOOTSTRAP: usize = 200;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -55,12 +54,20 @@ pub struct Effect {
     pub label: String,
     /// rank: Spearman's rho; sobol: first-order index; swing: outcome at the parameter's 10th percentile.
     pub a: f64,
+    /// The 95% interval of `a`.
     pub a_lo: f64,
     pub a_hi: f64,
+    /// The Monte Carlo standard error of `a`.
+    pub a_mcse: f64,
     /// rank: partial rank correlation; sobol: total index; swing: outcome at the 90th percentile.
     pub b: f64,
     pub b_lo: f64,
     pub b_hi: f64,
+    pub b_mcse: f64,
+    /// swing only: the standard error of the swing `b - a`, from the
+    /// run-by-run differences between the two settings (common random
+    /// numbers make it smaller than `a_mcse` and `b_mcse` combined).
+    pub swing_mcse: f64,
     /// swing only: the parameter's 10th and 90th percentiles.
     pub low_input: f64,
     pub high_input: f64,
@@ -86,6 +93,8 @@ pub struct OutcomeSensitivity {
     pub kind: &'static str,
     /// swing: the outcome with every parameter at its median.
     pub baseline: f64,
+    /// swing: the Monte Carlo standard error of `baseline`.
+    pub baseline_mcse: f64,
     /// sobol: the outcome's variance over the A and B samples.
     pub variance: f64,
     /// Sorted by size, largest first.
@@ -104,12 +113,28 @@ pub struct Sensitivity {
     /// Uncertain parameters that could not be steered: their definition is
     /// not a single distribution with constant arguments.
     pub not_steered: Vec<String>,
+    /// sobol: how the parameters were sampled.
+    pub design: Option<Design>,
 }
 
-/// Run the analysis for the chosen outcomes (indices into `model.outcomes`).
+/// Run the analysis for the chosen outcomes (indices into `model.outcomes`),
+/// Sobol indices on a scrambled Sobol sequence.
 pub fn analyse(
     model: &Model,
     method: Method,
+    outcomes: &[usize],
+    options: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Sensitivity, SimError> {
+    analyse_sampled(model, method, Sampling::Sobol, outcomes, options, progress)
+}
+
+/// [`analyse`], with the sampling of a Sobol analysis chosen (the other
+/// methods ignore it).
+pub fn analyse_sampled(
+    model: &Model,
+    method: Method,
+    sampling: Sampling,
     outcomes: &[usize],
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
@@ -132,16 +157,26 @@ pub fn analyse(
         .filter(|p| !steer.iter().any(|(s, _)| s == *p) && !fixed(p))
         .map(|&p| model.var(p).name.clone())
         .collect();
-    let (results, total_runs) = match method {
-        Method::Rank => (rank(model, outcomes, options, progress)?, options.runs),
+    let (results, total_runs, design) = match method {
+        Method::Rank => (
+            rank(model, outcomes, options, progress)?,
+            options.runs,
+            None,
+        ),
         Method::Swing => (
             swing(model, &steer, outcomes, options, progress)?,
             options.runs * (2 * steer.len() as u64 + 1),
+            None,
         ),
-        Method::Sobol => (
-            sobol(model, &steer, outcomes, options, progress)?,
-            options.runs * (steer.len() as u64 + 2),
-        ),
+        Method::Sobol => {
+            let (results, design) =
+                sobol::sobol(model, &steer, outcomes, sampling, options, progress)?;
+            (
+                results,
+                options.runs * (steer.len() as u64 + 2),
+                Some(design),
+            )
+        }
     };
     Ok(Sensitivity {
         method,
@@ -150,10 +185,11 @@ pub fn analyse(
         seed: options.seed,
         outcomes: results,
         not_steered,
+        design,
     })
 }
 
-fn header(model: &Model, o: usize) -> OutcomeSensitivity {
+pub(super) fn header(model: &Model, o: usize) -> OutcomeSensitivity {
     let out = &model.outcomes[o];
     OutcomeSensitivity {
         outcome: out.name.clone(),
@@ -165,12 +201,13 @@ fn header(model: &Model, o: usize) -> OutcomeSensitivity {
             OutcomeKind::Category(_) => "category",
         },
         baseline: f64::NAN,
+        baseline_mcse: f64::NAN,
         variance: f64::NAN,
         effects: Vec::new(),
     }
 }
 
-fn sort(effects: &mut [Effect], method: Method) {
+pub(super) fn sort(effects: &mut [Effect], method: Method) {
     effects.sort_by(|x, y| y.size(method).total_cmp(&x.size(method)));
 }
 
@@ -235,19 +272,25 @@ fn rank(
             .collect();
         let prcc = partial_correlations(&rx, &ry);
         let n = y.len() as f64;
+        // The partial correlation is conditioned on the other parameters.
+        let others = varying.len().saturating_sub(1) as f64;
         for (k, &i) in varying.iter().enumerate() {
             let rho = pearson(&rx[k], &ry);
-            let (lo, hi) = fisher_interval(rho, n);
+            let spearman = Fisher::new(rho, n - 3.0);
+            let partial = Fisher::new(prcc[k], n - 3.0 - others);
             let var = model.var(model.params[i]);
             res.effects.push(Effect {
                 param: var.name.clone(),
                 label: var.title().to_string(),
                 a: rho,
-                a_lo: lo,
-                a_hi: hi,
+                a_lo: spearman.lo,
+                a_hi: spearman.hi,
+                a_mcse: spearman.se,
                 b: prcc[k],
-                b_lo: f64::NAN,
-                b_hi: f64::NAN,
+                b_lo: partial.lo,
+                b_hi: partial.hi,
+                b_mcse: partial.se,
+                swing_mcse: f64::NAN,
                 low_input: f64::NAN,
                 high_input: f64::NAN,
             });
@@ -258,16 +301,37 @@ fn rank(
     Ok(out)
 }
 
-/// 95% interval of a Spearman correlation by Fisher's z with the
-/// Fieller, Hartley & Pearson (1957) variance 1.06 / (n - 3).
-fn fisher_interval(rho: f64, n: f64) -> (f64, f64) {
-    if rho.is_nan() || n <= 3.0 {
-        return (f64::NAN, f64::NAN);
+/// A rank correlation's 95% interval and standard error by Fisher's z:
+/// atanh(r) is close to normal with variance 1.06 / m, where m = n - 3 for
+/// Spearman's rho (Fieller, Hartley & Pearson 1957) and n - 3 - q for a
+/// partial correlation given q other inputs (Fisher 1924; the factor 1.06
+/// carried over from rho, an approximation). The interval is tanh(z ± 1.96
+/// sqrt(1.06 / m)); the standard error on the correlation's own scale is the
+/// delta method's (1 - r^2) sqrt(1.06 / m).
+struct Fisher {
+    lo: f64,
+    hi: f64,
+    se: f64,
+}
+
+impl Fisher {
+    fn new(r: f64, m: f64) -> Fisher {
+        if r.is_nan() || m <= 0.0 {
+            return Fisher {
+                lo: f64::NAN,
+                hi: f64::NAN,
+                se: f64::NAN,
+            };
+        }
+        let z = r.clamp(-0.999_999, 0.999_999).atanh();
+        let se = (1.06 / m).sqrt();
+        let q = crate::stats::z_for_level(crate::summary::LEVEL);
+        Fisher {
+            lo: (z - q * se).tanh(),
+            hi: (z + q * se).tanh(),
+            se: (1.0 - r * r) * se,
+        }
     }
-    let z = rho.clamp(-0.999_999, 0.999_999).atanh();
-    let se = (1.06 / (n - 3.0)).sqrt();
-    let q = crate::stats::z_for_level(crate::summary::LEVEL);
-    ((z - q * se).tanh(), (z + q * se).tanh())
 }
 
 /// Partial correlation of each x with y given the other xs: from the inverse
@@ -372,33 +436,51 @@ fn swing(
         models.push(at(Some((i, lo))));
         models.push(at(Some((i, hi))));
     }
-    let mut results = super::simulate_models(&models, false, options, progress, None)?;
-    let summaries = super::summaries(&models, &mut results);
-    let value = |s: &summary::Summary, o: usize| {
-        let out = &s.outcomes[o];
-        out.probability
-            .map(|e| e.p)
-            .or(out.number.as_ref().map(|n| n.mean))
-            .unwrap_or(f64::NAN)
+    // swings[outcome slot][parameter]: run-by-run (90th - 10th percentile
+    // setting), runs where either has no value left out.
+    let mut swings = vec![vec![Paired::new(); steer.len()]; outcomes.len()];
+    let mut on_rows = |rows: &[Rows]| {
+        for (slot, &o) in outcomes.iter().enumerate() {
+            let kind = &model.outcomes[o].kind;
+            for (i, paired) in swings[slot].iter_mut().enumerate() {
+                let (low, high) = (&rows[1 + 2 * i].outcomes[o], &rows[2 + 2 * i].outcomes[o]);
+                for (&l, &h) in low.iter().zip(high) {
+                    paired.add(outcome_value(kind, h), outcome_value(kind, l));
+                }
+            }
+        }
+        Ok(())
     };
+    let mut results =
+        super::simulate_models(&models, false, options, progress, Some(&mut on_rows))?;
+    let summaries = super::summaries(&models, &mut results);
     let mut out = Vec::new();
-    for &o in outcomes {
+    for (slot, &o) in outcomes.iter().enumerate() {
         let mut res = header(model, o);
-        res.baseline = value(&summaries[0], o);
+        let baseline = Estimate::of(&summaries[0], o);
+        res.baseline = baseline.value;
+        res.baseline_mcse = baseline.mcse;
         for (i, (p, _)) in steer.iter().enumerate() {
             if inputs[i].0 == inputs[i].1 {
                 continue; // a fixed parameter has no swing
             }
             let var = model.var(*p);
+            let (low, high) = (
+                Estimate::of(&summaries[1 + 2 * i], o),
+                Estimate::of(&summaries[2 + 2 * i], o),
+            );
             res.effects.push(Effect {
                 param: var.name.clone(),
                 label: var.title().to_string(),
-                a: value(&summaries[1 + 2 * i], o),
-                a_lo: f64::NAN,
-                a_hi: f64::NAN,
-                b: value(&summaries[2 + 2 * i], o),
-                b_lo: f64::NAN,
-                b_hi: f64::NAN,
+                a: low.value,
+                a_lo: low.lo,
+                a_hi: low.hi,
+                a_mcse: low.mcse,
+                b: high.value,
+                b_lo: high.lo,
+                b_hi: high.hi,
+                b_mcse: high.mcse,
+                swing_mcse: swings[slot][i].mcse(),
                 low_input: inputs[i].0,
                 high_input: inputs[i].1,
             });
@@ -409,205 +491,51 @@ fn swing(
     Ok(out)
 }
 
-// ---------------------------------------------------------------- sobol
-
-/// Parameter values per (model parameter index, run), for injection.
-struct Matrix {
-    columns: Vec<Option<Vec<f64>>>,
+/// An outcome's estimate in one setting: a probability with its Wilson
+/// interval, or a mean with its normal interval; and its standard error.
+struct Estimate {
+    value: f64,
+    lo: f64,
+    hi: f64,
+    mcse: f64,
 }
 
-impl Inject for Matrix {
-    fn value(&self, param: usize, run: u64) -> Option<f64> {
-        self.columns
-            .get(param)?
-            .as_ref()?
-            .get(run as usize)
-            .copied()
-    }
-}
-
-fn uniforms(seed: u64, label: u64, k: usize, n: usize) -> Vec<Vec<f64>> {
-    let mut rng =
-        Xoshiro256PlusPlus::seed_from_u64(seed ^ label.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-    (0..k)
-        .map(|_| {
-            (0..n)
-                .map(|_| ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64)
-                .collect()
-        })
-        .collect()
-}
-
-fn sobol(
-    model: &Model,
-    steer: &[(VarId, Dist)],
-    outcomes: &[usize],
-    options: &RunOptions,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Vec<OutcomeSensitivity>, SimError> {
-    let n = options.runs as usize;
-    let k = steer.len();
-    // Every run's value is kept per outcome: N (k + 2) numbers each.
-    let values = n
-        .saturating_mul(k + 2)
-        .saturating_mul(outcomes.len().max(1));
-    if values > SOBOL_MAX_VALUES {
-        return Err(SimError::Input(format!(
-            "a Sobol analysis of {} outcome(s) with {k} parameters and --runs {n} would keep {values} values in memory (at most {SOBOL_MAX_VALUES}); \
-             lower --runs (the base sample N) or analyse one --outcome at a time",
-            outcomes.len()
-        )));
-    }
-    let ua = uniforms(options.seed, 1, k, n);
-    let ub = uniforms(options.seed, 2, k, n);
-    let index_of = |p: VarId| {
-        model
-            .params
-            .iter()
-            .position(|&q| q == p)
-            .unwrap_or(usize::MAX)
-    };
-    let to_values = |u: &[Vec<f64>]| -> Vec<Vec<f64>> {
-        steer
-            .iter()
-            .zip(u)
-            .map(|((_, d), col)| col.iter().map(|&x| d.quantile(x)).collect())
-            .collect()
-    };
-    let (va, vb) = (to_values(&ua), to_values(&ub));
-    let matrix = |cols: Vec<&Vec<f64>>| {
-        let mut columns = vec![None; model.params.len()];
-        for ((p, _), col) in steer.iter().zip(cols) {
-            if let Some(slot) = columns.get_mut(index_of(*p)) {
-                *slot = Some(col.clone());
+impl Estimate {
+    fn of(s: &summary::Summary, o: usize) -> Estimate {
+        let out = &s.outcomes[o];
+        if let Some(e) = out.probability {
+            return Estimate {
+                value: e.p,
+                lo: e.lo,
+                hi: e.hi,
+                mcse: e.mcse,
+            };
+        }
+        match &out.number {
+            Some(n) => {
+                let z = crate::stats::z_for_level(summary::LEVEL);
+                Estimate {
+                    value: n.mean,
+                    lo: n.mean - z * n.mcse,
+                    hi: n.mean + z * n.mcse,
+                    mcse: n.mcse,
+                }
             }
+            None => Estimate {
+                value: f64::NAN,
+                lo: f64::NAN,
+                hi: f64::NAN,
+                mcse: f64::NAN,
+            },
         }
-        Matrix { columns }
-    };
-    let mut matrices = vec![matrix(va.iter().collect()), matrix(vb.iter().collect())];
-    for i in 0..k {
-        matrices.push(matrix(
-            (0..k)
-                .map(|j| if j == i { &vb[j] } else { &va[j] })
-                .collect(),
-        ));
     }
-    let program = compile(model, None);
-    let jobs: Vec<Job> = matrices
-        .iter()
-        .map(|m| Job {
-            model,
-            program: &program,
-            inject: Some(m as &(dyn Inject + Sync)),
-            series: false,
-        })
-        .collect();
-    // f[o][matrix][run]
-    let mut f: Vec<Vec<Vec<f64>>> = vec![vec![Vec::with_capacity(n); jobs.len()]; outcomes.len()];
-    let options = RunOptions {
-        rows: true,
-        ..options.clone()
-    };
-    engine::simulate_many(&jobs, &options, progress, &mut |rows: &[Rows]| {
-        for (slot, &o) in outcomes.iter().enumerate() {
-            let kind = &model.outcomes[o].kind;
-            for (m, r) in rows.iter().enumerate() {
-                f[slot][m].extend(r.outcomes[o].iter().map(|&v| outcome_value(kind, v)));
-            }
-        }
-        Ok(())
-    })?;
-    let mut out = Vec::new();
-    for (slot, &o) in outcomes.iter().enumerate() {
-        let mut res = header(model, o);
-        let fo = &f[slot];
-        let rows: Vec<usize> = (0..n)
-            .filter(|&j| fo.iter().all(|m| m[j].is_finite()))
-            .collect();
-        let all: Vec<usize> = (0..rows.len()).collect();
-        res.variance = variance(fo, &rows, &all);
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(options.seed ^ 0xb007_5742);
-        let resamples: Vec<Vec<usize>> = (0..BOOTSTRAP)
-            .map(|_| {
-                (0..rows.len())
-                    .map(|_| (rng.next_u64() % rows.len().max(1) as u64) as usize)
-                    .collect()
-            })
-            .collect();
-        for (i, (p, _)) in steer.iter().enumerate() {
-            let (s1, st) = indices(fo, &rows, &all, i);
-            let boot: Vec<(f64, f64)> = resamples
-                .iter()
-                .map(|pick| indices(fo, &rows, pick, i))
-                .collect();
-            let (s1_lo, s1_hi) = percentile_interval(boot.iter().map(|b| b.0).collect());
-            let (st_lo, st_hi) = percentile_interval(boot.iter().map(|b| b.1).collect());
-            let var = model.var(*p);
-            res.effects.push(Effect {
-                param: var.name.clone(),
-                label: var.title().to_string(),
-                a: s1,
-                a_lo: s1_lo,
-                a_hi: s1_hi,
-                b: st,
-                b_lo: st_lo,
-                b_hi: st_hi,
-                low_input: f64::NAN,
-                high_input: f64::NAN,
-            });
-        }
-        sort(&mut res.effects, Method::Sobol);
-        out.push(res);
-    }
-    Ok(out)
-}
-
-/// Variance of f(A) and f(B) pooled, over the picked rows.
-fn variance(f: &[Vec<f64>], rows: &[usize], pick: &[usize]) -> f64 {
-    let values: Vec<f64> = pick
-        .iter()
-        .flat_map(|&j| [f[0][rows[j]], f[1][rows[j]]])
-        .collect();
-    let n = values.len() as f64;
-    if n < 2.0 {
-        return f64::NAN;
-    }
-    let mean = values.iter().sum::<f64>() / n;
-    values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0)
-}
-
-/// First-order (Saltelli et al. 2010, eq. b in table 2) and total (Jansen
-/// 1999) indices of parameter i over the picked rows; f = [A, B, AB_1..AB_k].
-fn indices(f: &[Vec<f64>], rows: &[usize], pick: &[usize], i: usize) -> (f64, f64) {
-    let v = variance(f, rows, pick);
-    let n = pick.len() as f64;
-    if v.is_nan() || v <= 0.0 || n == 0.0 {
-        return (f64::NAN, f64::NAN);
-    }
-    let (a, b, ab) = (&f[0], &f[1], &f[2 + i]);
-    let (mut first, mut total) = (0.0, 0.0);
-    for &p in pick {
-        let j = rows[p];
-        first += b[j] * (ab[j] - a[j]);
-        total += (a[j] - ab[j]) * (a[j] - ab[j]);
-    }
-    (first / n / v, total / (2.0 * n) / v)
-}
-
-/// 2.5% and 97.5% percentiles of bootstrap estimates.
-fn percentile_interval(mut values: Vec<f64>) -> (f64, f64) {
-    values.retain(|v| v.is_finite());
-    if values.is_empty() {
-        return (f64::NAN, f64::NAN);
-    }
-    values.sort_by(f64::total_cmp);
-    let at = |p: f64| values[((values.len() - 1) as f64 * p).round() as usize];
-    (at(0.025), at(0.975))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_xoshiro::Xoshiro256PlusPlus;
 
     #[test]
     fn inverse_of_a_small_matrix() {

@@ -107,9 +107,10 @@ fn rank(s: &Sensitivity, o: &OutcomeSensitivity, scenario: &str) -> Result<Chart
     }
     let title = format!("{}: rank correlation with each parameter", o.label);
     let caption = format!(
-        "Each bar is the Spearman rank correlation between a parameter's values and {} over {} runs in which every parameter is drawn from its distribution: +1 if the outcome always rises with the parameter, -1 if it always falls, 0 if there is no steady relation. Blue bars are parameters that raise the outcome, vermillion bars parameters that lower it; the longest bars, at the top, matter most. The whisker is the 95% interval (Fisher z): a whisker that crosses zero means this many runs cannot tell the direction. The correlation of one parameter includes what it shares with parameters correlated with it; the partial rank correlation in sensitivity.csv removes that.{}",
+        "Each bar is the Spearman rank correlation between a parameter's values and {} over {} runs in which every parameter is drawn from its distribution: +1 if the outcome always rises with the parameter, -1 if it always falls, 0 if there is no steady relation. Blue bars are parameters that raise the outcome, vermillion bars parameters that lower it; the longest bars, at the top, matter most. The whisker is the 95% interval (Fisher z){}: a whisker that crosses zero means this many runs cannot tell the direction. The correlation of one parameter includes what it shares with parameters correlated with it; the partial rank correlation in sensitivity.csv removes that.{}",
         o.label,
         group_count(s.runs),
+        largest_mcse(&effects, |e| e.a_mcse),
         cut_note(effects.len(), count)
     );
     Ok(Chart {
@@ -169,8 +170,10 @@ fn sobol(s: &Sensitivity, o: &OutcomeSensitivity, scenario: &str) -> Result<Char
     }
     let title = format!("{}: Sobol indices of each parameter", o.label);
     let caption = format!(
-        "For each parameter, the share of the variance of {} that it explains alone (first-order index, blue) and together with all its interactions with other parameters (total index, orange), sorted by the total index. A total index well above the first-order one marks a parameter that matters through interactions. Whiskers are 95% bootstrap intervals; small negative estimates are noise around zero. The model's own chance events are shared by every sample, so the first-order indices add up to less than one: the rest is interactions and the model's own randomness.{}",
+        "For each parameter, the share of the variance of {} that it explains alone (first-order index, blue) and together with all its interactions with other parameters (total index, orange), sorted by the total index. A total index well above the first-order one marks a parameter that matters through interactions. Whiskers are 95% intervals from {} independently sampled replicates{}; small negative estimates are noise around zero. The model's own chance events are shared by every sample, so the first-order indices add up to less than one: the rest is interactions and the model's own randomness.{}",
         o.label,
+        s.design.map_or(0, |d| d.replicates),
+        largest_mcse(&effects, |e| e.a_mcse.max(e.b_mcse)),
         cut_note(effects.len(), count)
     );
     Ok(Chart {
@@ -189,7 +192,7 @@ fn sobol(s: &Sensitivity, o: &OutcomeSensitivity, scenario: &str) -> Result<Char
                     "total: with its interactions",
                     Swatch::Patch(PALETTE[1], 1.0),
                 ),
-                legend_item("95% bootstrap interval", Swatch::Line(INK, Dash::Solid)),
+                legend_item("95% interval", Swatch::Line(INK, Dash::Solid)),
             ],
             plot: Plot::Bars(BarPlot {
                 x_title: format!("Sobol index (share of the variance of {})", o.label),
@@ -252,9 +255,10 @@ fn swing(s: &Sensitivity, o: &OutcomeSensitivity, scenario: &str) -> Result<Char
         with_unit(&o.label, &o.unit)
     };
     let account = format!(
-        "Each parameter in turn is set to its 10th percentile (blue) and its 90th percentile (vermillion) while every other parameter stays at its median; the bars run from {} with every parameter at its median ({}, the black line) to its value at each setting. The two settings of each parameter are written on the right. Every setting shares the model's own chance events run by run, so the bars show the parameter's effect rather than luck.",
+        "Each parameter in turn is set to its 10th percentile (blue) and its 90th percentile (vermillion) while every other parameter stays at its median; the bars run from {} with every parameter at its median ({}, the black line) to its value at each setting. The two settings of each parameter are written on the right. Every setting shares the model's own chance events run by run, so the bars show the parameter's effect rather than luck{}.",
         o.label,
-        scale.text(o.baseline)
+        scale.text(o.baseline),
+        largest_mcse(&effects, |e| e.swing_mcse)
     );
     let mut chart = tornado(&Tornado {
         name,
@@ -271,6 +275,24 @@ fn swing(s: &Sensitivity, o: &OutcomeSensitivity, scenario: &str) -> Result<Char
     })?;
     chart.caption.push_str(&cut_note(effects.len(), count));
     Ok(chart)
+}
+
+/// ", with Monte Carlo standard errors of at most X (sensitivity.csv lists
+/// each)" for the drawn effects, or nothing when none is known.
+fn largest_mcse(effects: &[&Effect], mcse: impl Fn(&Effect) -> f64) -> String {
+    let largest = effects
+        .iter()
+        .map(|e| mcse(e))
+        .filter(|v| v.is_finite())
+        .fold(f64::NAN, f64::max);
+    if largest.is_nan() {
+        String::new()
+    } else {
+        format!(
+            ", with Monte Carlo standard errors of at most {} (sensitivity.csv lists each)",
+            fmt_num(largest)
+        )
+    }
 }
 
 /// A bar's value with its whisker; no bar for an estimate that is not finite.

@@ -72,7 +72,7 @@ pub struct SweepArgs {
 pub enum MethodArg {
     /// Spearman and partial rank correlations from one ordinary run
     Rank,
-    /// First-order and total Sobol indices (Saltelli sampling; --runs is the base sample size N, N*(k+2) runs in all)
+    /// First-order and total Sobol indices (Saltelli sampling on a scrambled Sobol sequence, intervals from 8 replicates; --runs is the base sample size N, N*(k+2) runs in all)
     Sobol,
     /// Each parameter at its 10th and 90th percentile, the others at their medians
     Swing,

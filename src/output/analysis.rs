@@ -1,6 +1,7 @@
 //! Exporters for the analyses: terminal tables, CSV (long form) and JSON.
 
 use crate::analysis::compare::Comparison;
+use crate::analysis::qmc::Sampling;
 use crate::analysis::sensitivity::{Method, Sensitivity};
 use crate::analysis::sweep::{Axis, Point, crossing};
 use crate::output::table::{fmt_num, fmt_p};
@@ -374,19 +375,39 @@ pub fn sweep_json(axes: &[Axis], points: &[Point]) -> Vec<u8> {
 // ---------------------------------------------------------------- sensitivity
 
 pub fn sensitivity_table(s: &Sensitivity) -> String {
-    let (method, a, b) = match s.method {
-        Method::Rank => ("rank correlation", "Spearman rho [95%]", "partial (PRCC)"),
-        Method::Sobol => ("Sobol indices", "first-order [95%]", "total [95%]"),
+    let (method, heads): (&str, &[&str]) = match s.method {
+        Method::Rank => (
+            "rank correlation",
+            &["Spearman rho [95%]", "MCSE", "partial (PRCC) [95%]", "MCSE"],
+        ),
+        Method::Sobol => (
+            "Sobol indices",
+            &["first-order [95%]", "MCSE", "total [95%]", "MCSE"],
+        ),
         Method::Swing => (
             "swing (10th / 90th percentile, others at median)",
-            "at 10th pct",
-            "at 90th pct",
+            &["at 10th pct", "at 90th pct", "swing", "MCSE"],
         ),
     };
     let mut out = format!(
         "sensitivity — {method}; {} runs per configuration, {} runs in all, seed {}\n",
         s.runs, s.total_runs, s.seed
     );
+    if let Some(d) = &s.design {
+        out.push_str(&match d.sampling {
+            _ if d.replicates < 2 => {
+                "sampling: too few runs for independent replicates, so no MCSE\n".to_string()
+            }
+            Sampling::Sobol => format!(
+                "sampling: scrambled Sobol sequence in {} independent replicates; MCSE from their spread\n",
+                d.replicates
+            ),
+            Sampling::Random => format!(
+                "sampling: pseudo-random, in {} independent replicates; MCSE from their spread\n",
+                d.replicates
+            ),
+        });
+    }
     if !s.not_steered.is_empty() {
         out.push_str(&format!(
             "not steered (defined from other parameters): {}\n",
@@ -397,40 +418,82 @@ pub fn sensitivity_table(s: &Sensitivity) -> String {
         out.push_str(&format!("\n{}", o.label));
         match s.method {
             Method::Swing => out.push_str(&format!(
-                " — all parameters at their medians: {}\n",
-                fmt_num(o.baseline)
+                " — all parameters at their medians: {} (MCSE {})\n",
+                fmt_num(o.baseline),
+                fmt_num(o.baseline_mcse)
             )),
             Method::Sobol => out.push_str(&format!(" — variance {}\n", fmt_num(o.variance))),
             Method::Rank => out.push('\n'),
         }
-        let w = o
-            .effects
-            .iter()
-            .map(|e| e.label.chars().count())
-            .max()
-            .unwrap_or(9)
-            .max(9);
-        out.push_str(&format!("  {:<w$}  {:<26}  {}\n", "parameter", a, b));
+        let mut rows: Vec<Vec<String>> = vec![
+            std::iter::once("parameter")
+                .chain(heads.iter().copied())
+                .map(String::from)
+                .collect(),
+        ];
         for e in &o.effects {
-            let (left, right) = match s.method {
-                Method::Rank => (
-                    format!("{:+.3} [{:+.3}, {:+.3}]", e.a, e.a_lo, e.a_hi),
-                    format!("{:+.3}", e.b),
-                ),
-                Method::Sobol => (
-                    format!("{:.3} [{:.3}, {:.3}]", e.a, e.a_lo, e.a_hi),
-                    format!("{:.3} [{:.3}, {:.3}]", e.b, e.b_lo, e.b_hi),
-                ),
-                Method::Swing => (
+            let cells = match s.method {
+                Method::Rank => [
+                    with_interval(e.a, e.a_lo, e.a_hi, |x| format!("{x:+.3}")),
+                    fmt_num(e.a_mcse),
+                    with_interval(e.b, e.b_lo, e.b_hi, |x| format!("{x:+.3}")),
+                    fmt_num(e.b_mcse),
+                ],
+                Method::Sobol => [
+                    with_interval(e.a, e.a_lo, e.a_hi, |x| format!("{x:.3}")),
+                    fmt_num(e.a_mcse),
+                    with_interval(e.b, e.b_lo, e.b_hi, |x| format!("{x:.3}")),
+                    fmt_num(e.b_mcse),
+                ],
+                Method::Swing => [
                     format!("{} (at {})", fmt_num(e.a), fmt_num(e.low_input)),
                     format!("{} (at {})", fmt_num(e.b), fmt_num(e.high_input)),
-                ),
+                    signed("number", e.b - e.a),
+                    fmt_num(e.swing_mcse),
+                ],
             };
-            out.push_str(&format!("  {:<w$}  {:<26}  {}\n", e.label, left, right));
+            rows.push(std::iter::once(e.label.clone()).chain(cells).collect());
         }
+        out.push_str(&columns(&rows));
         if o.effects.is_empty() {
             out.push_str("  (no parameter varies)\n");
         }
+    }
+    out
+}
+
+/// "0.314 [0.300, 0.328]"; the estimate alone when there is no interval
+/// (too few runs), "-" when there is no estimate.
+fn with_interval(x: f64, lo: f64, hi: f64, fmt: impl Fn(f64) -> String) -> String {
+    if x.is_nan() {
+        "-".into()
+    } else if lo.is_nan() || hi.is_nan() {
+        fmt(x)
+    } else {
+        format!("{} [{}, {}]", fmt(x), fmt(lo), fmt(hi))
+    }
+}
+
+/// Rows of cells as indented, left-aligned columns two spaces apart.
+fn columns(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (cell, w) in row.iter().zip(&widths) {
+            line.push_str(&format!("  {cell:<w$}"));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
     out
 }
@@ -449,12 +512,16 @@ pub fn sensitivity_csv(s: &Sensitivity) -> Vec<u8> {
             a,
             &format!("{a}_low"),
             &format!("{a}_high"),
+            &format!("{a}_mcse"),
             b,
             &format!("{b}_low"),
             &format!("{b}_high"),
+            &format!("{b}_mcse"),
+            "swing_mcse",
             "input_p10",
             "input_p90",
             "baseline",
+            "baseline_mcse",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -468,12 +535,16 @@ pub fn sensitivity_csv(s: &Sensitivity) -> Vec<u8> {
                 num(e.a),
                 num(e.a_lo),
                 num(e.a_hi),
+                num(e.a_mcse),
                 num(e.b),
                 num(e.b_lo),
                 num(e.b_hi),
+                num(e.b_mcse),
+                num(e.swing_mcse),
                 num(e.low_input),
                 num(e.high_input),
                 num(o.baseline),
+                num(o.baseline_mcse),
             ]);
         }
     }

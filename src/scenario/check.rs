@@ -393,6 +393,28 @@ pub fn is_logical(e: &MExpr, vars: &[Var]) -> bool {
     }
 }
 
+/// What an outcome expression is when its type alone shows it can take
+/// values other than 0 and 1 (a count, a step number, a sum or mean, a
+/// constant other than 0 or 1), with the comparison that would make a
+/// yes/no of it; `None` when it is or may be a yes/no. Expressions whose
+/// range depends on values (`max(tension)`, `a * b`) are not judged here.
+pub fn never_yes_no(e: &MExpr) -> Option<(&'static str, &'static str)> {
+    match e {
+        MExpr::Agg { agg, .. } => match agg {
+            Agg::Count => Some(("a count", ">= 1")),
+            Agg::First => Some(("a step number", "<= 12")),
+            Agg::Sum => Some(("a sum over steps", ">= 1")),
+            Agg::Mean => Some(("a mean over steps", "> 0.5")),
+            _ => None,
+        },
+        MExpr::Const(v) if *v != 0.0 && *v != 1.0 => {
+            Some(("a constant other than 0 or 1", "> 0.5"))
+        }
+        MExpr::Time => Some(("the step number", ">= 1")),
+        _ => None,
+    }
+}
+
 impl Checker {
     fn info(
         &mut self,
@@ -887,7 +909,25 @@ impl Checker {
                         }
                     }
                 },
-                Some(("probability", _)) => OutcomeKind::Probability,
+                Some(("probability", _)) => {
+                    if let Some((what, condition)) = never_yes_no(&expr) {
+                        self.diags.push(
+                            Diagnostic::new(
+                                text.span_of(0..text.text.len()),
+                                format!(
+                                    "outcome `{}` is declared kind = \"probability\" but its expression is {what}, not a yes/no",
+                                    name.value
+                                ),
+                            )
+                            .help(format!(
+                                "a probability outcome is 0 or 1 in every run: write a condition such as `{} {condition}`, or declare kind = \"number\"",
+                                text.text.trim()
+                            )),
+                        );
+                        continue;
+                    }
+                    OutcomeKind::Probability
+                }
                 Some(("number", _)) => OutcomeKind::Number,
                 Some(("category", _)) => self.categories(name, o.categories.as_ref()),
                 Some((other, span)) => {

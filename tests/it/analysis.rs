@@ -22,25 +22,29 @@ fn sensitivity(path: &str, method: Method, runs: u64) -> Sensitivity {
     analyse(&model, method, &[0], &options(&model, runs), &|_| {}).expect("analysis runs")
 }
 
-/// Every estimate within 5 bootstrap standard errors of its closed form. A
-/// 95% percentile interval spans about 2 x 1.96 standard errors, so the SE
-/// is taken as its width / 3.92; 5 SE is far in the tail (two-sided 6e-7).
+/// Every estimate within 5 replicate standard errors of its closed form.
+/// With 8 replicates the error over its SE follows Student's t with 7
+/// degrees of freedom: P(|t| > 5) = 0.0016 per index, and the seed is fixed.
+/// The SE floor of 1e-6 only guards indices whose replicates all agree to
+/// rounding (an input with no effect at all).
 fn assert_indices(s: &Sensitivity, truth: &[(&str, f64, f64)]) {
     let effects = &s.outcomes[0].effects;
     for &(param, first, total) in truth {
         let e = effects.iter().find(|e| e.param == param).expect(param);
-        let se_first = (e.a_hi - e.a_lo) / 3.92;
-        let se_total = (e.b_hi - e.b_lo) / 3.92;
         assert!(
-            (e.a - first).abs() <= 5.0 * se_first.max(1e-3),
-            "{param} first-order {} vs {first} (SE {se_first})",
-            e.a
+            (e.a - first).abs() <= 5.0 * e.a_mcse.max(1e-6),
+            "{param} first-order {} vs {first} (SE {})",
+            e.a,
+            e.a_mcse
         );
         assert!(
-            (e.b - total).abs() <= 5.0 * se_total.max(1e-3),
-            "{param} total {} vs {total} (SE {se_total})",
-            e.b
+            (e.b - total).abs() <= 5.0 * e.b_mcse.max(1e-6),
+            "{param} total {} vs {total} (SE {})",
+            e.b,
+            e.b_mcse
         );
+        // The interval is the estimate ± t(7, 0.975) = 2.365 SE.
+        assert!((e.a_hi - e.a - 2.3646 * e.a_mcse).abs() < 1e-3 * e.a_mcse.max(1e-12));
     }
 }
 
@@ -90,6 +94,68 @@ fn sobol_indices_of_the_g_function() {
     assert_eq!(s.outcomes[0].effects[0].param, "x1");
 }
 
+/// Sobol indices are shares of variance: adding a constant to the outcome or
+/// scaling it changes none of them beyond rounding. (Before the outputs were
+/// centred, adding 100 to the Ishigami function moved the first-order
+/// estimates by several standard errors.)
+#[test]
+fn sobol_indices_ignore_a_shift_or_a_scale_of_the_outcome() {
+    let text = std::fs::read_to_string(crate::common::root().join("tests/analytic/ishigami.toml"))
+        .unwrap();
+    let formula = "sin(x1) + 7 * sin(x2)^2 + 0.1 * x3^4 * sin(x1)";
+    assert!(text.contains(formula));
+    let run = |outcome: String| {
+        let model = load_text(&text.replace(formula, &outcome));
+        analyse(
+            &model,
+            Method::Sobol,
+            &[0],
+            &options(&model, 1_000),
+            &|_| {},
+        )
+        .unwrap()
+    };
+    let base = run(formula.to_string());
+    for changed in [
+        format!("{formula} + 100"),
+        format!("3 * ({formula})"),
+        format!("1000 - 0.5 * ({formula})"),
+    ] {
+        let other = run(changed.clone());
+        for (e, f) in base.outcomes[0]
+            .effects
+            .iter()
+            .zip(&other.outcomes[0].effects)
+        {
+            assert_eq!(e.param, f.param, "{changed}");
+            for (x, y) in [
+                (e.a, f.a),
+                (e.b, f.b),
+                (e.a_mcse, f.a_mcse),
+                (e.b_mcse, f.b_mcse),
+            ] {
+                assert!((x - y).abs() < 1e-9, "{changed}: {} {x} vs {y}", e.param);
+            }
+        }
+    }
+}
+
+/// The Sobol design is computed before the runs and the runs are merged in
+/// a fixed order: one thread and two give the same bytes.
+#[test]
+fn sobol_analysis_is_identical_on_any_thread_count() {
+    let model = load("scenarios/examples/deterrence.toml");
+    let json = |threads| {
+        let options = RunOptions {
+            threads,
+            ..options(&model, 600)
+        };
+        let s = analyse(&model, Method::Sobol, &[0, 1], &options, &|_| {}).unwrap();
+        polsim::output::analysis::sensitivity_json(&s)
+    };
+    assert_eq!(json(1), json(2));
+}
+
 const LINEAR: &str = r#"
 [scenario]
 steps = 1
@@ -125,6 +191,60 @@ fn swing_measures_each_parameter_between_its_percentiles() {
     assert!((swing("weak") - 0.8).abs() < 1e-9);
     assert!(swing("none").abs() < 1e-12);
     assert_eq!(o.effects[0].param, "strong", "sorted by effect");
+    // No chance in the model: every run agrees, so no Monte Carlo error.
+    assert!(
+        o.effects
+            .iter()
+            .all(|e| e.swing_mcse == 0.0 && e.a_mcse == 0.0)
+    );
+}
+
+#[test]
+fn swing_values_carry_their_monte_carlo_errors() {
+    // Incidents ~ Binomial(24, p). With p_incident uniform(0.1, 0.3), the
+    // swing runs from p = 0.12 to p = 0.28: means 2.88 and 6.72, a swing of
+    // 3.84. The two settings share their uniforms run by run (common random
+    // numbers), so each run's difference counts the months whose uniform
+    // falls in [0.12, 0.28): Binomial(24, 0.16), variance 3.2256. Two
+    // independent estimates would have variances 2.5344 and 4.8384.
+    let model = crate::common::load_with(
+        "scenarios/examples/coin-flips.toml",
+        &["p_incident=uniform(0.1, 0.3)"],
+    );
+    let runs = 4_000;
+    let incidents = model
+        .outcomes
+        .iter()
+        .position(|o| o.name == "incidents")
+        .unwrap();
+    let s = analyse(
+        &model,
+        Method::Swing,
+        &[incidents],
+        &options(&model, runs),
+        &|_| {},
+    )
+    .unwrap();
+    let e = &s.outcomes[0].effects[0];
+    assert_eq!(e.param, "p_incident");
+    let n = runs as f64;
+    assert!(
+        (e.b - e.a - 3.84).abs() < 5.0 * e.swing_mcse,
+        "swing {} ± {}",
+        e.b - e.a,
+        e.swing_mcse
+    );
+    // The SE of an SE estimated from 4000 runs is about 1.5% of it: 10% is
+    // more than 6 of those.
+    let paired = (3.2256 / n).sqrt();
+    assert!(
+        (e.swing_mcse / paired - 1.0).abs() < 0.1,
+        "{} vs {paired}",
+        e.swing_mcse
+    );
+    assert!((e.a_mcse / (2.5344 / n).sqrt() - 1.0).abs() < 0.1);
+    assert!((e.b_mcse / (4.8384 / n).sqrt() - 1.0).abs() < 0.1);
+    assert!(e.a_lo < e.a && e.a < e.a_hi);
 }
 
 #[test]
@@ -149,6 +269,14 @@ fn rank_correlation_finds_the_monotone_drivers() {
         "rho none {}",
         e("none").a
     );
+    // Its MCSE is Fisher's: (1 - rho^2) sqrt(1.06 / (n - 3)), and the
+    // partial correlation's has one fewer degree of freedom per other input.
+    let none = e("none");
+    let fisher = (1.06f64 / (5_000.0 - 3.0)).sqrt();
+    assert!((none.a_mcse - (1.0 - none.a * none.a) * fisher).abs() < 1e-12);
+    let partial = (1.06f64 / (5_000.0 - 3.0 - 2.0)).sqrt();
+    assert!((none.b_mcse - (1.0 - none.b * none.b) * partial).abs() < 1e-12);
+    assert!(none.b_lo < none.b && none.b < none.b_hi);
 }
 
 #[test]
@@ -413,4 +541,35 @@ fn compare_and_sensitivity_write_their_files() {
         .success();
     let csv = std::fs::read_to_string(dir.path().join("sensitivity.csv")).unwrap();
     assert!(csv.lines().count() == 4, "three parameters: {csv}");
+    assert!(
+        csv.starts_with(
+            "outcome,parameter,outcome_at_p10,outcome_at_p10_low,outcome_at_p10_high,outcome_at_p10_mcse,"
+        ) && csv.lines().next().unwrap().ends_with(",swing_mcse,input_p10,input_p90,baseline,baseline_mcse"),
+        "{csv}"
+    );
+    // Too few runs for replicates: the table says so and shows no interval.
+    let dir = tempfile::tempdir().unwrap();
+    let out = polsim()
+        .args([
+            "sensitivity",
+            "tests/analytic/ishigami.toml",
+            "--method",
+            "sobol",
+            "--runs",
+            "1",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8_lossy(&out);
+    assert!(
+        table.contains("too few runs for independent replicates"),
+        "{table}"
+    );
+    assert!(!table.contains("NaN"), "{table}");
 }

@@ -247,3 +247,35 @@ fn run_time_probability_out_of_range_stops_the_run() {
     assert_eq!(code2, Some(1));
     assert_eq!(stderr, stderr2, "the same seed must give the same message");
 }
+
+/// `kind = "probability"` is refused only where the expression's type shows
+/// it is not a yes/no (tests/bad/probability-outcome-count.toml); yes/no
+/// expressions of every form still check, and so do expressions whose range
+/// depends on values.
+#[test]
+fn probability_outcomes_that_are_yes_no_still_check() {
+    let model = common::load_text(
+        r#"
+[scenario]
+steps = 12
+[events.attack]
+p = 0.1
+[derived]
+alarm = "attack or t > 6"
+[outcomes]
+a = { expr = "count(attack) >= 1", kind = "probability" }
+b = { expr = "if(count(attack) > 2, 1, 0)", kind = "probability" }
+c = { expr = "max(alarm)", kind = "probability" }
+d = { expr = "ever(attack)", kind = "probability" }
+e = { expr = "at(attack, 3)", kind = "probability" }
+f = { expr = "1", kind = "probability" }
+"#,
+    );
+    assert!(
+        model
+            .outcomes
+            .iter()
+            .all(|o| o.kind == polsim::scenario::OutcomeKind::Probability)
+    );
+    assert_eq!(model.outcomes.len(), 6);
+}

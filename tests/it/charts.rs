@@ -1212,10 +1212,12 @@ fn empty_analyses_give_reasons_not_panics() {
                 unit: String::new(),
                 kind: "number",
                 baseline: f64::NAN,
+                baseline_mcse: f64::NAN,
                 variance: f64::NAN,
                 effects: Vec::new(),
             }],
             not_steered: Vec::new(),
+            design: None,
         };
         let planned = chart::for_sensitivity(&s, "empty");
         assert_eq!(planned.len(), 1);
