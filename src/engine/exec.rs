@@ -353,8 +353,10 @@ impl Workspace {
                 if mode == EventMode::Once {
                     s[before as usize] = s[dst as usize];
                 }
+                let once = mode == EventMode::Once;
+                let t = u64::from(ctx.t);
                 for lane in 0..n {
-                    let rng = &mut self.streams[base + lane];
+                    let rng = &self.streams[base + lane];
                     let pl = p[lane];
                     let value = match mode {
                         EventMode::Count => {
@@ -368,7 +370,7 @@ impl Workspace {
                                     ),
                                 ));
                             }
-                            match poisson_count(pl, rng) {
+                            match poisson_count(pl, rng, t) {
                                 Some(k) => k,
                                 None => {
                                     return Err(fault(
@@ -391,14 +393,11 @@ impl Workspace {
                                     format!("its probability is {pl}, outside [0, 1]"),
                                 ));
                             }
-                            let u = rng.uniform();
-                            let happened = u < pl;
-                            match mode {
-                                EventMode::Once => {
-                                    f64::from(happened || s[before as usize][lane] != 0.0)
-                                }
-                                _ => f64::from(happened),
-                            }
+                            // A once-event that has happened, or a chance of
+                            // zero, needs no draw; the step's number stays
+                            // where it is for the steps after.
+                            let prior = once && s[before as usize][lane] != 0.0;
+                            f64::from(prior || (pl > 0.0 && rng.uniform_at(t) < pl))
                         }
                     };
                     s[dst as usize][lane] = value;
@@ -535,17 +534,20 @@ fn fault(owner: u32, lane: usize, ctx: &Ctx, message: String) -> Fault {
 const INVERSION_MAX_RATE: f64 = 40.0;
 
 /// A Poisson count for a count event. Below [`INVERSION_MAX_RATE`] it is the
-/// smallest k with P(X <= k) >= u for a single uniform u: every step uses
-/// exactly one number from the event's stream, so the stream stays aligned
-/// between scenarios whose rates differ (common random numbers), and a higher
-/// rate never gives a lower count in the same run. Above it, the sampler of
-/// `dist` (faster for large rates, consuming a variable amount).
+/// smallest k with P(X <= k) >= u for the step's own uniform u (the stream's
+/// t-th number), so draws stay aligned between scenarios whose rates differ
+/// (common random numbers), and a higher rate never gives a lower count in
+/// the same run. Above it, the sampler of `dist` on a stream of the step's
+/// own (faster for large rates, consuming a variable amount).
 #[inline]
-fn poisson_count(rate: f64, rng: &mut Stream) -> Option<f64> {
+fn poisson_count(rate: f64, rng: &Stream, t: u64) -> Option<f64> {
     if rate >= INVERSION_MAX_RATE {
-        return dist::sample_with(DistKind::Poisson, &[rate], rng).ok();
+        return dist::sample_with(DistKind::Poisson, &[rate], &mut rng.fork(t)).ok();
     }
-    let u = rng.uniform();
+    if rate == 0.0 {
+        return Some(0.0);
+    }
+    let u = rng.uniform_at(t);
     let mut k = 0u32;
     let mut p = (-rate).exp();
     let mut cdf = p;

@@ -88,8 +88,31 @@ impl Stream {
     /// A uniform number in [0, 1) with 53 random bits.
     #[inline(always)]
     pub fn uniform(&mut self) -> f64 {
-        (self.next_word() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        to_unit(self.next_word())
     }
+
+    /// The `i`-th uniform (from 1) of this stream, without advancing it: the
+    /// number the `i`-th call of [`Stream::uniform`] gives on a fresh
+    /// stream. Events draw their step-`t` number here, so an event that
+    /// cannot happen at a step skips its draw and every later step still
+    /// gets the same number (common random numbers hold).
+    #[inline(always)]
+    pub fn uniform_at(&self, i: u64) -> f64 {
+        to_unit(nasam(self.ctr.wrapping_add(i.wrapping_mul(GAMMA))))
+    }
+
+    /// A stream of its own for position `i`, for a draw that takes a
+    /// variable count of numbers there.
+    pub fn fork(&self, i: u64) -> Stream {
+        Stream {
+            ctr: nasam(self.ctr ^ nasam(i ^ 0x3c6e_f372_fe94_f82b)),
+        }
+    }
+}
+
+#[inline(always)]
+fn to_unit(word: u64) -> f64 {
+    (word >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// The generator of stream `stream_key` in run `run` of a scenario seeded
@@ -136,6 +159,16 @@ mod tests {
         assert_ne!(base, first(1, 7, 43));
         // swapping run and key must not give the same stream
         assert_ne!(first(1, 7, 42), first(1, 42, 7));
+    }
+
+    #[test]
+    fn positional_draws_equal_sequential_ones() {
+        let fresh = stream(5, 9, 77);
+        let mut s = fresh;
+        for i in 1..=30 {
+            assert_eq!(s.uniform().to_bits(), fresh.uniform_at(i).to_bits());
+        }
+        assert_ne!(fresh.fork(1).next_word(), fresh.fork(2).next_word());
     }
 
     #[test]
