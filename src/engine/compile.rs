@@ -28,6 +28,8 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         owners: Vec::new(),
         aggs: Vec::new(),
         time: 0,
+        cse: None,
+        pinned: Vec::new(),
     };
     c.time = c.alloc();
     c.var_slot = (0..model.vars.len()).map(|_| c.alloc()).collect();
@@ -117,6 +119,22 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
     }
 
     // One step: derived and events in order, then every state at once.
+    // Until the commits no slot is written twice, so a subexpression met
+    // more than once is computed once (forces end that: see below).
+    let mut cse = Cse::default();
+    for &v in &model.step_order {
+        match &model.var(v).kind {
+            VarKind::Derived { expr } => cse.count(expr),
+            VarKind::Event { chance, .. } => cse.count(chance),
+            _ => {}
+        }
+    }
+    for &s in &model.states {
+        if let VarKind::State { update, .. } = &model.var(s).kind {
+            cse.count(update);
+        }
+    }
+    c.cse = Some(cse);
     let mut step = vec![Op::Time { dst: c.time }];
     for &v in &model.step_order {
         let var = model.var(v);
@@ -143,6 +161,12 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
             _ => {}
         }
         let pending = c.force_values(v, 1, &mut step);
+        if !pending.is_empty() {
+            // A forced value replaces one that shared results may have read.
+            if let Some(cse) = c.cse.as_mut() {
+                cse.done.clear();
+            }
+        }
         step.extend(pending);
     }
     for &s in &model.states {
@@ -153,6 +177,7 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         let key = format!("{}:update", model.var(s).name);
         c.emit_into(update, next, &mut step, &key);
     }
+    c.cse = None;
     // Interventions on state read last step's values: evaluate them before
     // any state advances, apply them after.
     let state_forces: Vec<Op> = model
@@ -251,6 +276,40 @@ struct Compiler<'m> {
     /// Aggregates met in outcomes: (kind, argument, `at` step, slot).
     aggs: Vec<(Agg, MExpr, u32, Slot)>,
     time: Slot,
+    /// Common subexpressions of the step: how often each pure expression
+    /// occurs there, and the slot already holding the ones computed.
+    cse: Option<Cse>,
+    /// Temporaries that hold a shared subexpression: never released.
+    pinned: Vec<Slot>,
+}
+
+/// Common subexpression elimination over one stretch of a step in which no
+/// slot a pure expression can read is written twice.
+#[derive(Default)]
+struct Cse {
+    counts: HashMap<String, usize>,
+    done: HashMap<String, Slot>,
+}
+
+/// The text that identifies `e` for sharing, when it is worth sharing: not
+/// a leaf, and with no random draw or aggregate anywhere in it.
+fn cse_key(e: &MExpr) -> Option<String> {
+    if matches!(e, MExpr::Const(_) | MExpr::Var(_) | MExpr::Time) {
+        return None;
+    }
+    let mut pure = true;
+    e.walk(&mut |n| pure &= !matches!(n, MExpr::Random { .. } | MExpr::Agg { .. }));
+    pure.then(|| format!("{e:?}"))
+}
+
+impl Cse {
+    fn count(&mut self, e: &MExpr) {
+        e.walk(&mut |n| {
+            if let Some(k) = cse_key(n) {
+                *self.counts.entry(k).or_insert(0) += 1;
+            }
+        });
+    }
 }
 
 impl Compiler<'_> {
@@ -277,7 +336,7 @@ impl Compiler<'_> {
     }
 
     fn release(&mut self, s: Slot) {
-        if self.is_temp(s) && !self.free.contains(&s) {
+        if self.is_temp(s) && !self.free.contains(&s) && !self.pinned.contains(&s) {
             self.free.push(s);
         }
     }
@@ -439,6 +498,35 @@ impl Compiler<'_> {
     }
 
     fn emit_node(
+        &mut self,
+        e: &MExpr,
+        dst: Option<Slot>,
+        ops: &mut Vec<Op>,
+        key: &mut String,
+    ) -> Slot {
+        let shared = self.cse.as_ref().and_then(|cse| {
+            let k = cse_key(e)?;
+            (cse.counts.get(&k).copied().unwrap_or(0) >= 2).then_some(k)
+        });
+        let Some(k) = shared else {
+            return self.emit_fresh(e, dst, ops, key);
+        };
+        if let Some(&slot) = self.cse.as_ref().and_then(|cse| cse.done.get(&k)) {
+            return slot;
+        }
+        // Computed into a slot of its own (not the caller's `dst`, which
+        // may be overwritten later in the step), kept for every later use.
+        let slot = self.emit_fresh(e, None, ops, key);
+        if self.is_temp(slot) {
+            self.pinned.push(slot);
+        }
+        if let Some(cse) = self.cse.as_mut() {
+            cse.done.insert(k, slot);
+        }
+        slot
+    }
+
+    fn emit_fresh(
         &mut self,
         e: &MExpr,
         dst: Option<Slot>,
