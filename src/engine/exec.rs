@@ -353,54 +353,71 @@ impl Workspace {
                 if mode == EventMode::Once {
                     s[before as usize] = s[dst as usize];
                 }
-                let once = mode == EventMode::Once;
                 let t = u64::from(ctx.t);
-                for lane in 0..n {
-                    let rng = &self.streams[base + lane];
-                    let pl = p[lane];
-                    let value = match mode {
-                        EventMode::Count => {
-                            if !(pl >= 0.0 && pl.is_finite()) {
-                                return Err(fault(
-                                    owner,
-                                    lane,
-                                    ctx,
-                                    format!(
-                                        "its rate per step is {pl}, which is not a number >= 0"
-                                    ),
-                                ));
-                            }
-                            match poisson_count(pl, rng, t) {
-                                Some(k) => k,
-                                None => {
-                                    return Err(fault(
-                                        owner,
-                                        lane,
-                                        ctx,
-                                        format!(
-                                            "its rate per step is {pl}, too large to draw a count from"
-                                        ),
-                                    ));
-                                }
-                            }
+                if mode == EventMode::Count {
+                    for lane in 0..n {
+                        let pl = p[lane];
+                        if !(pl >= 0.0 && pl.is_finite()) {
+                            return Err(fault(
+                                owner,
+                                lane,
+                                ctx,
+                                format!("its rate per step is {pl}, which is not a number >= 0"),
+                            ));
                         }
-                        _ => {
-                            if !(0.0..=1.0).contains(&pl) {
-                                return Err(fault(
-                                    owner,
-                                    lane,
-                                    ctx,
-                                    format!("its probability is {pl}, outside [0, 1]"),
-                                ));
-                            }
-                            // A once-event that has happened, or a chance of
-                            // zero, needs no draw; the step's number stays
-                            // where it is for the steps after.
-                            let prior = once && s[before as usize][lane] != 0.0;
-                            f64::from(prior || (pl > 0.0 && rng.uniform_at(t) < pl))
+                        let Some(k) = poisson_count(pl, &self.streams[base + lane], t) else {
+                            return Err(fault(
+                                owner,
+                                lane,
+                                ctx,
+                                format!(
+                                    "its rate per step is {pl}, too large to draw a count from"
+                                ),
+                            ));
+                        };
+                        s[dst as usize][lane] = k;
+                    }
+                    return Ok(());
+                }
+                // Probabilities are checked in one branch-free pass; then
+                // every lane draws its step's number (cheaper than a
+                // branch that mispredicts) and compares.
+                if p[..n]
+                    .iter()
+                    .fold(false, |bad, &x| bad | !(0.0..=1.0).contains(&x))
+                {
+                    let lane = p[..n]
+                        .iter()
+                        .position(|x| !(0.0..=1.0).contains(x))
+                        .unwrap_or(0);
+                    return Err(fault(
+                        owner,
+                        lane,
+                        ctx,
+                        format!("its probability is {}, outside [0, 1]", p[lane]),
+                    ));
+                }
+                let streams = &self.streams[base..base + n];
+                let (d, prior) = if mode == EventMode::Once {
+                    let [d, b] = s
+                        .get_disjoint_mut([dst as usize, before as usize])
+                        .expect("an event's slot and its previous value's differ");
+                    (d, Some(&*b))
+                } else {
+                    (&mut s[dst as usize], None)
+                };
+                match prior {
+                    Some(b) => {
+                        for lane in 0..n {
+                            let happened = streams[lane].uniform_at(t) < p[lane];
+                            d[lane] = f64::from(happened | (b[lane] != 0.0));
                         }
-                    };
-                    s[dst as usize][lane] = value;
+                    }
+                    None => {
+                        for lane in 0..n {
+                            d[lane] = f64::from(streams[lane].uniform_at(t) < p[lane]);
+                        }
+                    }
                 }
             }
             Op::Guard { src, owner } => {
