@@ -304,7 +304,7 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
                     .map(|(t, acc)| StepStats {
                         step: t as u32,
                         period: info.time.label(t as u32),
-                        stats: number_stats(&acc.moments, &mut acc.quantiles),
+                        stats: number_stats(&acc.total_moments(), &mut acc.quantiles),
                     })
                     .collect(),
             }

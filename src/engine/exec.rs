@@ -289,19 +289,9 @@ impl Workspace {
                 Func::Max => map2(s, dst, a, b, f64::max),
                 other => map2(s, dst, a, b, |x, y| other.apply2(x, y)),
             },
-            Op::Clamp { dst, x, lo, hi } => {
-                let (xl, ll, hl) = (s[x as usize], s[lo as usize], s[hi as usize]);
-                let d = &mut s[dst as usize];
-                for i in 0..LANES {
-                    d[i] = builtins::clamp(xl[i], ll[i], hl[i]);
-                }
-            }
+            Op::Clamp { dst, x, lo, hi } => map3(s, dst, x, lo, hi, builtins::clamp),
             Op::Select { dst, c, a, b } => {
-                let (cl, al, bl) = (s[c as usize], s[a as usize], s[b as usize]);
-                let d = &mut s[dst as usize];
-                for i in 0..LANES {
-                    d[i] = if truthy(cl[i]) { al[i] } else { bl[i] };
-                }
+                map3(s, dst, c, a, b, |c, a, b| if truthy(c) { a } else { b })
             }
             Op::DrawConst {
                 dst,
@@ -437,13 +427,7 @@ impl Workspace {
                     }
                 }
             }
-            Op::Commit { dst, src, lo, hi } => {
-                let v = s[src as usize];
-                let d = &mut s[dst as usize];
-                for i in 0..LANES {
-                    d[i] = builtins::clamp(v[i], lo, hi);
-                }
-            }
+            Op::Commit { dst, src, lo, hi } => map1(s, dst, src, |x| builtins::clamp(x, lo, hi)),
             Op::Force {
                 dst,
                 src,
@@ -651,6 +635,17 @@ fn map1(s: &mut [Lane], dst: Slot, a: Slot, f: impl Fn(f64) -> f64) {
             *x = f(*x);
         }
     }
+}
+
+/// `dst = f(a, b, c)` lane by lane; the operands may be the same slots.
+#[inline(always)]
+fn map3(s: &mut [Lane], dst: Slot, a: Slot, b: Slot, c: Slot, f: impl Fn(f64, f64, f64) -> f64) {
+    let mut out = [0.0; LANES];
+    let (al, bl, cl) = (&s[a as usize], &s[b as usize], &s[c as usize]);
+    for i in 0..LANES {
+        out[i] = f(al[i], bl[i], cl[i]);
+    }
+    s[dst as usize] = out;
 }
 
 #[inline(always)]

@@ -11,7 +11,7 @@ use super::exec::BatchRecord;
 use super::program::Program;
 use crate::expr::ast::truthy;
 use crate::scenario::{EventMode, Model, OutcomeKind};
-use crate::stats::{Moments, Proportion, Quantiles};
+use crate::stats::{BatchMoments, Moments, Proportion, Quantiles};
 
 /// Exact quantiles are kept for up to this many runs per outcome.
 pub const OUTCOME_EXACT_CAP: usize = 1 << 20;
@@ -46,9 +46,21 @@ pub enum OutcomeAcc {
     Category(Vec<u64>),
 }
 
+impl StepAcc {
+    /// The moments of every value added, merged or not yet.
+    pub fn total_moments(&self) -> Moments {
+        let mut m = self.moments.clone();
+        m.merge(&self.batches.to_moments());
+        m
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct StepAcc {
+    /// The merged moments of every chunk so far.
     pub moments: Moments,
+    /// This chunk's values, reduced into `moments` when chunks merge.
+    pub batches: BatchMoments,
     pub quantiles: Quantiles,
 }
 
@@ -132,6 +144,7 @@ impl Results {
         let series_cap = series_cap(program.series.len() * (steps + 1));
         let step_acc = || StepAcc {
             moments: Moments::new(),
+            batches: BatchMoments::default(),
             quantiles: Quantiles::new(series_cap.unwrap_or(0)),
         };
         Results {
@@ -180,7 +193,7 @@ impl Results {
             }
             let values = &slots[spec.slot as usize][..n];
             let acc = &mut per_step[ti];
-            acc.moments.add_slice(values);
+            acc.batches.add_slice(values);
             acc.quantiles
                 .add_slice(&values[..quantile_lanes.unwrap_or(n)]);
         }
@@ -196,22 +209,23 @@ impl Results {
             .zip(&mut self.events)
             .zip(&mut self.ever)
         {
+            // Branch-free counts: happened (for a once-event: for the first
+            // time), happened by now, and the sum of the values.
             let once = spec.mode == EventMode::Once;
             let lanes = &slots[spec.slot as usize];
             let acc = &mut per_step[ti - 1];
-            for lane in 0..n {
+            let (mut happened, mut by_now, mut total) = (0u64, 0u64, acc.total);
+            for (lane, seen) in ever.iter_mut().enumerate().take(n) {
                 let v = lanes[lane];
                 let now = v != 0.0;
-                let new = now && !ever[lane];
-                if if once { new } else { now } {
-                    acc.happened += 1;
-                }
-                ever[lane] |= now;
-                if ever[lane] {
-                    acc.ever += 1;
-                }
-                acc.total += v;
+                happened += u64::from(now & !(once & *seen));
+                *seen |= now;
+                by_now += u64::from(*seen);
+                total += v;
             }
+            acc.happened += happened;
+            acc.ever += by_now;
+            acc.total = total;
         }
     }
 
@@ -281,7 +295,7 @@ impl Results {
             for (t, acc) in per_step.iter_mut().enumerate().skip(first) {
                 let lanes = &rec.series[s * (steps + 1) + t];
                 let values = kept_lanes.gather(lanes, &mut buffer);
-                acc.moments.add_slice(values);
+                acc.batches.add_slice(values);
                 match quantile_lanes {
                     Some(q) => {
                         for lane in (0..q).filter(|&i| keep[i]) {
@@ -346,6 +360,7 @@ impl Results {
         for (a, b) in self.series.iter_mut().zip(other.series) {
             for (x, y) in a.iter_mut().zip(b) {
                 x.moments.merge(&y.moments);
+                x.moments.merge(&y.batches.to_moments());
                 x.quantiles.merge(y.quantiles);
             }
         }

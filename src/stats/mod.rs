@@ -54,10 +54,12 @@
 //! quantiles. Infinite values are values: they are counted and take part in
 //! min/max and quantiles. No function in this module panics on any input.
 
+mod batch_moments;
 mod interval;
 mod moments;
 mod quantiles;
 
+pub use batch_moments::BatchMoments;
 pub use interval::{Paired, Proportion, wilson_interval, z_for_level};
 pub use moments::Moments;
 pub use quantiles::{DEFAULT_EXACT_CAP, Histogram, MAX_HISTOGRAM_BINS, Quantiles, SKETCH_ALPHA};

@@ -36,6 +36,27 @@ pub struct Moments {
 
 impl Moments {
     /// An empty accumulator.
+    /// Moments of `finite` finite values from their summaries: `mean` and
+    /// `m2` are of `x - shift`.
+    pub(crate) fn from_parts(
+        finite: u64,
+        shift: f64,
+        mean: f64,
+        m2: f64,
+        min: f64,
+        max: f64,
+    ) -> Self {
+        Moments {
+            finite,
+            shift,
+            mean,
+            m2,
+            min,
+            max,
+            ..Moments::default()
+        }
+    }
+
     pub fn new() -> Self {
         Self::default()
     }
