@@ -35,6 +35,7 @@
 
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -60,12 +61,13 @@ pub struct Design {
     pub replicates: u64,
 }
 
-/// Parameter values per (model parameter index, run), for injection.
-struct Matrix {
-    columns: Vec<Option<Vec<f64>>>,
+/// Parameter values per (model parameter index, run), for injection: each
+/// column borrowed from the A or B sample, so the k + 2 matrices share them.
+struct Matrix<'a> {
+    columns: Vec<Option<&'a [f64]>>,
 }
 
-impl Inject for Matrix {
+impl Inject for Matrix<'_> {
     fn value(&self, param: usize, run: u64) -> Option<f64> {
         self.columns
             .get(param)?
@@ -135,26 +137,40 @@ pub(super) fn sobol(
             .position(|&q| q == p)
             .unwrap_or(usize::MAX)
     };
+    // Mapping points through quantile functions (beta and PERT invert an
+    // incomplete beta function) is a large share of the work: on every core.
     let to_values = |u: &[Vec<f64>]| -> Vec<Vec<f64>> {
         steer
-            .iter()
+            .par_iter()
             .zip(u)
-            .map(|((_, d), col)| col.iter().map(|&x| d.quantile(x)).collect())
+            .map(|((_, d), col)| d.quantiles(col))
             .collect()
     };
     let (va, vb) = (to_values(&uniforms[..k]), to_values(&uniforms[k..]));
-    let matrix = |cols: Vec<&Vec<f64>>| {
-        let mut columns = vec![None; model.params.len()];
+    let params = model.params.len();
+    fn matrix<'a>(
+        params: usize,
+        steer: &[(VarId, Dist)],
+        index_of: &dyn Fn(VarId) -> usize,
+        cols: Vec<&'a Vec<f64>>,
+    ) -> Matrix<'a> {
+        let mut columns = vec![None; params];
         for ((p, _), col) in steer.iter().zip(cols) {
             if let Some(slot) = columns.get_mut(index_of(*p)) {
-                *slot = Some(col.clone());
+                *slot = Some(col.as_slice());
             }
         }
         Matrix { columns }
-    };
-    let mut matrices = vec![matrix(va.iter().collect()), matrix(vb.iter().collect())];
+    }
+    let mut matrices = vec![
+        matrix(params, steer, &index_of, va.iter().collect()),
+        matrix(params, steer, &index_of, vb.iter().collect()),
+    ];
     for i in 0..k {
         matrices.push(matrix(
+            params,
+            steer,
+            &index_of,
             (0..k)
                 .map(|j| if j == i { &vb[j] } else { &va[j] })
                 .collect(),
