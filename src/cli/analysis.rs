@@ -181,7 +181,7 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
     }
     let mut models = Vec::new();
     for f in &files {
-        let (mut m, _) = load(f, &args.sim.set)?;
+        let (mut m, _) = load(f, &args.sim.set, args.sim.root.as_deref())?;
         apply_sim_args(&mut m, &args.sim)?;
         models.push(m);
     }
@@ -229,7 +229,7 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
 
 pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
     let settings = chart_settings(&args.charts)?;
-    let (mut model, _) = load(&args.file, &args.sim.set)?;
+    let (mut model, _) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
     apply_sim_args(&mut model, &args.sim)?;
     if args.params.len() > 2 {
         return Err(Error::Usage(format!(
@@ -294,7 +294,7 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
 
 pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
     let settings = chart_settings(&args.charts)?;
-    let (mut model, _) = load(&args.file, &args.sim.set)?;
+    let (mut model, _) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
     apply_sim_args(&mut model, &args.sim)?;
     let outcomes: Vec<usize> = match &args.outcome {
         Some(name) => {

@@ -13,7 +13,7 @@ pub mod analysis;
 
 use crate::engine::{self, Rows, RunOptions, compile::compile};
 use crate::output::{OutputDir, RunsWriter, table, tables};
-use crate::scenario::{self, Disk, Model, Override, VarKind, bundled, check};
+use crate::scenario::{self, Disk, DiskWithRoot, Model, Override, VarKind, bundled, check};
 use crate::summary::{self, RunContext};
 use crate::{Error, diag::Report};
 
@@ -65,6 +65,9 @@ pub struct GraphArgs {
     /// variables, events, outcomes), easier to read for large models
     #[arg(long)]
     pub no_parameters: bool,
+    /// Let the scenario read (extend) files anywhere inside DIR, not only inside its own folder
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -91,6 +94,9 @@ pub struct SimArgs {
     /// Override a parameter with a value or a distribution, e.g. --set vetting=0.3 or --set 'vetting=pert(0.1,0.3,0.6)'; repeatable
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
+    /// Let scenarios read (extend) files anywhere inside DIR, not only inside the folder of the scenario named
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -145,6 +151,9 @@ pub struct CheckArgs {
     /// Check with these parameter overrides applied, as `run --set` would
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
+    /// Let the scenario read (extend) files anywhere inside DIR, not only inside its own folder
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 pub fn run(cli: Cli) -> Result<(), Error> {
@@ -161,12 +170,25 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 }
 
 /// Load a scenario with `--set` overrides; command-line settings win.
-pub fn load(file: &Path, sets: &[String]) -> Result<(Model, Vec<Override>), Error> {
+/// `root` (`--root DIR`) widens the folder the scenario may read from.
+pub fn load(
+    file: &Path,
+    sets: &[String],
+    root: Option<&Path>,
+) -> Result<(Model, Vec<Override>), Error> {
     let overrides = sets
         .iter()
         .map(|s| Override::parse(s))
         .collect::<Result<Vec<_>, _>>()
         .map_err(Error::Usage)?;
+    if let Some(root) = root
+        && !root.is_dir()
+    {
+        return Err(Error::Usage(format!(
+            "--root {}: not a folder; name the folder scenarios may read from",
+            crate::diag::clip(&root.display().to_string())
+        )));
+    }
     // A path that exists is read from disk; otherwise a bundled scenario of
     // that name (`palmyra/baseline`), so bundled models run from anywhere.
     let bundled_name = if file.exists() {
@@ -174,9 +196,10 @@ pub fn load(file: &Path, sets: &[String]) -> Result<(Model, Vec<Override>), Erro
     } else {
         bundled::find(&file.to_string_lossy())
     };
-    let model = match bundled_name {
-        Some(name) => scenario::load(Path::new(name), &bundled::Bundled, &overrides),
-        None => scenario::load(file, &Disk, &overrides),
+    let model = match (bundled_name, root) {
+        (Some(name), _) => scenario::load(Path::new(name), &bundled::Bundled, &overrides),
+        (None, None) => scenario::load(file, &Disk, &overrides),
+        (None, Some(root)) => scenario::load(file, &DiskWithRoot(root.to_path_buf()), &overrides),
     }
     .map_err(Error::Scenario)?;
     Ok((model, overrides))
@@ -226,7 +249,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
     if !args.charts.no_charts {
         crate::report::ChartSettings::from_args(&args.charts)?;
     }
-    let (mut model, overrides) = load(&file, &args.sim.set)?;
+    let (mut model, overrides) = load(&file, &args.sim.set, args.sim.root.as_deref())?;
     apply_sim_args(&mut model, &args.sim)?;
     let condition = match &args.given {
         Some(text) => {
@@ -376,13 +399,13 @@ fn progress_bar(model: &Model, quiet: bool) -> Option<indicatif::ProgressBar> {
 }
 
 fn cmd_check(args: CheckArgs) -> Result<(), Error> {
-    let (model, _) = load(&args.file, &args.set)?;
+    let (model, _) = load(&args.file, &args.set, args.root.as_deref())?;
     print!("{}", evaluation_order(&model));
     Ok(())
 }
 
 fn cmd_graph(args: GraphArgs) -> Result<(), Error> {
-    let (model, _) = load(&args.file, &[])?;
+    let (model, _) = load(&args.file, &[], args.root.as_deref())?;
     let options = crate::graph::Options {
         parameters: !args.no_parameters,
     };
