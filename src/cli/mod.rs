@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand};
 pub mod analysis;
 
 use crate::engine::{self, Rows, RunOptions, compile::compile};
-use crate::output::{OutputDir, RunsWriter, table, tables};
+use crate::output::{OutputDir, table, tables};
 use crate::scenario::{self, Disk, DiskWithRoot, Model, Override, VarKind, bundled, check};
 use crate::summary::{self, RunContext};
 use crate::{Error, diag::Report};
@@ -219,6 +219,25 @@ pub fn apply_sim_args(model: &mut Model, sim: &SimArgs) -> Result<(), Error> {
     if let Some(seed) = sim.seed {
         model.info.seed = seed;
     }
+    check_threads(sim.threads)?;
+    Ok(())
+}
+
+/// The most threads `--threads` may ask for: 4 per core, and at least 64
+/// (so a determinism check with a few threads works on any machine). More
+/// cannot run faster, and tens of thousands exhaust the system's threads.
+pub fn max_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (4 * cores).max(64)
+}
+
+fn check_threads(threads: usize) -> Result<(), Error> {
+    let max = max_threads();
+    if threads > max {
+        return Err(Error::Usage(format!(
+            "--threads {threads} is more than this machine can use: polsim runs at most {max} threads here (4 per core, at least 64); leave --threads out to use every core"
+        )));
+    }
     Ok(())
 }
 
@@ -262,7 +281,11 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(slug(&model.info.name)));
-    let out = OutputDir::create(dir).map_err(Error::Io)?;
+    // The folder is locked before the run, so a second writer stops at once.
+    let out = OutputDir::create(dir, "run").map_err(Error::Io)?;
+    if !args.charts.no_charts {
+        warn_many_charts(&model, args.quiet || args.json);
+    }
 
     let mut runs_writer = if args.runs_csv {
         let mut header = vec!["run".to_string()];
@@ -271,7 +294,8 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         if args.given.is_some() {
             header.push("given".into());
         }
-        Some(RunsWriter::create(out.path.join("runs.csv"), &header).map_err(Error::Io)?)
+        check_runs_csv_space(&out, model.info.runs, header.len())?;
+        Some(out.runs_writer("runs.csv", &header).map_err(Error::Io)?)
     } else {
         None
     };
@@ -336,6 +360,8 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
             &args.charts,
         )?);
     }
+    let dir = out.path.clone();
+    out.commit().map_err(Error::Io)?;
     if args.json {
         print!(
             "{}",
@@ -343,9 +369,74 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         );
     } else if !args.quiet {
         print!("{}", table::render(&summary));
-        println!("\n{}", table::written(&out.path, &written));
+        println!("\n{}", table::written(&dir, &written));
     }
     Ok(())
+}
+
+/// Bytes per cell of runs.csv, generously: a number such as
+/// `0.12345678901234567` and its comma.
+const RUNS_CSV_CELL_BYTES: u64 = 21;
+
+/// Refuse `--runs-csv` when the disk cannot hold it, before the run.
+fn check_runs_csv_space(out: &OutputDir, runs: u64, columns: usize) -> Result<(), Error> {
+    let estimate = runs_csv_bytes(runs, columns);
+    let Some(free) = out.free_bytes() else {
+        return Ok(());
+    };
+    match runs_csv_refusal(estimate, free) {
+        Some(why) => Err(Error::Io(std::io::Error::new(
+            std::io::ErrorKind::StorageFull,
+            format!(
+                "{why} ({runs} runs x {columns} columns, into {}); lower --runs, free some space, or write elsewhere with --out DIR",
+                out.path.display()
+            ),
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Why runs.csv of about `estimate` bytes does not fit in `free` bytes,
+/// leaving 64 MB for the other files and for everyone else on the disk.
+pub fn runs_csv_refusal(estimate: u64, free: u64) -> Option<String> {
+    let margin = 64_000_000;
+    (estimate.saturating_add(margin) > free).then(|| {
+        format!(
+            "--runs-csv would write about {}, but only {} is free there",
+            human_bytes(estimate),
+            human_bytes(free)
+        )
+    })
+}
+
+/// The size runs.csv may reach: a row per run, a cell per column.
+pub fn runs_csv_bytes(runs: u64, columns: usize) -> u64 {
+    runs.saturating_mul((columns as u64).saturating_mul(RUNS_CSV_CELL_BYTES))
+}
+
+/// `9.8 GB`, `512 MB`, `12 kB`.
+pub fn human_bytes(bytes: u64) -> String {
+    let units = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")];
+    for (size, unit) in units {
+        if bytes as f64 >= size {
+            return format!("{:.1} {unit}", bytes as f64 / size);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// Above this many default charts, say so and point at `[charts]`.
+pub const MANY_CHARTS: usize = 60;
+
+/// Without `[charts]`, every outcome, variable and event gets a chart; for
+/// a large model that takes minutes, so say so before the run.
+fn warn_many_charts(model: &Model, quiet: bool) {
+    let count = crate::chart::for_run_count(model);
+    if count > MANY_CHARTS && !quiet {
+        eprintln!(
+            "warning: this run will draw {count} charts (one per outcome, variable and event, since the scenario has no [charts] table), which takes a while; choose the charts you want in [charts] (docs/scenario-format.md#charts), or pass --no-charts"
+        );
+    }
 }
 
 fn cell(x: f64) -> String {
@@ -422,9 +513,10 @@ fn cmd_graph(args: GraphArgs) -> Result<(), Error> {
     let dir = args
         .out
         .unwrap_or_else(|| PathBuf::from("output").join(slug(&model.info.name)));
-    let out = OutputDir::create(dir).map_err(Error::Io)?;
+    let out = OutputDir::create(dir, "graph").map_err(Error::Io)?;
     let dot_path = out.write("graph.dot", dot.as_bytes()).map_err(Error::Io)?;
     let svg_path = out.write("graph.svg", svg.as_bytes()).map_err(Error::Io)?;
+    out.commit().map_err(Error::Io)?;
     println!(
         "wrote {} and {} ({} nodes); `dot -Tpng {}` renders the DOT with Graphviz if you have it",
         dot_path.display(),
