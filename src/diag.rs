@@ -136,6 +136,10 @@ impl Diagnostic {
     }
 }
 
+/// The most diagnostics one report prints; a file with thousands of
+/// mistakes (a binary file, a mangled paste) gets the first ones and a count.
+pub const MAX_SHOWN: usize = 100;
+
 /// Every problem found in a scenario, with the texts needed to show them.
 #[derive(Clone, Debug)]
 pub struct Report {
@@ -155,11 +159,17 @@ impl Report {
         // In file order, then by position: the order a reader fixes them in.
         let mut order: Vec<&Diagnostic> = self.diagnostics.iter().collect();
         order.sort_by_key(|d| d.span.map(|s| (s.file, s.start)));
-        for diag in order {
+        for diag in order.iter().take(MAX_SHOWN) {
             out.push_str(&render_one(&renderer, &self.sources, diag));
             out.push_str("\n\n");
         }
         let count = self.diagnostics.len();
+        if count > MAX_SHOWN {
+            out.push_str(&format!(
+                "error: {} more problems not shown; fix the ones above first\n\n",
+                count - MAX_SHOWN
+            ));
+        }
         out.push_str(&format!(
             "error: scenario has {count} problem{}; nothing was run",
             if count == 1 { "" } else { "s" }
@@ -189,12 +199,16 @@ fn render_one(renderer: &Renderer, sources: &Sources, diag: &Diagnostic) -> Stri
             let text = file.text.as_str();
             let start = floor_char_boundary(text, span.start.min(text.len()));
             let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
-            let mut annotation = AnnotationKind::Primary.span(start..end);
-            if !label.is_empty() {
-                annotation = annotation.label(label.as_str());
-            }
+            // Only the lines the span covers go to the renderer, with their
+            // line number: rendering stays proportional to the lines shown,
+            // not to the file, however many diagnostics a large file has.
+            let first = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let last = text[end..].find('\n').map_or(text.len(), |i| end + i);
+            let line = text[..first].bytes().filter(|&b| b == b'\n').count() + 1;
+            let annotation = annotation_for(start - first..end - first, &label);
             Group::with_title(title).element(
-                Snippet::source(text)
+                Snippet::source(&text[first..last])
+                    .line_start(line)
                     .path(file.name.as_str())
                     .fold(true)
                     .annotation(annotation),
@@ -206,6 +220,18 @@ fn render_one(renderer: &Renderer, sources: &Sources, diag: &Diagnostic) -> Stri
         group = group.element(Level::HELP.message(help.as_str()));
     }
     renderer.render(&[group])
+}
+
+fn annotation_for<'a>(
+    range: std::ops::Range<usize>,
+    label: &'a str,
+) -> annotate_snippets::Annotation<'a> {
+    let annotation = AnnotationKind::Primary.span(range);
+    if label.is_empty() {
+        annotation
+    } else {
+        annotation.label(label)
+    }
 }
 
 /// The longest piece of input (a name, a path) echoed whole in a message;

@@ -23,7 +23,8 @@ fn main() {
     if let Err(err) = polsim::cli::run(cli) {
         match &err {
             polsim::Error::Scenario(report) => eprintln!("{}", polsim::cli::render_report(report)),
-            other => eprintln!("{other}"),
+            // Echoes of the input cut short, control characters escaped.
+            other => eprintln!("{}", polsim::diag::tidy(&other.to_string())),
         }
         std::process::exit(err.exit_code());
     }

@@ -14,6 +14,7 @@ use crate::analysis::sensitivity::{self, Method};
 use crate::analysis::sweep::{self, Axis};
 use crate::analysis::{compare, find_outcome};
 use crate::chart::Skip;
+use crate::diag::printable;
 use crate::engine::RunOptions;
 use crate::output::{OutputDir, analysis as export};
 use crate::report::{self, ChartSettings};
@@ -110,13 +111,16 @@ fn show(out: &OutArgs, json: &[u8], table: &str) {
     if out.json {
         print!("{}", String::from_utf8_lossy(json));
     } else if !out.quiet {
-        print!("{table}");
+        print!("{}", printable(table));
     }
 }
 
 fn written(out: &OutArgs, dir: &Path, paths: &[PathBuf]) {
     if !out.quiet && !out.json {
-        println!("\n{}", crate::output::table::written(dir, paths));
+        println!(
+            "\n{}",
+            printable(&crate::output::table::written(dir, paths))
+        );
     }
 }
 
@@ -137,7 +141,10 @@ fn tell_skipped(out: &OutArgs, skipped: &[Skip]) {
         return;
     }
     for s in skipped {
-        eprintln!("note: no chart of {}: {}", s.title, s.reason);
+        eprintln!(
+            "{}",
+            printable(&format!("note: no chart of {}: {}", s.title, s.reason))
+        );
     }
 }
 

@@ -11,11 +11,12 @@ use clap::{Args, Parser, Subcommand};
 
 pub mod analysis;
 
+use crate::Error;
+use crate::diag::{Report, printable};
 use crate::engine::{self, Rows, RunOptions, compile::compile};
 use crate::output::{OutputDir, table, tables};
 use crate::scenario::{self, Disk, DiskWithRoot, Model, Override, VarKind, bundled, check};
 use crate::summary::{self, RunContext};
-use crate::{Error, diag::Report};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -368,8 +369,10 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
             String::from_utf8_lossy(&tables::summary_json(&summary))
         );
     } else if !args.quiet {
-        print!("{}", table::render(&summary));
-        println!("\n{}", table::written(&dir, &written));
+        // Labels and units are the scenario's free text: no control
+        // characters reach the terminal.
+        print!("{}", printable(&table::render(&summary)));
+        println!("\n{}", printable(&table::written(&dir, &written)));
     }
     Ok(())
 }
@@ -491,7 +494,7 @@ fn progress_bar(model: &Model, quiet: bool) -> Option<indicatif::ProgressBar> {
 
 fn cmd_check(args: CheckArgs) -> Result<(), Error> {
     let (model, _) = load(&args.file, &args.set, args.root.as_deref())?;
-    print!("{}", evaluation_order(&model));
+    print!("{}", printable(&evaluation_order(&model)));
     Ok(())
 }
 
