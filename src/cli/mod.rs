@@ -89,7 +89,7 @@ pub struct SimArgs {
     /// Random seed; the same seed, scenario and runs give identical results (default: the scenario's `seed`)
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Use at most K threads (default: all cores); results do not depend on it
+    /// Use at most K threads (default: all cores; at most 4 per core); results do not depend on it
     #[arg(long, value_name = "K", default_value_t = 0, hide_default_value = true)]
     pub threads: usize,
     /// Override a parameter with a value or a distribution, e.g. --set vetting=0.3 or --set 'vetting=pert(0.1,0.3,0.6)'; repeatable
@@ -110,7 +110,7 @@ pub struct RunArgs {
     /// Write results into DIR (default: output/<scenario-name>/)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Also write every run's parameters and outcomes to runs.csv (streamed to disk)
+    /// Also write every run's parameters and outcomes to runs.csv (streamed to disk; refused before the run if the disk cannot hold it)
     #[arg(long)]
     pub runs_csv: bool,
     /// Print nothing but errors (no table, no progress bar)
