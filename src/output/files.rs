@@ -340,13 +340,20 @@ impl OutputDir {
             .filter(|(c, _)| *c == self.command)
             .map(|(_, p)| p.as_str())
             .collect();
+        // A folder from before the manifest: every file under a name polsim
+        // writes counts as the previous result set, so none is mixed in.
+        let legacy = !self.target.join(MANIFEST).exists();
+        let previous = |rel: &str| {
+            mine.contains(rel)
+                || (legacy && KNOWN_NAMES.contains(&rel.split('/').next().unwrap_or(rel)))
+        };
         let mut carried = Vec::new();
         if self.target.is_dir() {
             carry_over(
                 &self.target,
                 &self.staging,
                 Path::new(""),
-                &|rel| !written.contains(rel) && !mine.contains(rel) && rel != MANIFEST,
+                &|rel| !written.contains(rel) && !previous(rel) && rel != MANIFEST,
                 &mut carried,
             )
             .map_err(fail)?;
@@ -723,10 +730,15 @@ mod tests {
         fs::write(dir.path().join("notes.txt"), "mine").unwrap();
         let err = OutputDir::create(dir.path().to_path_buf(), "run").unwrap_err();
         assert!(err.to_string().contains("`notes.txt`"), "{err}");
-        // A folder from an older polsim (no manifest, known names) is ours.
+        // A folder from an older polsim (no manifest, known names) is ours,
+        // and its old results are replaced, not mixed in.
         let old = dir.path().join("old");
         fs::create_dir_all(old.join("charts")).unwrap();
+        fs::write(old.join("charts/gone.png"), "x").unwrap();
         fs::write(old.join("summary.csv"), "x").unwrap();
-        OutputDir::create(old, "run").unwrap();
+        let out = OutputDir::create(old.clone(), "run").unwrap();
+        out.write("summary.csv", b"new").unwrap();
+        out.commit().unwrap();
+        assert_eq!(names(&old), [".polsim-files", "summary.csv"]);
     }
 }
