@@ -136,6 +136,10 @@ impl Diagnostic {
     }
 }
 
+/// The most diagnostics one report prints; a file with thousands of
+/// mistakes (a binary file, a mangled paste) gets the first ones and a count.
+pub const MAX_SHOWN: usize = 100;
+
 /// Every problem found in a scenario, with the texts needed to show them.
 #[derive(Clone, Debug)]
 pub struct Report {
@@ -155,11 +159,17 @@ impl Report {
         // In file order, then by position: the order a reader fixes them in.
         let mut order: Vec<&Diagnostic> = self.diagnostics.iter().collect();
         order.sort_by_key(|d| d.span.map(|s| (s.file, s.start)));
-        for diag in order {
+        for diag in order.iter().take(MAX_SHOWN) {
             out.push_str(&render_one(&renderer, &self.sources, diag));
             out.push_str("\n\n");
         }
         let count = self.diagnostics.len();
+        if count > MAX_SHOWN {
+            out.push_str(&format!(
+                "error: {} more problems not shown; fix the ones above first\n\n",
+                count - MAX_SHOWN
+            ));
+        }
         out.push_str(&format!(
             "error: scenario has {count} problem{}; nothing was run",
             if count == 1 { "" } else { "s" }
@@ -175,19 +185,30 @@ impl fmt::Display for Report {
 }
 
 fn render_one(renderer: &Renderer, sources: &Sources, diag: &Diagnostic) -> String {
-    let title = Level::ERROR.primary_title(diag.message.as_str());
+    // Names and paths in messages come from the input: cut long ones and
+    // make control characters visible. (annotate-snippets itself shows
+    // control characters of the source lines as visible symbols, and cuts
+    // long lines to the terminal width.)
+    let message = tidy(&diag.message);
+    let label = tidy(&diag.label);
+    let help = diag.help.as_deref().map(tidy);
+    let title = Level::ERROR.primary_title(message.as_str());
     let mut group = match diag.span {
         Some(span) => {
             let file = sources.get(span.file);
             let text = file.text.as_str();
             let start = floor_char_boundary(text, span.start.min(text.len()));
             let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
-            let mut annotation = AnnotationKind::Primary.span(start..end);
-            if !diag.label.is_empty() {
-                annotation = annotation.label(diag.label.as_str());
-            }
+            // Only the lines the span covers go to the renderer, with their
+            // line number: rendering stays proportional to the lines shown,
+            // not to the file, however many diagnostics a large file has.
+            let first = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let last = text[end..].find('\n').map_or(text.len(), |i| end + i);
+            let line = text[..first].bytes().filter(|&b| b == b'\n').count() + 1;
+            let annotation = annotation_for(start - first..end - first, &label);
             Group::with_title(title).element(
-                Snippet::source(text)
+                Snippet::source(&text[first..last])
+                    .line_start(line)
                     .path(file.name.as_str())
                     .fold(true)
                     .annotation(annotation),
@@ -195,10 +216,91 @@ fn render_one(renderer: &Renderer, sources: &Sources, diag: &Diagnostic) -> Stri
         }
         None => Group::with_title(title),
     };
-    if let Some(help) = &diag.help {
+    if let Some(help) = &help {
         group = group.element(Level::HELP.message(help.as_str()));
     }
     renderer.render(&[group])
+}
+
+fn annotation_for<'a>(
+    range: std::ops::Range<usize>,
+    label: &'a str,
+) -> annotate_snippets::Annotation<'a> {
+    let annotation = AnnotationKind::Primary.span(range);
+    if label.is_empty() {
+        annotation
+    } else {
+        annotation.label(label)
+    }
+}
+
+/// The longest piece of input (a name, a path) echoed whole in a message;
+/// longer ones are cut by [`clip`].
+pub const MAX_ECHO_CHARS: usize = 200;
+
+/// Input text to echo in a message: whole up to [`MAX_ECHO_CHARS`]
+/// characters, else its start, an ellipsis and its length, so an error about
+/// a 1 MB name prints a line, not a megabyte.
+pub fn clip(text: &str) -> String {
+    let count = text.chars().count();
+    if count <= MAX_ECHO_CHARS {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(MAX_ECHO_CHARS / 2).collect();
+    format!("{head}… ({count} characters)")
+}
+
+/// Text safe to print on a terminal: control characters (ESC, BEL, NUL,
+/// CR, the C1 controls and the bidirectional overrides) are shown as
+/// escapes such as `\u{1b}`, so a name cannot move the cursor, ring the
+/// bell or recolour the terminal. Newlines and tabs stay.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    fn bad(c: char) -> bool {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A message for the terminal: every `quoted` piece longer than
+/// [`MAX_ECHO_CHARS`] cut by [`clip`], control characters escaped. A newline
+/// inside a message is kept.
+pub fn tidy(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(4096));
+    for (i, piece) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(&clip(piece));
+        } else {
+            out.push_str(piece);
+        }
+    }
+    // Text outside quotes that is still very long (a path, a list) is cut too.
+    let out = if out.chars().count() > 20 * MAX_ECHO_CHARS {
+        clip_to(&out, 20 * MAX_ECHO_CHARS)
+    } else {
+        out
+    };
+    printable(&out).into_owned()
+}
+
+fn clip_to(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    let head: String = text.chars().take(max).collect();
+    format!("{head}… ({count} characters)")
 }
 
 /// Edit distance counting a swap of neighbouring letters as one edit
@@ -272,6 +374,21 @@ pub fn name_list(names: &[&str], max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_echoes_are_cut_and_control_characters_escaped() {
+        let long = "x".repeat(1_000_000);
+        let tidy_message = tidy(&format!("unknown name `{long}` in `a`"));
+        assert!(tidy_message.len() < 300, "{}", tidy_message.len());
+        assert!(tidy_message.contains("(1000000 characters)"));
+        assert!(tidy_message.ends_with("in `a`"));
+        assert_eq!(
+            printable("a\u{1b}[31mred\u{7}\0b\n"),
+            "a\\u{1b}[31mred\\u{7}\\u{0}b\n"
+        );
+        assert_eq!(printable("plain"), "plain");
+        assert_eq!(clip("short"), "short");
+    }
 
     #[test]
     fn line_col_counts_lines_and_characters() {

@@ -769,8 +769,8 @@ fn finish(svg: &str, title: &str, nodes: &[Node], bottom: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{self, Disk, Store};
-    use std::path::{Path, PathBuf};
+    use crate::scenario::{self, Disk, OneText};
+    use std::path::Path;
 
     fn coin_flips() -> Model {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/examples/coin-flips.toml");
@@ -780,20 +780,8 @@ mod tests {
         }
     }
 
-    /// A scenario held in memory.
-    struct Text(&'static str);
-
-    impl Store for Text {
-        fn read(&self, _: &Path) -> std::io::Result<String> {
-            Ok(self.0.to_string())
-        }
-        fn canonical(&self, path: &Path) -> PathBuf {
-            path.to_path_buf()
-        }
-    }
-
     fn model(text: &'static str) -> Model {
-        match scenario::load(Path::new("mem.toml"), &Text(text), &[]) {
+        match scenario::load(Path::new("mem.toml"), &OneText(text), &[]) {
             Ok(m) => m,
             Err(r) => panic!("{}", r.render(false)),
         }

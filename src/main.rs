@@ -12,11 +12,19 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    // Ctrl-C, SIGTERM and SIGHUP remove the results being written (the
+    // previous results stay whole) before the process dies of the signal.
+    if let Err(e) = polsim::output::files::clean_up_on_signals() {
+        eprintln!(
+            "warning: cannot catch Ctrl-C ({e}); an interrupted run may leave a temporary folder, removed by the next run"
+        );
+    }
     let cli = polsim::cli::Cli::parse();
     if let Err(err) = polsim::cli::run(cli) {
         match &err {
             polsim::Error::Scenario(report) => eprintln!("{}", polsim::cli::render_report(report)),
-            other => eprintln!("{other}"),
+            // Echoes of the input cut short, control characters escaped.
+            other => eprintln!("{}", polsim::diag::tidy(&other.to_string())),
         }
         std::process::exit(err.exit_code());
     }

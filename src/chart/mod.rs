@@ -178,6 +178,34 @@ pub fn for_run(model: &Model, summary: &Summary) -> Vec<Result<Chart, Skip>> {
     out
 }
 
+/// How many charts [`for_run`] plans for `model` (before any is skipped),
+/// known before the run: a large model without `[charts]` draws one per
+/// outcome, variable and event, which is worth a warning.
+pub fn for_run_count(model: &Model) -> usize {
+    use crate::scenario::{OutcomeKind, VarKind};
+    let select = &model.charts;
+    let outcomes = model.outcomes.iter().filter(|o| select.outcome(&o.name));
+    let mut probabilities = 0;
+    let mut count = 0;
+    for o in outcomes {
+        match o.kind {
+            OutcomeKind::Probability => probabilities = 1,
+            OutcomeKind::Number => count += 2,
+            OutcomeKind::Category(_) => count += 1,
+        }
+    }
+    for v in &model.vars {
+        count += match v.kind {
+            VarKind::State { .. } | VarKind::Derived { .. } => {
+                usize::from(select.variable(&v.name))
+            }
+            VarKind::Event { .. } => usize::from(select.event(&v.name)),
+            _ => 0,
+        };
+    }
+    count + probabilities
+}
+
 /// Two names that clean to the same stem get "-2", "-3"... so no chart
 /// overwrites another.
 fn unique_names(charts: &mut [Result<Chart, Skip>]) {

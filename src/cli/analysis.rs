@@ -14,6 +14,7 @@ use crate::analysis::sensitivity::{self, Method};
 use crate::analysis::sweep::{self, Axis};
 use crate::analysis::{compare, find_outcome};
 use crate::chart::Skip;
+use crate::diag::printable;
 use crate::engine::RunOptions;
 use crate::output::{OutputDir, analysis as export};
 use crate::report::{self, ChartSettings};
@@ -110,13 +111,16 @@ fn show(out: &OutArgs, json: &[u8], table: &str) {
     if out.json {
         print!("{}", String::from_utf8_lossy(json));
     } else if !out.quiet {
-        print!("{table}");
+        print!("{}", printable(table));
     }
 }
 
 fn written(out: &OutArgs, dir: &Path, paths: &[PathBuf]) {
     if !out.quiet && !out.json {
-        println!("\n{}", crate::output::table::written(dir, paths));
+        println!(
+            "\n{}",
+            printable(&crate::output::table::written(dir, paths))
+        );
     }
 }
 
@@ -137,7 +141,10 @@ fn tell_skipped(out: &OutArgs, skipped: &[Skip]) {
         return;
     }
     for s in skipped {
-        eprintln!("note: no chart of {}: {}", s.title, s.reason);
+        eprintln!(
+            "{}",
+            printable(&format!("note: no chart of {}: {}", s.title, s.reason))
+        );
     }
 }
 
@@ -181,16 +188,10 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
     }
     let mut models = Vec::new();
     for f in &files {
-        let (mut m, _) = load(f, &args.sim.set)?;
+        let (mut m, _) = load(f, &args.sim.set, args.sim.root.as_deref())?;
         apply_sim_args(&mut m, &args.sim)?;
         models.push(m);
     }
-    // Every scenario runs with the first one's runs and seed (or the flags').
-    let options = options(&models[0], &args.sim);
-    let result = with_progress(&models[0], args.out.quiet || args.out.json, |progress| {
-        compare::compare(&models, &options, progress)
-    });
-    let comparison = result.map_err(Error::from)?;
     let names: Vec<String> = models.iter().map(|m| slug(&m.info.name)).collect();
     let dir_name = if names.len() <= 3 {
         format!("compare-{}", names.join("-vs-"))
@@ -202,7 +203,14 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(dir_name));
-    let out = OutputDir::create(dir).map_err(Error::Io)?;
+    // The folder is locked before the work, so a second writer stops at once.
+    let out = OutputDir::create(dir, "compare").map_err(Error::Io)?;
+    // Every scenario runs with the first one's runs and seed (or the flags').
+    let options = options(&models[0], &args.sim);
+    let result = with_progress(&models[0], args.out.quiet || args.out.json, |progress| {
+        compare::compare(&models, &options, progress)
+    });
+    let comparison = result.map_err(Error::from)?;
     let mut paths = vec![
         out.write("compare.csv", &export::compare_csv(&comparison))
             .map_err(Error::Io)?,
@@ -218,18 +226,20 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
             settings,
         )?);
     }
+    let dir = out.path.clone();
+    out.commit().map_err(Error::Io)?;
     show(
         &args.out,
         &export::compare_json(&comparison),
         &export::compare_table(&comparison),
     );
-    written(&args.out, &out.path, &paths);
+    written(&args.out, &dir, &paths);
     Ok(())
 }
 
 pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
     let settings = chart_settings(&args.charts)?;
-    let (mut model, _) = load(&args.file, &args.sim.set)?;
+    let (mut model, _) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
     apply_sim_args(&mut model, &args.sim)?;
     if args.params.len() > 2 {
         return Err(Error::Usage(format!(
@@ -256,18 +266,18 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
         }
         None => 0,
     };
-    let options = options(&model, &args.sim);
-    let result = with_progress(&model, args.out.quiet || args.out.json, |progress| {
-        sweep::sweep(&model, &axes, &options, progress)
-    });
-    let points = result.map_err(Error::from)?;
     let label: Vec<&str> = axes.iter().map(|a| a.name.as_str()).collect();
     let dir = args.out.out.clone().unwrap_or_else(|| {
         PathBuf::from("output")
             .join(slug(&model.info.name))
             .join(format!("sweep-{}", label.join("-")))
     });
-    let out = OutputDir::create(dir).map_err(Error::Io)?;
+    let out = OutputDir::create(dir, "sweep").map_err(Error::Io)?;
+    let options = options(&model, &args.sim);
+    let result = with_progress(&model, args.out.quiet || args.out.json, |progress| {
+        sweep::sweep(&model, &axes, &options, progress)
+    });
+    let points = result.map_err(Error::from)?;
     let mut paths = vec![
         out.write("sweep.csv", &export::sweep_csv(&axes, &points))
             .map_err(Error::Io)?,
@@ -282,19 +292,21 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
         paths.extend(files);
         skipped = skips;
     }
+    let dir = out.path.clone();
+    out.commit().map_err(Error::Io)?;
     show(
         &args.out,
         &export::sweep_json(&axes, &points),
         &export::sweep_table(&axes, &points, name, args.threshold),
     );
     tell_skipped(&args.out, &skipped);
-    written(&args.out, &out.path, &paths);
+    written(&args.out, &dir, &paths);
     Ok(())
 }
 
 pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
     let settings = chart_settings(&args.charts)?;
-    let (mut model, _) = load(&args.file, &args.sim.set)?;
+    let (mut model, _) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
     apply_sim_args(&mut model, &args.sim)?;
     let outcomes: Vec<usize> = match &args.outcome {
         Some(name) => {
@@ -338,11 +350,6 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
             "no parameter of this scenario is uncertain, so there is nothing to analyse".into(),
         ));
     }
-    let options = options(&model, &args.sim);
-    let result = with_progress(&model, args.out.quiet || args.out.json, |progress| {
-        sensitivity::analyse(&model, method, &outcomes, &options, progress)
-    });
-    let s = result.map_err(Error::from)?;
     let method_name = match method {
         Method::Rank => "rank",
         Method::Sobol => "sobol",
@@ -353,7 +360,12 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
             .join(slug(&model.info.name))
             .join(format!("sensitivity-{method_name}"))
     });
-    let out = OutputDir::create(dir).map_err(Error::Io)?;
+    let out = OutputDir::create(dir, "sensitivity").map_err(Error::Io)?;
+    let options = options(&model, &args.sim);
+    let result = with_progress(&model, args.out.quiet || args.out.json, |progress| {
+        sensitivity::analyse(&model, method, &outcomes, &options, progress)
+    });
+    let s = result.map_err(Error::from)?;
     let mut paths = vec![
         out.write("sensitivity.csv", &export::sensitivity_csv(&s))
             .map_err(Error::Io)?,
@@ -366,12 +378,14 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
         paths.extend(files);
         skipped = skips;
     }
+    let dir = out.path.clone();
+    out.commit().map_err(Error::Io)?;
     show(
         &args.out,
         &export::sensitivity_json(&s),
         &export::sensitivity_table(&s),
     );
     tell_skipped(&args.out, &skipped);
-    written(&args.out, &out.path, &paths);
+    written(&args.out, &dir, &paths);
     Ok(())
 }

@@ -11,11 +11,12 @@ use clap::{Args, Parser, Subcommand};
 
 pub mod analysis;
 
+use crate::Error;
+use crate::diag::{Report, printable};
 use crate::engine::{self, Rows, RunOptions, compile::compile};
-use crate::output::{OutputDir, RunsWriter, table, tables};
-use crate::scenario::{self, Disk, Model, Override, VarKind, bundled, check};
+use crate::output::{OutputDir, table, tables};
+use crate::scenario::{self, Disk, DiskWithRoot, Model, Override, VarKind, bundled, check};
 use crate::summary::{self, RunContext};
-use crate::{Error, diag::Report};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -65,6 +66,9 @@ pub struct GraphArgs {
     /// variables, events, outcomes), easier to read for large models
     #[arg(long)]
     pub no_parameters: bool,
+    /// Let the scenario read (extend) files anywhere inside DIR, not only inside its own folder
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -85,12 +89,15 @@ pub struct SimArgs {
     /// Random seed; the same seed, scenario and runs give identical results (default: the scenario's `seed`)
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Use at most K threads (default: all cores); results do not depend on it
+    /// Use at most K threads (default: all cores; at most 4 per core); results do not depend on it
     #[arg(long, value_name = "K", default_value_t = 0, hide_default_value = true)]
     pub threads: usize,
     /// Override a parameter with a value or a distribution, e.g. --set vetting=0.3 or --set 'vetting=pert(0.1,0.3,0.6)'; repeatable
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
+    /// Let scenarios read (extend) files anywhere inside DIR, not only inside the folder of the scenario named
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -103,7 +110,7 @@ pub struct RunArgs {
     /// Write results into DIR (default: output/<scenario-name>/)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Also write every run's parameters and outcomes to runs.csv (streamed to disk)
+    /// Also write every run's parameters and outcomes to runs.csv (streamed to disk; refused before the run if the disk cannot hold it)
     #[arg(long)]
     pub runs_csv: bool,
     /// Print nothing but errors (no table, no progress bar)
@@ -145,6 +152,9 @@ pub struct CheckArgs {
     /// Check with these parameter overrides applied, as `run --set` would
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
+    /// Let the scenario read (extend) files anywhere inside DIR, not only inside its own folder
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 pub fn run(cli: Cli) -> Result<(), Error> {
@@ -161,12 +171,25 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 }
 
 /// Load a scenario with `--set` overrides; command-line settings win.
-pub fn load(file: &Path, sets: &[String]) -> Result<(Model, Vec<Override>), Error> {
+/// `root` (`--root DIR`) widens the folder the scenario may read from.
+pub fn load(
+    file: &Path,
+    sets: &[String],
+    root: Option<&Path>,
+) -> Result<(Model, Vec<Override>), Error> {
     let overrides = sets
         .iter()
         .map(|s| Override::parse(s))
         .collect::<Result<Vec<_>, _>>()
         .map_err(Error::Usage)?;
+    if let Some(root) = root
+        && !root.is_dir()
+    {
+        return Err(Error::Usage(format!(
+            "--root {}: not a folder; name the folder scenarios may read from",
+            crate::diag::clip(&root.display().to_string())
+        )));
+    }
     // A path that exists is read from disk; otherwise a bundled scenario of
     // that name (`palmyra/baseline`), so bundled models run from anywhere.
     let bundled_name = if file.exists() {
@@ -174,9 +197,10 @@ pub fn load(file: &Path, sets: &[String]) -> Result<(Model, Vec<Override>), Erro
     } else {
         bundled::find(&file.to_string_lossy())
     };
-    let model = match bundled_name {
-        Some(name) => scenario::load(Path::new(name), &bundled::Bundled, &overrides),
-        None => scenario::load(file, &Disk, &overrides),
+    let model = match (bundled_name, root) {
+        (Some(name), _) => scenario::load(Path::new(name), &bundled::Bundled, &overrides),
+        (None, None) => scenario::load(file, &Disk, &overrides),
+        (None, Some(root)) => scenario::load(file, &DiskWithRoot(root.to_path_buf()), &overrides),
     }
     .map_err(Error::Scenario)?;
     Ok((model, overrides))
@@ -195,6 +219,25 @@ pub fn apply_sim_args(model: &mut Model, sim: &SimArgs) -> Result<(), Error> {
     }
     if let Some(seed) = sim.seed {
         model.info.seed = seed;
+    }
+    check_threads(sim.threads)?;
+    Ok(())
+}
+
+/// The most threads `--threads` may ask for: 4 per core, and at least 64
+/// (so a determinism check with a few threads works on any machine). More
+/// cannot run faster, and tens of thousands exhaust the system's threads.
+pub fn max_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (4 * cores).max(64)
+}
+
+fn check_threads(threads: usize) -> Result<(), Error> {
+    let max = max_threads();
+    if threads > max {
+        return Err(Error::Usage(format!(
+            "--threads {threads} is more than this machine can use: polsim runs at most {max} threads here (4 per core, at least 64); leave --threads out to use every core"
+        )));
     }
     Ok(())
 }
@@ -226,7 +269,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
     if !args.charts.no_charts {
         crate::report::ChartSettings::from_args(&args.charts)?;
     }
-    let (mut model, overrides) = load(&file, &args.sim.set)?;
+    let (mut model, overrides) = load(&file, &args.sim.set, args.sim.root.as_deref())?;
     apply_sim_args(&mut model, &args.sim)?;
     let condition = match &args.given {
         Some(text) => {
@@ -239,7 +282,11 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(slug(&model.info.name)));
-    let out = OutputDir::create(dir).map_err(Error::Io)?;
+    // The folder is locked before the run, so a second writer stops at once.
+    let out = OutputDir::create(dir, "run").map_err(Error::Io)?;
+    if !args.charts.no_charts {
+        warn_many_charts(&model, args.quiet || args.json);
+    }
 
     let mut runs_writer = if args.runs_csv {
         let mut header = vec!["run".to_string()];
@@ -248,7 +295,8 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         if args.given.is_some() {
             header.push("given".into());
         }
-        Some(RunsWriter::create(out.path.join("runs.csv"), &header).map_err(Error::Io)?)
+        check_runs_csv_space(&out, model.info.runs, header.len())?;
+        Some(out.runs_writer("runs.csv", &header).map_err(Error::Io)?)
     } else {
         None
     };
@@ -313,16 +361,85 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
             &args.charts,
         )?);
     }
+    let dir = out.path.clone();
+    out.commit().map_err(Error::Io)?;
     if args.json {
         print!(
             "{}",
             String::from_utf8_lossy(&tables::summary_json(&summary))
         );
     } else if !args.quiet {
-        print!("{}", table::render(&summary));
-        println!("\n{}", table::written(&out.path, &written));
+        // Labels and units are the scenario's free text: no control
+        // characters reach the terminal.
+        print!("{}", printable(&table::render(&summary)));
+        println!("\n{}", printable(&table::written(&dir, &written)));
     }
     Ok(())
+}
+
+/// Bytes per cell of runs.csv, generously: a number such as
+/// `0.12345678901234567` and its comma.
+const RUNS_CSV_CELL_BYTES: u64 = 21;
+
+/// Refuse `--runs-csv` when the disk cannot hold it, before the run.
+fn check_runs_csv_space(out: &OutputDir, runs: u64, columns: usize) -> Result<(), Error> {
+    let estimate = runs_csv_bytes(runs, columns);
+    let Some(free) = out.free_bytes() else {
+        return Ok(());
+    };
+    match runs_csv_refusal(estimate, free) {
+        Some(why) => Err(Error::Io(std::io::Error::new(
+            std::io::ErrorKind::StorageFull,
+            format!(
+                "{why} ({runs} runs x {columns} columns, into {}); lower --runs, free some space, or write elsewhere with --out DIR",
+                out.path.display()
+            ),
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Why runs.csv of about `estimate` bytes does not fit in `free` bytes,
+/// leaving 64 MB for the other files and for everyone else on the disk.
+pub fn runs_csv_refusal(estimate: u64, free: u64) -> Option<String> {
+    let margin = 64_000_000;
+    (estimate.saturating_add(margin) > free).then(|| {
+        format!(
+            "--runs-csv would write about {}, but only {} is free there",
+            human_bytes(estimate),
+            human_bytes(free)
+        )
+    })
+}
+
+/// The size runs.csv may reach: a row per run, a cell per column.
+pub fn runs_csv_bytes(runs: u64, columns: usize) -> u64 {
+    runs.saturating_mul((columns as u64).saturating_mul(RUNS_CSV_CELL_BYTES))
+}
+
+/// `9.8 GB`, `512 MB`, `12 kB`.
+pub fn human_bytes(bytes: u64) -> String {
+    let units = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")];
+    for (size, unit) in units {
+        if bytes as f64 >= size {
+            return format!("{:.1} {unit}", bytes as f64 / size);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// Above this many default charts, say so and point at `[charts]`.
+pub const MANY_CHARTS: usize = 60;
+
+/// Without `[charts]`, every outcome, variable and event gets a chart; for
+/// a large model that takes minutes, so say so before the run.
+fn warn_many_charts(model: &Model, quiet: bool) {
+    let count = crate::chart::for_run_count(model);
+    if count > MANY_CHARTS && !quiet {
+        eprintln!(
+            "warning: this run will draw {count} charts (one per outcome, variable and event, since the scenario has no [charts] table), which takes a while; choose the charts you want in [charts] (docs/scenario-format.md#charts), or pass --no-charts"
+        );
+    }
 }
 
 fn cell(x: f64) -> String {
@@ -376,13 +493,13 @@ fn progress_bar(model: &Model, quiet: bool) -> Option<indicatif::ProgressBar> {
 }
 
 fn cmd_check(args: CheckArgs) -> Result<(), Error> {
-    let (model, _) = load(&args.file, &args.set)?;
-    print!("{}", evaluation_order(&model));
+    let (model, _) = load(&args.file, &args.set, args.root.as_deref())?;
+    print!("{}", printable(&evaluation_order(&model)));
     Ok(())
 }
 
 fn cmd_graph(args: GraphArgs) -> Result<(), Error> {
-    let (model, _) = load(&args.file, &[])?;
+    let (model, _) = load(&args.file, &[], args.root.as_deref())?;
     let options = crate::graph::Options {
         parameters: !args.no_parameters,
     };
@@ -399,9 +516,10 @@ fn cmd_graph(args: GraphArgs) -> Result<(), Error> {
     let dir = args
         .out
         .unwrap_or_else(|| PathBuf::from("output").join(slug(&model.info.name)));
-    let out = OutputDir::create(dir).map_err(Error::Io)?;
+    let out = OutputDir::create(dir, "graph").map_err(Error::Io)?;
     let dot_path = out.write("graph.dot", dot.as_bytes()).map_err(Error::Io)?;
     let svg_path = out.write("graph.svg", svg.as_bytes()).map_err(Error::Io)?;
+    out.commit().map_err(Error::Io)?;
     println!(
         "wrote {} and {} ({} nodes); `dot -Tpng {}` renders the DOT with Graphviz if you have it",
         dot_path.display(),

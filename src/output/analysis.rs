@@ -8,11 +8,7 @@ use crate::output::table::{fmt_num, fmt_p};
 use crate::summary::OutcomeSummary;
 
 fn csv_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        let _ = w.write_record(&row);
-    }
-    w.into_inner().unwrap_or_default()
+    super::csv_bytes(&rows)
 }
 
 fn num(x: f64) -> String {

@@ -40,12 +40,7 @@ fn num(x: f64) -> String {
 }
 
 fn to_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        // Writing to a Vec cannot fail.
-        let _ = w.write_record(&row);
-    }
-    w.into_inner().unwrap_or_default()
+    super::csv_bytes(&rows)
 }
 
 fn number_cells(s: &NumberStats) -> Vec<String> {

@@ -4,7 +4,7 @@
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use super::Store;
+use super::{Refusal, Store};
 
 mod files {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
@@ -51,17 +51,17 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 impl Store for Bundled {
-    fn read(&self, path: &Path) -> io::Result<String> {
+    fn read(&self, path: &Path, _top: &Path) -> Result<String, Refusal> {
         let key = normalize(path).to_string_lossy().replace('\\', "/");
         all()
             .iter()
             .find(|(n, _)| *n == key)
             .map(|(_, text)| text.to_string())
             .ok_or_else(|| {
-                io::Error::new(
+                Refusal::Io(io::Error::new(
                     io::ErrorKind::NotFound,
                     format!("no bundled scenario `{key}`"),
-                )
+                ))
             })
     }
 
@@ -88,7 +88,10 @@ mod tests {
         assert_eq!(find("nope"), None);
         assert!(
             Bundled
-                .read(Path::new("examples/../examples/coin-flips.toml"))
+                .read(
+                    Path::new("examples/../examples/coin-flips.toml"),
+                    Path::new("x.toml")
+                )
                 .is_ok()
         );
     }

@@ -7,6 +7,7 @@
 //! **Architecture invariant:** only this module knows TOML; the model and
 //! everything after it are plain Rust types.
 
+pub mod access;
 pub mod bundled;
 pub mod check;
 pub mod model;
@@ -18,27 +19,70 @@ use sha2::{Digest, Sha256};
 
 pub use model::*;
 
-use crate::diag::{Diagnostic, Report, Sources, Span, did_you_mean};
+pub use access::{Access, Refusal};
+
+use crate::diag::{Diagnostic, Report, Sources, Span, clip, did_you_mean};
 use raw::{ExprText, RawScenario, Sp};
 
 /// Where scenario texts come from: the disk, or the scenarios bundled in the
 /// binary. Paths are compared as the store returns them from `canonical`.
 pub trait Store {
-    fn read(&self, path: &Path) -> std::io::Result<String>;
+    /// Read `path`, a file that the scenario `top` (the one named on the
+    /// command line) reads: `top` itself or a file it extends. The disk
+    /// stores apply the file-access rule of [`access`] here.
+    fn read(&self, path: &Path, top: &Path) -> Result<String, Refusal>;
     /// A stable identity for loop detection.
     fn canonical(&self, path: &Path) -> PathBuf;
 }
 
-/// The file system.
+/// The file system, under the file-access rule: a scenario reads only
+/// regular files of at most 16 MiB inside the folder tree of the scenario
+/// named on the command line.
 pub struct Disk;
 
 impl Store for Disk {
-    fn read(&self, path: &Path) -> std::io::Result<String> {
-        std::fs::read_to_string(path)
+    fn read(&self, path: &Path, top: &Path) -> Result<String, Refusal> {
+        Access::for_scenario(top, None).read(path)
     }
 
     fn canonical(&self, path: &Path) -> PathBuf {
         std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    }
+}
+
+/// The file system with the access rule widened to a second folder tree
+/// (`--root DIR`).
+pub struct DiskWithRoot(pub PathBuf);
+
+impl Store for DiskWithRoot {
+    fn read(&self, path: &Path, top: &Path) -> Result<String, Refusal> {
+        Access::for_scenario(top, Some(&self.0)).read(path)
+    }
+
+    fn canonical(&self, path: &Path) -> PathBuf {
+        Disk.canonical(path)
+    }
+}
+
+/// One scenario text held in memory, read as the scenario named on the
+/// command line; any file it extends is missing. For tests and fuzzing:
+/// nothing is read from disk.
+pub struct OneText<'a>(pub &'a str);
+
+impl Store for OneText<'_> {
+    fn read(&self, path: &Path, top: &Path) -> Result<String, Refusal> {
+        if path == top {
+            Ok(self.0.to_string())
+        } else {
+            Err(Refusal::Io(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such file (in-memory scenario)",
+            )))
+        }
+    }
+
+    fn canonical(&self, path: &Path) -> PathBuf {
+        path.to_path_buf()
     }
 }
 
@@ -78,19 +122,7 @@ pub fn load(path: &Path, store: &dyn Store, overrides: &[Override]) -> Result<Mo
         });
     };
     apply_overrides(&mut raw, overrides, &mut sources, &mut diags);
-    let hash = {
-        let mut h = Sha256::new();
-        for f in sources.files() {
-            h.update(f.name.as_bytes());
-            h.update([0]);
-            h.update(f.text.as_bytes());
-            h.update([0]);
-        }
-        h.finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let hash = content_hash(&sources);
     let default_name = path
         .file_stem()
         .map_or("scenario".to_string(), |s| s.to_string_lossy().into_owned());
@@ -114,6 +146,31 @@ pub fn load(path: &Path, store: &dyn Store, overrides: &[Override]) -> Result<Mo
         sources,
         diagnostics,
     })
+}
+
+/// The scenario's hash for the provenance: it depends on the texts the
+/// scenario was assembled from and on nothing else, so `x.toml`, `./x.toml`
+/// and the bundled copy of the same file give the same hash. For one file
+/// with no `--set` it is the SHA-256 of the file, as `sha256sum` prints it;
+/// for a chain of `extends` or with `--set`, of every text in order, each
+/// marked as a file or a `--set` and preceded by its length.
+fn content_hash(sources: &Sources) -> String {
+    let mut h = Sha256::new();
+    match sources.files() {
+        [one] if one.name != "--set" => h.update(one.text.as_bytes()),
+        files => {
+            for f in files {
+                h.update(if f.name == "--set" {
+                    &b"set"[..]
+                } else {
+                    b"file"
+                });
+                h.update((f.text.len() as u64).to_le_bytes());
+                h.update(f.text.as_bytes());
+            }
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Resolve an expression given on the command line (`--given`, `--outcome`)
@@ -156,36 +213,29 @@ fn read_chain(
             diags.push(d);
             return None;
         }
-        let text = match store.read(&current) {
+        let shown = clip(&current.display().to_string());
+        let text = match store.read(&current, path) {
             Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::InvalidData => {
-                let d = Diagnostic {
-                    message: format!("scenario file `{}` is not UTF-8 text", current.display()),
+            Err(refusal) => {
+                let message = match &refusal {
+                    Refusal::NotText => format!("scenario file `{shown}` is not UTF-8 text"),
+                    other => format!("cannot read scenario file `{shown}`: {other}"),
+                };
+                let help = match (&refusal, &via) {
+                    (Refusal::Io(_), Some(_)) => {
+                        "`extends` paths are relative to the file that names them"
+                    }
+                    (Refusal::Io(_), None) => {
+                        "check the path; `polsim scenarios` lists the bundled scenarios"
+                    }
+                    (other, _) => other.help(),
+                };
+                diags.push(Diagnostic {
+                    message,
                     span: via.as_ref().map(|v| v.span),
                     label: String::new(),
-                    help: Some(
-                        "save it as UTF-8 (most editors offer this under \"Save with encoding\")"
-                            .into(),
-                    ),
-                };
-                diags.push(d);
-                return None;
-            }
-            Err(err) => {
-                let d = Diagnostic {
-                    message: format!("cannot read scenario file `{}`: {err}", current.display()),
-                    span: via.as_ref().map(|v| v.span),
-                    label: String::new(),
-                    help: Some(match &via {
-                        Some(_) => {
-                            "`extends` paths are relative to the file that names them".into()
-                        }
-                        None => {
-                            "check the path; `polsim scenarios` lists the bundled scenarios".into()
-                        }
-                    }),
-                };
-                diags.push(d);
+                    help: Some(help.into()),
+                });
                 return None;
             }
         };
@@ -201,6 +251,10 @@ fn read_chain(
         chain.push(raw);
         match next {
             Some(ext) => {
+                if let Some(d) = bad_extends(&ext, chain.len()) {
+                    diags.push(d);
+                    return None;
+                }
                 let base_dir = current.parent().map_or(PathBuf::new(), Path::to_path_buf);
                 current = base_dir.join(&ext.value);
                 via = Some(ext);
@@ -213,6 +267,37 @@ fn read_chain(
         merged = raw::merge(merged, variant);
     }
     Some(merged)
+}
+
+/// An `extends` that is refused before its file is opened: one that does
+/// not name a `.toml` file (so no other kind of file is ever parsed and
+/// quoted as a scenario), or one past the longest chain allowed.
+fn bad_extends(ext: &Sp<String>, depth: usize) -> Option<Diagnostic> {
+    if !ext.value.ends_with(".toml") {
+        return Some(
+            Diagnostic::new(
+                ext.span,
+                format!(
+                    "`extends` must name a scenario file ending in .toml, not `{}`",
+                    clip(&ext.value)
+                ),
+            )
+            .help("name the base scenario's .toml file, relative to this file"),
+        );
+    }
+    if depth >= access::MAX_EXTENDS_DEPTH {
+        return Some(
+            Diagnostic::new(
+                ext.span,
+                format!(
+                    "`extends` chain is too long: more than {} files",
+                    access::MAX_EXTENDS_DEPTH
+                ),
+            )
+            .help("a variant may extend a variant, but not this deep; merge some files of the chain into one"),
+        );
+    }
+    None
 }
 
 fn apply_overrides(

@@ -519,7 +519,7 @@ fn run_writes_charts_and_a_complete_report() {
         "Two independent monthly chances",
         "p_incident",
         "Breakthrough within 24 months",
-        "a81021404c42227c",
+        "4da2a1cd28f98897",
         "seed",
         "polsim version",
     ] {

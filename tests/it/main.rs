@@ -5,6 +5,8 @@
 //! - `bad_input`: every file in tests/bad/ gives its expected message and exit code 2.
 //! - `analysis`: compare, sweep, sensitivity and --given against known answers.
 //! - `palmyra`: the bundled Palmyra model behaves as the article argues.
+//! - `golden`: summary.csv, summary.json and timeseries.csv byte for byte (re-bless: `POLSIM_BLESS=1 cargo test golden`).
+//! - `hardening`: untrusted files, interrupted and concurrent runs, resource limits (docs/reliability.md).
 //! - `charts`: every chart type is drawn, decodes, and is not blank; the reports are complete.
 
 mod common;
@@ -14,4 +16,6 @@ mod bad_input;
 mod charts;
 mod cli;
 mod engine;
+mod golden;
+mod hardening;
 mod palmyra;
