@@ -221,7 +221,20 @@ pub fn apply_sim_args(model: &mut Model, sim: &SimArgs) -> Result<(), Error> {
         model.info.seed = seed;
     }
     check_threads(sim.threads)?;
+    use_threads(sim.threads);
     Ok(())
+}
+
+/// Size the shared thread pool, which summaries, charts and the analyses'
+/// sampling run on, to `--threads` (the simulation builds its own pool of
+/// the same size): so `--threads 1` means one thread throughout. Only the
+/// first call has an effect.
+fn use_threads(threads: usize) {
+    if threads > 0 {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global();
+    }
 }
 
 /// The most threads `--threads` may ask for: 4 per core, and at least 64
