@@ -1,5 +1,7 @@
 //! Running mean, variance, minimum and maximum, mergeable across chunks.
 
+use super::BatchMoments;
+
 /// Mean, variance, min, max by Welford's online update, with Chan et al.'s
 /// parallel merge.
 ///
@@ -98,84 +100,16 @@ impl Moments {
         self.m2 += delta * (y - self.mean);
     }
 
-    /// Adds a batch of values at once: two passes over the batch, then one
-    /// merge, instead of a division per value. The result equals adding the
-    /// values one by one up to rounding, and depends only on the batch, so
-    /// a fixed batching keeps results reproducible. Batches holding NaN or
-    /// infinities take the one-by-one path.
+    /// Adds a batch of values at once: one branch-free pass over the batch
+    /// ([`BatchMoments`]), then one merge, instead of a division per value.
+    /// The result equals adding the values one by one up to rounding, and
+    /// depends only on the batch, so a fixed batching keeps results
+    /// reproducible. Batches holding NaN or infinities take the one-by-one
+    /// path.
     pub fn add_slice(&mut self, xs: &[f64]) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor supports AVX2, checked just above.
-            return unsafe { self.add_slice_avx2(xs) };
-        }
-        self.add_slice_body(xs)
-    }
-
-    /// The same operations in the same order on wider registers: the same bits.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn add_slice_avx2(&mut self, xs: &[f64]) {
-        self.add_slice_body(xs)
-    }
-
-    #[inline(always)]
-    fn add_slice_body(&mut self, xs: &[f64]) {
-        let Some(&shift) = xs.first() else { return };
-        // One pass: sums of y = x - shift and of y^2 in eight interleaved
-        // partial sums (a fixed grouping, so the result is reproducible),
-        // min and max alongside, and `x * 0`, which is NaN exactly when x is
-        // NaN or infinite: branch-free, so the loop runs in vector registers.
-        const W: usize = 8;
-        let (mut s1, mut s2, mut bad) = ([0.0f64; W], [0.0f64; W], [0.0f64; W]);
-        let (mut lo, mut hi) = ([shift; W], [shift; W]);
-        let chunks = xs.chunks_exact(W);
-        let rest = chunks.remainder();
-        for c in chunks {
-            for k in 0..W {
-                let x = c[k];
-                let y = x - shift;
-                s1[k] += y;
-                s2[k] += y * y;
-                bad[k] += x * 0.0;
-                lo[k] = if x < lo[k] { x } else { lo[k] };
-                hi[k] = if x > hi[k] { x } else { hi[k] };
-            }
-        }
-        for (k, &x) in rest.iter().enumerate() {
-            let y = x - shift;
-            s1[k] += y;
-            s2[k] += y * y;
-            bad[k] += x * 0.0;
-            lo[k] = if x < lo[k] { x } else { lo[k] };
-            hi[k] = if x > hi[k] { x } else { hi[k] };
-        }
-        if bad.iter().any(|b| b.is_nan()) {
-            for &x in xs {
-                self.add(x);
-            }
-            return;
-        }
-        let total = |a: [f64; W]| ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
-        let lo = lo.into_iter().fold(shift, |m, x| if x < m { x } else { m });
-        let hi = hi.into_iter().fold(shift, |m, x| if x > m { x } else { m });
-        let n = xs.len() as f64;
-        let sum = total(s1);
-        let squares = total(s2);
-        let mean = sum / n;
-        // Deviations are from the batch's first value, close to the data, so
-        // the usual cancellation of this formula stays small; clamp rounding.
-        let m2 = (squares - sum * mean).max(0.0);
-        let batch = Moments {
-            finite: xs.len() as u64,
-            shift,
-            mean,
-            m2,
-            min: lo,
-            max: hi,
-            ..Moments::default()
-        };
-        self.merge(&batch);
+        let mut batch = BatchMoments::default();
+        batch.add_slice(xs);
+        self.merge(&batch.to_moments());
     }
 
     /// Merges `other` into `self`, as if all of `other`'s values had been
