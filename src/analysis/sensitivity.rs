@@ -28,6 +28,7 @@
 //! less than one; the remainder is the share of variance due to that inner
 //! randomness and to interactions.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::qmc::Sampling;
@@ -254,50 +255,54 @@ fn rank(
             _ => false,
         })
         .collect();
-    let mut out = Vec::new();
-    for &o in outcomes {
-        let kind = &model.outcomes[o].kind;
-        let mut res = header(model, o);
-        let keep: Vec<usize> = (0..values[o].len())
-            .filter(|&j| !values[o][j].is_nan() || *kind == OutcomeKind::Probability)
-            .collect();
-        let y: Vec<f64> = keep
-            .iter()
-            .map(|&j| outcome_value(kind, values[o][j]))
-            .collect();
-        let ry = ranks(&y);
-        let rx: Vec<Vec<f64>> = varying
-            .iter()
-            .map(|&i| ranks(&keep.iter().map(|&j| params[i][j]).collect::<Vec<_>>()))
-            .collect();
-        let prcc = partial_correlations(&rx, &ry);
-        let n = y.len() as f64;
-        // The partial correlation is conditioned on the other parameters.
-        let others = varying.len().saturating_sub(1) as f64;
-        for (k, &i) in varying.iter().enumerate() {
-            let rho = pearson(&rx[k], &ry);
-            let spearman = Fisher::new(rho, n - 3.0);
-            let partial = Fisher::new(prcc[k], n - 3.0 - others);
-            let var = model.var(model.params[i]);
-            res.effects.push(Effect {
-                param: var.name.clone(),
-                label: var.title().to_string(),
-                a: rho,
-                a_lo: spearman.lo,
-                a_hi: spearman.hi,
-                a_mcse: spearman.se,
-                b: prcc[k],
-                b_lo: partial.lo,
-                b_hi: partial.hi,
-                b_mcse: partial.se,
-                swing_mcse: f64::NAN,
-                low_input: f64::NAN,
-                high_input: f64::NAN,
-            });
-        }
-        sort(&mut res.effects, Method::Rank);
-        out.push(res);
-    }
+    // Each outcome's ranks and partial correlations are independent of the
+    // others': on every core, collected in outcome order.
+    let out = outcomes
+        .par_iter()
+        .map(|&o| {
+            let kind = &model.outcomes[o].kind;
+            let mut res = header(model, o);
+            let keep: Vec<usize> = (0..values[o].len())
+                .filter(|&j| !values[o][j].is_nan() || *kind == OutcomeKind::Probability)
+                .collect();
+            let y: Vec<f64> = keep
+                .iter()
+                .map(|&j| outcome_value(kind, values[o][j]))
+                .collect();
+            let ry = ranks(&y);
+            let rx: Vec<Vec<f64>> = varying
+                .iter()
+                .map(|&i| ranks(&keep.iter().map(|&j| params[i][j]).collect::<Vec<_>>()))
+                .collect();
+            let prcc = partial_correlations(&rx, &ry);
+            let n = y.len() as f64;
+            // The partial correlation is conditioned on the other parameters.
+            let others = varying.len().saturating_sub(1) as f64;
+            for (k, &i) in varying.iter().enumerate() {
+                let rho = pearson(&rx[k], &ry);
+                let spearman = Fisher::new(rho, n - 3.0);
+                let partial = Fisher::new(prcc[k], n - 3.0 - others);
+                let var = model.var(model.params[i]);
+                res.effects.push(Effect {
+                    param: var.name.clone(),
+                    label: var.title().to_string(),
+                    a: rho,
+                    a_lo: spearman.lo,
+                    a_hi: spearman.hi,
+                    a_mcse: spearman.se,
+                    b: prcc[k],
+                    b_lo: partial.lo,
+                    b_hi: partial.hi,
+                    b_mcse: partial.se,
+                    swing_mcse: f64::NAN,
+                    low_input: f64::NAN,
+                    high_input: f64::NAN,
+                });
+            }
+            sort(&mut res.effects, Method::Rank);
+            res
+        })
+        .collect();
     Ok(out)
 }
 
