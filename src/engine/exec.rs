@@ -388,14 +388,8 @@ impl Workspace {
                     ));
                 }
                 let streams = &self.streams[base..base + n];
-                let (d, prior) = if mode == EventMode::Once {
-                    let [d, b] = s
-                        .get_disjoint_mut([dst as usize, before as usize])
-                        .expect("an event's slot and its previous value's differ");
-                    (d, Some(&*b))
-                } else {
-                    (&mut s[dst as usize], None)
-                };
+                let prior = (mode == EventMode::Once).then(|| s[before as usize]);
+                let d = &mut s[dst as usize];
                 match prior {
                     Some(b) => {
                         for lane in 0..n {
