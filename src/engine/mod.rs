@@ -25,6 +25,10 @@ use results::Results;
 /// Runs per chunk: the unit of parallel work and of merging.
 pub const CHUNK_RUNS: u64 = 1024;
 
+/// The memory the per-step accumulators of chunks in flight may take (their
+/// fixed part), before fewer chunks are run at once.
+const IN_FLIGHT_BUDGET: u64 = 512 << 20;
+
 #[derive(Clone, Debug)]
 pub struct RunOptions {
     pub runs: u64,
@@ -164,7 +168,22 @@ pub fn simulate_many(
         .build()
         .map_err(|e| SimError::Io(std::io::Error::other(e.to_string())))?;
     let chunks = options.runs.div_ceil(CHUNK_RUNS);
-    let window = (pool.current_num_threads() as u64 * 4).max(1);
+    // Chunks in flight at once: four per thread keeps every core busy, but
+    // each holds a `Results`; for models with very many per-step quantities
+    // (long horizons) fewer are kept in flight, down to one per thread.
+    let threads = pool.current_num_threads() as u64;
+    let per_chunk: u64 = jobs
+        .iter()
+        .filter(|j| j.series)
+        .map(|j| {
+            let quantities = j.program.series.len() as u64 * (u64::from(j.program.steps) + 1);
+            quantities * std::mem::size_of::<results::StepAcc>() as u64
+        })
+        .sum::<u64>()
+        .max(1);
+    let window = (IN_FLIGHT_BUDGET / per_chunk)
+        .clamp(threads, threads * 4)
+        .max(1);
     let mut totals: Vec<Results> = jobs
         .iter()
         .map(|j| Results::new(j.model, j.program, j.series))
