@@ -209,23 +209,9 @@ impl Results {
             .zip(&mut self.events)
             .zip(&mut self.ever)
         {
-            // Branch-free counts: happened (for a once-event: for the first
-            // time), happened by now, and the sum of the values.
             let once = spec.mode == EventMode::Once;
             let lanes = &slots[spec.slot as usize];
-            let acc = &mut per_step[ti - 1];
-            let (mut happened, mut by_now, mut total) = (0u64, 0u64, acc.total);
-            for (lane, seen) in ever.iter_mut().enumerate().take(n) {
-                let v = lanes[lane];
-                let now = v != 0.0;
-                happened += u64::from(now & !(once & *seen));
-                *seen |= now;
-                by_now += u64::from(*seen);
-                total += v;
-            }
-            acc.happened += happened;
-            acc.ever += by_now;
-            acc.total = total;
+            count_event_step(&mut per_step[ti - 1], once, lanes, n, None, ever);
         }
     }
 
@@ -312,21 +298,10 @@ impl Results {
         }
         for (e, per_step) in self.events.iter_mut().enumerate() {
             let once = program.events[e].mode == EventMode::Once;
-            for lane in (0..n).filter(|&i| keep[i]) {
-                let mut ever = false;
-                for (t, acc) in per_step.iter_mut().enumerate() {
-                    let v = rec.events[e * steps + t][lane];
-                    let now = v != 0.0;
-                    let new = now && !ever;
-                    if if once { new } else { now } {
-                        acc.happened += 1;
-                    }
-                    ever |= now;
-                    if ever {
-                        acc.ever += 1;
-                    }
-                    acc.total += v;
-                }
+            let mut ever = [false; LANES];
+            for (t, acc) in per_step.iter_mut().enumerate() {
+                let lanes = &rec.events[e * steps + t];
+                count_event_step(acc, once, lanes, n, Some(&keep), &mut ever);
             }
         }
         Ok(())
@@ -375,4 +350,33 @@ impl Results {
             a.merge(&b);
         }
     }
+}
+
+/// Count one step of an event over lanes `0..n` (those kept, when `keep` is
+/// given), branch-free: runs in which it happened (for a once-event: for the
+/// first time), runs in which it has happened by now (`ever` carries that per
+/// lane from step to step), and the sum of its values.
+fn count_event_step(
+    acc: &mut EventStep,
+    once: bool,
+    lanes: &[f64; LANES],
+    n: usize,
+    keep: Option<&[bool; LANES]>,
+    ever: &mut [bool; LANES],
+) {
+    let (mut happened, mut by_now, mut total) = (0u64, 0u64, acc.total);
+    for (lane, seen) in ever.iter_mut().enumerate().take(n) {
+        if keep.is_some_and(|k| !k[lane]) {
+            continue;
+        }
+        let v = lanes[lane];
+        let now = v != 0.0;
+        happened += u64::from(now & !(once & *seen));
+        *seen |= now;
+        by_now += u64::from(*seen);
+        total += v;
+    }
+    acc.happened += happened;
+    acc.ever += by_now;
+    acc.total = total;
 }

@@ -472,26 +472,10 @@ fn with_interval(x: f64, lo: f64, hi: f64, fmt: impl Fn(f64) -> String) -> Strin
 
 /// Rows of cells as indented, left-aligned columns two spaces apart.
 fn columns(rows: &[Vec<String>]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..cols)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|cell| cell.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for row in rows {
-        let mut line = String::new();
-        for (cell, w) in row.iter().zip(&widths) {
-            line.push_str(&format!("  {cell:<w$}"));
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    super::table::pad_table(rows, usize::MAX)
+        .lines()
+        .map(|line| format!("{}\n", format!("  {line}").trim_end()))
+        .collect()
 }
 
 /// sensitivity.csv: one row per outcome and parameter.

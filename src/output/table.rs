@@ -57,7 +57,9 @@ pub fn fmt_p(p: f64) -> String {
     }
 }
 
-fn pad_table(rows: &[Vec<String>], right_from: usize) -> String {
+/// Rows of cells as columns two spaces apart, left-aligned before column
+/// `right_from` and right-aligned from it; trailing spaces trimmed.
+pub(super) fn pad_table(rows: &[Vec<String>], right_from: usize) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols)
         .map(|c| {
