@@ -171,6 +171,7 @@ fn simulate_outcomes(
         program,
         inject: None,
         series: false,
+        exact_quantiles: true,
     };
     engine::simulate_many(&[job], &options, &|_| {}, &mut |_| Ok(()))
         .unwrap_or_else(|e| panic!("simulation failed: {e}"))

@@ -13,7 +13,7 @@ use crate::stats::{Proportion, SKETCH_ALPHA, wilson_interval, z_for_level};
 /// Confidence level of every interval polsim reports.
 pub const LEVEL: f64 = 0.95;
 /// Quantiles reported for numbers and series.
-pub const PROBS: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+pub const PROBS: [f64; 5] = crate::stats::REPORTED_PS;
 /// Below this many kept runs, intervals are flagged as unreliable.
 pub const FEW_RUNS: u64 = 100;
 

@@ -45,6 +45,7 @@ pub fn simulate_models(
             program,
             inject: None,
             series,
+            exact_quantiles: true,
         })
         .collect();
     let options = RunOptions {

@@ -232,6 +232,7 @@ fn rank(
         program: &program,
         inject: None,
         series: false,
+        exact_quantiles: false,
     };
     engine::simulate_many(&[job], &options, progress, &mut |rows: &[Rows]| {
         let Some(rows) = rows.first() else {

@@ -184,6 +184,7 @@ pub(super) fn sobol(
             program: &program,
             inject: Some(m as &(dyn Inject + Sync)),
             series: false,
+            exact_quantiles: false,
         })
         .collect();
     // f[o][matrix][run]

@@ -53,7 +53,9 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
     // After the last step: outcomes (this collects the aggregates).
     let mut finish = Vec::new();
     let mut outcomes = Vec::new();
+    let mut outcome_owners = Vec::new();
     for o in &model.outcomes {
+        outcome_owners.push(c.owner(&o.name, "outcome", &o.expr));
         let dst = c.alloc();
         c.emit_into(&o.expr, dst, &mut finish, &format!("{}:outcome", o.name));
         outcomes.push(dst);
@@ -257,6 +259,7 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         states: model.states.len(),
         events,
         outcomes,
+        outcome_owners,
         condition,
         steps: model.info.steps,
     }

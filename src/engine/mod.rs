@@ -25,9 +25,9 @@ use results::Results;
 /// Runs per chunk: the unit of parallel work and of merging.
 pub const CHUNK_RUNS: u64 = 1024;
 
-/// The memory the per-step accumulators of chunks in flight may take (their
-/// fixed part), before fewer chunks are run at once.
-const IN_FLIGHT_BUDGET: u64 = 512 << 20;
+/// The memory the per-step accumulators of chunks in flight may take
+/// before fewer chunks are run at once (down to one).
+const IN_FLIGHT_BUDGET: u64 = 1 << 30;
 
 #[derive(Clone, Debug)]
 pub struct RunOptions {
@@ -122,6 +122,10 @@ pub struct Job<'a> {
     /// Keep per-step statistics of every variable (time series); analyses
     /// that need only outcomes turn this off to save memory and time.
     pub series: bool,
+    /// Make the reported quantiles exact when a sketch holds the values
+    /// (past the exact caps of `results`), by running the runs again;
+    /// analyses that read no quantiles turn this off.
+    pub exact_quantiles: bool,
 }
 
 /// Simulate `options.runs` runs. `progress` is told how many runs are done;
@@ -139,6 +143,7 @@ pub fn simulate(
         program,
         inject,
         series: true,
+        exact_quantiles: true,
     };
     let mut results = simulate_many(&[job], options, progress, &mut |rows: &[Rows]| match rows
         .first()
@@ -168,22 +173,28 @@ pub fn simulate_many(
         .build()
         .map_err(|e| SimError::Io(std::io::Error::other(e.to_string())))?;
     let chunks = options.runs.div_ceil(CHUNK_RUNS);
+    let threads = pool.current_num_threads() as u64;
+    let mut per_chunk = 0u64;
+    for job in jobs.iter().filter(|j| j.series) {
+        let (series, steps) = (job.program.series.len(), job.program.steps);
+        let pairs = series * (steps as usize + 1);
+        if pairs > results::MAX_SERIES_PAIRS {
+            return Err(SimError::Input(format!(
+                "per-step statistics of {series} variables over {} steps ({pairs} values per run) \
+                 would need about {:.1} GB; polsim keeps at most {} (variable, step) pairs: \
+                 shorten the horizon (`steps`) or turn derived variables that need no time \
+                 series into parts of the outcomes' expressions",
+                steps,
+                chunk_bytes(job) as f64 * (threads + 1) as f64 / 1e9,
+                results::MAX_SERIES_PAIRS
+            )));
+        }
+        per_chunk += chunk_bytes(job);
+    }
     // Chunks in flight at once: four per thread keeps every core busy, but
     // each holds a `Results`; for models with very many per-step quantities
-    // (long horizons) fewer are kept in flight, down to one per thread.
-    let threads = pool.current_num_threads() as u64;
-    let per_chunk: u64 = jobs
-        .iter()
-        .filter(|j| j.series)
-        .map(|j| {
-            let quantities = j.program.series.len() as u64 * (u64::from(j.program.steps) + 1);
-            quantities * std::mem::size_of::<results::StepAcc>() as u64
-        })
-        .sum::<u64>()
-        .max(1);
-    let window = (IN_FLIGHT_BUDGET / per_chunk)
-        .clamp(threads, threads * 4)
-        .max(1);
+    // (long horizons) fewer are kept in flight, down to one.
+    let window = (IN_FLIGHT_BUDGET / per_chunk.max(1)).clamp(1, threads * 4);
     let mut totals: Vec<Results> = jobs
         .iter()
         .map(|j| Results::new(j.model, j.program, j.series))
@@ -197,7 +208,7 @@ pub fn simulate_many(
                 .into_par_iter()
                 .map(|chunk| {
                     jobs.iter()
-                        .map(|job| run_chunk(job, options, chunk))
+                        .map(|job| run_chunk(job, options, chunk, None))
                         .collect()
                 })
                 .collect()
@@ -216,7 +227,88 @@ pub fn simulate_many(
         progress(done);
         start = end;
     }
+    refine(jobs, options, &pool, window, &mut totals)?;
     Ok(totals)
+}
+
+/// The memory one chunk's per-step accumulators take.
+fn chunk_bytes(job: &Job<'_>) -> u64 {
+    let (series, steps) = (job.program.series.len() as u64, job.program.steps);
+    let plan = results::SeriesPlan::new(series as usize, steps);
+    let kept = series * u64::from(steps / plan.stride + 2);
+    series * (u64::from(steps) + 1) * std::mem::size_of::<results::StepAcc>() as u64
+        + kept * plan.runs.min(CHUNK_RUNS) * 8
+}
+
+/// Makes every reported quantile held in a sketch exact: the runs are run
+/// again, looking only at values near each quantile (`stats::refine`), for
+/// as many passes as that takes. Runs are reproducible from the seed and
+/// their index, so each pass sees the same values; only counts and sorted
+/// values are read, so the result does not depend on the thread count.
+fn refine(
+    jobs: &[Job<'_>],
+    options: &RunOptions,
+    pool: &rayon::ThreadPool,
+    window: u64,
+    totals: &mut [Results],
+) -> Result<(), SimError> {
+    let mut plans: Vec<Option<results::Refinements>> = jobs
+        .iter()
+        .zip(totals.iter())
+        .map(|(job, total)| {
+            job.exact_quantiles
+                .then(|| results::Refinements::new(total))
+        })
+        .collect();
+    let chunks = options.runs.div_ceil(CHUNK_RUNS);
+    let quiet = RunOptions {
+        rows: false,
+        ..options.clone()
+    };
+    while plans.iter().flatten().any(results::Refinements::is_open) {
+        let windows: usize = plans.iter().flatten().map(|p| p.open_windows()).sum();
+        let allowance = (results::REFINE_BUDGET / windows.max(1)).clamp(64, 1 << 22);
+        for plan in plans.iter_mut().flatten() {
+            plan.begin_pass(allowance);
+        }
+        let mut start = 0;
+        while start < chunks {
+            let end = (start + window).min(chunks);
+            let plans_now = &plans;
+            let outs: Vec<Result<Vec<ChunkOut>, SimError>> = pool.install(|| {
+                (start..end)
+                    .into_par_iter()
+                    .map(|chunk| {
+                        jobs.iter()
+                            .zip(plans_now)
+                            .filter_map(|(job, plan)| {
+                                let plan = plan.as_ref().filter(|p| p.is_open())?;
+                                Some(run_chunk(job, &quiet, chunk, Some(plan.probes())))
+                            })
+                            .collect()
+                    })
+                    .collect()
+            });
+            for out in outs {
+                let open = plans.iter_mut().flatten().filter(|p| p.is_open());
+                for (plan, (results, _)) in open.zip(out?) {
+                    if let Some(probes) = results.probes {
+                        plan.absorb(probes);
+                    }
+                }
+            }
+            start = end;
+        }
+        for plan in plans.iter_mut().flatten().filter(|p| p.is_open()) {
+            plan.end_pass();
+        }
+    }
+    for (plan, total) in plans.into_iter().zip(totals) {
+        if let Some(plan) = plan {
+            plan.finish(total);
+        }
+    }
+    Ok(())
 }
 
 /// One job's results for one chunk, with its rows when asked for.
@@ -241,10 +333,13 @@ impl fmt::Display for SimError {
     }
 }
 
+/// Runs one chunk: accumulating its results, or, with `probes`, only
+/// looking for the values a refinement pass needs.
 fn run_chunk(
     job: &Job<'_>,
     options: &RunOptions,
     chunk: u64,
+    probes: Option<results::Probes>,
 ) -> Result<(Results, Option<Rows>), SimError> {
     let (model, program, inject) = (job.model, job.program, job.inject);
     let first = chunk * CHUNK_RUNS;
@@ -258,7 +353,8 @@ fn run_chunk(
     } else {
         BatchRecord::new(program, job.series)
     };
-    let mut results = Results::new(model, program, job.series);
+    let mut results = Results::new(model, program, job.series && probes.is_none());
+    results.probes = probes;
     let mut rows = options.rows.then(|| Rows {
         first_run: first,
         params: vec![Vec::new(); program.params.len()],
@@ -284,30 +380,14 @@ fn run_chunk(
             ))));
         }
         if let Err(bad) = results.add_batch(program, &rec, n, run) {
-            let o = &model.outcomes[bad.outcome];
-            let count = match &o.kind {
-                crate::scenario::OutcomeKind::Category(c) => c.len(),
-                _ => 0,
-            };
-            return Err(SimError::Run(Box::new(RunError {
-                what: "outcome".into(),
-                name: o.name.clone(),
-                step: model.info.steps,
-                step_label: model.info.time.label(model.info.steps),
-                run: run + bad.lane as u64,
-                message: format!(
-                    "its value {} is not a category number (0 to {}); a category outcome must give 0 for `{}`, 1 for the next, ...",
-                    bad.value,
-                    count.saturating_sub(1),
-                    match &o.kind {
-                        crate::scenario::OutcomeKind::Category(c) =>
-                            c.first().cloned().unwrap_or_default(),
-                        _ => String::new(),
-                    }
-                ),
-                inputs: Vec::new(),
-                seed: options.seed,
-            })));
+            return Err(SimError::Run(Box::new(bad_outcome(
+                model,
+                program,
+                &ws,
+                &bad,
+                run,
+                options.seed,
+            ))));
         }
         if let Some(rows) = rows.as_mut() {
             for (p, col) in rows.params.iter_mut().enumerate() {
@@ -325,6 +405,52 @@ fn run_chunk(
         run += n as u64;
     }
     Ok((results, rows))
+}
+
+/// The error for an outcome value a run must not give.
+fn bad_outcome(
+    model: &Model,
+    program: &Program,
+    ws: &Workspace,
+    bad: &results::BadOutcome,
+    first_run: u64,
+    seed: u64,
+) -> RunError {
+    let o = &model.outcomes[bad.outcome];
+    let message = match &o.kind {
+        crate::scenario::OutcomeKind::Category(names) => format!(
+            "its value {} is not a category number (0 to {}); a category outcome must give 0 for `{}`, 1 for the next, ...",
+            bad.value,
+            names.len().saturating_sub(1),
+            names.first().cloned().unwrap_or_default()
+        ),
+        _ => "it has no value (none, NaN) in this run; look in its expression for 0/0, or ln \
+              or sqrt of a negative number; if a run may rightly have no value here, add \
+              `may_be_none = true` to the outcome (outcomes that read `first(...)` may be none \
+              already)"
+            .to_string(),
+    };
+    let inputs = program
+        .outcome_owners
+        .get(bad.outcome)
+        .map(|&owner| {
+            program.owners[owner as usize]
+                .inputs
+                .iter()
+                .map(|(name, slot)| (name.clone(), ws.slots[*slot as usize][bad.lane]))
+                .collect()
+        })
+        .unwrap_or_default();
+    RunError {
+        what: "outcome".into(),
+        name: o.name.clone(),
+        step: model.info.steps,
+        step_label: model.info.time.label(model.info.steps),
+        run: first_run + bad.lane as u64,
+        message,
+        inputs,
+        seed,
+    }
 }
 
 fn describe(

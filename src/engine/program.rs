@@ -195,6 +195,8 @@ pub struct Program {
     pub states: usize,
     pub events: Vec<EventSpec>,
     pub outcomes: Vec<Slot>,
+    /// The owner of each outcome (for error messages).
+    pub outcome_owners: Vec<u32>,
     /// An extra yes/no evaluated at the end of each run (`--given`).
     pub condition: Option<Slot>,
     pub steps: u32,

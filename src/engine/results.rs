@@ -11,30 +11,60 @@ use super::exec::BatchRecord;
 use super::program::Program;
 use crate::expr::ast::truthy;
 use crate::scenario::{EventMode, Model, OutcomeKind};
-use crate::stats::{BatchMoments, Moments, Proportion, Quantiles};
+use crate::stats::{BatchMoments, Moments, Probe, Proportion, Quantiles, REPORTED_PS, Refinement};
 
-/// Exact quantiles are kept for up to this many runs per outcome.
+/// Exact quantiles are kept for up to this many runs per outcome; beyond,
+/// a sketch, which refinement passes make exact (see [`Refinements`]).
 pub const OUTCOME_EXACT_CAP: usize = 1 << 20;
-/// Time-series quantiles (fan charts, p5..p95 per step) come from the first
-/// this-many runs, exactly; the time series' means and sds use every run.
-/// A fixed subsample keeps them exact and cheap: past 10000 runs the
-/// quantiles of a fan chart no longer change visibly.
-pub const SERIES_EXACT_CAP: usize = 10_000;
-/// ... as long as all the time series together keep at most this many
-/// values (64 MB); beyond it fewer runs are kept, and for very long horizons
-/// every run goes to the sketch instead, so memory stays bounded.
-pub const SERIES_VALUE_BUDGET: usize = 8_000_000;
-/// Fewer runs than this would make the quantiles too coarse: use the sketch.
-pub const SERIES_MIN_RUNS: usize = 1_000;
+/// Time-series quantiles (fan charts, p5..p95 per step) are kept for at
+/// most about this many (variable, step) pairs: for long horizons at every
+/// k-th step and the last (means and sds stay at every step).
+pub const SERIES_QUANTILE_PAIRS: usize = 8192;
+/// Values the time-series quantiles hold, all pairs together (128 MB): they
+/// are the exact quantiles of the first `16,000,000 / pairs kept` runs (at
+/// least 10,000 for models of up to about 1,600 pairs).
+pub const SERIES_VALUE_BUDGET: usize = 16_000_000;
+/// Per-step statistics are kept for at most this many (variable, step)
+/// pairs (about 1.1 GB for a chunk's accumulators); larger models are
+/// refused before they run.
+pub const MAX_SERIES_PAIRS: usize = 2_000_000;
+/// Values all refinement windows together may hold in one pass (256 MB).
+pub const REFINE_BUDGET: usize = 32_000_000;
 
-/// How many runs feed the time-series quantiles for `quantities` (variables
-/// times steps): `Some(runs)` exactly from the first runs, or `None` for a
-/// sketch over every run.
-pub fn series_cap(quantities: usize) -> Option<usize> {
-    let cap = (SERIES_VALUE_BUDGET / quantities.max(1)).min(SERIES_EXACT_CAP);
-    (cap >= SERIES_MIN_RUNS).then_some(cap)
+/// Which steps of the time series keep quantiles, and from how many runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeriesPlan {
+    /// Quantiles at steps `0, k, 2k, ...` and at the last step.
+    pub stride: u32,
+    pub steps: u32,
+    /// The quantiles come from runs `0..runs`, exactly.
+    pub runs: u64,
 }
 
+impl SeriesPlan {
+    /// The plan for `series` variables over `steps` steps.
+    pub fn new(series: usize, steps: u32) -> SeriesPlan {
+        let pairs = series.max(1) * (steps as usize + 1);
+        let stride = pairs
+            .div_ceil(SERIES_QUANTILE_PAIRS)
+            .clamp(1, steps.max(1) as usize) as u32;
+        let kept = series.max(1) * ((steps / stride) as usize + 2);
+        SeriesPlan {
+            stride,
+            steps,
+            runs: (SERIES_VALUE_BUDGET / kept).max(64) as u64,
+        }
+    }
+
+    /// Whether step `t` keeps quantiles.
+    pub fn keeps(&self, t: u32) -> bool {
+        t.is_multiple_of(self.stride) || t == self.steps
+    }
+}
+
+// A handful per model, never copied in a hot loop: boxing would only add an
+// indirection to every value added.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum OutcomeAcc {
     Probability(Proportion),
@@ -88,8 +118,13 @@ pub struct Results {
     pub events: Vec<Vec<EventStep>>,
     /// The drawn values of each parameter (kept runs).
     pub params: Vec<Moments>,
-    /// Runs whose values feed the time-series quantiles (see [`series_cap`]).
-    pub series_cap: Option<u64>,
+    /// Which steps keep time-series quantiles.
+    pub plan: SeriesPlan,
+    /// During a refinement pass: what this chunk looks for, and nothing
+    /// else is accumulated.
+    pub probes: Option<Probes>,
+    /// Per outcome: whether a run may leave it without a value.
+    may_be_none: Vec<bool>,
     /// Scratch for [`Results::add_step`]: whether each event has happened
     /// yet in each lane of the current batch.
     ever: Vec<[bool; LANES]>,
@@ -117,9 +152,10 @@ impl Kept {
     }
 }
 
-/// A categorical outcome whose value is not one of its categories.
+/// An outcome value a run must not give: a category outcome's value that
+/// is not one of its categories, or none (NaN) where none is not allowed.
 #[derive(Clone, Debug, PartialEq)]
-pub struct BadCategory {
+pub struct BadOutcome {
     pub outcome: usize,
     pub lane: usize,
     pub value: f64,
@@ -141,11 +177,11 @@ impl Results {
                 OutcomeKind::Category(names) => OutcomeAcc::Category(vec![0; names.len()]),
             })
             .collect();
-        let series_cap = series_cap(program.series.len() * (steps + 1));
+        let plan = SeriesPlan::new(program.series.len(), model.info.steps);
         let step_acc = || StepAcc {
             moments: Moments::new(),
             batches: BatchMoments::default(),
-            quantiles: Quantiles::new(series_cap.unwrap_or(0)),
+            quantiles: Quantiles::new(plan.runs as usize),
         };
         Results {
             runs: 0,
@@ -166,7 +202,9 @@ impl Results {
                 .map(|_| vec![EventStep::default(); steps])
                 .collect(),
             params: program.params.iter().map(|_| Moments::new()).collect(),
-            series_cap: series_cap.map(|c| c as u64),
+            plan,
+            probes: None,
+            may_be_none: model.outcomes.iter().map(|o| o.may_be_none).collect(),
             ever: vec![[false; LANES]; program.events.len()],
         }
     }
@@ -184,9 +222,14 @@ impl Results {
         first_run: u64,
     ) {
         let ti = t as usize;
-        let quantile_lanes = self
-            .series_cap
-            .map(|cap| cap.saturating_sub(first_run).min(n as u64) as usize);
+        if self.probes.is_some() {
+            return;
+        }
+        let quantile_lanes = if self.plan.keeps(t) {
+            self.plan.runs.saturating_sub(first_run).min(n as u64) as usize
+        } else {
+            0
+        };
         for (s, (spec, per_step)) in program.series.iter().zip(&mut self.series).enumerate() {
             if t == 0 && s >= program.states {
                 break;
@@ -194,8 +237,9 @@ impl Results {
             let values = &slots[spec.slot as usize][..n];
             let acc = &mut per_step[ti];
             acc.batches.add_slice(values);
-            acc.quantiles
-                .add_slice(&values[..quantile_lanes.unwrap_or(n)]);
+            if quantile_lanes > 0 {
+                acc.quantiles.add_slice(&values[..quantile_lanes]);
+            }
         }
         if t == 0 {
             for ever in &mut self.ever {
@@ -222,7 +266,7 @@ impl Results {
         rec: &BatchRecord,
         n: usize,
         first_run: u64,
-    ) -> Result<(), BadCategory> {
+    ) -> Result<(), BadOutcome> {
         let steps = program.steps as usize;
         let mut keep = [false; LANES];
         for (i, k) in keep.iter_mut().enumerate().take(n) {
@@ -230,10 +274,14 @@ impl Results {
         }
         let kept = keep[..n].iter().filter(|&&k| k).count();
         let all = kept == n;
-        self.runs += n as u64;
-        self.kept += kept as u64;
         let kept_lanes = Kept { keep, n, all };
         let mut buffer = [0.0; LANES];
+        if let Some(probes) = &mut self.probes {
+            probes.add_batch(rec, &kept_lanes);
+            return Ok(());
+        }
+        self.runs += n as u64;
+        self.kept += kept as u64;
         for (o, acc) in self.outcomes.iter_mut().enumerate() {
             let lanes = &rec.outcomes[o];
             match acc {
@@ -243,18 +291,24 @@ impl Results {
                     }
                 }
                 OutcomeAcc::Number { moments, quantiles } => {
+                    if let Some(lane) = (0..n).find(|&i| !self.may_be_none[o] && lanes[i].is_nan())
+                    {
+                        return Err(BadOutcome {
+                            outcome: o,
+                            lane,
+                            value: f64::NAN,
+                        });
+                    }
                     let values = kept_lanes.gather(lanes, &mut buffer);
                     moments.add_slice(values);
-                    for &v in values {
-                        quantiles.add(v);
-                    }
+                    quantiles.add_slice(values);
                 }
                 OutcomeAcc::Category(counts) => {
                     for lane in (0..n).filter(|&i| keep[i]) {
                         let v = lanes[lane];
                         let k = v as usize;
                         if v.is_nan() || v.fract() != 0.0 || v < 0.0 || k >= counts.len() {
-                            return Err(BadCategory {
+                            return Err(BadOutcome {
                                 outcome: o,
                                 lane,
                                 value: v,
@@ -271,27 +325,17 @@ impl Results {
         if rec.direct {
             return Ok(());
         }
-        // Series quantiles come from the first `series_cap` runs only (see
-        // `series_cap`); their moments from every run.
-        let quantile_lanes = self
-            .series_cap
-            .map(|cap| cap.saturating_sub(first_run).min(n as u64) as usize);
+        // Series quantiles come from the first `plan.runs` runs.
+        let quantile_lanes = self.plan.runs.saturating_sub(first_run).min(n as u64) as usize;
         for (s, per_step) in self.series.iter_mut().enumerate() {
             let first = if s < program.states { 0 } else { 1 };
             for (t, acc) in per_step.iter_mut().enumerate().skip(first) {
                 let lanes = &rec.series[s * (steps + 1) + t];
                 let values = kept_lanes.gather(lanes, &mut buffer);
                 acc.batches.add_slice(values);
-                match quantile_lanes {
-                    Some(q) => {
-                        for lane in (0..q).filter(|&i| keep[i]) {
-                            acc.quantiles.add(lanes[lane]);
-                        }
-                    }
-                    None => {
-                        for &v in values {
-                            acc.quantiles.add(v);
-                        }
+                if self.plan.keeps(t as u32) {
+                    for lane in (0..quantile_lanes).filter(|&i| keep[i]) {
+                        acc.quantiles.add(lanes[lane]);
                     }
                 }
             }
@@ -348,6 +392,110 @@ impl Results {
         }
         for (a, b) in self.params.iter_mut().zip(other.params) {
             a.merge(&b);
+        }
+    }
+}
+
+/// What the chunks of a refinement pass look for: one probe per outcome
+/// whose quantiles are being refined.
+#[derive(Clone, Debug, Default)]
+pub struct Probes {
+    outcomes: Vec<Option<Probe>>,
+}
+
+impl Probes {
+    fn add_batch(&mut self, rec: &BatchRecord, kept: &Kept) {
+        let mut buffer = [0.0; LANES];
+        for (probe, lanes) in self.outcomes.iter_mut().zip(&rec.outcomes) {
+            if let Some(probe) = probe {
+                probe.add_slice(kept.gather(lanes, &mut buffer));
+            }
+        }
+    }
+}
+
+/// The refinement of every sketched outcome quantile of one [`Results`] to
+/// the exact value (see `stats::refine`): the engine runs the same runs
+/// again, pass after pass, while any is open. (Time-series quantiles never
+/// reach a sketch: they come from a prefix of the runs, see [`SeriesPlan`].)
+#[derive(Clone, Debug)]
+pub struct Refinements {
+    outcomes: Vec<Option<Refinement>>,
+}
+
+impl Refinements {
+    /// What `results` needs refined: the reported quantiles of every number
+    /// outcome held in a sketch.
+    pub fn new(results: &Results) -> Refinements {
+        Refinements {
+            outcomes: results
+                .outcomes
+                .iter()
+                .map(|o| match o {
+                    OutcomeAcc::Number { quantiles, .. } => {
+                        Refinement::new(quantiles, &REPORTED_PS)
+                    }
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+
+    fn open(&mut self) -> impl Iterator<Item = &mut Refinement> {
+        self.outcomes.iter_mut().flatten().filter(|r| r.is_open())
+    }
+
+    /// Whether another pass is needed.
+    pub fn is_open(&self) -> bool {
+        self.outcomes.iter().flatten().any(Refinement::is_open)
+    }
+
+    /// The windows the next pass looks into.
+    pub fn open_windows(&self) -> usize {
+        self.outcomes
+            .iter()
+            .flatten()
+            .filter(|r| r.is_open())
+            .map(Refinement::open_windows)
+            .sum()
+    }
+
+    /// Starts a pass in which each window keeps at most `allowance` values.
+    pub fn begin_pass(&mut self, allowance: usize) {
+        self.open().for_each(|r| r.begin_pass(allowance));
+    }
+
+    /// Empty probes for one chunk of the current pass.
+    pub fn probes(&self) -> Probes {
+        Probes {
+            outcomes: self
+                .outcomes
+                .iter()
+                .map(|r| r.as_ref().filter(|r| r.is_open()).map(Refinement::probe))
+                .collect(),
+        }
+    }
+
+    /// Takes in one chunk's probes.
+    pub fn absorb(&mut self, probes: Probes) {
+        for (r, probe) in self.outcomes.iter_mut().zip(probes.outcomes) {
+            if let (Some(r), Some(probe)) = (r, probe) {
+                r.absorb(probe);
+            }
+        }
+    }
+
+    /// Ends the pass.
+    pub fn end_pass(&mut self) {
+        self.open().for_each(Refinement::end_pass);
+    }
+
+    /// Records the refined quantiles in `results`.
+    pub fn finish(self, results: &mut Results) {
+        for (r, acc) in self.outcomes.into_iter().zip(&mut results.outcomes) {
+            if let (Some(r), OutcomeAcc::Number { quantiles, .. }) = (r, acc) {
+                r.finish(quantiles);
+            }
         }
     }
 }

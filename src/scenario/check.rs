@@ -940,9 +940,21 @@ impl Checker {
                     continue;
                 }
             };
+            let mut reads_first = false;
+            expr.walk(&mut |e| {
+                reads_first |= matches!(
+                    e,
+                    MExpr::Agg {
+                        agg: Agg::First,
+                        ..
+                    }
+                )
+            });
+            let may_be_none = reads_first || o.may_be_none.as_ref().is_some_and(|b| b.value);
             out.push(Outcome {
                 name: name.value.clone(),
                 kind,
+                may_be_none,
                 expr,
                 doc: to_doc(&o.doc),
                 span: name.span,

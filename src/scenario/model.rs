@@ -169,6 +169,10 @@ pub struct Outcome {
     pub name: String,
     pub kind: OutcomeKind,
     pub expr: MExpr,
+    /// Whether a run may leave it without a value (*none*): it reads
+    /// `first(...)`, or the scenario says so (`may_be_none = true`). A none
+    /// anywhere else is an error in the run.
+    pub may_be_none: bool,
     pub doc: Doc,
     pub span: Span,
 }

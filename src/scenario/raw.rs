@@ -99,6 +99,7 @@ pub struct RawOutcome {
     pub expr: Option<ExprText>,
     pub kind: Option<Sp<String>>,
     pub categories: Option<Sp<Vec<String>>>,
+    pub may_be_none: Option<Sp<bool>>,
     pub doc: RawDoc,
 }
 
@@ -169,7 +170,7 @@ const PARAM_KEYS: &[&str] = &["dist"];
 const STATE_KEYS: &[&str] = &["init", "update", "min", "max"];
 const DERIVED_KEYS: &[&str] = &["expr"];
 const EVENT_KEYS: &[&str] = &["p", "rate", "once"];
-const OUTCOME_KEYS: &[&str] = &["expr", "kind", "categories"];
+const OUTCOME_KEYS: &[&str] = &["expr", "kind", "categories", "may_be_none"];
 const INTERVENTION_KEYS: &[&str] = &["set", "at", "from", "to", "value", "doc"];
 
 /// A typical value of an integer key, for examples in messages.
@@ -254,6 +255,7 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
             expr: f.expr(w, "expr"),
             kind: f.string(w, "kind"),
             categories: f.strings(w, "categories"),
+            may_be_none: f.bool(w, "may_be_none"),
             doc: f.doc(w),
         });
     }
@@ -772,6 +774,7 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             expr: pick(b.expr, o.expr),
             kind: pick(b.kind, o.kind),
             categories: pick(b.categories, o.categories),
+            may_be_none: pick(b.may_be_none, o.may_be_none),
             doc: merge_doc(b.doc, o.doc),
         }),
         interventions,

@@ -58,8 +58,14 @@ mod batch_moments;
 mod interval;
 mod moments;
 mod quantiles;
+mod refine;
 
 pub use batch_moments::BatchMoments;
 pub use interval::{Paired, Proportion, wilson_interval, z_for_level};
 pub use moments::Moments;
 pub use quantiles::{DEFAULT_EXACT_CAP, Histogram, MAX_HISTOGRAM_BINS, Quantiles, SKETCH_ALPHA};
+pub use refine::{MAX_PASSES, Probe, Refinement};
+
+/// The probabilities of the quantiles every summary reports (p5, p25, p50,
+/// p75, p95): the ones the engine refines to exactness.
+pub const REPORTED_PS: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];

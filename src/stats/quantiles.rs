@@ -14,6 +14,10 @@ pub const DEFAULT_EXACT_CAP: usize = 100_000;
 /// Upper limit on the number of histogram bins (larger requests are capped).
 pub const MAX_HISTOGRAM_BINS: usize = 1 << 20;
 
+/// Counters per sign at most: magnitudes more than `ln γ · MAX_BUCKETS`
+/// (about 41) e-folds below the largest share the lowest bucket.
+const MAX_BUCKETS: usize = 4096;
+
 /// Bucket growth factor `γ = (1 + α) / (1 − α)`: bucket `k` holds the
 /// magnitudes in `(γ^(k−1), γ^k]`.
 const GAMMA: f64 = (1.0 + SKETCH_ALPHA) / (1.0 - SKETCH_ALPHA);
@@ -46,6 +50,23 @@ struct Store {
 }
 
 impl Store {
+    /// The lowest key a bucket may have now: keys below it are collapsed
+    /// into it, so a store never holds more than [`MAX_BUCKETS`] counters.
+    /// The collapse depends only on the largest key, so the state is still a
+    /// function of the multiset of keys.
+    fn floor(&self) -> i64 {
+        let top = i64::from(self.offset) + self.counts.len() as i64 - 1;
+        top - MAX_BUCKETS as i64 + 1
+    }
+
+    /// The bucket a key lands in (its own, or the collapsed lowest one).
+    fn bucket_of(&self, key: i32) -> i32 {
+        if self.counts.is_empty() {
+            return key;
+        }
+        i64::from(key).max(self.floor()) as i32
+    }
+
     fn add(&mut self, key: i32, n: u64) {
         if n == 0 {
             return;
@@ -55,6 +76,7 @@ impl Store {
             self.counts.push_back(n);
             return;
         }
+        let key = self.bucket_of(key);
         if key < self.offset {
             for _ in key..self.offset {
                 self.counts.push_front(0);
@@ -67,6 +89,12 @@ impl Store {
             self.counts.resize(idx + 1, 0);
         }
         self.counts[idx] = self.counts[idx].saturating_add(n);
+        if self.counts.len() > MAX_BUCKETS {
+            let excess = self.counts.len() - MAX_BUCKETS;
+            let low: u64 = self.counts.drain(..excess).sum();
+            self.counts[0] = self.counts[0].saturating_add(low);
+            self.offset += excess as i32;
+        }
     }
 
     fn merge(&mut self, other: &Store) {
@@ -127,6 +155,69 @@ impl Sketch {
     }
 }
 
+/// Which sketch bucket a value falls in, in increasing value order:
+/// what the exact refinement of a quantile (`stats::refine`) matches in its
+/// later passes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Class {
+    NegInf,
+    Neg(i32),
+    Zero,
+    Pos(i32),
+    PosInf,
+}
+
+/// The bucket of any value under a sketch's final collapse floors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Classifier {
+    pos_floor: i64,
+    neg_floor: i64,
+}
+
+impl Classifier {
+    /// The bucket of a non-NaN value.
+    pub(super) fn class(&self, x: f64) -> Class {
+        if x == f64::INFINITY {
+            Class::PosInf
+        } else if x == f64::NEG_INFINITY {
+            Class::NegInf
+        } else if x > 0.0 {
+            Class::Pos(i64::from(key_of(x)).max(self.pos_floor) as i32)
+        } else if x < 0.0 {
+            Class::Neg(i64::from(key_of(-x)).max(self.neg_floor) as i32)
+        } else {
+            Class::Zero
+        }
+    }
+
+    /// Values certainly bracketing a bucket: `[low, high]`, with the
+    /// collapsed lowest bucket reaching to zero.
+    pub(super) fn bounds(&self, class: Class) -> (f64, f64) {
+        let magnitude = |k: i32| (f64::from(k) * ln_gamma()).exp();
+        match class {
+            Class::NegInf => (f64::NEG_INFINITY, f64::NEG_INFINITY),
+            Class::PosInf => (f64::INFINITY, f64::INFINITY),
+            Class::Zero => (-0.0, 0.0),
+            Class::Pos(k) => {
+                let low = if i64::from(k) <= self.pos_floor {
+                    0.0
+                } else {
+                    magnitude(k.saturating_sub(2))
+                };
+                (low, magnitude(k.saturating_add(1)))
+            }
+            Class::Neg(k) => {
+                let high = if i64::from(k) <= self.neg_floor {
+                    -0.0
+                } else {
+                    -magnitude(k.saturating_sub(2))
+                };
+                (-magnitude(k.saturating_add(1)), high)
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 enum Repr {
     /// Every non-NaN value (infinities included), sorted by `f64::total_cmp`
@@ -170,8 +261,12 @@ pub struct Histogram {
 /// * **Bounded memory.** Exact mode keeps at most `exact_cap` values. The
 ///   sketch has one counter per bucket between the smallest and largest
 ///   bucket seen for each sign: about `ln(max/min) / ln γ + 1` counters,
-///   where `ln γ ≈ 0.0100` — 4 146 counters for data spanning `1e-9..1e9`,
-///   and never more than about 145 000 per sign (the whole `f64` range).
+///   where `ln γ ≈ 0.0100` (4 146 for data spanning `1e-9..1e9`), and never
+///   more than 4 096 per sign: magnitudes more than about 41 e-folds (a
+///   factor 6e17) below the largest of their sign share the lowest bucket,
+///   which then has no relative guarantee. The engine's reported quantiles
+///   do not rely on the sketch: it refines them to the exact values (see
+///   `stats::refine`).
 /// * **Sorting.** Reading quantiles in exact mode needs sorted values. The
 ///   `&mut self` readers ([`Quantiles::quantiles`], [`Quantiles::quantile`],
 ///   [`Quantiles::cdf_points`], [`Quantiles::histogram`], and
@@ -198,6 +293,18 @@ pub struct Quantiles {
     /// Whether every finite value is an integer.
     all_integer: bool,
     repr: Repr,
+    /// Exact quantiles found by refinement passes over the same values
+    /// (see `stats::refine`), which the sketch alone cannot give.
+    refined: Option<Box<Refined>>,
+}
+
+/// Quantiles at given probabilities, found by refinement.
+#[derive(Clone, Debug)]
+struct Refined {
+    ps: Vec<f64>,
+    values: Vec<f64>,
+    /// Whether every one is the exact type-7 sample quantile.
+    exact: bool,
 }
 
 impl Default for Quantiles {
@@ -223,11 +330,30 @@ impl Quantiles {
                 values: Vec::new(),
                 sorted: true,
             },
+            refined: None,
         }
+    }
+
+    /// Records the quantiles at `ps` that refinement passes found; readers
+    /// asking for exactly these probabilities get them. Adding or merging
+    /// values forgets them.
+    pub fn set_refined(&mut self, ps: &[f64], values: Vec<f64>, exact: bool) {
+        self.refined = Some(Box::new(Refined {
+            ps: ps.to_vec(),
+            values,
+            exact,
+        }));
+    }
+
+    /// The refined quantile at `p`, if refinement found one.
+    fn refined_at(&self, p: f64) -> Option<f64> {
+        let r = self.refined.as_ref()?;
+        r.ps.iter().position(|&q| q == p).map(|i| r.values[i])
     }
 
     /// Adds one value. `NaN` is ignored but counted in [`Quantiles::none`].
     pub fn add(&mut self, x: f64) {
+        self.refined = None;
         if x.is_nan() {
             self.none = self.none.saturating_add(1);
             return;
@@ -272,6 +398,7 @@ impl Quantiles {
     /// one pass for the bounds and one copy into the exact buffer when they
     /// are all finite and fit.
     pub fn add_slice(&mut self, xs: &[f64]) {
+        self.refined = None;
         let fits = matches!(self.repr, Repr::Exact { .. })
             && self.count + xs.len() as u64 <= self.cap as u64;
         if !fits || !xs.iter().all(|x| x.is_finite()) {
@@ -305,6 +432,7 @@ impl Quantiles {
     /// not depend on which side is which, nor on the order of a series of
     /// merges.
     pub fn merge(&mut self, other: Quantiles) {
+        self.refined = None;
         self.cap = self.cap.min(other.cap);
         self.none = self.none.saturating_add(other.none);
         self.count = self.count.saturating_add(other.count);
@@ -372,9 +500,16 @@ impl Quantiles {
         self.none
     }
 
-    /// Whether all values are still held exactly.
+    /// Whether the quantiles read are exact: all values are still held, or
+    /// refinement found the exact quantiles.
     pub fn is_exact(&self) -> bool {
-        matches!(self.repr, Repr::Exact { .. })
+        matches!(self.repr, Repr::Exact { .. }) || self.refined.as_ref().is_some_and(|r| r.exact)
+    }
+
+    /// Whether the values are held in a sketch (quantiles then need
+    /// refinement to be exact).
+    pub fn is_sketch(&self) -> bool {
+        matches!(self.repr, Repr::Sketch(_))
     }
 
     /// The cap on the number of values held exactly.
@@ -389,6 +524,45 @@ impl Quantiles {
             Repr::Exact { .. } => 0,
             Repr::Sketch(s) => s.buckets(),
         }
+    }
+
+    /// What places a value in its sketch bucket, detached from the sketch
+    /// (`None` in exact mode).
+    pub(super) fn classifier(&self) -> Option<Classifier> {
+        let Repr::Sketch(s) = &self.repr else {
+            return None;
+        };
+        let floor = |st: &Store| {
+            if st.counts.is_empty() {
+                i64::MIN
+            } else {
+                st.floor()
+            }
+        };
+        Some(Classifier {
+            pos_floor: floor(&s.pos),
+            neg_floor: floor(&s.neg),
+        })
+    }
+
+    /// `(bucket, count)` of every non-empty bucket in increasing value
+    /// order, infinities and zeros included (empty in exact mode).
+    pub(super) fn classes(&self) -> Vec<(Class, u64)> {
+        let Repr::Sketch(s) = &self.repr else {
+            return Vec::new();
+        };
+        std::iter::once((Class::NegInf, self.neg_inf))
+            .chain(s.neg.iter().rev().map(|(k, c)| (Class::Neg(k), c)))
+            .chain(std::iter::once((Class::Zero, s.zeros)))
+            .chain(s.pos.iter().map(|(k, c)| (Class::Pos(k), c)))
+            .chain(std::iter::once((Class::PosInf, self.pos_inf)))
+            .filter(|&(_, c)| c > 0)
+            .collect()
+    }
+
+    /// The exact finite minimum and maximum (`+∞`, `−∞` when there are none).
+    pub(super) fn finite_range(&self) -> (f64, f64) {
+        (self.lo, self.hi)
     }
 
     /// Exact smallest value (`NaN` when empty).
@@ -483,6 +657,9 @@ impl Quantiles {
     fn quantile_sorted(&self, p: f64, sorted: &[f64]) -> f64 {
         if self.count == 0 || p.is_nan() {
             return f64::NAN;
+        }
+        if let Some(v) = self.refined_at(p) {
+            return v;
         }
         let p = p.clamp(0.0, 1.0);
         match &self.repr {
@@ -696,43 +873,60 @@ impl Iterator for ExactAtoms<'_> {
     }
 }
 
-/// Hyndman & Fan type 7 on sorted, non-empty `x`, `p` in `[0, 1]`, computed
-/// the way R's `quantile.default` does: `index = 1 + (n − 1)p`,
-/// `lo = ⌊index⌋`, `h = index − lo`, result `(1 − h)·x[lo] + h·x[lo + 1]`
-/// unless `h = 0` or the two order statistics are equal.
 /// Sorts into `f64::total_cmp` order, on integer keys that order the same
 /// way (the mapping `total_cmp` itself uses): branch-free comparisons make
 /// this about twice as fast as sorting with the comparator, and values with
 /// equal keys are the same bits, so the result is identical.
 fn sort_total(values: &mut [f64]) {
-    let key = |x: f64| {
-        let b = x.to_bits() as i64;
-        b ^ ((((b >> 63) as u64) >> 1) as i64)
-    };
-    let mut keys: Vec<i64> = values.iter().map(|&x| key(x)).collect();
+    let mut keys: Vec<i64> = values.iter().map(|&x| total_key(x)).collect();
     keys.sort_unstable();
     for (v, k) in values.iter_mut().zip(keys) {
-        // The mapping is its own inverse.
-        *v = f64::from_bits(key(f64::from_bits(k as u64)) as u64);
+        *v = from_total_key(k);
     }
 }
 
-fn type7(x: &[f64], p: f64) -> f64 {
-    let n = x.len();
-    if n == 0 {
-        return f64::NAN;
-    }
+/// An integer that orders as `f64::total_cmp` orders the value (the mapping
+/// `total_cmp` itself uses).
+pub(super) fn total_key(x: f64) -> i64 {
+    let b = x.to_bits() as i64;
+    b ^ ((((b >> 63) as u64) >> 1) as i64)
+}
+
+/// The value of a [`total_key`] (the mapping is its own inverse).
+pub(super) fn from_total_key(k: i64) -> f64 {
+    f64::from_bits(total_key(f64::from_bits(k as u64)) as u64)
+}
+
+/// The two 1-based ranks and the weight of the type-7 quantile at `p` of
+/// `n > 0` values, computed as [`type7`] computes them.
+pub(super) fn type7_ranks(n: u64, p: f64) -> (u64, u64, f64) {
     let index = 1.0 + (n - 1) as f64 * p;
     let lo = index.floor();
     let h = index - lo;
-    let lo_i = (lo as usize).clamp(1, n) - 1;
-    let hi_i = (index.ceil() as usize).clamp(1, n) - 1;
-    let (a, b) = (x[lo_i], x[hi_i]);
+    let r_lo = (lo as u64).clamp(1, n);
+    let r_hi = (index.ceil() as u64).clamp(1, n);
+    (r_lo, r_hi, h)
+}
+
+/// The type-7 value from its two order statistics.
+pub(super) fn type7_from(a: f64, b: f64, h: f64) -> f64 {
     if h > 0.0 && a != b {
         (1.0 - h) * a + h * b
     } else {
         a
     }
+}
+
+/// Hyndman & Fan type 7 on sorted, non-empty `x`, `p` in `[0, 1]`, computed
+/// the way R's `quantile.default` does: `index = 1 + (n − 1)p`,
+/// `lo = ⌊index⌋`, `h = index − lo`, result `(1 − h)·x[lo] + h·x[lo + 1]`
+/// unless `h = 0` or the two order statistics are equal.
+fn type7(x: &[f64], p: f64) -> f64 {
+    if x.is_empty() {
+        return f64::NAN;
+    }
+    let (r_lo, r_hi, h) = type7_ranks(x.len() as u64, p);
+    type7_from(x[r_lo as usize - 1], x[r_hi as usize - 1], h)
 }
 
 /// 1-based rank of the type-1 quantile: `⌈n·p⌉`, at least 1 and at most `n`.
@@ -987,6 +1181,17 @@ mod tests {
             let exact = sorted[(type1_rank(n, p) - 1) as usize];
             if exact.is_infinite() {
                 assert_eq!(est, exact, "{name}: p={p}");
+                continue;
+            }
+            // Magnitudes far below the largest of their sign share the
+            // collapsed lowest bucket: no relative guarantee there.
+            let largest = sorted
+                .iter()
+                .filter(|x| x.is_finite() && x.signum() == exact.signum())
+                .fold(0.0f64, |m, x| m.max(x.abs()));
+            let floor = largest * (-(MAX_BUCKETS as f64 - 2.0) * ln_gamma()).exp();
+            if exact != 0.0 && exact.abs() < floor {
+                assert!(est.abs() <= floor * GAMMA * GAMMA, "{name}: p={p}");
                 continue;
             }
             let err = (est - exact).abs();

@@ -248,6 +248,54 @@ fn run_time_probability_out_of_range_stops_the_run() {
     assert_eq!(stderr, stderr2, "the same seed must give the same message");
 }
 
+/// An outcome that is none (NaN) in some runs without reading `first(...)`
+/// or saying `may_be_none = true` (here `sqrt` of a negative number) stops
+/// the run with exit code 1, naming the outcome, the run and the values it
+/// read; with `may_be_none = true` the same expression runs and counts those
+/// runs as none.
+#[test]
+fn an_outcome_that_is_none_where_it_may_not_be_stops_the_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = common::polsim()
+        .args([
+            "run",
+            "tests/bad/runtime/outcome-none.toml",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path().join("out"))
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("run polsim");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(crash_signs(&stderr).is_none(), "{stderr}");
+    for needle in [
+        "outcome `root`",
+        "run 2",
+        "x = 0.234",
+        "--seed 3",
+        "may_be_none = true",
+    ] {
+        assert!(stderr.contains(needle), "missing {needle:?} in:\n{stderr}");
+    }
+    assert!(!dir.path().join("out").join("summary.csv").exists());
+
+    let text = std::fs::read_to_string("tests/bad/runtime/outcome-none.toml")
+        .expect("read")
+        .replace(
+            r#"root = "sqrt(x - 0.5)""#,
+            r#"root = { expr = "sqrt(x - 0.5)", may_be_none = true }"#,
+        );
+    let model = common::load_text(&text);
+    let mut results = common::simulate(&model, 2000, 3, 0);
+    let s = polsim::summary::summarize(&model, &mut results, &Default::default());
+    let root = s.outcomes[0].number.clone().expect("a number");
+    // P(x < 0.5) = 0.5 for x ~ uniform(0, 1): none in about half the runs
+    // (binomial sd sqrt(2000 * 0.25) = 22.4; 5 sd = 112).
+    assert!((root.none as f64 - 1000.0).abs() < 112.0, "{}", root.none);
+}
+
 /// `kind = "probability"` is refused only where the expression's type shows
 /// it is not a yes/no (tests/bad/probability-outcome-count.toml); yes/no
 /// expressions of every form still check, and so do expressions whose range

@@ -613,3 +613,123 @@ final_c = "at(c, 6)"
     assert!((number(&s, "final_b").mean - (level5 * 0.5 + 0.1)).abs() < 1e-12);
     assert!((number(&s, "final_c").mean - 1.8).abs() < 1e-12);
 }
+
+/// A model whose time series hold more values than their budget (20 states
+/// over 1000 steps keep quantiles at every third step, from the first 2,388
+/// runs), so at 3,000 runs their quantiles come from a prefix of the runs.
+fn long_walks() -> String {
+    let mut text = String::from(
+        "[scenario]\nsteps = 1000\n[state.walk]\ninit = 0\nupdate = \"walk + normal(0, 1)\"\n\
+         [state.steps_up]\ninit = 0\nupdate = \"steps_up + ceil(uniform(0, 3))\"\n",
+    );
+    for i in 0..18 {
+        text.push_str(&format!(
+            "[state.flat{i}]\ninit = {i}\nupdate = \"flat{i}\"\n"
+        ));
+    }
+    text.push_str("[outcomes]\nwalk_end = \"walk\"\nsteps_up_end = \"steps_up\"\n");
+    text
+}
+
+#[test]
+fn long_horizons_keep_series_quantiles_at_a_stride_from_a_prefix_of_runs() {
+    let model = load_text(&long_walks());
+    let plan = polsim::engine::results::SeriesPlan::new(20, 1000);
+    assert_eq!(plan.stride, 3);
+    let runs = 3000;
+    assert!(plan.runs < runs, "the budget must bind: {}", plan.runs);
+    let mut results = simulate(&model, runs, 5, 1);
+    let s = summary::summarize(&model, &mut results, &Default::default());
+    // The reference: the same final values as outcomes of the first
+    // `plan.runs` runs (the same run indices give the same values), every
+    // value held (type-7 quantiles).
+    let mut prefix = simulate(&model, plan.runs, 5, 0);
+    let reference = summary::summarize(&model, &mut prefix, &Default::default());
+    for (series, outcome) in [("walk", "walk_end"), ("steps_up", "steps_up_end")] {
+        let want = number(&reference, outcome);
+        let got = &s
+            .series
+            .iter()
+            .find(|x| x.name == series)
+            .expect(series)
+            .steps
+            .last()
+            .expect("steps")
+            .stats;
+        for (g, w) in [got.p5, got.p25, got.p50, got.p75, got.p95]
+            .into_iter()
+            .zip([want.p5, want.p25, want.p50, want.p75, want.p95])
+        {
+            assert_eq!(g.to_bits(), w.to_bits(), "{series}: {g} vs {w}");
+        }
+        // Means use every run.
+        assert_eq!(got.n, runs);
+    }
+    let walk = s.series.iter().find(|x| x.name == "walk").expect("walk");
+    assert!(
+        walk.steps[1].stats.p50.is_nan(),
+        "no quantiles off the stride"
+    );
+    assert!(walk.steps[3].stats.p50.is_finite());
+    assert!(walk.steps[1].stats.mean.is_finite(), "means at every step");
+    // The same bytes on two threads.
+    let mut two = simulate(&model, runs, 5, 2);
+    let b = summary::summarize(&model, &mut two, &Default::default());
+    assert_eq!(tables::timeseries_csv(&s), tables::timeseries_csv(&b));
+}
+
+/// Past 2^20 runs an outcome's values go to a sketch; the engine runs the
+/// runs again to find the exact quantiles. The reference is every run's
+/// value, collected from the per-run rows and sorted (type 7).
+#[test]
+fn outcome_quantiles_stay_exact_past_the_exact_cap() {
+    let text = "[scenario]\nsteps = 3\n[parameters.x]\ndist = \"normal(-5, 1)\"\n\
+                [events.hit]\np = 0.4\n[outcomes]\nlevel = \"x\"\nhits = \"count(hit)\"\n";
+    let model = load_text(text);
+    let program = compile(&model, None);
+    let runs = polsim::engine::results::OUTCOME_EXACT_CAP as u64 + 50_000;
+    let mut all: Vec<Vec<f64>> = vec![Vec::new(); 2];
+    let go = |threads: usize, all: &mut Vec<Vec<f64>>| {
+        let options = RunOptions {
+            runs,
+            seed: 9,
+            threads,
+            rows: true,
+        };
+        let mut results = engine::simulate(
+            &model,
+            &program,
+            &options,
+            None,
+            &|_| {},
+            &mut |r: &Rows| {
+                for (col, values) in all.iter_mut().zip(&r.outcomes) {
+                    col.extend_from_slice(values);
+                }
+                Ok(())
+            },
+        )
+        .expect("runs");
+        summary::summarize(&model, &mut results, &Default::default())
+    };
+    let s = go(1, &mut all);
+    for (name, values) in ["level", "hits"].iter().zip(&all) {
+        let mut q = polsim::stats::Quantiles::new(values.len());
+        q.add_slice(values);
+        let want = q.quantiles(&summary::PROBS);
+        let got = number(&s, name);
+        assert!(got.exact_quantiles, "{name}");
+        for (g, w) in [got.p5, got.p25, got.p50, got.p75, got.p95]
+            .into_iter()
+            .zip(want)
+        {
+            assert_eq!(g.to_bits(), w.to_bits(), "{name}: {g} vs {w}");
+        }
+    }
+    // Counts over 3 steps are whole numbers: so are their quantiles.
+    let hits = number(&s, "hits");
+    assert_eq!(hits.p50.fract(), 0.0);
+    let mut none = Vec::new();
+    let two = go(2, &mut none);
+    assert_eq!(tables::summary_csv(&s), tables::summary_csv(&two));
+}
