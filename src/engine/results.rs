@@ -20,9 +20,12 @@ pub const OUTCOME_EXACT_CAP: usize = 1 << 20;
 /// most about this many (variable, step) pairs: for long horizons at every
 /// k-th step and the last (means and sds stay at every step).
 pub const SERIES_QUANTILE_PAIRS: usize = 8192;
-/// Values the time-series quantiles hold, all pairs together (128 MB): they
-/// are the exact quantiles of the first `16,000,000 / pairs kept` runs (at
-/// least 10,000 for models of up to about 1,600 pairs).
+/// Time-series quantiles are the exact quantiles of the first this-many
+/// runs: past it a fan chart's bands no longer move visibly, and sorting
+/// more values per step is what the time series cost most.
+pub const SERIES_PREFIX_RUNS: usize = 10_000;
+/// ... as long as all the pairs together hold at most this many values
+/// (128 MB); models with more pairs take fewer runs.
 pub const SERIES_VALUE_BUDGET: usize = 16_000_000;
 /// Per-step statistics are kept for at most this many (variable, step)
 /// pairs (about 1.1 GB for a chunk's accumulators); larger models are
@@ -52,7 +55,7 @@ impl SeriesPlan {
         SeriesPlan {
             stride,
             steps,
-            runs: (SERIES_VALUE_BUDGET / kept).max(64) as u64,
+            runs: (SERIES_VALUE_BUDGET / kept).clamp(64, SERIES_PREFIX_RUNS) as u64,
         }
     }
 

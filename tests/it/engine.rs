@@ -616,7 +616,8 @@ final_c = "at(c, 6)"
 
 /// A model whose time series hold more values than their budget (20 states
 /// over 1000 steps keep quantiles at every third step, from the first 2,388
-/// runs), so at 3,000 runs their quantiles come from a prefix of the runs.
+/// runs: fewer than the usual 10,000), so at 3,000 runs their quantiles come
+/// from a prefix of the runs.
 fn long_walks() -> String {
     let mut text = String::from(
         "[scenario]\nsteps = 1000\n[state.walk]\ninit = 0\nupdate = \"walk + normal(0, 1)\"\n\
