@@ -424,6 +424,12 @@ fn bad_outcome(
             names.len().saturating_sub(1),
             names.first().cloned().unwrap_or_default()
         ),
+        crate::scenario::OutcomeKind::Probability => format!(
+            "its value {} is not yes (1) or no (0); a probability outcome must be a yes/no in \
+             every run: write the condition you mean (such as `count(...) >= 1`), or declare \
+             kind = \"number\"",
+            bad.value
+        ),
         _ => "it has no value (none, NaN) in this run; look in its expression for 0/0, or ln \
               or sqrt of a negative number; if a run may rightly have no value here, add \
               `may_be_none = true` to the outcome (outcomes that read `first(...)` may be none \

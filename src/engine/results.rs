@@ -156,7 +156,8 @@ impl Kept {
 }
 
 /// An outcome value a run must not give: a category outcome's value that
-/// is not one of its categories, or none (NaN) where none is not allowed.
+/// is not one of its categories, a probability outcome's that is not 0 or
+/// 1, or none (NaN) where none is not allowed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BadOutcome {
     pub outcome: usize,
@@ -289,6 +290,17 @@ impl Results {
             let lanes = &rec.outcomes[o];
             match acc {
                 OutcomeAcc::Probability(p) => {
+                    // Yes (1), no (0) or none (no): anything else is a
+                    // model that is not the yes/no it says it is.
+                    if let Some(lane) =
+                        (0..n).find(|&i| !(lanes[i] == 0.0 || lanes[i] == 1.0 || lanes[i].is_nan()))
+                    {
+                        return Err(BadOutcome {
+                            outcome: o,
+                            lane,
+                            value: lanes[lane],
+                        });
+                    }
                     for lane in (0..n).filter(|&i| keep[i]) {
                         p.add(truthy(lanes[lane]));
                     }

@@ -296,6 +296,37 @@ fn an_outcome_that_is_none_where_it_may_not_be_stops_the_run() {
     assert!((root.none as f64 - 1000.0).abs() < 112.0, "{}", root.none);
 }
 
+/// A probability outcome whose value in a run is neither 0 nor 1 (here a
+/// parameter drawn from 0, 1, 2, which checking cannot rule out) stops the
+/// run with exit code 1 instead of reading 2 as "yes".
+#[test]
+fn a_probability_outcome_that_is_not_yes_no_in_a_run_stops_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = common::polsim()
+        .args([
+            "run",
+            "tests/bad/runtime/probability-not-yes-no.toml",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path().join("out"))
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("run polsim");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(crash_signs(&stderr).is_none(), "{stderr}");
+    for needle in [
+        "outcome `high`",
+        "value 2",
+        "level = 2",
+        "--seed 4",
+        "kind = \"number\"",
+    ] {
+        assert!(stderr.contains(needle), "missing {needle:?} in:\n{stderr}");
+    }
+}
+
 /// `kind = "probability"` is refused only where the expression's type shows
 /// it is not a yes/no (tests/bad/probability-outcome-count.toml); yes/no
 /// expressions of every form still check, and so do expressions whose range
