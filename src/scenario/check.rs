@@ -806,7 +806,7 @@ impl Checker {
                             .help(format!(
                                 "`{}`, for example `{}`",
                                 kind.signature(),
-                                dist_example(kind)
+                                kind.example()
                             )),
                     );
                     return None;
@@ -1250,25 +1250,5 @@ pub fn article(word: &str) -> &'static str {
         "an"
     } else {
         "a"
-    }
-}
-
-/// A valid call of each distribution, for hints.
-fn dist_example(kind: DistKind) -> &'static str {
-    match kind {
-        DistKind::Fixed => "fixed(0.3)",
-        DistKind::Uniform => "uniform(0.1, 0.4)",
-        DistKind::Normal => "normal(0.5, 0.1) or normal(0.5, 0.1, 0, 1)",
-        DistKind::LogNormal => "lognormal(0, 0.5)",
-        DistKind::Beta => "beta(2, 5)",
-        DistKind::Pert => "pert(0.1, 0.3, 0.6)",
-        DistKind::Triangular => "triangular(0.1, 0.3, 0.6)",
-        DistKind::UniformInt => "uniform_int(1, 6)",
-        DistKind::Bernoulli => "bernoulli(0.3)",
-        DistKind::Poisson => "poisson(2.5)",
-        DistKind::Choice => "choice(0.5, 0.3, 0.2)",
-        DistKind::Discrete => "discrete(1, 0.5, 3, 0.5)",
-        DistKind::Exponential => "exponential(0.2)",
-        DistKind::Gamma => "gamma(2, 1.5)",
     }
 }
