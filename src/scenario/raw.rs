@@ -4,7 +4,7 @@
 //! serde stops at the first error; this walker reports every unknown key,
 //! wrong type and missing field in the file, each pointed at its place, then
 //! carries on. Nothing here interprets expressions or names: that is
-//! `check.rs`'s job. This is the only module that knows TOML.
+//! the checker's job (`check/`). This is the only module that knows TOML.
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
