@@ -637,6 +637,18 @@ pub fn evaluation_order(model: &Model) -> String {
         n += 1;
         out.push_str(&format!("  {n:>3}. {word:<9} {name} = {text}\n"));
     };
+    if !model.lookups.is_empty() {
+        out.push_str("lookup tables (straight lines between the points, flat beyond the ends):\n");
+        for (table, _) in &model.lookups {
+            let points: Vec<String> = table
+                .xs
+                .iter()
+                .zip(&table.ys)
+                .map(|(x, y)| format!("({x}, {y})"))
+                .collect();
+            out.push_str(&format!("       {}: {}\n", table.name, points.join(" ")));
+        }
+    }
     out.push_str("before step 1, once per run:\n");
     for &p in &model.params {
         let v = model.var(p);

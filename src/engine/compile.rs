@@ -723,6 +723,17 @@ impl Compiler<'_> {
                 }
                 d
             }
+            MExpr::Lookup(table, x) => {
+                let x = self.emit_node(x, None, ops, key);
+                let d = dst.unwrap_or_else(|| self.temp());
+                ops.push(Op::Lookup {
+                    dst: d,
+                    x,
+                    table: (**table).clone(),
+                });
+                self.release(x);
+                d
+            }
             MExpr::Agg { agg, arg, step } => {
                 let slot = self.alloc();
                 self.aggs

@@ -293,6 +293,7 @@ impl Workspace {
             Op::Select { dst, c, a, b } => {
                 map3(s, dst, c, a, b, |c, a, b| if truthy(c) { a } else { b })
             }
+            Op::Lookup { dst, x, ref table } => map1(s, dst, x, |v| table.at(v)),
             Op::DrawConst {
                 dst,
                 ref dist,

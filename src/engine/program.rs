@@ -7,7 +7,7 @@
 use crate::dist::{Dist, DistKind};
 use crate::expr::BinOp;
 use crate::expr::builtins::{Agg, Func};
-use crate::scenario::{EventMode, VarId};
+use crate::scenario::{EventMode, Table, VarId};
 
 /// Runs evaluated together, one per lane. 64 keeps a slot at 512 bytes: the
 /// arithmetic loops vectorise and a model's slots stay in L2 cache.
@@ -85,6 +85,12 @@ pub enum Op {
         c: Slot,
         a: Slot,
         b: Slot,
+    },
+    /// A lookup table read at `x`.
+    Lookup {
+        dst: Slot,
+        x: Slot,
+        table: Table,
     },
     /// A random draw whose arguments are constants: the sampler is built
     /// and validated once, at compile time.

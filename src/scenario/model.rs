@@ -31,6 +31,8 @@ pub enum MExpr {
         args: Vec<MExpr>,
         site: u32,
     },
+    /// A lookup table read at the argument's value.
+    Lookup(Box<Table>, Box<MExpr>),
     /// An aggregate over the run, only in outcomes. `step` is `at`'s step.
     Agg {
         agg: Agg,
@@ -57,7 +59,7 @@ impl MExpr {
             MExpr::Call(_, args) | MExpr::Random { args, .. } => {
                 args.iter().for_each(|a| a.walk(f))
             }
-            MExpr::Agg { arg, .. } => arg.walk(f),
+            MExpr::Agg { arg, .. } | MExpr::Lookup(_, arg) => arg.walk(f),
         }
     }
 
@@ -76,6 +78,41 @@ impl MExpr {
         let mut random = false;
         self.walk(&mut |e| random |= matches!(e, MExpr::Random { .. }));
         random
+    }
+}
+
+/// A lookup table (a graphical function): points `(xs[i], ys[i])` with `xs`
+/// strictly increasing, joined by straight lines and flat beyond the ends.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub name: String,
+    pub xs: Vec<f64>,
+    pub ys: Vec<f64>,
+}
+
+impl Table {
+    /// The table's value at `x`: linear between neighbouring points, the
+    /// first point's `y` at or below the first `x`, the last point's at or
+    /// above the last; NaN for NaN.
+    #[inline]
+    pub fn at(&self, x: f64) -> f64 {
+        let (xs, ys) = (&self.xs, &self.ys);
+        let (Some(&x0), Some(&xn)) = (xs.first(), xs.last()) else {
+            return f64::NAN;
+        };
+        if x.is_nan() {
+            return f64::NAN;
+        }
+        if x <= x0 {
+            return ys[0];
+        }
+        if x >= xn {
+            return ys[ys.len() - 1];
+        }
+        // xs[i - 1] < x < ... : the segment [xs[i - 1], xs[i]] holds x.
+        let i = xs.partition_point(|&v| v <= x);
+        let (xa, xb, ya, yb) = (xs[i - 1], xs[i], ys[i - 1], ys[i]);
+        ya + (x - xa) * (yb - ya) / (xb - xa)
     }
 }
 
@@ -331,6 +368,8 @@ pub struct Model {
     pub step_order: Vec<VarId>,
     pub outcomes: Vec<Outcome>,
     pub interventions: Vec<Intervention>,
+    /// `[lookups]`, in file order, with their documentation.
+    pub lookups: Vec<(Table, Doc)>,
     /// What `[charts]` selects; `None` in a field means "all".
     pub charts: ChartSelection,
 }
@@ -417,6 +456,30 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lookup_interpolates_and_holds_its_ends() {
+        let table = Table {
+            name: "effect".into(),
+            xs: vec![0.0, 2.0, 3.0],
+            ys: vec![1.0, 5.0, -1.0],
+        };
+        // Worked by hand: on [0, 2] y = 1 + 2x; on [2, 3] y = 5 - 6(x - 2).
+        let cases = [
+            (-10.0, 1.0),
+            (0.0, 1.0),
+            (0.5, 2.0),
+            (2.0, 5.0),
+            (2.5, 2.0),
+            (3.0, -1.0),
+            (1e300, -1.0),
+            (f64::NEG_INFINITY, 1.0),
+        ];
+        for (x, want) in cases {
+            assert_eq!(table.at(x), want, "at({x})");
+        }
+        assert!(table.at(f64::NAN).is_nan());
+    }
 
     #[test]
     fn calendar_labels() {

@@ -113,6 +113,18 @@ pub struct RawIntervention {
     pub doc: Option<Sp<String>>,
 }
 
+/// A lookup table's points as written, each with its place.
+pub type RawPoints = Sp<Vec<Sp<(f64, f64)>>>;
+
+/// A lookup table: `points = [[x0, y0], [x1, y1], ...]`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawLookup {
+    /// Each point as written; a point that is not two numbers was reported
+    /// here and left out.
+    pub points: Option<RawPoints>,
+    pub doc: RawDoc,
+}
+
 /// Named entries keep file order (the order of outputs and tie-breaks).
 pub type Entries<T> = Vec<(Sp<String>, T)>;
 
@@ -125,6 +137,7 @@ pub struct RawScenario {
     pub derived: Entries<RawDerived>,
     pub events: Entries<RawEvent>,
     pub outcomes: Entries<RawOutcome>,
+    pub lookups: Entries<RawLookup>,
     pub interventions: Vec<RawIntervention>,
     pub charts: RawCharts,
     /// Where to point a problem of the whole scenario (a missing `steps`):
@@ -153,6 +166,7 @@ const TOP_KEYS: &[&str] = &[
     "outcomes",
     "interventions",
     "charts",
+    "lookups",
 ];
 const CHART_KEYS: &[&str] = &["outcomes", "variables", "events"];
 const INFO_KEYS: &[&str] = &[
@@ -170,6 +184,7 @@ const STATE_KEYS: &[&str] = &["init", "update", "min", "max"];
 const DERIVED_KEYS: &[&str] = &["expr"];
 const EVENT_KEYS: &[&str] = &["p", "rate", "once"];
 const OUTCOME_KEYS: &[&str] = &["expr", "kind", "categories"];
+const LOOKUP_KEYS: &[&str] = &["points"];
 const INTERVENTION_KEYS: &[&str] = &["set", "at", "from", "to", "value", "doc"];
 
 /// A typical value of an integer key, for examples in messages.
@@ -254,6 +269,12 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
             expr: f.expr(w, "expr"),
             kind: f.string(w, "kind"),
             categories: f.strings(w, "categories"),
+            doc: f.doc(w),
+        });
+    }
+    if let Some(t) = top.table(&mut w, "lookups") {
+        raw.lookups = w.entries(t, "lookups", "points", LOOKUP_KEYS, |w, f| RawLookup {
+            points: f.points(w, "points"),
             doc: f.doc(w),
         });
     }
@@ -353,7 +374,10 @@ impl<'i> Walker<'_, 'i> {
                     f.finish(self);
                     entry
                 }
-                DeValue::String(_) | DeValue::Integer(_) | DeValue::Float(_)
+                DeValue::String(_)
+                | DeValue::Integer(_)
+                | DeValue::Float(_)
+                | DeValue::Array(_)
                     if !short_key.is_empty() =>
                 {
                     // Build from a one-key view of the bare value.
@@ -539,23 +563,7 @@ impl<'t, 'i> Fields<'t, 'i> {
     fn float(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<Sp<f64>> {
         let v = self.take(w, key)?;
         let span = w.span(v.span());
-        let parsed = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
-                .ok()
-                .map(|n| n as f64),
-            DeValue::Float(f) => {
-                f.as_str()
-                    .replace('_', "")
-                    .parse::<f64>()
-                    .ok()
-                    .or(match f.as_str() {
-                        "inf" | "+inf" => Some(f64::INFINITY),
-                        "-inf" => Some(f64::NEG_INFINITY),
-                        _ => None,
-                    })
-            }
-            _ => None,
-        };
+        let parsed = number(v.get_ref());
         if parsed.is_none() {
             w.type_error(v, key, "a number", "0.5");
         }
@@ -600,6 +608,44 @@ impl<'t, 'i> Fields<'t, 'i> {
                 None
             }
         }
+    }
+
+    /// A list of `[x, y]` pairs of numbers (a lookup table's points).
+    fn points(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<RawPoints> {
+        let v = self.take(w, key)?;
+        let example = "[[0, 0], [0.5, 0.8], [1, 1]]";
+        let Some(items) = v.get_ref().as_array() else {
+            w.type_error(v, key, "a list of [x, y] pairs", example);
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            let pair: Option<Vec<f64>> = item
+                .get_ref()
+                .as_array()
+                .map(|xy| xy.iter().map(|n| number(n.get_ref())).collect())
+                .and_then(|xy: Vec<Option<f64>>| xy.into_iter().collect());
+            match pair.as_deref() {
+                Some(&[x, y]) => out.push(Sp {
+                    value: (x, y),
+                    span: w.span(item.span()),
+                }),
+                _ => {
+                    let span = w.span(item.span());
+                    w.diags.push(
+                        Diagnostic::new(
+                            span,
+                            format!("each point of `{key}` must be a pair of numbers [x, y]"),
+                        )
+                        .help(format!("for example: {key} = {example}")),
+                    );
+                }
+            }
+        }
+        Some(Sp {
+            value: out,
+            span: w.span(v.span()),
+        })
     }
 
     /// An expression: a string of the expression language, or a bare number.
@@ -679,6 +725,26 @@ impl<'t, 'i> Fields<'t, 'i> {
             };
             w.diags.push(d);
         }
+    }
+}
+
+/// A TOML integer or float as a number (`inf`, `-inf` and `nan` included).
+fn number(value: &DeValue<'_>) -> Option<f64> {
+    match value {
+        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+            .ok()
+            .map(|n| n as f64),
+        DeValue::Float(f) => f
+            .as_str()
+            .replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .or(match f.as_str() {
+                "inf" | "+inf" => Some(f64::INFINITY),
+                "-inf" => Some(f64::NEG_INFINITY),
+                _ => None,
+            }),
+        _ => None,
     }
 }
 
@@ -767,6 +833,10 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
                 once,
                 doc: merge_doc(b.doc, o.doc),
             }
+        }),
+        lookups: merge_entries(base.lookups, over.lookups, |b, o| RawLookup {
+            points: pick(b.points, o.points),
+            doc: merge_doc(b.doc, o.doc),
         }),
         outcomes: merge_entries(base.outcomes, over.outcomes, |b, o| RawOutcome {
             expr: pick(b.expr, o.expr),

@@ -30,6 +30,7 @@ pub fn const_value_with(e: &MExpr, env: &dyn Fn(VarId) -> Option<f64>) -> Option
             Some(f.apply(&values?))
         }
         MExpr::Var(v) => env(*v),
+        MExpr::Lookup(table, x) => const_value(x).map(|x| table.at(x)),
         MExpr::Time | MExpr::Random { .. } | MExpr::Agg { .. } => None,
     }
 }

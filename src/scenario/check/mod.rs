@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::model::*;
-use super::raw::{ExprText, RawDoc, RawScenario, Sp};
+use super::raw::{ExprText, RawDoc, RawPoints, RawScenario, Sp};
 use crate::diag::{Diagnostic, Span, did_you_mean};
 use crate::dist::{Dist, DistKind};
 use crate::expr::builtins::{self, Agg, Builtin};
@@ -16,6 +16,7 @@ use crate::expr::{self, ExprKind, UnOp};
 mod charts;
 mod facts;
 mod interventions;
+mod lookups;
 mod names;
 mod order;
 mod outcomes;
@@ -64,11 +65,14 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         names: HashMap::new(),
         vars: Vec::new(),
         steps: 1,
+        tables: Vec::new(),
+        table_names: HashMap::new(),
     };
     let raw = input.raw;
     let info = c.info(&raw, input.default_name, input.path, input.hash);
     c.steps = info.steps;
     c.declare(&raw);
+    c.lookups(&raw);
     let mut vars: Vec<Option<Var>> = vec![None; c.vars.len()];
 
     c.parameters(&raw, &mut vars);
@@ -83,6 +87,12 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
     if !c.diags.is_empty() {
         return Err(c.diags);
     }
+    let lookups = c
+        .tables
+        .iter()
+        .zip(&raw.lookups)
+        .filter_map(|(t, (_, l))| Some((t.clone()?, to_doc(&l.doc))))
+        .collect();
     let vars: Vec<Var> = vars.into_iter().flatten().collect();
     let param_ids: Vec<VarId> = raw
         .parameters
@@ -117,6 +127,7 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         step_order,
         outcomes,
         interventions,
+        lookups,
         charts,
     })
 }
@@ -144,6 +155,13 @@ pub fn resolve_extra(
             .map(|v| (v.name.clone(), v.kind.word(), v.span))
             .collect(),
         steps: model.info.steps,
+        tables: model.lookups.iter().map(|(t, _)| Some(t.clone())).collect(),
+        table_names: model
+            .lookups
+            .iter()
+            .enumerate()
+            .map(|(i, (t, _))| (t.name.clone(), i))
+            .collect(),
     };
     let expr = ExprText {
         text: text.to_string(),
@@ -162,6 +180,10 @@ struct Checker {
     /// (name, kind word, span) of every declared variable, by id.
     vars: Vec<(String, &'static str, Span)>,
     steps: u32,
+    /// `[lookups]` by index (`None` for a table with a reported problem),
+    /// and their names.
+    tables: Vec<Option<Table>>,
+    table_names: HashMap<String, usize>,
 }
 
 fn to_doc(doc: &RawDoc) -> Doc {

@@ -91,6 +91,7 @@ impl Checker {
                 .label("not a parameter, state variable, derived variable or event");
             d = match did_you_mean(name, candidates.iter().copied().chain(["t"])) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
+                None if self.table_names.contains_key(name) => d.help(format!("`{name}` is a lookup table: call it with a value, e.g. `{name}(x)`")),
                 None if builtins::is_builtin_name(name) => d.help(format!("`{name}` is a function: call it with arguments, e.g. `{name}(...)`")),
                 None => d.help("declare it under [parameters], [state], [derived] or [events], or fix the spelling"),
             };
@@ -134,10 +135,16 @@ impl Checker {
         owner: &str,
         site: &mut u32,
     ) -> Option<MExpr> {
+        if let Some(&index) = self.table_names.get(name) {
+            return self.lookup_call(index, name, span, args, text, ctx, owner, site);
+        }
         let Some(builtin) = builtins::lookup(name, args.len()) else {
             let mut d =
                 Diagnostic::new(name_span, format!("unknown function `{name}` in `{owner}`"));
-            d = match did_you_mean(name, builtins::all_names()) {
+            let mut names: Vec<String> = self.table_names.keys().cloned().collect();
+            names.sort_unstable();
+            names.extend(builtins::all_names().map(String::from));
+            d = match did_you_mean(name, names.iter().map(String::as_str)) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help(
                     "see docs/scenario-format.md for the functions and distributions available",
@@ -240,6 +247,37 @@ impl Checker {
                 })
             }
         }
+    }
+
+    /// `name(x)` where `name` is a lookup table.
+    #[allow(clippy::too_many_arguments)]
+    fn lookup_call(
+        &mut self,
+        index: usize,
+        name: &str,
+        span: Span,
+        args: &[expr::Expr],
+        text: &ExprText,
+        ctx: Ctx,
+        owner: &str,
+        site: &mut u32,
+    ) -> Option<MExpr> {
+        if args.len() != 1 {
+            self.diags.push(
+                Diagnostic::new(
+                    span,
+                    format!(
+                        "lookup `{name}` takes 1 argument (where to read the table), got {}",
+                        args.len()
+                    ),
+                )
+                .help(format!("write `{name}(x)` for the table's value at x")),
+            );
+            return None;
+        }
+        let arg = self.resolve(&args[0], text, ctx, owner, site)?;
+        let table = self.tables.get(index).cloned().flatten()?;
+        Some(MExpr::Lookup(Box::new(table), Box::new(arg)))
     }
 
     #[allow(clippy::too_many_arguments)]
