@@ -671,7 +671,7 @@ impl Compiler<'_> {
                             acc = target;
                         }
                     }
-                    (Func::Pow, &[a, b]) => ops.push(Op::Fn2 {
+                    (Func::Pow | Func::Mod, &[a, b]) => ops.push(Op::Fn2 {
                         f: *f,
                         dst: d,
                         a,

@@ -570,6 +570,7 @@ fn with_bin(op: BinOp, kernel: impl BinKernel) {
         BinOp::Sub => kernel.run(|x, y| x - y),
         BinOp::Mul => kernel.run(|x, y| x * y),
         BinOp::Div => kernel.run(|x, y| x / y),
+        BinOp::Mod => kernel.run(f64::rem_euclid),
         BinOp::Pow => kernel.run(f64::powf),
         BinOp::Lt => kernel.run(|x, y| f64::from(x < y)),
         BinOp::Le => kernel.run(|x, y| f64::from(x <= y)),

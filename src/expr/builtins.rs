@@ -28,6 +28,7 @@ pub enum Func {
     Logit,
     Sin,
     Cos,
+    Mod,
 }
 
 /// Aggregates over the steps of one run, for outcomes.
@@ -105,6 +106,13 @@ pub const FUNCS: &[(&str, Func, usize, Option<usize>, &str)] = &[
         1,
         Some(1),
         "ln(p / (1 - p)): the inverse of logistic",
+    ),
+    (
+        "mod",
+        Func::Mod,
+        2,
+        Some(2),
+        "mod(a, b): the remainder of a / b, in [0, |b|); same as a % b",
     ),
     ("sin", Func::Sin, 1, Some(1), "sine (radians)"),
     ("cos", Func::Cos, 1, Some(1), "cosine (radians)"),
@@ -218,17 +226,18 @@ impl Func {
             Func::Logit => (x / (1.0 - x)).ln(),
             Func::Sin => x.sin(),
             Func::Cos => x.cos(),
-            Func::Min | Func::Max | Func::Clamp | Func::Pow => f64::NAN,
+            Func::Min | Func::Max | Func::Clamp | Func::Pow | Func::Mod => f64::NAN,
         }
     }
 
-    /// The function of two arguments (`min`, `max` and `pow`).
+    /// The function of two arguments (`min`, `max`, `pow` and `mod`).
     #[inline(always)]
     pub fn apply2(self, a: f64, b: f64) -> f64 {
         match self {
             Func::Min => a.min(b),
             Func::Max => a.max(b),
             Func::Pow => a.powf(b),
+            Func::Mod => a.rem_euclid(b),
             _ => f64::NAN,
         }
     }
@@ -239,7 +248,7 @@ impl Func {
             (Func::Min, [first, rest @ ..]) => rest.iter().fold(*first, |m, &x| m.min(x)),
             (Func::Max, [first, rest @ ..]) => rest.iter().fold(*first, |m, &x| m.max(x)),
             (Func::Clamp, &[x, lo, hi]) => clamp(x, lo, hi),
-            (Func::Pow, &[a, b]) => a.powf(b),
+            (Func::Pow | Func::Mod, &[a, b]) => self.apply2(a, b),
             (f, &[x]) => f.apply1(x),
             _ => f64::NAN,
         }
@@ -294,8 +303,9 @@ mod tests {
             (Func::Logit, &[0.75], 3.0f64.ln()),
             (Func::Sin, &[std::f64::consts::FRAC_PI_2], 1.0),
             (Func::Cos, &[std::f64::consts::PI], -1.0),
-            (Func::Sin, &[std::f64::consts::FRAC_PI_2], 1.0),
-            (Func::Cos, &[std::f64::consts::PI], -1.0),
+            (Func::Mod, &[14.0, 12.0], 2.0),
+            (Func::Mod, &[-1.0, 12.0], 11.0),
+            (Func::Mod, &[7.5, -2.0], 1.5),
         ];
         for &(f, args, want) in cases {
             let got = f.apply(args);

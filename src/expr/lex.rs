@@ -12,6 +12,7 @@ pub enum Tok {
     Minus,
     Star,
     Slash,
+    Percent,
     Caret,
     LParen,
     RParen,
@@ -49,6 +50,7 @@ impl Tok {
             Tok::Minus => "-",
             Tok::Star => "*",
             Tok::Slash => "/",
+            Tok::Percent => "%",
             Tok::Caret => "^",
             Tok::LParen => "(",
             Tok::RParen => ")",
@@ -173,6 +175,7 @@ pub fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, Vec<ParseError>> {
             (b'-', _) => (Tok::Minus, 1),
             (b'*', _) => (Tok::Star, 1),
             (b'/', _) => (Tok::Slash, 1),
+            (b'%', _) => (Tok::Percent, 1),
             (b'^', _) => (Tok::Caret, 1),
             (b'(', _) => (Tok::LParen, 1),
             (b')', _) => (Tok::RParen, 1),
@@ -197,7 +200,7 @@ pub fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, Vec<ParseError>> {
                 let ch = text[start..].chars().next().unwrap_or('?');
                 let len = ch.len_utf8();
                 errors.push(ParseError::new(start..start + len, format!("unexpected character `{ch}`")).help(
-                    "expressions use numbers, names, + - * / ^, comparisons, and/or/not, if/then/else and function calls",
+                    "expressions use numbers, names, + - * / % ^, comparisons, and/or/not, if/then/else and function calls",
                 ));
                 i += len;
                 continue;

@@ -109,6 +109,7 @@ fn infix(tok: &Tok) -> Option<(BinOp, u8, u8)> {
         Tok::Minus => (BinOp::Sub, 5, 6),
         Tok::Star => (BinOp::Mul, 6, 7),
         Tok::Slash => (BinOp::Div, 6, 7),
+        Tok::Percent => (BinOp::Mod, 6, 7),
         Tok::Caret => (BinOp::Pow, 9, 8),
         _ => return None,
     })
@@ -251,10 +252,19 @@ impl Parser {
             }
             Tok::Eof => Err(ParseError::new(span, "the expression ends too early")
                 .help("a value is missing after the last operator")),
-            other => Err(ParseError::new(
-                span,
-                format!("expected a value, found {}", other.describe()),
-            )),
+            other => {
+                let after_percent = self.pos >= 2 && self.toks[self.pos - 2].0 == Tok::Percent;
+                let error = ParseError::new(
+                    span,
+                    format!("expected a value, found {}", other.describe()),
+                );
+                Err(if after_percent {
+                    error
+                        .help("`%` is the remainder (`t % 12`), not a percentage: write 50% as 0.5")
+                } else {
+                    error
+                })
+            }
         }
     }
 

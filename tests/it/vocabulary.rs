@@ -63,3 +63,38 @@ z1 = "at(z, 1)"
         assert_near(name, value(&s, name), want);
     }
 }
+
+#[test]
+fn mod_gives_a_season_that_repeats() {
+    let s = summarize(
+        r#"
+[scenario]
+steps = 30
+step_unit = "month"
+start = "2025-12"
+[derived]
+month_of_year = "(t - 1) % 12 + 1"
+same = "mod(t - 1, 12) + 1"
+[outcomes]
+m1 = "at(month_of_year, 1)"
+m12 = "at(month_of_year, 12)"
+m13 = "at(month_of_year, 13)"
+m26 = "at(same, 26)"
+negative = "-1 % 12"
+precedence = "2 * 7 % 4"
+"#,
+    );
+    // Step 1 is January 2026: months 1, 12, then 1 again at step 13; step 26
+    // is February 2028. -1 % 12 is 11 (the remainder is never negative);
+    // `*` and `%` bind equally, left to right: (2 * 7) % 4 = 2.
+    for (name, want) in [
+        ("m1", 1.0),
+        ("m12", 12.0),
+        ("m13", 1.0),
+        ("m26", 2.0),
+        ("negative", 11.0),
+        ("precedence", 2.0),
+    ] {
+        assert_near(name, value(&s, name), want);
+    }
+}
