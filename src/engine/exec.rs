@@ -405,6 +405,22 @@ impl Workspace {
                     }
                 }
             }
+            Op::AtLeast { src, min, owner } => {
+                if let Some(lane) = s[src as usize][..n]
+                    .iter()
+                    .position(|&x| x.is_nan() || x < min)
+                {
+                    let time = s[src as usize][lane];
+                    return Err(fault(
+                        owner,
+                        lane,
+                        ctx,
+                        format!(
+                            "a delay or smoothing time is {time} steps; it must be at least {min} (a step for each stage)"
+                        ),
+                    ));
+                }
+            }
             Op::Guard { src, owner } => {
                 // A branch-free scan first (it vectorises); the lane only on a fault.
                 let lanes = &s[src as usize][..n];

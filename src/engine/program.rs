@@ -117,6 +117,14 @@ pub enum Op {
         owner: u32,
         before: Slot,
     },
+    /// Stop the run if a delay's time (in `src`) is below `min` steps or not
+    /// a number: the hidden state advances once a step, so a shorter time
+    /// would overshoot.
+    AtLeast {
+        src: Slot,
+        min: f64,
+        owner: u32,
+    },
     /// Stop the run if a state's new value is NaN.
     Guard {
         src: Slot,

@@ -6,7 +6,11 @@
 //! - random draws (`normal(m, s)`, `bernoulli(p)`, ...), one of
 //!   [`crate::dist::DistKind`], drawn from the enclosing variable's stream;
 //! - aggregates over the run (`ever(e)`, `count(e)`, `first(e)`, one-argument
-//!   `max`/`min`/`mean`, `sum`, `at`), allowed only in outcomes.
+//!   `max`/`min`/`mean`, `sum`, `at`), allowed only in outcomes;
+//! - functions with memory (`prev`, `delay_fixed`, `smooth`, `smooth3`,
+//!   `delay1`, `delay3`, `trend`), whose value depends on earlier steps: each
+//!   call keeps hidden state that the compiler creates;
+//! - test inputs of the step `t` (`step`, `ramp`, `pulse`).
 
 use crate::dist::DistKind;
 
@@ -48,11 +52,59 @@ pub enum Agg {
     At,
 }
 
+/// Functions whose value depends on earlier steps (system-dynamics delays,
+/// smoothing and lags), with the meanings Vensim and Stella give them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Memory {
+    /// `prev(x, k, before)`: what `x` was k steps ago.
+    Prev,
+    /// `delay_fixed(x, k, init)`: a pipeline delay of k whole steps.
+    DelayFixed,
+    /// `smooth(x, T, init)`: first-order exponential smoothing.
+    Smooth,
+    /// `smooth3(x, T, init)`: three first-order smoothings in a row, T/3 each.
+    Smooth3,
+    /// `delay1(x, T, init)`: a first-order material delay (smooth's equations).
+    Delay1,
+    /// `delay3(x, T, init)`: a third-order material delay (smooth3's equations).
+    Delay3,
+    /// `trend(x, T, initial_trend)`: growth of `x` per step relative to its average.
+    Trend,
+}
+
+impl Memory {
+    /// Stages of hidden state (for the lags: k, decided by the call).
+    pub fn stages(self) -> usize {
+        match self {
+            Memory::Smooth3 | Memory::Delay3 => 3,
+            _ => 1,
+        }
+    }
+
+    /// Lags take a whole number of steps; the others a time constant.
+    pub fn is_lag(self) -> bool {
+        matches!(self, Memory::Prev | Memory::DelayFixed)
+    }
+}
+
+/// Test inputs: functions of the step `t` that shape an input over time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Input {
+    /// `step(height, at)`: 0 before step `at`, `height` from it on.
+    Step,
+    /// `ramp(slope, start, end)`: rises by `slope` a step from `start` to `end`.
+    Ramp,
+    /// `pulse(start, width)`: 1 for `width` steps from `start`, else 0.
+    Pulse,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Builtin {
     Func(Func),
     Random(DistKind),
     Agg(Agg),
+    Memory(Memory),
+    Input(Input),
 }
 
 /// (name, function, min args, max args (None = any), one-line doc)
@@ -170,6 +222,96 @@ pub const AGGS: &[(&str, Agg, usize, &str)] = &[
     ),
 ];
 
+/// (name, function, min args, max args, one-line doc)
+pub const MEMORY: &[(&str, Memory, usize, usize, &str)] = &[
+    (
+        "prev",
+        Memory::Prev,
+        1,
+        3,
+        "prev(x, k, before): the value x had k steps ago (k = 1 if left out); `before` for steps before the run",
+    ),
+    (
+        "delay_fixed",
+        Memory::DelayFixed,
+        3,
+        3,
+        "delay_fixed(x, k, init): x as it was k whole steps ago; `init` until then",
+    ),
+    (
+        "smooth",
+        Memory::Smooth,
+        2,
+        3,
+        "smooth(x, T, init): x smoothed exponentially with time constant T steps",
+    ),
+    (
+        "smooth3",
+        Memory::Smooth3,
+        2,
+        3,
+        "smooth3(x, T, init): three smoothings in a row, T/3 steps each",
+    ),
+    (
+        "delay1",
+        Memory::Delay1,
+        2,
+        3,
+        "delay1(x, T, init): the outflow of a first-order delay of average T steps",
+    ),
+    (
+        "delay3",
+        Memory::Delay3,
+        2,
+        3,
+        "delay3(x, T, init): the outflow of a third-order delay of average T steps",
+    ),
+    (
+        "trend",
+        Memory::Trend,
+        2,
+        3,
+        "trend(x, T, initial_trend): growth of x per step, relative to its average over T steps",
+    ),
+];
+
+/// (name, input, min args, max args, one-line doc)
+pub const INPUTS: &[(&str, Input, usize, usize, &str)] = &[
+    (
+        "step",
+        Input::Step,
+        2,
+        2,
+        "step(height, at): 0 before step `at`, `height` from it on",
+    ),
+    (
+        "ramp",
+        Input::Ramp,
+        2,
+        3,
+        "ramp(slope, start, end): 0 until `start`, then rising by `slope` a step until `end`",
+    ),
+    (
+        "pulse",
+        Input::Pulse,
+        1,
+        2,
+        "pulse(start, width): 1 for `width` steps (1 if left out) from step `start`, else 0",
+    ),
+];
+
+impl Memory {
+    pub fn name(self) -> &'static str {
+        MEMORY.iter().find(|m| m.1 == self).map_or("?", |m| m.0)
+    }
+}
+
+impl Input {
+    pub fn name(self) -> &'static str {
+        INPUTS.iter().find(|m| m.1 == self).map_or("?", |m| m.0)
+    }
+}
+
 /// Resolve a call by name and argument count. Aggregates win over functions
 /// when the counts match (`max(x)` is the run's maximum; `max(a, b)` the larger).
 pub fn lookup(name: &str, nargs: usize) -> Option<Builtin> {
@@ -181,6 +323,12 @@ pub fn lookup(name: &str, nargs: usize) -> Option<Builtin> {
     if let Some(&(_, func, ..)) = FUNCS.iter().find(|f| f.0 == name) {
         return Some(Builtin::Func(func));
     }
+    if let Some(&(_, memory, ..)) = MEMORY.iter().find(|f| f.0 == name) {
+        return Some(Builtin::Memory(memory));
+    }
+    if let Some(&(_, input, ..)) = INPUTS.iter().find(|f| f.0 == name) {
+        return Some(Builtin::Input(input));
+    }
     DistKind::from_name(name).map(Builtin::Random)
 }
 
@@ -190,12 +338,38 @@ pub fn all_names() -> impl Iterator<Item = &'static str> {
         .iter()
         .map(|f| f.0)
         .chain(AGGS.iter().map(|a| a.0))
+        .chain(MEMORY.iter().map(|m| m.0))
+        .chain(INPUTS.iter().map(|m| m.0))
         .chain(DistKind::ALL.iter().map(|k| k.name()))
 }
 
-/// True if `name` is any built-in's name (such names cannot be variables).
+/// True if `name` is any built-in's name.
 pub fn is_builtin_name(name: &str) -> bool {
     all_names().any(|n| n == name)
+}
+
+/// Built-ins added after scenarios were first written, whose names those
+/// scenarios may already give their variables (`step`, `trend`, ...): such a
+/// name may still name a variable, and a call `step(...)` still means the
+/// function.
+pub const NOT_RESERVED: &[&str] = &[
+    "mod",
+    "prev",
+    "delay_fixed",
+    "smooth",
+    "smooth3",
+    "delay1",
+    "delay3",
+    "trend",
+    "step",
+    "ramp",
+    "pulse",
+];
+
+/// True if `name` cannot name a variable: a built-in's, except those of
+/// [`NOT_RESERVED`].
+pub fn is_reserved_name(name: &str) -> bool {
+    is_builtin_name(name) && !NOT_RESERVED.contains(&name)
 }
 
 impl Func {
@@ -335,5 +509,11 @@ mod tests {
         assert_eq!(lookup("tan", 1), None);
         assert!(is_builtin_name("normal"));
         assert!(!is_builtin_name("trust"));
+        assert!(is_reserved_name("normal") && is_builtin_name("step") && !is_reserved_name("step"));
+        assert_eq!(lookup("step", 2), Some(Builtin::Input(Input::Step)));
+        assert_eq!(lookup("smooth3", 2), Some(Builtin::Memory(Memory::Smooth3)));
+        for name in NOT_RESERVED {
+            assert!(is_builtin_name(name), "{name}");
+        }
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::diag::Span;
 use crate::dist::{Dist, DistKind};
-use crate::expr::builtins::{Agg, Func};
+use crate::expr::builtins::{Agg, Func, Memory};
 use crate::expr::{BinOp, UnOp};
 
 /// Index of a variable in [`Model::vars`].
@@ -30,6 +30,18 @@ pub enum MExpr {
         kind: DistKind,
         args: Vec<MExpr>,
         site: u32,
+    },
+    /// A function with memory (`prev`, `smooth`, `delay3`, ...): its hidden
+    /// state is created by the compiler. `time` (the delay or averaging time)
+    /// and `init` are fixed for the run; `lag` is a lag's whole number of
+    /// steps; `id` numbers the calls of the whole model.
+    Memory {
+        kind: Memory,
+        input: Box<MExpr>,
+        time: Option<Box<MExpr>>,
+        init: Option<Box<MExpr>>,
+        lag: u32,
+        id: u32,
     },
     /// A lookup table read at the argument's value.
     Lookup(Box<Table>, Box<MExpr>),
@@ -60,9 +72,71 @@ impl MExpr {
                 args.iter().for_each(|a| a.walk(f))
             }
             MExpr::Agg { arg, .. } | MExpr::Lookup(_, arg) => arg.walk(f),
+            MExpr::Memory {
+                input, time, init, ..
+            } => {
+                input.walk(f);
+                for e in [time, init].into_iter().flatten() {
+                    e.walk(f);
+                }
+            }
         }
     }
 
+    /// Variables whose value of this step this expression needs: those of
+    /// [`MExpr::vars`] except what a function with memory reads only at the
+    /// end of the step (its input, when its state is not seeded from it) or
+    /// before the run (its time and initial value). The order of a step
+    /// follows these.
+    pub fn vars_now(&self) -> Vec<VarId> {
+        let mut out = Vec::new();
+        self.collect_now(&mut out);
+        out
+    }
+
+    fn collect_now(&self, out: &mut Vec<VarId>) {
+        match self {
+            MExpr::Var(v) => out.push(*v),
+            MExpr::Const(_) | MExpr::Time => {}
+            MExpr::Unary(_, a) | MExpr::Agg { arg: a, .. } | MExpr::Lookup(_, a) => {
+                a.collect_now(out)
+            }
+            MExpr::Binary(_, a, b) => {
+                a.collect_now(out);
+                b.collect_now(out);
+            }
+            MExpr::If(c, a, b) => {
+                for e in [c, a, b] {
+                    e.collect_now(out);
+                }
+            }
+            MExpr::Call(_, args) | MExpr::Random { args, .. } => {
+                args.iter().for_each(|a| a.collect_now(out))
+            }
+            MExpr::Memory {
+                kind, input, init, ..
+            } => {
+                if reads_input_now(*kind, init.is_some()) {
+                    input.collect_now(out);
+                }
+            }
+        }
+    }
+}
+
+/// Whether a function with memory needs its input's value of this step
+/// where it is read: a trend always (it compares the input with its
+/// average), smoothing and delays only when their state is seeded from the
+/// input at step 1 (no initial value given), lags never.
+pub fn reads_input_now(kind: Memory, has_init: bool) -> bool {
+    match kind {
+        Memory::Prev | Memory::DelayFixed => false,
+        Memory::Trend => true,
+        Memory::Smooth | Memory::Smooth3 | Memory::Delay1 | Memory::Delay3 => !has_init,
+    }
+}
+
+impl MExpr {
     /// Variables this expression reads (with repeats).
     pub fn vars(&self) -> Vec<VarId> {
         let mut out = Vec::new();

@@ -98,3 +98,254 @@ precedence = "2 * 7 % 4"
         assert_near(name, value(&s, name), want);
     }
 }
+
+#[test]
+fn prev_and_delay_fixed_read_earlier_steps() {
+    let s = summarize(
+        r#"
+[scenario]
+steps = 8
+[state.s]
+init = 5
+update = "s + 1"
+[derived]
+d = "10 * t"
+prev_s = "prev(s)"
+prev_d2 = "prev(d, 2)"
+prev_d2_before = "prev(d, 2, -1)"
+late = "delay_fixed(d + 1, 3, 7)"
+[outcomes]
+prev_s_1 = "at(prev_s, 1)"
+prev_s_4 = "at(prev_s, 4)"
+prev_d2_2 = "at(prev_d2, 2)"
+prev_d2_5 = "at(prev_d2, 5)"
+before_1 = "at(prev_d2_before, 1)"
+late_3 = "at(late, 3)"
+late_4 = "at(late, 4)"
+late_8 = "at(late, 8)"
+"#,
+    );
+    // In step t the state s reads 5 + (t - 1), so prev(s) reads what s read
+    // a step earlier, t + 3, and its initial value 5 in step 1. d is 10 t, so
+    // prev(d, 2) is 10 (t - 2) from step 3 and 0 (or the stated -1) before;
+    // delay_fixed(d + 1, 3, 7) is 10 (t - 3) + 1 from step 4, 7 before.
+    for (name, want) in [
+        ("prev_s_1", 5.0),
+        ("prev_s_4", 7.0),
+        ("prev_d2_2", 0.0),
+        ("prev_d2_5", 30.0),
+        ("before_1", -1.0),
+        ("late_3", 7.0),
+        ("late_4", 11.0),
+        ("late_8", 51.0),
+    ] {
+        assert_near(name, value(&s, name), want);
+    }
+}
+
+/// P(Binomial(n, a) >= 3): the step response of three first-order stages,
+/// each moving a fraction a of its gap a step (the third success of n
+/// Bernoulli(a) trials).
+fn three_stage_response(n: i32, a: f64) -> f64 {
+    let below: f64 = (0..3)
+        .map(|j| {
+            let choose = (0..j).fold(1.0, |c, i| c * f64::from(n - i) / f64::from(i + 1));
+            choose * a.powi(j) * (1.0 - a).powi(n - j)
+        })
+        .sum();
+    1.0 - below
+}
+
+#[test]
+fn smoothing_and_delays_answer_a_step_as_in_closed_form() {
+    let s = summarize(
+        r#"
+[scenario]
+steps = 20
+[derived]
+input = "step(10, 3)"
+sm = "smooth(input, 4)"
+sm_init = "smooth(input, 4, 2)"
+d1 = "delay1(input, 4)"
+d3 = "delay3(input, 6)"
+s3 = "smooth3(input, 6)"
+[outcomes]
+sm_3 = "at(sm, 3)"
+sm_4 = "at(sm, 4)"
+sm_8 = "at(sm, 8)"
+sm_20 = "at(sm, 20)"
+sm_init_1 = "at(sm_init, 1)"
+sm_init_2 = "at(sm_init, 2)"
+d1_8 = "at(d1, 8)"
+d3_5 = "at(d3, 5)"
+d3_6 = "at(d3, 6)"
+d3_7 = "at(d3, 7)"
+d3_13 = "at(d3, 13)"
+s3_13 = "at(s3, 13)"
+"#,
+    );
+    // A step of 10 at step 3. smooth with time 4 starts from the input (0)
+    // and closes a quarter of the gap a step, from the input of the step
+    // before: 10 (1 - 0.75^n) at step 3 + n (Sterman, Business Dynamics,
+    // 2000, ch. 11, in discrete time). With initial value 2 it is 2 at step
+    // 1 and 2 + (0 - 2) / 4 = 1.5 at step 2. delay1 has smooth's equations.
+    // delay3 with time 6 is three stages of time 2: 10 P(Bin(n, 1/2) >= 3)
+    // at step 3 + n; smooth3 has the same equations.
+    let smooth = |n: i32| 10.0 * (1.0 - 0.75f64.powi(n));
+    let delay3 = |n: i32| 10.0 * three_stage_response(n, 0.5);
+    for (name, want) in [
+        ("sm_3", 0.0),
+        ("sm_4", smooth(1)),
+        ("sm_8", smooth(5)),
+        ("sm_20", smooth(17)),
+        ("sm_init_1", 2.0),
+        ("sm_init_2", 1.5),
+        ("d1_8", smooth(5)),
+        ("d3_5", 0.0),
+        ("d3_6", delay3(3)),
+        ("d3_7", delay3(4)),
+        ("d3_13", delay3(10)),
+        ("s3_13", delay3(10)),
+    ] {
+        assert_near(name, value(&s, name), want);
+    }
+    // Hand values: 2.5 one step after the step; 1.25 = 10 / 8 three steps after.
+    assert_near("sm_4 by hand", value(&s, "sm_4"), 2.5);
+    assert_near("d3_6 by hand", value(&s, "d3_6"), 1.25);
+}
+
+#[test]
+fn trend_of_steady_growth_is_its_rate() {
+    let s = summarize(
+        r#"
+[scenario]
+steps = 12
+[derived]
+x = "100 * 1.05 ^ t"
+growth = "trend(x, 4, 0.05)"
+[outcomes]
+g1 = "at(growth, 1)"
+g12 = "at(growth, 12)"
+"#,
+    );
+    // With x growing 5% a step and the average started at x / (1 + 0.05 * 4),
+    // the average stays x / 1.2 (A' = A + (x - A) / 4 keeps the ratio), so
+    // the trend (x - A) / (4 A) is 0.05 at every step.
+    assert_near("g1", value(&s, "g1"), 0.05);
+    assert_near("g12", value(&s, "g12"), 0.05);
+}
+
+#[test]
+fn test_inputs_step_ramp_and_pulse() {
+    let s = summarize(
+        r#"
+[scenario]
+steps = 10
+[derived]
+stepped = "step(2, 3)"
+ramped = "ramp(0.5, 2, 6)"
+open_ramp = "ramp(1, 3)"
+pulsed = "pulse(4, 2)"
+blip = "pulse(4)"
+[outcomes]
+step_2 = "at(stepped, 2)"
+step_3 = "at(stepped, 3)"
+ramp_1 = "at(ramped, 1)"
+ramp_4 = "at(ramped, 4)"
+ramp_10 = "at(ramped, 10)"
+open_10 = "at(open_ramp, 10)"
+pulse_3 = "at(pulsed, 3)"
+pulse_4 = "at(pulsed, 4)"
+pulse_5 = "at(pulsed, 5)"
+pulse_6 = "at(pulsed, 6)"
+blip_total = "sum(blip)"
+"#,
+    );
+    // step: 0 before step 3, 2 from it. ramp(0.5, 2, 6): 0.5 a step from 2
+    // to 6, so 1 at step 4 and 2 from step 6. ramp(1, 3): t - 3 after 3.
+    // pulse(4, 2): 1 at steps 4 and 5 only; pulse(4): one step.
+    for (name, want) in [
+        ("step_2", 0.0),
+        ("step_3", 2.0),
+        ("ramp_1", 0.0),
+        ("ramp_4", 1.0),
+        ("ramp_10", 2.0),
+        ("open_10", 7.0),
+        ("pulse_3", 0.0),
+        ("pulse_4", 1.0),
+        ("pulse_5", 1.0),
+        ("pulse_6", 0.0),
+        ("blip_total", 1.0),
+    ] {
+        assert_near(name, value(&s, name), want);
+    }
+}
+
+#[test]
+fn a_smoothing_with_an_initial_value_may_close_a_loop() {
+    let s = summarize(
+        r#"
+[scenario]
+steps = 3
+[derived]
+a = "smooth(b, 2, 0)"
+b = "a + 1"
+[outcomes]
+a_1 = "at(a, 1)"
+a_2 = "at(a, 2)"
+a_3 = "at(a, 3)"
+"#,
+    );
+    // a starts at 0; b = a + 1; each step a closes half the gap to b:
+    // 0, 0 + (1 - 0) / 2 = 0.5, 0.5 + (1.5 - 0.5) / 2 = 1.
+    for (name, want) in [("a_1", 0.0), ("a_2", 0.5), ("a_3", 1.0)] {
+        assert_near(name, value(&s, name), want);
+    }
+}
+
+#[test]
+fn a_smoothing_time_below_a_step_stops_the_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("short.toml");
+    std::fs::write(
+        &file,
+        "[scenario]\nsteps = 5\n[parameters]\nlag = \"uniform(0.2, 0.9)\"\n[derived]\nx = \"smooth(t, lag)\"\n[outcomes]\nend = \"x\"\n",
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    let ran = crate::common::polsim()
+        .args(["run", "--runs", "100", "--no-charts", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .output()
+        .expect("polsim runs");
+    let stderr = String::from_utf8_lossy(&ran.stderr);
+    assert_eq!(ran.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("a delay or smoothing time is 0."),
+        "{stderr}"
+    );
+    assert!(stderr.contains("at least 1"), "{stderr}");
+}
+
+#[test]
+fn a_variable_may_keep_a_name_the_vocabulary_now_uses() {
+    let s = summarize(
+        r#"
+[scenario]
+steps = 4
+[parameters]
+step = 0.5
+[derived]
+trend = "step * 2"
+both = "trend + step(10, 3)"
+[outcomes]
+both_2 = "at(both, 2)"
+both_3 = "at(both, 3)"
+"#,
+    );
+    // `step` and `trend` name variables here (1 = 0.5 * 2); `step(10, 3)` is
+    // still the test input, 0 at step 2 and 10 at step 3.
+    assert_near("both_2", value(&s, "both_2"), 1.0);
+    assert_near("both_3", value(&s, "both_3"), 11.0);
+}

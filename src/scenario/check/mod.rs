@@ -17,6 +17,7 @@ mod charts;
 mod facts;
 mod interventions;
 mod lookups;
+mod memory;
 mod names;
 mod order;
 mod outcomes;
@@ -49,6 +50,8 @@ enum Ctx {
     Outcome,
     /// The argument of an aggregate: per-step values, no nested aggregates.
     AggArg,
+    /// A delay's time or initial value: fixed for the run, parameters only.
+    Fixed,
 }
 
 pub struct Input {
@@ -67,6 +70,7 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         steps: 1,
         tables: Vec::new(),
         table_names: HashMap::new(),
+        memories: 0,
     };
     let raw = input.raw;
     let info = c.info(&raw, input.default_name, input.path, input.hash);
@@ -112,8 +116,8 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         _ => Vec::new(),
     });
     let step_order = c.order(&vars, &step_ids, |k| match k {
-        VarKind::Derived { expr } => expr.vars(),
-        VarKind::Event { chance, .. } => chance.vars(),
+        VarKind::Derived { expr } => expr.vars_now(),
+        VarKind::Event { chance, .. } => chance.vars_now(),
         _ => Vec::new(),
     });
     if !c.diags.is_empty() {
@@ -162,6 +166,7 @@ pub fn resolve_extra(
             .enumerate()
             .map(|(i, (t, _))| (t.name.clone(), i))
             .collect(),
+        memories: 0,
     };
     let expr = ExprText {
         text: text.to_string(),
@@ -184,6 +189,8 @@ struct Checker {
     /// and their names.
     tables: Vec<Option<Table>>,
     table_names: HashMap<String, usize>,
+    /// Calls of functions with memory so far (their ids).
+    memories: u32,
 }
 
 fn to_doc(doc: &RawDoc) -> Doc {

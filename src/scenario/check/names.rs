@@ -57,7 +57,7 @@ impl Checker {
         } else if n == "t"
             || n == "pi"
             || expr::lex::KEYWORDS.contains(&n.as_str())
-            || builtins::is_builtin_name(n)
+            || builtins::is_reserved_name(n)
         {
             self.diags.push(
                 Diagnostic::new(

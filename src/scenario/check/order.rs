@@ -42,6 +42,12 @@ impl Checker {
                 let d = if matches!(first.kind, VarKind::Param { .. }) {
                     Diagnostic::new(first.span, format!("parameters define each other in a cycle: {path}"))
                         .help("a parameter may use parameters drawn before it, but not itself through others; give one of them its own distribution")
+                } else if let Some(name) = cycle
+                    .iter()
+                    .find_map(|&i| seeded_call(&vars[ids[i].0 as usize].kind))
+                {
+                    Diagnostic::new(first.span, format!("dependency cycle within a step: {path}"))
+                        .help(format!("`{name}` without an initial value starts from its input's value in step 1, which this loop needs first: give it one, e.g. `{name}(x, 4, 0)`"))
                 } else {
                     Diagnostic::new(first.span, format!("dependency cycle within a step: {path}"))
                         .help("each of these needs the others' current value; break the loop by making one of them a state variable, whose value is last step's")
@@ -52,6 +58,25 @@ impl Checker {
         }
         order.into_iter().map(|i| ids[i]).collect()
     }
+}
+
+/// The name of a function with memory in a derived variable or event that
+/// reads its input in the step (seeded from it, or a trend).
+fn seeded_call(kind: &VarKind) -> Option<&'static str> {
+    let expr = match kind {
+        VarKind::Derived { expr } => expr,
+        VarKind::Event { chance, .. } => chance,
+        _ => return None,
+    };
+    let mut found = None;
+    expr.walk(&mut |e| {
+        if let MExpr::Memory { kind, init, .. } = e
+            && reads_input_now(*kind, init.is_some())
+        {
+            found = Some(kind.name());
+        }
+    });
+    found
 }
 
 /// Depth-first search; returns the cycle (first node repeated at the end).

@@ -75,7 +75,7 @@ impl Checker {
         }
         if name == "t" {
             return match ctx {
-                Ctx::Param | Ctx::Init => {
+                Ctx::Param | Ctx::Init | Ctx::Fixed => {
                     self.diags.push(
                         Diagnostic::new(span, format!("`t` (the step) is not defined in `{owner}`, which is set before step 1"))
                             .help("parameters and initial values are fixed before time starts; use `t` in updates, derived variables, events and outcomes"),
@@ -100,7 +100,7 @@ impl Checker {
         };
         let (_, word, _) = self.vars[id.0 as usize];
         let allowed = match ctx {
-            Ctx::Param | Ctx::Init => word == "parameter",
+            Ctx::Param | Ctx::Init | Ctx::Fixed => word == "parameter",
             Ctx::Intervention => word == "parameter" || word == "state",
             Ctx::Step | Ctx::Outcome | Ctx::AggArg => true,
         };
@@ -110,6 +110,9 @@ impl Checker {
                     "a parameter is drawn once before the run and may use only other parameters"
                 }
                 Ctx::Init => "an initial value is set before step 1 and may use only parameters",
+                Ctx::Fixed => {
+                    "a delay's time and initial value are fixed before step 1 and may use only parameters"
+                }
                 _ => {
                     "an intervention's value may use parameters, state variables (last step's values) and `t`"
                 }
@@ -167,6 +170,16 @@ impl Checker {
                 let (lo, hi) = k.arity();
                 (lo, hi, format!("`{}`", k.signature()))
             }
+            Builtin::Memory(m) => {
+                let row = builtins::MEMORY.iter().find(|x| x.1 == m);
+                let (lo, hi, doc) = row.map_or((1, 1, ""), |x| (x.2, x.3, x.4));
+                (lo, Some(hi), format!("`{doc}`"))
+            }
+            Builtin::Input(i) => {
+                let row = builtins::INPUTS.iter().find(|x| x.1 == i);
+                let (lo, hi, doc) = row.map_or((1, 1, ""), |x| (x.2, x.3, x.4));
+                (lo, Some(hi), format!("`{doc}`"))
+            }
             Builtin::Agg(a) => {
                 let doc = builtins::AGGS.iter().find(|x| x.1 == a).map_or("", |x| x.3);
                 let args = if a.arity() == 2 { "x, k" } else { "x" };
@@ -198,6 +211,8 @@ impl Checker {
         }
         match builtin {
             Builtin::Agg(agg) => self.aggregate(agg, name, span, args, text, ctx, owner, site),
+            Builtin::Memory(m) => self.memory(m, span, args, text, ctx, owner, site),
+            Builtin::Input(i) => self.test_input(i, span, args, text, ctx, owner, site),
             Builtin::Func(f) => {
                 let resolved: Vec<Option<MExpr>> = args
                     .iter()
