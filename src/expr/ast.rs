@@ -13,6 +13,9 @@ pub struct Expr {
 pub enum ExprKind {
     Num(f64),
     Name(String),
+    /// Text in quotes: a calendar date such as `'2026-06'`, which only
+    /// `at(x, date)` accepts.
+    Text(String),
     Unary(UnOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `if c then a else b` or `if(c, a, b)`.
@@ -117,7 +120,7 @@ impl Expr {
     pub fn walk(&self, f: &mut impl FnMut(&Expr)) {
         f(self);
         match &self.kind {
-            ExprKind::Num(_) | ExprKind::Name(_) => {}
+            ExprKind::Num(_) | ExprKind::Name(_) | ExprKind::Text(_) => {}
             ExprKind::Unary(_, a) => a.walk(f),
             ExprKind::Binary(_, a, b) => {
                 a.walk(f);

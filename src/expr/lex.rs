@@ -8,6 +8,8 @@ use super::parse::ParseError;
 pub enum Tok {
     Num(f64),
     Ident(String),
+    /// Text in quotes, `"2026-06"` or `'2026-06'`: a calendar date.
+    Text(String),
     Plus,
     Minus,
     Star,
@@ -39,6 +41,7 @@ impl Tok {
         match self {
             Tok::Num(n) => format!("number `{n}`"),
             Tok::Ident(s) => format!("name `{s}`"),
+            Tok::Text(s) => format!("text \"{s}\""),
             Tok::Eof => "end of expression".to_string(),
             other => format!("`{}`", other.text()),
         }
@@ -69,7 +72,7 @@ impl Tok {
             Tok::Else => "else",
             Tok::True => "true",
             Tok::False => "false",
-            Tok::Num(_) | Tok::Ident(_) | Tok::Eof => "",
+            Tok::Num(_) | Tok::Ident(_) | Tok::Text(_) | Tok::Eof => "",
         }
     }
 }
@@ -135,6 +138,23 @@ pub fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, Vec<ParseError>> {
                 _ => Tok::Ident(word.to_string()),
             };
             toks.push((tok, start..i));
+            continue;
+        }
+        if c == b'"' || c == b'\'' {
+            match text[i + 1..].find(c as char) {
+                Some(len) => {
+                    let inner = &text[i + 1..i + 1 + len];
+                    toks.push((Tok::Text(inner.to_string()), start..i + len + 2));
+                    i += len + 2;
+                }
+                None => {
+                    errors.push(
+                        ParseError::new(start..text.len(), "text in quotes is not closed")
+                            .help("close it with the same quote it opens with, e.g. '2026-06'"),
+                    );
+                    i = text.len();
+                }
+            }
             continue;
         }
         let next = bytes.get(i + 1).copied();

@@ -193,6 +193,10 @@ impl Parser {
                 kind: ExprKind::Num(v),
                 span,
             }),
+            Tok::Text(s) => Ok(Expr {
+                kind: ExprKind::Text(s),
+                span,
+            }),
             Tok::True => Ok(Expr {
                 kind: ExprKind::Num(1.0),
                 span,
@@ -365,6 +369,7 @@ mod tests {
         match &e.kind {
             ExprKind::Num(v) => format!("{v}"),
             ExprKind::Name(n) => n.clone(),
+            ExprKind::Text(t) => format!("'{t}'"),
             ExprKind::Unary(UnOp::Neg, a) => format!("(-{})", show(a)),
             ExprKind::Unary(UnOp::Not, a) => format!("(not {})", show(a)),
             ExprKind::Binary(op, a, b) => format!("({} {} {})", show(a), op.symbol(), show(b)),
@@ -384,6 +389,9 @@ mod tests {
             ("1 + 2 * 3", "(1 + (2 * 3))"),
             ("(1 + 2) * 3", "((1 + 2) * 3)"),
             ("-2^2", "(-(2 ^ 2))"),
+            ("a + b % 12 * 2", "(a + ((b % 12) * 2))"),
+            ("at(x, '2026-06')", "at(x, '2026-06')"),
+            ("at(x, \"2026-Q3\")", "at(x, '2026-Q3')"),
             ("2^3^2", "(2 ^ (3 ^ 2))"),
             ("a - b - c", "((a - b) - c)"),
             ("a / b * c", "((a / b) * c)"),

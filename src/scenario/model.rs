@@ -420,6 +420,41 @@ impl TimeAxis {
         }
     }
 
+    /// The step a calendar date falls on (`"2026-07"` is step 6 of a
+    /// monthly scenario starting `"2026-01"`), written as `start` is; the
+    /// step may lie outside the run. `Err` says how dates are written here.
+    pub fn step_of(&self, date: &str) -> Result<i64, String> {
+        let (index, base, form) = match self.calendar {
+            Calendar::Month(base) => (
+                TimeAxis::new("month", Some(date)),
+                base,
+                "YYYY-MM, e.g. \"2026-07\"",
+            ),
+            Calendar::Quarter(base) => (
+                TimeAxis::new("quarter", Some(date)),
+                base,
+                "YYYY-Qn, e.g. \"2026-Q3\"",
+            ),
+            Calendar::Year(base) => (
+                TimeAxis::new("year", Some(date)),
+                base,
+                "YYYY, e.g. \"2030\"",
+            ),
+            Calendar::Plain => {
+                return Err(
+                    "dates need a calendar: set step_unit to month, quarter or year and a start, or give the step number"
+                        .to_string(),
+                );
+            }
+        };
+        let index = index
+            .map_err(|_| format!("dates in this scenario are {}s, written {form}", self.unit))?;
+        match index.calendar {
+            Calendar::Month(k) | Calendar::Quarter(k) | Calendar::Year(k) => Ok(k - base),
+            Calendar::Plain => Err(format!("\"{date}\" is not a date")),
+        }
+    }
+
     /// Axis title, e.g. "month (step 0 = 2025-12)".
     pub fn axis_title(&self) -> String {
         match &self.start {
@@ -570,5 +605,12 @@ mod tests {
         assert_eq!(plain.label(5), "5");
         assert!(TimeAxis::new("month", Some("Dec 2025")).is_err());
         assert!(TimeAxis::new("month", Some("2025-13")).is_err());
+        assert_eq!(month.step_of("2026-07"), Ok(7));
+        assert_eq!(month.step_of("2025-12"), Ok(0));
+        assert_eq!(month.step_of("2025-01"), Ok(-11));
+        assert!(month.step_of("2026-7").is_err());
+        assert_eq!(quarter.step_of("2027-Q2"), Ok(6));
+        assert_eq!(year.step_of("2030"), Ok(5));
+        assert!(plain.step_of("2026-01").is_err());
     }
 }

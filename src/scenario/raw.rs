@@ -102,13 +102,20 @@ pub struct RawOutcome {
     pub doc: RawDoc,
 }
 
+/// A step as written: its number, or a calendar date (`"2026-07"`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepRef {
+    Number(i64),
+    Date(String),
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct RawIntervention {
     pub span: Span,
     pub target: Option<Sp<String>>,
-    pub at: Option<Sp<i64>>,
-    pub from: Option<Sp<i64>>,
-    pub to: Option<Sp<i64>>,
+    pub at: Option<Sp<StepRef>>,
+    pub from: Option<Sp<StepRef>>,
+    pub to: Option<Sp<StepRef>>,
     pub value: Option<ExprText>,
     pub doc: Option<Sp<String>>,
 }
@@ -448,9 +455,9 @@ impl<'i> Walker<'_, 'i> {
             out.push(RawIntervention {
                 span: self.span(item.span()),
                 target: f.string(self, "set"),
-                at: f.int(self, "at"),
-                from: f.int(self, "from"),
-                to: f.int(self, "to"),
+                at: f.step(self, "at"),
+                from: f.step(self, "from"),
+                to: f.step(self, "to"),
                 value: f.expr(self, "value"),
                 doc: f.string(self, "doc"),
             });
@@ -558,6 +565,22 @@ impl<'t, 'i> Fields<'t, 'i> {
                 None
             }
         }
+    }
+
+    /// A step: a whole number, or a calendar date in quotes.
+    fn step(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<Sp<StepRef>> {
+        let v = self.take(w, key)?;
+        if let Some(date) = v.get_ref().as_str() {
+            return Some(Sp {
+                value: StepRef::Date(date.to_string()),
+                span: w.span(v.span()),
+            });
+        }
+        let n = self.int(w, key)?;
+        Some(Sp {
+            value: StepRef::Number(n.value),
+            span: n.span,
+        })
     }
 
     fn float(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<Sp<f64>> {

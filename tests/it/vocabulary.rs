@@ -349,3 +349,51 @@ both_3 = "at(both, 3)"
     assert_near("both_2", value(&s, "both_2"), 1.0);
     assert_near("both_3", value(&s, "both_3"), 11.0);
 }
+
+#[test]
+fn dates_stand_for_the_steps_they_fall_on() {
+    let s = summarize(
+        r#"
+[scenario]
+steps = 12
+step_unit = "month"
+start = "2026-01"
+[state.level]
+init = 0
+update = "level + 1"
+[derived]
+marked = "t"
+[[interventions]]
+set = "level"
+at = "2026-07"
+value = 100
+[[interventions]]
+set = "marked"
+from = "2026-10"
+to = "2026-11"
+value = -1
+[outcomes]
+level_june = 'at(level, "2026-06")'
+level_july = "at(level, '2026-07')"
+level_august = "at(level, '2026-08')"
+marked_september = "at(marked, '2026-09')"
+marked_october = "at(marked, '2026-10')"
+marked_november = "at(marked, '2026-11')"
+marked_december = "at(marked, '2026-12')"
+"#,
+    );
+    // Step 0 is January 2026, so June is step 5, July step 6 (where the
+    // state is forced to 100 at the end of the step) and August step 7
+    // (101). marked is t, forced to -1 in October and November (steps 9, 10).
+    for (name, want) in [
+        ("level_june", 5.0),
+        ("level_july", 100.0),
+        ("level_august", 101.0),
+        ("marked_september", 8.0),
+        ("marked_october", -1.0),
+        ("marked_november", -1.0),
+        ("marked_december", 11.0),
+    ] {
+        assert_near(name, value(&s, name), want);
+    }
+}

@@ -3,6 +3,19 @@
 use super::*;
 
 impl Checker {
+    /// A step as written, as a number; a date that cannot be read is reported
+    /// (`None`). Whether the step is inside the run is checked by the caller.
+    fn step_number(&mut self, step: &Sp<StepRef>) -> Option<Sp<i64>> {
+        let value = match &step.value {
+            StepRef::Number(n) => *n,
+            StepRef::Date(date) => self.date(date, step.span)?,
+        };
+        Some(Sp {
+            value,
+            span: step.span,
+        })
+    }
+
     pub(super) fn interventions(&mut self, raw: &RawScenario) -> Vec<Intervention> {
         let mut out = Vec::new();
         for iv in &raw.interventions {
@@ -37,7 +50,22 @@ impl Checker {
                 continue;
             }
             let lowest = if word == "state" { 0 } else { 1 };
-            let (from, to) = match (&iv.at, &iv.from, &iv.to) {
+            let dated = [&iv.at, &iv.from, &iv.to].iter().any(|s| {
+                matches!(
+                    s,
+                    Some(Sp {
+                        value: StepRef::Date(_),
+                        ..
+                    })
+                )
+            });
+            let [at, from, to] =
+                [&iv.at, &iv.from, &iv.to].map(|s| s.as_ref().map(|s| self.step_number(s)));
+            if [&at, &from, &to].iter().any(|s| matches!(s, Some(None))) {
+                continue;
+            }
+            let [at, from, to] = [at, from, to].map(Option::flatten);
+            let (from, to) = match (&at, &from, &to) {
                 (Some(at), None, None) => (at.value, at.value),
                 (None, Some(f), to) => (
                     f.value,
@@ -75,13 +103,27 @@ impl Checker {
                 self.diags.push(
                     Diagnostic::new(
                         span,
-                        format!("intervention steps {from}..{to} are outside the run"),
+                        if dated {
+                            format!("intervention steps {from}..{to} (from the dates given) are outside the run")
+                        } else {
+                            format!("intervention steps {from}..{to} are outside the run")
+                        },
                     )
-                    .help(format!(
-                        "steps run from {lowest} to {} for {} {word}",
-                        self.steps,
-                        article(word)
-                    )),
+                    .help(if dated {
+                        format!(
+                            "steps run from {lowest} ({}) to {} ({}) for {} {word}",
+                            self.time.label(lowest as u32),
+                            self.steps,
+                            self.time.label(self.steps),
+                            article(word)
+                        )
+                    } else {
+                        format!(
+                            "steps run from {lowest} to {} for {} {word}",
+                            self.steps,
+                            article(word)
+                        )
+                    }),
                 );
                 continue;
             }

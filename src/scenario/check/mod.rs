@@ -7,13 +7,14 @@
 use std::collections::HashMap;
 
 use super::model::*;
-use super::raw::{ExprText, RawDoc, RawPoints, RawScenario, Sp};
+use super::raw::{ExprText, RawDoc, RawPoints, RawScenario, Sp, StepRef};
 use crate::diag::{Diagnostic, Span, did_you_mean};
 use crate::dist::{Dist, DistKind};
 use crate::expr::builtins::{self, Agg, Builtin};
 use crate::expr::{self, ExprKind, UnOp};
 
 mod charts;
+mod dates;
 mod facts;
 mod interventions;
 mod lookups;
@@ -71,10 +72,12 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         tables: Vec::new(),
         table_names: HashMap::new(),
         memories: 0,
+        time: TimeAxis::plain("step"),
     };
     let raw = input.raw;
     let info = c.info(&raw, input.default_name, input.path, input.hash);
     c.steps = info.steps;
+    c.time = info.time.clone();
     c.declare(&raw);
     c.lookups(&raw);
     let mut vars: Vec<Option<Var>> = vec![None; c.vars.len()];
@@ -167,6 +170,7 @@ pub fn resolve_extra(
             .map(|(i, (t, _))| (t.name.clone(), i))
             .collect(),
         memories: 0,
+        time: model.info.time.clone(),
     };
     let expr = ExprText {
         text: text.to_string(),
@@ -191,6 +195,8 @@ struct Checker {
     table_names: HashMap<String, usize>,
     /// Calls of functions with memory so far (their ids).
     memories: u32,
+    /// The calendar, for dates given instead of step numbers.
+    time: TimeAxis,
 }
 
 fn to_doc(doc: &RawDoc) -> Doc {

@@ -43,6 +43,13 @@ impl Checker {
         let span = text.span_of(e.span.clone());
         Some(match &e.kind {
             ExprKind::Num(v) => MExpr::Const(*v),
+            ExprKind::Text(date) => {
+                self.diags.push(
+                    Diagnostic::new(span, format!("text \"{}\" is not a value (in `{owner}`)", crate::diag::tidy(date)))
+                        .help("text in quotes is a date, and only `at(x, '2026-06')` takes one; numbers are written without quotes"),
+                );
+                return None;
+            }
             ExprKind::Name(name) => self.name(name, span, ctx, owner)?,
             ExprKind::Unary(op, a) => {
                 MExpr::Unary(*op, Box::new(self.resolve(a, text, ctx, owner, site)?))
@@ -329,10 +336,16 @@ impl Checker {
         let arg = self.resolve(&args[0], text, Ctx::AggArg, owner, site)?;
         let step = if agg == Agg::At {
             let at_span = text.span_of(args[1].span.clone());
-            let k = self
-                .resolve(&args[1], text, Ctx::Outcome, owner, site)
-                .as_ref()
-                .and_then(const_value);
+            let k = match &args[1].kind {
+                ExprKind::Text(date) => {
+                    let step = self.date_step(date, at_span, 1)?;
+                    Some(step as f64)
+                }
+                _ => self
+                    .resolve(&args[1], text, Ctx::Outcome, owner, site)
+                    .as_ref()
+                    .and_then(const_value),
+            };
             match k {
                 Some(k) if k.fract() == 0.0 && (1.0..=f64::from(self.steps)).contains(&k) => {
                     Some(k as u32)
