@@ -622,6 +622,9 @@ pub fn evaluation_order(model: &Model) -> String {
         plural(model.outcomes.len(), "outcome"),
         plural(model.interventions.len(), "intervention")
     );
+    if !info.title.is_empty() {
+        out.push_str(&format!("title: {}\n", info.title));
+    }
     out.push_str(&format!(
         "horizon: {} {}s from {} ({} to {}); {} runs, seed {}\n\n",
         info.steps,

@@ -308,6 +308,8 @@ pub struct Intervention {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Info {
     pub name: String,
+    /// A human title for reports (`[scenario] title`); empty when not given.
+    pub title: String,
     pub description: String,
     pub runs: u64,
     pub seed: u64,
@@ -317,6 +319,17 @@ pub struct Info {
     pub path: String,
     /// SHA-256 of every file the scenario was assembled from, in order.
     pub hash: String,
+}
+
+impl Info {
+    /// The title to show a reader: `title`, or the name without one.
+    pub fn display_title(&self) -> &str {
+        if self.title.is_empty() {
+            &self.name
+        } else {
+            &self.title
+        }
+    }
 }
 
 /// Calendar labels for steps: step 0 is `start`, each step one `unit` later.

@@ -46,6 +46,7 @@ impl ExprText {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawInfo {
     pub name: Option<Sp<String>>,
+    pub title: Option<Sp<String>>,
     pub description: Option<Sp<String>>,
     pub runs: Option<Sp<i64>>,
     pub seed: Option<Sp<i64>>,
@@ -178,6 +179,7 @@ const TOP_KEYS: &[&str] = &[
 const CHART_KEYS: &[&str] = &["outcomes", "variables", "events"];
 const INFO_KEYS: &[&str] = &[
     "name",
+    "title",
     "description",
     "runs",
     "seed",
@@ -232,6 +234,7 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
         let mut f = w.fields(t, "[scenario]", INFO_KEYS);
         raw.info = RawInfo {
             name: f.string(&mut w, "name"),
+            title: f.string(&mut w, "title"),
             description: f.string(&mut w, "description"),
             runs: f.int(&mut w, "runs"),
             seed: f.int(&mut w, "seed"),
@@ -801,6 +804,7 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
     }
     let info = RawInfo {
         name: pick(base.info.name, over.info.name),
+        title: pick(base.info.title, over.info.title),
         description: pick(base.info.description, over.info.description),
         runs: pick(base.info.runs, over.info.runs),
         seed: pick(base.info.seed, over.info.seed),

@@ -397,3 +397,32 @@ marked_december = "at(marked, '2026-12')"
         assert_near(name, value(&s, name), want);
     }
 }
+
+#[test]
+fn a_title_heads_the_report_and_the_name_still_names_the_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("titled.toml");
+    std::fs::write(
+        &file,
+        "[scenario]\nname = \"titled\"\ntitle = \"Will the truce hold?\"\nsteps = 3\n[events.e]\np = 0.5\n[outcomes]\nany = \"ever(e)\"\n",
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    crate::common::polsim()
+        .args(["run", "--runs", "200", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+    assert!(html.contains("<h1>Will the truce hold?</h1>"), "{html}");
+    let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(md.starts_with("# Will the truce hold?"), "{md}");
+    let checked = crate::common::polsim()
+        .args(["check"])
+        .arg(&file)
+        .output()
+        .expect("polsim check");
+    let listing = String::from_utf8_lossy(&checked.stdout);
+    assert!(listing.contains("title: Will the truce hold?"), "{listing}");
+}

@@ -76,6 +76,7 @@ impl Checker {
         };
         Info {
             name: i.name.as_ref().map_or(default_name, |n| n.value.clone()),
+            title: i.title.as_ref().map_or(String::new(), |t| t.value.clone()),
             description: i
                 .description
                 .as_ref()
