@@ -600,6 +600,21 @@ fn cmd_init(args: InitArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// What a metalog fitted to elicited quantiles implies, for the expert to
+/// check against their judgment: its tails, mean and spread.
+fn metalog_fit(d: &crate::dist::Dist) -> String {
+    let q = |p: f64| crate::output::table::fmt_num(d.quantile(p));
+    format!(
+        "fit: three-term metalog through p10, p50, p90; implies p1 {}, p5 {}, p95 {}, p99 {}; mean {}, sd {}",
+        q(0.01),
+        q(0.05),
+        q(0.95),
+        q(0.99),
+        crate::output::table::fmt_num(d.mean()),
+        crate::output::table::fmt_num(d.std_dev())
+    )
+}
+
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
@@ -656,6 +671,11 @@ pub fn evaluation_order(model: &Model) -> String {
     for &p in &model.params {
         let v = model.var(p);
         line(&mut out, "parameter", &v.name, &v.text);
+        if let VarKind::Param { dist: Some(d), .. } = &v.kind
+            && d.kind() == crate::dist::DistKind::Metalog
+        {
+            out.push_str(&format!("            {}\n", metalog_fit(d)));
+        }
     }
     for &s in &model.states {
         let v = model.var(s);

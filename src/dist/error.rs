@@ -18,6 +18,8 @@ pub enum ArgName {
     Weight(usize),
     /// The i-th value of `discrete`.
     Value(usize),
+    /// The i-th bin edge of `histogram`.
+    Edge(usize),
 }
 
 impl fmt::Display for ArgName {
@@ -26,6 +28,7 @@ impl fmt::Display for ArgName {
             ArgName::Named { role: "", name } => write!(f, "`{name}`"),
             ArgName::Named { role, name } => write!(f, "{role} `{name}`"),
             ArgName::Weight(i) => write!(f, "weight `w{i}`"),
+            ArgName::Edge(i) => write!(f, "edge `x{i}`"),
             ArgName::Value(i) => write!(f, "value `v{i}`"),
         }
     }
@@ -37,7 +40,7 @@ impl fmt::Display for ArgName {
 pub enum DistError {
     /// Unknown distribution name (for callers that look names up from user text).
     #[error(
-        "unknown distribution `{0}`; expected one of: fixed, uniform, normal, lognormal, beta, pert, triangular, uniform_int, bernoulli, poisson, choice, discrete, exponential, gamma"
+        "unknown distribution `{0}`; expected one of: fixed, uniform, normal, lognormal, beta, pert, triangular, uniform_int, bernoulli, poisson, choice, discrete, exponential, gamma, metalog, histogram"
     )]
     UnknownKind(String),
     /// Wrong argument count, e.g. "wrong number of arguments: pert takes 3 (min, mode, max), got 2".
@@ -114,6 +117,10 @@ pub enum DistError {
     /// Weights of `choice`/`discrete` sum to zero (or overflow).
     #[error("{kind} weights must have a positive, finite sum, got {}", num(*sum))]
     BadWeightSum { kind: DistKind, sum: f64 },
+    /// Elicited quantiles a three-term metalog cannot follow: its quantile
+    /// function would turn back somewhere.
+    #[error("metalog(p10 {}, p50 {}, p90 {}) is too skewed for a three-term metalog: the median must lie well inside [p10, p90] (its distances to them may differ by a factor of at most about 5)", num(*p10), num(*p50), num(*p90))]
+    MetalogInfeasible { p10: f64, p50: f64, p90: f64 },
     /// A truncated normal whose interval has (numerically) zero probability.
     #[error("normal(mean {}, sd {}) truncated to [{}, {}] has zero probability mass (the interval is more than ~35 standard deviations into a tail, or excludes the mean when sd = 0); move the bounds or the mean", num(*mean), num(*sd), num(*lo), num(*hi))]
     EmptyTruncation {
@@ -153,6 +160,7 @@ impl DistError {
             | DistError::RangeOverflow { kind, .. }
             | DistError::BadWeightSum { kind, .. } => Some(*kind),
             DistError::EmptyTruncation { .. } => Some(DistKind::Normal),
+            DistError::MetalogInfeasible { .. } => Some(DistKind::Metalog),
         }
     }
 }

@@ -67,6 +67,18 @@ pub(super) enum Form {
         scale: f64,
         sampler: rand_distr::Gamma<f64>,
     },
+    /// The three-term metalog through elicited p10, p50, p90: quantile
+    /// function a1 + (a2 + a3 (y - 1/2)) ln(y / (1 - y)) (Keelin, *Decision
+    /// Analysis* 13(4), 2016).
+    Metalog {
+        a1: f64,
+        a2: f64,
+        a3: f64,
+    },
+    /// Arguments are edges around weights: x0, w1, x1, w2, x2, ...
+    Histogram {
+        total: f64,
+    },
 }
 
 impl Form {
@@ -280,6 +292,54 @@ impl Form {
                     sampler,
                 }
             }
+            (K::Metalog, &[p10, p50, p90]) => {
+                finite(kind, named("", "p10"), p10)?;
+                finite(kind, named("", "p50"), p50)?;
+                finite(kind, named("", "p90"), p90)?;
+                let order = |left, left_value, right, right_value| DistError::Order {
+                    kind,
+                    rule: "p10 < p50 < p90",
+                    left,
+                    left_value,
+                    op: ">=",
+                    right,
+                    right_value,
+                };
+                if p10 >= p50 {
+                    return Err(order("p10", p10, "p50", p50));
+                }
+                if p50 >= p90 {
+                    return Err(order("p50", p50, "p90", p90));
+                }
+                check_range(kind, "p10", p10, "p90", p90)?;
+                let (a1, a2, a3) = metalog_coefficients(p10, p50, p90);
+                if a3.abs() >= METALOG_MAX_SKEW * a2 {
+                    return Err(DistError::MetalogInfeasible { p10, p50, p90 });
+                }
+                Form::Metalog { a1, a2, a3 }
+            }
+            (K::Histogram, args) => {
+                for (i, &x) in args.iter().step_by(2).enumerate() {
+                    finite(kind, ArgName::Edge(i), x)?;
+                }
+                for pair in args.windows(3).step_by(2) {
+                    if pair[0] >= pair[2] {
+                        return Err(DistError::Order {
+                            kind,
+                            rule: "edges in increasing order",
+                            left: "an edge",
+                            left_value: pair[0],
+                            op: ">=",
+                            right: "the next",
+                            right_value: pair[2],
+                        });
+                    }
+                }
+                check_range(kind, "x0", args[0], "the last edge", args[args.len() - 1])?;
+                Form::Histogram {
+                    total: check_weights(kind, args.iter().skip(1).step_by(2))?,
+                }
+            }
             _ => {
                 return Err(DistError::WrongArity {
                     kind,
@@ -357,6 +417,14 @@ impl Form {
                 e / rate
             }
             Form::Gamma { ref sampler, .. } => sampler.sample(rng),
+            Form::Metalog { a1, a2, a3 } => {
+                let u: f64 = Open01.sample(rng);
+                metalog_quantile(a1, a2, a3, u)
+            }
+            Form::Histogram { total } => {
+                let u: f64 = rng.random();
+                histogram_quantile(args, total, u)
+            }
         }
     }
 }

@@ -22,6 +22,8 @@ pub enum DistKind {
     Discrete,
     Exponential,
     Gamma,
+    Metalog,
+    Histogram,
 }
 
 /// How many arguments a kind takes.
@@ -35,6 +37,8 @@ pub enum Counts {
     AtLeast(usize),
     /// An even number, at least this many (`discrete`'s value-weight pairs).
     Pairs(usize),
+    /// An odd number, at least this many (`histogram`'s edges around weights).
+    Odd(usize),
 }
 
 impl Counts {
@@ -44,6 +48,7 @@ impl Counts {
             Counts::Either(a, b) => n == a || n == b,
             Counts::AtLeast(k) => n >= k,
             Counts::Pairs(k) => n >= k && n.is_multiple_of(2),
+            Counts::Odd(k) => n >= k && !n.is_multiple_of(2),
         }
     }
 
@@ -52,7 +57,7 @@ impl Counts {
         match self {
             Counts::Exactly(k) => (k, Some(k)),
             Counts::Either(a, b) => (a.min(b), Some(a.max(b))),
-            Counts::AtLeast(k) | Counts::Pairs(k) => (k, None),
+            Counts::AtLeast(k) | Counts::Pairs(k) | Counts::Odd(k) => (k, None),
         }
     }
 }
@@ -64,6 +69,7 @@ impl fmt::Display for Counts {
             Counts::Either(a, b) => write!(f, "{a} or {b}"),
             Counts::AtLeast(k) => write!(f, "at least {k}"),
             Counts::Pairs(k) => write!(f, "an even number >= {k}"),
+            Counts::Odd(k) => write!(f, "an odd number >= {k}"),
         }
     }
 }
@@ -121,6 +127,8 @@ pub const KINDS: &[KindSpec] = {
         spec(K::Discrete, "discrete", Pairs(2), "discrete(v0, w0, v1, w1, ...)", "discrete(1, 0.5, 3, 0.5)", false),
         spec(K::Exponential, "exponential", Exactly(1), "exponential(rate)", "exponential(0.2)", false),
         spec(K::Gamma, "gamma", Exactly(2), "gamma(shape, scale)", "gamma(2, 1.5)", false),
+        spec(K::Metalog, "metalog", Exactly(3), "metalog(p10, p50, p90)", "metalog(2, 5, 12)", false),
+        spec(K::Histogram, "histogram", Odd(3), "histogram(x0, w1, x1, w2, x2, ...)", "histogram(0, 1, 10, 3, 20, 1, 50)", false),
     ]
 };
 
@@ -141,6 +149,8 @@ impl DistKind {
         DistKind::Discrete,
         DistKind::Exponential,
         DistKind::Gamma,
+        DistKind::Metalog,
+        DistKind::Histogram,
     ];
 
     /// This kind's row of [`KINDS`].

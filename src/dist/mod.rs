@@ -50,6 +50,8 @@
 //! | `discrete` | v0, w0, v1, w1, ... | pairs; same weight rules; draws v_i |
 //! | `exponential` | rate | rate > 0 |
 //! | `gamma` | shape, scale | both > 0 |
+//! | `metalog` | p10, p50, p90 | p10 < p50 < p90; \|a3\| / a2 < 1.66711 (an increasing quantile function) |
+//! | `histogram` | x0, w1, x1, w2, x2, ... | edges increasing; weights as for `choice`; uniform within a bin |
 //!
 //! Ranges (`hi - lo`, `max - min`) must also not overflow.
 //!
@@ -286,6 +288,8 @@ impl Dist {
             Form::Choice { .. } | Form::Discrete { .. } => self.discrete_quantile(p),
             Form::Exponential { rate } => -(-p).ln_1p() / rate,
             Form::Gamma { shape, scale, .. } => scale * std_gamma_quantile(shape, p),
+            Form::Metalog { a1, a2, a3 } => metalog_quantile(a1, a2, a3, p),
+            Form::Histogram { total } => histogram_quantile(&self.args, total, p),
         }
     }
 
@@ -318,6 +322,9 @@ impl Dist {
             Form::Choice { .. } | Form::Discrete { .. } => self.weighted_moments().0,
             Form::Exponential { rate } => 1.0 / rate,
             Form::Gamma { shape, scale, .. } => shape * scale,
+            // E[logit(U)] = 0 and E[(U - 1/2) logit(U)] = 1/2 for U uniform on (0, 1).
+            Form::Metalog { a1, a3, .. } => a1 + a3 / 2.0,
+            Form::Histogram { .. } => self.histogram_moments().0,
         }
     }
 
@@ -349,12 +356,34 @@ impl Dist {
             Form::Choice { .. } | Form::Discrete { .. } => self.weighted_moments().1,
             Form::Exponential { rate } => 1.0 / (rate * rate),
             Form::Gamma { shape, scale, .. } => shape * scale * scale,
+            // E[logit(U)^2] = pi^2/3, E[(U - 1/2) logit(U)^2] = 0 and
+            // E[(U - 1/2)^2 logit(U)^2] = pi^2/36 + 1/3 (Keelin 2016).
+            Form::Metalog { a2, a3, .. } => {
+                let pi2 = std::f64::consts::PI * std::f64::consts::PI;
+                a2 * a2 * pi2 / 3.0 + a3 * a3 * (pi2 / 36.0 + 1.0 / 12.0)
+            }
+            Form::Histogram { .. } => self.histogram_moments().1,
         }
     }
 
     /// Standard deviation, `variance().sqrt()`.
     pub fn std_dev(&self) -> f64 {
         self.variance().sqrt()
+    }
+
+    /// (mean, variance) of a histogram: each bin is uniform, with mean
+    /// (a + b) / 2 and second moment (a^2 + ab + b^2) / 3.
+    fn histogram_moments(&self) -> (f64, f64) {
+        let bins = || self.args.windows(3).step_by(2).map(|b| (b[0], b[1], b[2]));
+        let total: f64 = bins().map(|(_, w, _)| w).sum();
+        let mean: f64 = bins().map(|(a, w, b)| w / total * 0.5 * (a + b)).sum();
+        let var: f64 = bins()
+            .map(|(a, w, b)| {
+                let (a, b) = (a - mean, b - mean);
+                w / total * (a * a + a * b + b * b) / 3.0
+            })
+            .sum();
+        (mean, var)
     }
 
     /// (mean, variance) of choice/discrete, two-pass over the value-sorted table.

@@ -32,6 +32,51 @@ pub(super) fn triangular_quantile(min: f64, mode: f64, max: f64, p: f64) -> f64 
     x.clamp(min, max)
 }
 
+/// The coefficients (a1, a2, a3) of the three-term metalog through
+/// (0.1, p10), (0.5, p50), (0.9, p90): at y = 1/2 the logit is 0, so a1 = p50;
+/// at y = 0.1 and 0.9 it is -ln 9 and ln 9, and (y - 1/2) is -0.4 and 0.4.
+pub(super) fn metalog_coefficients(p10: f64, p50: f64, p90: f64) -> (f64, f64, f64) {
+    let l = 9f64.ln();
+    (
+        p50,
+        (p90 - p10) / (2.0 * l),
+        (p90 + p10 - 2.0 * p50) / (0.8 * l),
+    )
+}
+
+/// The three-term metalog's quantile function.
+pub(super) fn metalog_quantile(a1: f64, a2: f64, a3: f64, p: f64) -> f64 {
+    if p <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if p >= 1.0 {
+        return f64::INFINITY;
+    }
+    a1 + (a2 + a3 * (p - 0.5)) * (p / (1.0 - p)).ln()
+}
+
+/// The histogram's quantile: linear within each bin, so the bin holding
+/// `p * total` of the weight and the point that far through it. `args` are
+/// edges around weights (x0, w1, x1, ...).
+pub(super) fn histogram_quantile(args: &[f64], total: f64, p: f64) -> f64 {
+    let target = p * total;
+    let mut acc = 0.0;
+    let mut last = args.first().copied().unwrap_or(f64::NAN);
+    for bin in args.windows(3).step_by(2) {
+        let (lo, w, hi) = (bin[0], bin[1], bin[2]);
+        if w <= 0.0 {
+            continue;
+        }
+        if target <= acc + w {
+            let share = ((target - acc) / w).clamp(0.0, 1.0);
+            return (lo + share * (hi - lo)).clamp(lo, hi);
+        }
+        acc += w;
+        last = hi;
+    }
+    last
+}
+
 /// Smallest k in lo..=hi with (k - lo + 1) / n >= p.
 pub(super) fn uniform_int_quantile(lo: i64, hi: i64, p: f64) -> f64 {
     let n = (hi - lo) as f64 + 1.0;

@@ -32,7 +32,7 @@ fn draws(d: &Dist, seed: u64) -> Vec<f64> {
 
 #[test]
 fn names_round_trip_and_signatures_match() {
-    assert_eq!(DistKind::ALL.len(), 14);
+    assert_eq!(DistKind::ALL.len(), 16);
     assert_eq!(KINDS.len(), DistKind::ALL.len());
     for (i, &k) in DistKind::ALL.iter().enumerate() {
         assert_eq!(k as usize, i, "ALL is in declaration order");
@@ -334,6 +334,29 @@ const VALIDATION: &[(DistKind, &[f64], Option<&str>)] = {
             &[1.0, -2.0],
             Some("gamma `scale` must be > 0, got -2"),
         ),
+        (Metalog, &[2.0, 5.0, 12.0], None),
+        (
+            Metalog,
+            &[5.0, 5.0, 12.0],
+            Some("metalog needs p10 < p50 < p90, got p10 5 >= p50 5"),
+        ),
+        (Metalog, &[0.0, 1.0, 100.0], Some("too skewed")),
+        (Histogram, &[0.0, 1.0, 10.0, 0.0, 20.0, 3.0, 50.0], None),
+        (
+            Histogram,
+            &[0.0, 1.0, 10.0, 1.0, 5.0],
+            Some("histogram needs edges in increasing order, got an edge 10 >= the next 5"),
+        ),
+        (
+            Histogram,
+            &[0.0, 0.0, 10.0],
+            Some("histogram weights must have a positive, finite sum, got 0"),
+        ),
+        (
+            Histogram,
+            &[0.0, 1.0, 10.0, 2.0],
+            Some("histogram takes an odd number >= 3 (x0, w1, x1, w2, x2, ...), got 4"),
+        ),
     ]
 };
 
@@ -533,6 +556,31 @@ fn moment_cases() -> Vec<(DistKind, Vec<f64>, f64, f64)> {
         (Exponential, vec![2.0], 0.5, 0.25),
         (Gamma, vec![2.5, 1.5], 3.75, 2.5 * 2.25),
         (Gamma, vec![0.5, 2.0], 1.0, 2.0),
+        // Symmetric: a1 = 5, a2 = 3 / ln 9, a3 = 0: the logistic, mean 5,
+        // variance a2^2 pi^2 / 3.
+        (
+            Metalog,
+            vec![2.0, 5.0, 8.0],
+            5.0,
+            (3.0 / 9f64.ln()).powi(2) * PI * PI / 3.0,
+        ),
+        // Skewed: a2 = 5 / ln 9, a3 = 4 / (0.8 ln 9) = 5 / ln 9: mean
+        // 5 + a3 / 2, variance a2^2 pi^2 / 3 + a3^2 (pi^2 / 36 + 1 / 12).
+        (
+            Metalog,
+            vec![2.0, 5.0, 12.0],
+            5.0 + 2.5 / 9f64.ln(),
+            (5.0 / 9f64.ln()).powi(2) * (PI * PI / 3.0 + PI * PI / 36.0 + 1.0 / 12.0),
+        ),
+        // Weights 1 on [0, 10], 3 on [10, 20]: mean (5 + 3 * 15) / 4 = 12.5;
+        // E[x^2] = (100 / 3 + 3 * 700 / 3) / 4 = 183.33..., so variance
+        // 183.33... - 156.25.
+        (
+            Histogram,
+            vec![0.0, 1.0, 10.0, 3.0, 20.0],
+            12.5,
+            (100.0 / 3.0 + 700.0) / 4.0 - 156.25,
+        ),
     ]
 }
 
@@ -725,6 +773,29 @@ fn quantile_closed_forms() {
         1e-15,
         "lognormal",
     );
+}
+
+#[test]
+fn metalog_and_histogram_quantiles() {
+    // The metalog passes through the elicited quantiles.
+    let m = dist(DistKind::Metalog, &[2.0, 5.0, 12.0]);
+    for (p, want) in [(0.1, 2.0), (0.5, 5.0), (0.9, 12.0)] {
+        assert_close(m.quantile(p), want, 1e-12, &format!("metalog q({p})"));
+    }
+    assert_eq!(m.quantile(0.0), -INF);
+    assert_eq!(m.quantile(1.0), INF);
+    // Weights 1, 0, 3 on [0, 10], [10, 20], [20, 50]: a quarter of the mass
+    // lies in [0, 10]; the median is a third of the way into [20, 50].
+    let h = dist(DistKind::Histogram, &[0.0, 1.0, 10.0, 0.0, 20.0, 3.0, 50.0]);
+    for (p, want) in [
+        (0.0, 0.0),
+        (0.125, 5.0),
+        (0.25, 10.0),
+        (0.5, 30.0),
+        (1.0, 50.0),
+    ] {
+        assert_close(h.quantile(p), want, 1e-12, &format!("histogram q({p})"));
+    }
 }
 
 #[test]

@@ -29,6 +29,10 @@ pub(super) const GAMMA_EXACT_MAX_SHAPE: f64 = 1e7;
 /// for the uniform draws `u >= 2^-53` used in sampling.
 pub(super) const MIN_TRUNCATION_MASS: f64 = 1e-280;
 
+/// The largest |a3| / a2 for which a three-term metalog's quantile function
+/// is increasing (Keelin 2016, table 3: 1.66711).
+pub(super) const METALOG_MAX_SKEW: f64 = 1.66711;
+
 /// Iteration cap for the CDF-inverting solver (it needs at most ~2 x 64 steps: every second
 /// step halves the bracket in float-bit space).
 pub(super) const MAX_SOLVER_STEPS: usize = 200;
