@@ -10,7 +10,8 @@
 //! - functions with memory (`prev`, `delay_fixed`, `smooth`, `smooth3`,
 //!   `delay1`, `delay3`, `trend`), whose value depends on earlier steps: each
 //!   call keeps hidden state that the compiler creates;
-//! - test inputs of the step `t` (`step`, `ramp`, `pulse`).
+//! - test inputs of the step `t` (`step`, `ramp`, `pulse`);
+//! - `mixture(w1, d1, w2, d2, ...)`, a draw from one of several distributions.
 
 use crate::dist::DistKind;
 
@@ -105,7 +106,17 @@ pub enum Builtin {
     Agg(Agg),
     Memory(Memory),
     Input(Input),
+    /// `mixture(w1, d1, w2, d2, ...)`.
+    Mixture,
 }
+
+/// (name, min args, one-line doc) of `mixture`, whose arguments come in
+/// (weight, distribution) pairs.
+pub const MIXTURE: (&str, usize, &str) = (
+    "mixture",
+    4,
+    "mixture(w1, d1, w2, d2, ...): a draw from distribution d_i with chance proportional to w_i",
+);
 
 /// (name, function, min args, max args (None = any), one-line doc)
 pub const FUNCS: &[(&str, Func, usize, Option<usize>, &str)] = &[
@@ -329,6 +340,9 @@ pub fn lookup(name: &str, nargs: usize) -> Option<Builtin> {
     if let Some(&(_, input, ..)) = INPUTS.iter().find(|f| f.0 == name) {
         return Some(Builtin::Input(input));
     }
+    if name == MIXTURE.0 {
+        return Some(Builtin::Mixture);
+    }
     DistKind::from_name(name).map(Builtin::Random)
 }
 
@@ -340,6 +354,7 @@ pub fn all_names() -> impl Iterator<Item = &'static str> {
         .chain(AGGS.iter().map(|a| a.0))
         .chain(MEMORY.iter().map(|m| m.0))
         .chain(INPUTS.iter().map(|m| m.0))
+        .chain([MIXTURE.0])
         .chain(DistKind::ALL.iter().map(|k| k.name()))
 }
 
@@ -364,6 +379,7 @@ pub const NOT_RESERVED: &[&str] = &[
     "step",
     "ramp",
     "pulse",
+    "mixture",
 ];
 
 /// True if `name` cannot name a variable: a built-in's, except those of

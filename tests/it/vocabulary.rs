@@ -426,3 +426,42 @@ fn a_title_heads_the_report_and_the_name_still_names_the_folder() {
     let listing = String::from_utf8_lossy(&checked.stdout);
     assert!(listing.contains("title: Will the truce hold?"), "{listing}");
 }
+
+#[test]
+fn a_mixture_draws_each_part_with_its_weight() {
+    let runs = 40_000u64;
+    let model = load_text(
+        r#"
+[scenario]
+steps = 1
+[parameters]
+pooled = "mixture(0.3, normal(0, 1), 0.7, normal(10, 1))"
+[outcomes]
+value = "pooled"
+low = "pooled < 5"
+"#,
+    );
+    let mut results = simulate(&model, runs, 3, 0);
+    let s = summary::summarize(&model, &mut results, &Default::default());
+    // Mean 0.3 * 0 + 0.7 * 10 = 7; variance 0.3 + 0.7 (within the parts)
+    // + 0.3 * 0.7 * 10^2 (between them) = 22. The first part lies below 5
+    // and the second above it (but for 3e-7 of its mass): P(low) = 0.3.
+    let mean = value(&s, "value");
+    let se = (22.0 / runs as f64).sqrt();
+    assert!(
+        (mean - 7.0).abs() <= 5.0 * se,
+        "mean {mean}, want 7 ± 5 × {se}"
+    );
+    let low = s
+        .outcomes
+        .iter()
+        .find(|o| o.name == "low")
+        .and_then(|o| o.probability)
+        .expect("low")
+        .p;
+    let se = (0.21 / runs as f64).sqrt();
+    assert!(
+        (low - 0.3).abs() <= 5.0 * se,
+        "P(low) {low}, want 0.3 ± 5 × {se}"
+    );
+}

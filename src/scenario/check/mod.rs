@@ -19,6 +19,7 @@ mod facts;
 mod interventions;
 mod lookups;
 mod memory;
+mod mixture;
 mod names;
 mod order;
 mod outcomes;

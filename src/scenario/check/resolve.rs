@@ -187,6 +187,11 @@ impl Checker {
                 let (lo, hi, doc) = row.map_or((1, 1, ""), |x| (x.2, x.3, x.4));
                 (lo, Some(hi), format!("`{doc}`"))
             }
+            Builtin::Mixture => (
+                builtins::MIXTURE.1,
+                None,
+                format!("`{}`", builtins::MIXTURE.2),
+            ),
             Builtin::Agg(a) => {
                 let doc = builtins::AGGS.iter().find(|x| x.1 == a).map_or("", |x| x.3);
                 let args = if a.arity() == 2 { "x, k" } else { "x" };
@@ -220,6 +225,7 @@ impl Checker {
             Builtin::Agg(agg) => self.aggregate(agg, name, span, args, text, ctx, owner, site),
             Builtin::Memory(m) => self.memory(m, span, args, text, ctx, owner, site),
             Builtin::Input(i) => self.test_input(i, span, args, text, ctx, owner, site),
+            Builtin::Mixture => self.mixture(span, args, text, ctx, owner, site),
             Builtin::Func(f) => {
                 let resolved: Vec<Option<MExpr>> = args
                     .iter()
