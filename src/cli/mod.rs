@@ -600,6 +600,21 @@ fn cmd_init(args: InitArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// What a metalog fitted to elicited quantiles implies, for the expert to
+/// check against their judgment: its tails, mean and spread.
+fn metalog_fit(d: &crate::dist::Dist) -> String {
+    let q = |p: f64| crate::output::table::fmt_num(d.quantile(p));
+    format!(
+        "fit: three-term metalog through p10, p50, p90; implies p1 {}, p5 {}, p95 {}, p99 {}; mean {}, sd {}",
+        q(0.01),
+        q(0.05),
+        q(0.95),
+        q(0.99),
+        crate::output::table::fmt_num(d.mean()),
+        crate::output::table::fmt_num(d.std_dev())
+    )
+}
+
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
@@ -622,6 +637,9 @@ pub fn evaluation_order(model: &Model) -> String {
         plural(model.outcomes.len(), "outcome"),
         plural(model.interventions.len(), "intervention")
     );
+    if !info.title.is_empty() {
+        out.push_str(&format!("title: {}\n", info.title));
+    }
     out.push_str(&format!(
         "horizon: {} {}s from {} ({} to {}); {} runs, seed {}\n\n",
         info.steps,
@@ -637,10 +655,27 @@ pub fn evaluation_order(model: &Model) -> String {
         n += 1;
         out.push_str(&format!("  {n:>3}. {word:<9} {name} = {text}\n"));
     };
+    if !model.lookups.is_empty() {
+        out.push_str("lookup tables (straight lines between the points, flat beyond the ends):\n");
+        for (table, _) in &model.lookups {
+            let points: Vec<String> = table
+                .xs
+                .iter()
+                .zip(&table.ys)
+                .map(|(x, y)| format!("({x}, {y})"))
+                .collect();
+            out.push_str(&format!("       {}: {}\n", table.name, points.join(" ")));
+        }
+    }
     out.push_str("before step 1, once per run:\n");
     for &p in &model.params {
         let v = model.var(p);
         line(&mut out, "parameter", &v.name, &v.text);
+        if let VarKind::Param { dist: Some(d), .. } = &v.kind
+            && d.kind() == crate::dist::DistKind::Metalog
+        {
+            out.push_str(&format!("            {}\n", metalog_fit(d)));
+        }
     }
     for &s in &model.states {
         let v = model.var(s);

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 
 use super::program::*;
 use crate::dist::Dist;
-use crate::expr::builtins::{Agg, Func};
+use crate::expr::builtins::{Agg, Func, Memory};
 use crate::expr::{BinOp, UnOp};
 use crate::scenario::check::const_value;
-use crate::scenario::{EventMode, MExpr, Model, VarId, VarKind};
+use crate::scenario::{EventMode, MExpr, Model, VarId, VarKind, reads_input_now};
 
 /// Compile a model; `condition` is an optional yes/no over the finished run
 /// (an outcome-style expression, already resolved against the model).
@@ -30,6 +30,8 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         time: 0,
         cse: None,
         pinned: Vec::new(),
+        mems: Vec::new(),
+        mem_index: HashMap::new(),
     };
     c.time = c.alloc();
     c.var_slot = (0..model.vars.len()).map(|_| c.alloc()).collect();
@@ -49,6 +51,8 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
             c.before_slot.insert(e, slot);
         }
     }
+
+    c.memories();
 
     // After the last step: outcomes (this collects the aggregates).
     let mut finish = Vec::new();
@@ -98,6 +102,9 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         .flat_map(|&s| c.force_values(s, 0, &mut init))
         .collect();
     init.extend(pending);
+    for i in 0..c.mems.len() {
+        c.memory_init(i, &mut init);
+    }
     for e in model.events() {
         init.push(Op::Fill {
             dst: c.var_slot[e.0 as usize],
@@ -179,6 +186,9 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         let key = format!("{}:update", model.var(s).name);
         c.emit_into(update, next, &mut step, &key);
     }
+    for i in 0..c.mems.len() {
+        c.memory_update(i, &mut step);
+    }
     c.cse = None;
     // Interventions on state read last step's values: evaluate them before
     // any state advances, apply them after.
@@ -211,6 +221,9 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
             lo: min.unwrap_or(f64::NEG_INFINITY),
             hi: max.unwrap_or(f64::INFINITY),
         });
+    }
+    for i in 0..c.mems.len() {
+        c.memory_commit(i, &mut step);
     }
     step.extend(state_forces);
     let aggs = std::mem::take(&mut c.aggs);
@@ -284,6 +297,30 @@ struct Compiler<'m> {
     cse: Option<Cse>,
     /// Temporaries that hold a shared subexpression: never released.
     pinned: Vec<Slot>,
+    /// The hidden state of every call of a function with memory, and where
+    /// each call's id is in that list.
+    mems: Vec<Mem>,
+    mem_index: HashMap<u32, usize>,
+}
+
+/// The hidden state of one call of a function with memory.
+struct Mem {
+    kind: Memory,
+    input: MExpr,
+    time: Option<MExpr>,
+    init: Option<MExpr>,
+    /// The variable whose expression holds the call.
+    owner: VarId,
+    id: u32,
+    /// A lag's values, newest first (k of them); a smoothing's or delay's
+    /// stages, first to last; a trend's average.
+    stocks: Vec<Slot>,
+    /// The values the stocks take at the end of the step (a lag: the input).
+    next: Vec<Slot>,
+    /// The time of one stage (a trend: the averaging time).
+    stage_time: Slot,
+    /// A trend's `1 + initial_trend * T`, which seeds its average.
+    seed: Slot,
 }
 
 /// Common subexpression elimination over one stretch of a step in which no
@@ -294,6 +331,18 @@ struct Cse {
     done: HashMap<String, Slot>,
 }
 
+/// `dst = src` at step 1 only: seeds hidden state from its input.
+fn force_at_step_1(dst: Slot, src: Slot) -> Op {
+    Op::Force {
+        dst,
+        src,
+        from: 1,
+        to: 1,
+        once_before: None,
+        yes_no: false,
+    }
+}
+
 /// The text that identifies `e` for sharing, when it is worth sharing: not
 /// a leaf, and with no random draw or aggregate anywhere in it.
 fn cse_key(e: &MExpr) -> Option<String> {
@@ -301,7 +350,12 @@ fn cse_key(e: &MExpr) -> Option<String> {
         return None;
     }
     let mut pure = true;
-    e.walk(&mut |n| pure &= !matches!(n, MExpr::Random { .. } | MExpr::Agg { .. }));
+    e.walk(&mut |n| {
+        pure &= !matches!(
+            n,
+            MExpr::Random { .. } | MExpr::Agg { .. } | MExpr::Memory { .. }
+        )
+    });
     pure.then(|| format!("{e:?}"))
 }
 
@@ -336,6 +390,284 @@ impl Compiler<'_> {
             && !self.next_slot.values().any(|&n| n == s)
             && !self.before_slot.values().any(|&n| n == s)
             && !self.aggs.iter().any(|a| a.3 == s)
+            && !self.mems.iter().any(|m| {
+                m.stocks.contains(&s) || m.next.contains(&s) || m.stage_time == s || m.seed == s
+            })
+    }
+
+    /// Find every call of a function with memory in the step's expressions
+    /// and give its hidden state slots of its own.
+    fn memories(&mut self) {
+        let model = self.model;
+        let mut found: Vec<(VarId, MExpr)> = Vec::new();
+        let exprs = model.step_order.iter().chain(&model.states).map(|&v| {
+            let e = match &model.var(v).kind {
+                VarKind::Derived { expr } => Some(expr),
+                VarKind::Event { chance, .. } => Some(chance),
+                VarKind::State { update, .. } => Some(update),
+                VarKind::Param { .. } => None,
+            };
+            (v, e)
+        });
+        for (v, e) in exprs {
+            if let Some(e) = e {
+                e.walk(&mut |n| {
+                    if matches!(n, MExpr::Memory { .. }) {
+                        found.push((v, n.clone()));
+                    }
+                });
+            }
+        }
+        for (owner, node) in found {
+            let MExpr::Memory {
+                kind,
+                input,
+                time,
+                init,
+                lag,
+                id,
+            } = node
+            else {
+                continue;
+            };
+            let stocks = if kind.is_lag() {
+                lag as usize
+            } else {
+                kind.stages()
+            };
+            let stocks: Vec<Slot> = (0..stocks).map(|_| self.alloc()).collect();
+            let next_count = if kind.is_lag() { 1 } else { stocks.len() };
+            let next = (0..next_count).map(|_| self.alloc()).collect();
+            let stage_time = self.alloc();
+            let seed = self.alloc();
+            self.mem_index.insert(id, self.mems.len());
+            self.mems.push(Mem {
+                kind,
+                input: *input,
+                time: time.map(|t| *t),
+                init: init.map(|i| *i),
+                owner,
+                id,
+                stocks,
+                next,
+                stage_time,
+                seed,
+            });
+        }
+    }
+
+    fn mem_key(&self, i: usize) -> String {
+        let m = &self.mems[i];
+        format!("{}:memory{}", self.model.var(m.owner).name, m.id)
+    }
+
+    /// Before step 1: the time of each stage (checked), and the hidden state's
+    /// first values: the initial value given, a lag's default (a state's
+    /// initial value, else 0), or none yet (seeded from the input in step 1).
+    fn memory_init(&mut self, i: usize, ops: &mut Vec<Op>) {
+        let key = self.mem_key(i);
+        let m = &self.mems[i];
+        let (kind, stocks, stage_time, seed) = (m.kind, m.stocks.clone(), m.stage_time, m.seed);
+        let (time, init, input, owner) = (m.time.clone(), m.init.clone(), m.input.clone(), m.owner);
+        if let Some(time) = &time {
+            let total = self.alloc();
+            self.emit_into(time, total, ops, &format!("{key}:time"));
+            let var = self.model.var(owner);
+            let owner = self.owner(&var.name, var.kind.word(), time);
+            let stages = kind.stages() as f64;
+            ops.push(Op::AtLeast {
+                src: total,
+                min: stages,
+                owner,
+            });
+            ops.push(Op::BinConst {
+                op: BinOp::Div,
+                dst: stage_time,
+                a: total,
+                k: stages,
+                k_left: false,
+            });
+        }
+        let first = stocks[0];
+        match (kind, &init, &input) {
+            (Memory::Trend, _, _) => {
+                // 1 + initial_trend * T: the average starts at input / this.
+                let g0 = init.clone().unwrap_or(MExpr::Const(0.0));
+                self.emit_into(&g0, seed, ops, &format!("{key}:init"));
+                ops.push(Op::Bin {
+                    op: BinOp::Mul,
+                    dst: seed,
+                    a: seed,
+                    b: stage_time,
+                });
+                ops.push(Op::BinConst {
+                    op: BinOp::Add,
+                    dst: seed,
+                    a: seed,
+                    k: 1.0,
+                    k_left: false,
+                });
+                ops.push(Op::Fill {
+                    dst: first,
+                    value: f64::NAN,
+                });
+            }
+            (_, Some(init), _) => self.emit_into(init, first, ops, &format!("{key}:init")),
+            (Memory::Prev, None, MExpr::Var(x))
+                if matches!(self.model.var(*x).kind, VarKind::State { .. }) =>
+            {
+                ops.push(Op::Copy {
+                    dst: first,
+                    src: self.var_slot[x.0 as usize],
+                })
+            }
+            (Memory::Prev | Memory::DelayFixed, None, _) => ops.push(Op::Fill {
+                dst: first,
+                value: 0.0,
+            }),
+            (_, None, _) => ops.push(Op::Fill {
+                dst: first,
+                value: f64::NAN,
+            }),
+        }
+        for &s in &stocks[1..] {
+            ops.push(Op::Copy { dst: s, src: first });
+        }
+    }
+
+    /// Where a call is read within the step: seed its state from the input
+    /// at step 1 when no initial value was given, then give its value.
+    fn memory_read(
+        &mut self,
+        i: usize,
+        dst: Option<Slot>,
+        ops: &mut Vec<Op>,
+        key: &mut String,
+    ) -> Slot {
+        let m = &self.mems[i];
+        let (kind, stocks, stage_time, seed) = (m.kind, m.stocks.clone(), m.stage_time, m.seed);
+        let (input, has_init) = (m.input.clone(), m.init.is_some());
+        let last = stocks[stocks.len() - 1];
+        if !reads_input_now(kind, has_init) {
+            return last;
+        }
+        let x = self.emit_node(&input, None, ops, key);
+        if kind == Memory::Trend {
+            let start = self.temp();
+            ops.push(Op::Bin {
+                op: BinOp::Div,
+                dst: start,
+                a: x,
+                b: seed,
+            });
+            ops.push(force_at_step_1(last, start));
+            self.release(start);
+            // (x - A) / (T |A|), 0 when T |A| is 0 (Vensim's ZIDZ).
+            let (gap, scale) = (self.temp(), self.temp());
+            ops.push(Op::Bin {
+                op: BinOp::Sub,
+                dst: gap,
+                a: x,
+                b: last,
+            });
+            ops.push(Op::Un {
+                f: Func::Abs,
+                dst: scale,
+                a: last,
+            });
+            ops.push(Op::Bin {
+                op: BinOp::Mul,
+                dst: scale,
+                a: scale,
+                b: stage_time,
+            });
+            let d = dst.unwrap_or_else(|| self.temp());
+            ops.push(Op::Bin {
+                op: BinOp::Div,
+                dst: gap,
+                a: gap,
+                b: scale,
+            });
+            let zero = self.constant(0.0);
+            ops.push(Op::Select {
+                dst: d,
+                c: scale,
+                a: gap,
+                b: zero,
+            });
+            self.release(gap);
+            self.release(scale);
+            self.release(x);
+            return d;
+        }
+        for &s in &stocks {
+            ops.push(force_at_step_1(s, x));
+        }
+        self.release(x);
+        last
+    }
+
+    /// At the end of the step, with the state updates: the hidden state's
+    /// next values, from this step's input.
+    fn memory_update(&mut self, i: usize, ops: &mut Vec<Op>) {
+        let key = self.mem_key(i);
+        let m = &self.mems[i];
+        let (kind, stocks, next, stage_time) =
+            (m.kind, m.stocks.clone(), m.next.clone(), m.stage_time);
+        let input = m.input.clone();
+        if kind.is_lag() {
+            self.emit_into(&input, next[0], ops, &format!("{key}:input"));
+            return;
+        }
+        let x = self.emit(&input, ops, &format!("{key}:input"));
+        // Each stage moves toward the one before it (the first toward the
+        // input) by 1 / stage time of the gap, all from this step's values.
+        for (j, (&s, &n)) in stocks.iter().zip(&next).enumerate() {
+            let from = if j == 0 { x } else { stocks[j - 1] };
+            let gap = self.temp();
+            ops.push(Op::Bin {
+                op: BinOp::Sub,
+                dst: gap,
+                a: from,
+                b: s,
+            });
+            ops.push(Op::Bin {
+                op: BinOp::Div,
+                dst: gap,
+                a: gap,
+                b: stage_time,
+            });
+            ops.push(Op::Bin {
+                op: BinOp::Add,
+                dst: n,
+                a: s,
+                b: gap,
+            });
+            self.release(gap);
+        }
+        self.release(x);
+    }
+
+    /// With the state commits: the hidden state takes its next values (a
+    /// lag shifts by one step).
+    fn memory_commit(&mut self, i: usize, ops: &mut Vec<Op>) {
+        let m = &self.mems[i];
+        if m.kind.is_lag() {
+            for j in (1..m.stocks.len()).rev() {
+                ops.push(Op::Copy {
+                    dst: m.stocks[j],
+                    src: m.stocks[j - 1],
+                });
+            }
+            ops.push(Op::Copy {
+                dst: m.stocks[0],
+                src: m.next[0],
+            });
+        } else {
+            for (&s, &n) in m.stocks.iter().zip(&m.next) {
+                ops.push(Op::Copy { dst: s, src: n });
+            }
+        }
     }
 
     fn release(&mut self, s: Slot) {
@@ -674,7 +1006,7 @@ impl Compiler<'_> {
                             acc = target;
                         }
                     }
-                    (Func::Pow, &[a, b]) => ops.push(Op::Fn2 {
+                    (Func::Pow | Func::Mod, &[a, b]) => ops.push(Op::Fn2 {
                         f: *f,
                         dst: d,
                         a,
@@ -724,6 +1056,21 @@ impl Compiler<'_> {
                 for s in slots {
                     self.release(s);
                 }
+                d
+            }
+            MExpr::Memory { id, .. } => match self.mem_index.get(id) {
+                Some(&i) => self.memory_read(i, dst, ops, key),
+                None => self.constant(f64::NAN),
+            },
+            MExpr::Lookup(table, x) => {
+                let x = self.emit_node(x, None, ops, key);
+                let d = dst.unwrap_or_else(|| self.temp());
+                ops.push(Op::Lookup {
+                    dst: d,
+                    x,
+                    table: (**table).clone(),
+                });
+                self.release(x);
                 d
             }
             MExpr::Agg { agg, arg, step } => {

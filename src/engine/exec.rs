@@ -293,6 +293,7 @@ impl Workspace {
             Op::Select { dst, c, a, b } => {
                 map3(s, dst, c, a, b, |c, a, b| if truthy(c) { a } else { b })
             }
+            Op::Lookup { dst, x, ref table } => map1(s, dst, x, |v| table.at(v)),
             Op::DrawConst {
                 dst,
                 ref dist,
@@ -402,6 +403,22 @@ impl Workspace {
                             d[lane] = f64::from(streams[lane].uniform_at(t) < p[lane]);
                         }
                     }
+                }
+            }
+            Op::AtLeast { src, min, owner } => {
+                if let Some(lane) = s[src as usize][..n]
+                    .iter()
+                    .position(|&x| x.is_nan() || x < min)
+                {
+                    let time = s[src as usize][lane];
+                    return Err(fault(
+                        owner,
+                        lane,
+                        ctx,
+                        format!(
+                            "a delay or smoothing time is {time} steps; it must be at least {min} (a step for each stage)"
+                        ),
+                    ));
                 }
             }
             Op::Guard { src, owner } => {
@@ -569,6 +586,7 @@ fn with_bin(op: BinOp, kernel: impl BinKernel) {
         BinOp::Sub => kernel.run(|x, y| x - y),
         BinOp::Mul => kernel.run(|x, y| x * y),
         BinOp::Div => kernel.run(|x, y| x / y),
+        BinOp::Mod => kernel.run(f64::rem_euclid),
         BinOp::Pow => kernel.run(f64::powf),
         BinOp::Lt => kernel.run(|x, y| f64::from(x < y)),
         BinOp::Le => kernel.run(|x, y| f64::from(x <= y)),

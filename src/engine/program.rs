@@ -7,7 +7,7 @@
 use crate::dist::{Dist, DistKind};
 use crate::expr::BinOp;
 use crate::expr::builtins::{Agg, Func};
-use crate::scenario::{EventMode, VarId};
+use crate::scenario::{EventMode, Table, VarId};
 
 /// Runs evaluated together, one per lane. 64 keeps a slot at 512 bytes: the
 /// arithmetic loops vectorise and a model's slots stay in L2 cache.
@@ -86,6 +86,12 @@ pub enum Op {
         a: Slot,
         b: Slot,
     },
+    /// A lookup table read at `x`.
+    Lookup {
+        dst: Slot,
+        x: Slot,
+        table: Table,
+    },
     /// A random draw whose arguments are constants: the sampler is built
     /// and validated once, at compile time.
     DrawConst {
@@ -110,6 +116,14 @@ pub enum Op {
         stream: u32,
         owner: u32,
         before: Slot,
+    },
+    /// Stop the run if a delay's time (in `src`) is below `min` steps or not
+    /// a number: the hidden state advances once a step, so a shorter time
+    /// would overshoot.
+    AtLeast {
+        src: Slot,
+        min: f64,
+        owner: u32,
     },
     /// Stop the run if a state's new value is NaN.
     Guard {

@@ -13,6 +13,9 @@ pub struct Expr {
 pub enum ExprKind {
     Num(f64),
     Name(String),
+    /// Text in quotes: a calendar date such as `'2026-06'`, which only
+    /// `at(x, date)` accepts.
+    Text(String),
     Unary(UnOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `if c then a else b` or `if(c, a, b)`.
@@ -36,6 +39,8 @@ pub enum BinOp {
     Sub,
     Mul,
     Div,
+    /// `a % b`: the remainder of a / b, always in [0, |b|) (NaN when b is 0).
+    Mod,
     Pow,
     Lt,
     Le,
@@ -60,6 +65,7 @@ impl BinOp {
             BinOp::Sub => "-",
             BinOp::Mul => "*",
             BinOp::Div => "/",
+            BinOp::Mod => "%",
             BinOp::Pow => "^",
             BinOp::Lt => "<",
             BinOp::Le => "<=",
@@ -95,6 +101,7 @@ impl BinOp {
             BinOp::Sub => a - b,
             BinOp::Mul => a * b,
             BinOp::Div => a / b,
+            BinOp::Mod => a.rem_euclid(b),
             BinOp::Pow => a.powf(b),
             BinOp::Lt => f64::from(a < b),
             BinOp::Le => f64::from(a <= b),
@@ -113,7 +120,7 @@ impl Expr {
     pub fn walk(&self, f: &mut impl FnMut(&Expr)) {
         f(self);
         match &self.kind {
-            ExprKind::Num(_) | ExprKind::Name(_) => {}
+            ExprKind::Num(_) | ExprKind::Name(_) | ExprKind::Text(_) => {}
             ExprKind::Unary(_, a) => a.walk(f),
             ExprKind::Binary(_, a, b) => {
                 a.walk(f);

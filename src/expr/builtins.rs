@@ -6,7 +6,12 @@
 //! - random draws (`normal(m, s)`, `bernoulli(p)`, ...), one of
 //!   [`crate::dist::DistKind`], drawn from the enclosing variable's stream;
 //! - aggregates over the run (`ever(e)`, `count(e)`, `first(e)`, one-argument
-//!   `max`/`min`/`mean`, `sum`, `at`), allowed only in outcomes.
+//!   `max`/`min`/`mean`, `sum`, `at`), allowed only in outcomes;
+//! - functions with memory (`prev`, `delay_fixed`, `smooth`, `smooth3`,
+//!   `delay1`, `delay3`, `trend`), whose value depends on earlier steps: each
+//!   call keeps hidden state that the compiler creates;
+//! - test inputs of the step `t` (`step`, `ramp`, `pulse`);
+//! - `mixture(w1, d1, w2, d2, ...)`, a draw from one of several distributions.
 
 use crate::dist::DistKind;
 
@@ -28,6 +33,7 @@ pub enum Func {
     Logit,
     Sin,
     Cos,
+    Mod,
 }
 
 /// Aggregates over the steps of one run, for outcomes.
@@ -47,12 +53,70 @@ pub enum Agg {
     At,
 }
 
+/// Functions whose value depends on earlier steps (system-dynamics delays,
+/// smoothing and lags), with the meanings Vensim and Stella give them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Memory {
+    /// `prev(x, k, before)`: what `x` was k steps ago.
+    Prev,
+    /// `delay_fixed(x, k, init)`: a pipeline delay of k whole steps.
+    DelayFixed,
+    /// `smooth(x, T, init)`: first-order exponential smoothing.
+    Smooth,
+    /// `smooth3(x, T, init)`: three first-order smoothings in a row, T/3 each.
+    Smooth3,
+    /// `delay1(x, T, init)`: a first-order material delay (smooth's equations).
+    Delay1,
+    /// `delay3(x, T, init)`: a third-order material delay (smooth3's equations).
+    Delay3,
+    /// `trend(x, T, initial_trend)`: growth of `x` per step relative to its average.
+    Trend,
+}
+
+impl Memory {
+    /// Stages of hidden state (for the lags: k, decided by the call).
+    pub fn stages(self) -> usize {
+        match self {
+            Memory::Smooth3 | Memory::Delay3 => 3,
+            _ => 1,
+        }
+    }
+
+    /// Lags take a whole number of steps; the others a time constant.
+    pub fn is_lag(self) -> bool {
+        matches!(self, Memory::Prev | Memory::DelayFixed)
+    }
+}
+
+/// Test inputs: functions of the step `t` that shape an input over time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Input {
+    /// `step(height, at)`: 0 before step `at`, `height` from it on.
+    Step,
+    /// `ramp(slope, start, end)`: rises by `slope` a step from `start` to `end`.
+    Ramp,
+    /// `pulse(start, width)`: 1 for `width` steps from `start`, else 0.
+    Pulse,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Builtin {
     Func(Func),
     Random(DistKind),
     Agg(Agg),
+    Memory(Memory),
+    Input(Input),
+    /// `mixture(w1, d1, w2, d2, ...)`.
+    Mixture,
 }
+
+/// (name, min args, one-line doc) of `mixture`, whose arguments come in
+/// (weight, distribution) pairs.
+pub const MIXTURE: (&str, usize, &str) = (
+    "mixture",
+    4,
+    "mixture(w1, d1, w2, d2, ...): a draw from distribution d_i with chance proportional to w_i",
+);
 
 /// (name, function, min args, max args (None = any), one-line doc)
 pub const FUNCS: &[(&str, Func, usize, Option<usize>, &str)] = &[
@@ -105,6 +169,13 @@ pub const FUNCS: &[(&str, Func, usize, Option<usize>, &str)] = &[
         1,
         Some(1),
         "ln(p / (1 - p)): the inverse of logistic",
+    ),
+    (
+        "mod",
+        Func::Mod,
+        2,
+        Some(2),
+        "mod(a, b): the remainder of a / b, in [0, |b|); same as a % b",
     ),
     ("sin", Func::Sin, 1, Some(1), "sine (radians)"),
     ("cos", Func::Cos, 1, Some(1), "cosine (radians)"),
@@ -162,6 +233,96 @@ pub const AGGS: &[(&str, Agg, usize, &str)] = &[
     ),
 ];
 
+/// (name, function, min args, max args, one-line doc)
+pub const MEMORY: &[(&str, Memory, usize, usize, &str)] = &[
+    (
+        "prev",
+        Memory::Prev,
+        1,
+        3,
+        "prev(x, k, before): the value x had k steps ago (k = 1 if left out); `before` for steps before the run",
+    ),
+    (
+        "delay_fixed",
+        Memory::DelayFixed,
+        3,
+        3,
+        "delay_fixed(x, k, init): x as it was k whole steps ago; `init` until then",
+    ),
+    (
+        "smooth",
+        Memory::Smooth,
+        2,
+        3,
+        "smooth(x, T, init): x smoothed exponentially with time constant T steps",
+    ),
+    (
+        "smooth3",
+        Memory::Smooth3,
+        2,
+        3,
+        "smooth3(x, T, init): three smoothings in a row, T/3 steps each",
+    ),
+    (
+        "delay1",
+        Memory::Delay1,
+        2,
+        3,
+        "delay1(x, T, init): the outflow of a first-order delay of average T steps",
+    ),
+    (
+        "delay3",
+        Memory::Delay3,
+        2,
+        3,
+        "delay3(x, T, init): the outflow of a third-order delay of average T steps",
+    ),
+    (
+        "trend",
+        Memory::Trend,
+        2,
+        3,
+        "trend(x, T, initial_trend): growth of x per step, relative to its average over T steps",
+    ),
+];
+
+/// (name, input, min args, max args, one-line doc)
+pub const INPUTS: &[(&str, Input, usize, usize, &str)] = &[
+    (
+        "step",
+        Input::Step,
+        2,
+        2,
+        "step(height, at): 0 before step `at`, `height` from it on",
+    ),
+    (
+        "ramp",
+        Input::Ramp,
+        2,
+        3,
+        "ramp(slope, start, end): 0 until `start`, then rising by `slope` a step until `end`",
+    ),
+    (
+        "pulse",
+        Input::Pulse,
+        1,
+        2,
+        "pulse(start, width): 1 for `width` steps (1 if left out) from step `start`, else 0",
+    ),
+];
+
+impl Memory {
+    pub fn name(self) -> &'static str {
+        MEMORY.iter().find(|m| m.1 == self).map_or("?", |m| m.0)
+    }
+}
+
+impl Input {
+    pub fn name(self) -> &'static str {
+        INPUTS.iter().find(|m| m.1 == self).map_or("?", |m| m.0)
+    }
+}
+
 /// Resolve a call by name and argument count. Aggregates win over functions
 /// when the counts match (`max(x)` is the run's maximum; `max(a, b)` the larger).
 pub fn lookup(name: &str, nargs: usize) -> Option<Builtin> {
@@ -173,6 +334,15 @@ pub fn lookup(name: &str, nargs: usize) -> Option<Builtin> {
     if let Some(&(_, func, ..)) = FUNCS.iter().find(|f| f.0 == name) {
         return Some(Builtin::Func(func));
     }
+    if let Some(&(_, memory, ..)) = MEMORY.iter().find(|f| f.0 == name) {
+        return Some(Builtin::Memory(memory));
+    }
+    if let Some(&(_, input, ..)) = INPUTS.iter().find(|f| f.0 == name) {
+        return Some(Builtin::Input(input));
+    }
+    if name == MIXTURE.0 {
+        return Some(Builtin::Mixture);
+    }
     DistKind::from_name(name).map(Builtin::Random)
 }
 
@@ -182,12 +352,40 @@ pub fn all_names() -> impl Iterator<Item = &'static str> {
         .iter()
         .map(|f| f.0)
         .chain(AGGS.iter().map(|a| a.0))
+        .chain(MEMORY.iter().map(|m| m.0))
+        .chain(INPUTS.iter().map(|m| m.0))
+        .chain([MIXTURE.0])
         .chain(DistKind::ALL.iter().map(|k| k.name()))
 }
 
-/// True if `name` is any built-in's name (such names cannot be variables).
+/// True if `name` is any built-in's name.
 pub fn is_builtin_name(name: &str) -> bool {
     all_names().any(|n| n == name)
+}
+
+/// Built-ins added after scenarios were first written, whose names those
+/// scenarios may already give their variables (`step`, `trend`, ...): such a
+/// name may still name a variable, and a call `step(...)` still means the
+/// function.
+pub const NOT_RESERVED: &[&str] = &[
+    "mod",
+    "prev",
+    "delay_fixed",
+    "smooth",
+    "smooth3",
+    "delay1",
+    "delay3",
+    "trend",
+    "step",
+    "ramp",
+    "pulse",
+    "mixture",
+];
+
+/// True if `name` cannot name a variable: a built-in's, except those of
+/// [`NOT_RESERVED`].
+pub fn is_reserved_name(name: &str) -> bool {
+    is_builtin_name(name) && !NOT_RESERVED.contains(&name)
 }
 
 impl Func {
@@ -218,17 +416,18 @@ impl Func {
             Func::Logit => (x / (1.0 - x)).ln(),
             Func::Sin => x.sin(),
             Func::Cos => x.cos(),
-            Func::Min | Func::Max | Func::Clamp | Func::Pow => f64::NAN,
+            Func::Min | Func::Max | Func::Clamp | Func::Pow | Func::Mod => f64::NAN,
         }
     }
 
-    /// The function of two arguments (`min`, `max` and `pow`).
+    /// The function of two arguments (`min`, `max`, `pow` and `mod`).
     #[inline(always)]
     pub fn apply2(self, a: f64, b: f64) -> f64 {
         match self {
             Func::Min => a.min(b),
             Func::Max => a.max(b),
             Func::Pow => a.powf(b),
+            Func::Mod => a.rem_euclid(b),
             _ => f64::NAN,
         }
     }
@@ -239,7 +438,7 @@ impl Func {
             (Func::Min, [first, rest @ ..]) => rest.iter().fold(*first, |m, &x| m.min(x)),
             (Func::Max, [first, rest @ ..]) => rest.iter().fold(*first, |m, &x| m.max(x)),
             (Func::Clamp, &[x, lo, hi]) => clamp(x, lo, hi),
-            (Func::Pow, &[a, b]) => a.powf(b),
+            (Func::Pow | Func::Mod, &[a, b]) => self.apply2(a, b),
             (f, &[x]) => f.apply1(x),
             _ => f64::NAN,
         }
@@ -294,8 +493,9 @@ mod tests {
             (Func::Logit, &[0.75], 3.0f64.ln()),
             (Func::Sin, &[std::f64::consts::FRAC_PI_2], 1.0),
             (Func::Cos, &[std::f64::consts::PI], -1.0),
-            (Func::Sin, &[std::f64::consts::FRAC_PI_2], 1.0),
-            (Func::Cos, &[std::f64::consts::PI], -1.0),
+            (Func::Mod, &[14.0, 12.0], 2.0),
+            (Func::Mod, &[-1.0, 12.0], 11.0),
+            (Func::Mod, &[7.5, -2.0], 1.5),
         ];
         for &(f, args, want) in cases {
             let got = f.apply(args);
@@ -325,5 +525,11 @@ mod tests {
         assert_eq!(lookup("tan", 1), None);
         assert!(is_builtin_name("normal"));
         assert!(!is_builtin_name("trust"));
+        assert!(is_reserved_name("normal") && is_builtin_name("step") && !is_reserved_name("step"));
+        assert_eq!(lookup("step", 2), Some(Builtin::Input(Input::Step)));
+        assert_eq!(lookup("smooth3", 2), Some(Builtin::Memory(Memory::Smooth3)));
+        for name in NOT_RESERVED {
+            assert!(is_builtin_name(name), "{name}");
+        }
     }
 }

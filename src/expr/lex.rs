@@ -8,10 +8,13 @@ use super::parse::ParseError;
 pub enum Tok {
     Num(f64),
     Ident(String),
+    /// Text in quotes, `"2026-06"` or `'2026-06'`: a calendar date.
+    Text(String),
     Plus,
     Minus,
     Star,
     Slash,
+    Percent,
     Caret,
     LParen,
     RParen,
@@ -38,6 +41,7 @@ impl Tok {
         match self {
             Tok::Num(n) => format!("number `{n}`"),
             Tok::Ident(s) => format!("name `{s}`"),
+            Tok::Text(s) => format!("text \"{s}\""),
             Tok::Eof => "end of expression".to_string(),
             other => format!("`{}`", other.text()),
         }
@@ -49,6 +53,7 @@ impl Tok {
             Tok::Minus => "-",
             Tok::Star => "*",
             Tok::Slash => "/",
+            Tok::Percent => "%",
             Tok::Caret => "^",
             Tok::LParen => "(",
             Tok::RParen => ")",
@@ -67,7 +72,7 @@ impl Tok {
             Tok::Else => "else",
             Tok::True => "true",
             Tok::False => "false",
-            Tok::Num(_) | Tok::Ident(_) | Tok::Eof => "",
+            Tok::Num(_) | Tok::Ident(_) | Tok::Text(_) | Tok::Eof => "",
         }
     }
 }
@@ -135,6 +140,23 @@ pub fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, Vec<ParseError>> {
             toks.push((tok, start..i));
             continue;
         }
+        if c == b'"' || c == b'\'' {
+            match text[i + 1..].find(c as char) {
+                Some(len) => {
+                    let inner = &text[i + 1..i + 1 + len];
+                    toks.push((Tok::Text(inner.to_string()), start..i + len + 2));
+                    i += len + 2;
+                }
+                None => {
+                    errors.push(
+                        ParseError::new(start..text.len(), "text in quotes is not closed")
+                            .help("close it with the same quote it opens with, e.g. '2026-06'"),
+                    );
+                    i = text.len();
+                }
+            }
+            continue;
+        }
         let next = bytes.get(i + 1).copied();
         let (tok, len) = match (c, next) {
             (b'<', Some(b'=')) => (Tok::Le, 2),
@@ -173,6 +195,7 @@ pub fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, Vec<ParseError>> {
             (b'-', _) => (Tok::Minus, 1),
             (b'*', _) => (Tok::Star, 1),
             (b'/', _) => (Tok::Slash, 1),
+            (b'%', _) => (Tok::Percent, 1),
             (b'^', _) => (Tok::Caret, 1),
             (b'(', _) => (Tok::LParen, 1),
             (b')', _) => (Tok::RParen, 1),
@@ -197,7 +220,7 @@ pub fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, Vec<ParseError>> {
                 let ch = text[start..].chars().next().unwrap_or('?');
                 let len = ch.len_utf8();
                 errors.push(ParseError::new(start..start + len, format!("unexpected character `{ch}`")).help(
-                    "expressions use numbers, names, + - * / ^, comparisons, and/or/not, if/then/else and function calls",
+                    "expressions use numbers, names, + - * / % ^, comparisons, and/or/not, if/then/else and function calls",
                 ));
                 i += len;
                 continue;

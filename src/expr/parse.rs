@@ -109,6 +109,7 @@ fn infix(tok: &Tok) -> Option<(BinOp, u8, u8)> {
         Tok::Minus => (BinOp::Sub, 5, 6),
         Tok::Star => (BinOp::Mul, 6, 7),
         Tok::Slash => (BinOp::Div, 6, 7),
+        Tok::Percent => (BinOp::Mod, 6, 7),
         Tok::Caret => (BinOp::Pow, 9, 8),
         _ => return None,
     })
@@ -192,6 +193,10 @@ impl Parser {
                 kind: ExprKind::Num(v),
                 span,
             }),
+            Tok::Text(s) => Ok(Expr {
+                kind: ExprKind::Text(s),
+                span,
+            }),
             Tok::True => Ok(Expr {
                 kind: ExprKind::Num(1.0),
                 span,
@@ -251,10 +256,19 @@ impl Parser {
             }
             Tok::Eof => Err(ParseError::new(span, "the expression ends too early")
                 .help("a value is missing after the last operator")),
-            other => Err(ParseError::new(
-                span,
-                format!("expected a value, found {}", other.describe()),
-            )),
+            other => {
+                let after_percent = self.pos >= 2 && self.toks[self.pos - 2].0 == Tok::Percent;
+                let error = ParseError::new(
+                    span,
+                    format!("expected a value, found {}", other.describe()),
+                );
+                Err(if after_percent {
+                    error
+                        .help("`%` is the remainder (`t % 12`), not a percentage: write 50% as 0.5")
+                } else {
+                    error
+                })
+            }
         }
     }
 
@@ -355,6 +369,7 @@ mod tests {
         match &e.kind {
             ExprKind::Num(v) => format!("{v}"),
             ExprKind::Name(n) => n.clone(),
+            ExprKind::Text(t) => format!("'{t}'"),
             ExprKind::Unary(UnOp::Neg, a) => format!("(-{})", show(a)),
             ExprKind::Unary(UnOp::Not, a) => format!("(not {})", show(a)),
             ExprKind::Binary(op, a, b) => format!("({} {} {})", show(a), op.symbol(), show(b)),
@@ -374,6 +389,9 @@ mod tests {
             ("1 + 2 * 3", "(1 + (2 * 3))"),
             ("(1 + 2) * 3", "((1 + 2) * 3)"),
             ("-2^2", "(-(2 ^ 2))"),
+            ("a + b % 12 * 2", "(a + ((b % 12) * 2))"),
+            ("at(x, '2026-06')", "at(x, '2026-06')"),
+            ("at(x, \"2026-Q3\")", "at(x, '2026-Q3')"),
             ("2^3^2", "(2 ^ (3 ^ 2))"),
             ("a - b - c", "((a - b) - c)"),
             ("a / b * c", "((a / b) * c)"),

@@ -113,7 +113,7 @@ pub fn build(
         p.polsim_version
     );
     Report {
-        title: summary.name.clone(),
+        title: model.info.display_title().to_string(),
         description: summary.description.clone(),
         byline,
         sections: vec![

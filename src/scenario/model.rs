@@ -6,7 +6,7 @@
 
 use crate::diag::Span;
 use crate::dist::{Dist, DistKind};
-use crate::expr::builtins::{Agg, Func};
+use crate::expr::builtins::{Agg, Func, Memory};
 use crate::expr::{BinOp, UnOp};
 
 /// Index of a variable in [`Model::vars`].
@@ -31,6 +31,20 @@ pub enum MExpr {
         args: Vec<MExpr>,
         site: u32,
     },
+    /// A function with memory (`prev`, `smooth`, `delay3`, ...): its hidden
+    /// state is created by the compiler. `time` (the delay or averaging time)
+    /// and `init` are fixed for the run; `lag` is a lag's whole number of
+    /// steps; `id` numbers the calls of the whole model.
+    Memory {
+        kind: Memory,
+        input: Box<MExpr>,
+        time: Option<Box<MExpr>>,
+        init: Option<Box<MExpr>>,
+        lag: u32,
+        id: u32,
+    },
+    /// A lookup table read at the argument's value.
+    Lookup(Box<Table>, Box<MExpr>),
     /// An aggregate over the run, only in outcomes. `step` is `at`'s step.
     Agg {
         agg: Agg,
@@ -57,10 +71,72 @@ impl MExpr {
             MExpr::Call(_, args) | MExpr::Random { args, .. } => {
                 args.iter().for_each(|a| a.walk(f))
             }
-            MExpr::Agg { arg, .. } => arg.walk(f),
+            MExpr::Agg { arg, .. } | MExpr::Lookup(_, arg) => arg.walk(f),
+            MExpr::Memory {
+                input, time, init, ..
+            } => {
+                input.walk(f);
+                for e in [time, init].into_iter().flatten() {
+                    e.walk(f);
+                }
+            }
         }
     }
 
+    /// Variables whose value of this step this expression needs: those of
+    /// [`MExpr::vars`] except what a function with memory reads only at the
+    /// end of the step (its input, when its state is not seeded from it) or
+    /// before the run (its time and initial value). The order of a step
+    /// follows these.
+    pub fn vars_now(&self) -> Vec<VarId> {
+        let mut out = Vec::new();
+        self.collect_now(&mut out);
+        out
+    }
+
+    fn collect_now(&self, out: &mut Vec<VarId>) {
+        match self {
+            MExpr::Var(v) => out.push(*v),
+            MExpr::Const(_) | MExpr::Time => {}
+            MExpr::Unary(_, a) | MExpr::Agg { arg: a, .. } | MExpr::Lookup(_, a) => {
+                a.collect_now(out)
+            }
+            MExpr::Binary(_, a, b) => {
+                a.collect_now(out);
+                b.collect_now(out);
+            }
+            MExpr::If(c, a, b) => {
+                for e in [c, a, b] {
+                    e.collect_now(out);
+                }
+            }
+            MExpr::Call(_, args) | MExpr::Random { args, .. } => {
+                args.iter().for_each(|a| a.collect_now(out))
+            }
+            MExpr::Memory {
+                kind, input, init, ..
+            } => {
+                if reads_input_now(*kind, init.is_some()) {
+                    input.collect_now(out);
+                }
+            }
+        }
+    }
+}
+
+/// Whether a function with memory needs its input's value of this step
+/// where it is read: a trend always (it compares the input with its
+/// average), smoothing and delays only when their state is seeded from the
+/// input at step 1 (no initial value given), lags never.
+pub fn reads_input_now(kind: Memory, has_init: bool) -> bool {
+    match kind {
+        Memory::Prev | Memory::DelayFixed => false,
+        Memory::Trend => true,
+        Memory::Smooth | Memory::Smooth3 | Memory::Delay1 | Memory::Delay3 => !has_init,
+    }
+}
+
+impl MExpr {
     /// Variables this expression reads (with repeats).
     pub fn vars(&self) -> Vec<VarId> {
         let mut out = Vec::new();
@@ -76,6 +152,41 @@ impl MExpr {
         let mut random = false;
         self.walk(&mut |e| random |= matches!(e, MExpr::Random { .. }));
         random
+    }
+}
+
+/// A lookup table (a graphical function): points `(xs[i], ys[i])` with `xs`
+/// strictly increasing, joined by straight lines and flat beyond the ends.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub name: String,
+    pub xs: Vec<f64>,
+    pub ys: Vec<f64>,
+}
+
+impl Table {
+    /// The table's value at `x`: linear between neighbouring points, the
+    /// first point's `y` at or below the first `x`, the last point's at or
+    /// above the last; NaN for NaN.
+    #[inline]
+    pub fn at(&self, x: f64) -> f64 {
+        let (xs, ys) = (&self.xs, &self.ys);
+        let (Some(&x0), Some(&xn)) = (xs.first(), xs.last()) else {
+            return f64::NAN;
+        };
+        if x.is_nan() {
+            return f64::NAN;
+        }
+        if x <= x0 {
+            return ys[0];
+        }
+        if x >= xn {
+            return ys[ys.len() - 1];
+        }
+        // xs[i - 1] < x < ... : the segment [xs[i - 1], xs[i]] holds x.
+        let i = xs.partition_point(|&v| v <= x);
+        let (xa, xb, ya, yb) = (xs[i - 1], xs[i], ys[i - 1], ys[i]);
+        ya + (x - xa) * (yb - ya) / (xb - xa)
     }
 }
 
@@ -201,6 +312,8 @@ pub struct Intervention {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Info {
     pub name: String,
+    /// A human title for reports (`[scenario] title`); empty when not given.
+    pub title: String,
     pub description: String,
     pub runs: u64,
     pub seed: u64,
@@ -210,6 +323,17 @@ pub struct Info {
     pub path: String,
     /// SHA-256 of every file the scenario was assembled from, in order.
     pub hash: String,
+}
+
+impl Info {
+    /// The title to show a reader: `title`, or the name without one.
+    pub fn display_title(&self) -> &str {
+        if self.title.is_empty() {
+            &self.name
+        } else {
+            &self.title
+        }
+    }
 }
 
 /// Calendar labels for steps: step 0 is `start`, each step one `unit` later.
@@ -313,6 +437,41 @@ impl TimeAxis {
         }
     }
 
+    /// The step a calendar date falls on (`"2026-07"` is step 6 of a
+    /// monthly scenario starting `"2026-01"`), written as `start` is; the
+    /// step may lie outside the run. `Err` says how dates are written here.
+    pub fn step_of(&self, date: &str) -> Result<i64, String> {
+        let (index, base, form) = match self.calendar {
+            Calendar::Month(base) => (
+                TimeAxis::new("month", Some(date)),
+                base,
+                "YYYY-MM, e.g. \"2026-07\"",
+            ),
+            Calendar::Quarter(base) => (
+                TimeAxis::new("quarter", Some(date)),
+                base,
+                "YYYY-Qn, e.g. \"2026-Q3\"",
+            ),
+            Calendar::Year(base) => (
+                TimeAxis::new("year", Some(date)),
+                base,
+                "YYYY, e.g. \"2030\"",
+            ),
+            Calendar::Plain => {
+                return Err(
+                    "dates need a calendar: set step_unit to month, quarter or year and a start, or give the step number"
+                        .to_string(),
+                );
+            }
+        };
+        let index = index
+            .map_err(|_| format!("dates in this scenario are {}s, written {form}", self.unit))?;
+        match index.calendar {
+            Calendar::Month(k) | Calendar::Quarter(k) | Calendar::Year(k) => Ok(k - base),
+            Calendar::Plain => Err(format!("\"{date}\" is not a date")),
+        }
+    }
+
     /// Axis title, e.g. "month (step 0 = 2025-12)".
     pub fn axis_title(&self) -> String {
         match &self.start {
@@ -335,6 +494,8 @@ pub struct Model {
     pub step_order: Vec<VarId>,
     pub outcomes: Vec<Outcome>,
     pub interventions: Vec<Intervention>,
+    /// `[lookups]`, in file order, with their documentation.
+    pub lookups: Vec<(Table, Doc)>,
     /// What `[charts]` selects; `None` in a field means "all".
     pub charts: ChartSelection,
 }
@@ -423,6 +584,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn lookup_interpolates_and_holds_its_ends() {
+        let table = Table {
+            name: "effect".into(),
+            xs: vec![0.0, 2.0, 3.0],
+            ys: vec![1.0, 5.0, -1.0],
+        };
+        // Worked by hand: on [0, 2] y = 1 + 2x; on [2, 3] y = 5 - 6(x - 2).
+        let cases = [
+            (-10.0, 1.0),
+            (0.0, 1.0),
+            (0.5, 2.0),
+            (2.0, 5.0),
+            (2.5, 2.0),
+            (3.0, -1.0),
+            (1e300, -1.0),
+            (f64::NEG_INFINITY, 1.0),
+        ];
+        for (x, want) in cases {
+            assert_eq!(table.at(x), want, "at({x})");
+        }
+        assert!(table.at(f64::NAN).is_nan());
+    }
+
+    #[test]
     fn calendar_labels() {
         let month = TimeAxis::new("month", Some("2025-12")).unwrap();
         assert_eq!(month.label(0), "2025-12");
@@ -437,5 +622,12 @@ mod tests {
         assert_eq!(plain.label(5), "5");
         assert!(TimeAxis::new("month", Some("Dec 2025")).is_err());
         assert!(TimeAxis::new("month", Some("2025-13")).is_err());
+        assert_eq!(month.step_of("2026-07"), Ok(7));
+        assert_eq!(month.step_of("2025-12"), Ok(0));
+        assert_eq!(month.step_of("2025-01"), Ok(-11));
+        assert!(month.step_of("2026-7").is_err());
+        assert_eq!(quarter.step_of("2027-Q2"), Ok(6));
+        assert_eq!(year.step_of("2030"), Ok(5));
+        assert!(plain.step_of("2026-01").is_err());
     }
 }

@@ -4,7 +4,7 @@
 //! serde stops at the first error; this walker reports every unknown key,
 //! wrong type and missing field in the file, each pointed at its place, then
 //! carries on. Nothing here interprets expressions or names: that is
-//! `check.rs`'s job. This is the only module that knows TOML.
+//! the checker's job (`check/`). This is the only module that knows TOML.
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -46,6 +46,7 @@ impl ExprText {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawInfo {
     pub name: Option<Sp<String>>,
+    pub title: Option<Sp<String>>,
     pub description: Option<Sp<String>>,
     pub runs: Option<Sp<i64>>,
     pub seed: Option<Sp<i64>>,
@@ -103,15 +104,34 @@ pub struct RawOutcome {
     pub doc: RawDoc,
 }
 
+/// A step as written: its number, or a calendar date (`"2026-07"`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepRef {
+    Number(i64),
+    Date(String),
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct RawIntervention {
     pub span: Span,
     pub target: Option<Sp<String>>,
-    pub at: Option<Sp<i64>>,
-    pub from: Option<Sp<i64>>,
-    pub to: Option<Sp<i64>>,
+    pub at: Option<Sp<StepRef>>,
+    pub from: Option<Sp<StepRef>>,
+    pub to: Option<Sp<StepRef>>,
     pub value: Option<ExprText>,
     pub doc: Option<Sp<String>>,
+}
+
+/// A lookup table's points as written, each with its place.
+pub type RawPoints = Sp<Vec<Sp<(f64, f64)>>>;
+
+/// A lookup table: `points = [[x0, y0], [x1, y1], ...]`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawLookup {
+    /// Each point as written; a point that is not two numbers was reported
+    /// here and left out.
+    pub points: Option<RawPoints>,
+    pub doc: RawDoc,
 }
 
 /// Named entries keep file order (the order of outputs and tie-breaks).
@@ -126,6 +146,7 @@ pub struct RawScenario {
     pub derived: Entries<RawDerived>,
     pub events: Entries<RawEvent>,
     pub outcomes: Entries<RawOutcome>,
+    pub lookups: Entries<RawLookup>,
     pub interventions: Vec<RawIntervention>,
     pub charts: RawCharts,
     /// Where to point a problem of the whole scenario (a missing `steps`):
@@ -154,10 +175,12 @@ const TOP_KEYS: &[&str] = &[
     "outcomes",
     "interventions",
     "charts",
+    "lookups",
 ];
 const CHART_KEYS: &[&str] = &["outcomes", "variables", "events"];
 const INFO_KEYS: &[&str] = &[
     "name",
+    "title",
     "description",
     "runs",
     "seed",
@@ -171,6 +194,7 @@ const STATE_KEYS: &[&str] = &["init", "update", "min", "max"];
 const DERIVED_KEYS: &[&str] = &["expr"];
 const EVENT_KEYS: &[&str] = &["p", "rate", "once"];
 const OUTCOME_KEYS: &[&str] = &["expr", "kind", "categories", "may_be_none"];
+const LOOKUP_KEYS: &[&str] = &["points"];
 const INTERVENTION_KEYS: &[&str] = &["set", "at", "from", "to", "value", "doc"];
 
 /// A typical value of an integer key, for examples in messages.
@@ -211,6 +235,7 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
         let mut f = w.fields(t, "[scenario]", INFO_KEYS);
         raw.info = RawInfo {
             name: f.string(&mut w, "name"),
+            title: f.string(&mut w, "title"),
             description: f.string(&mut w, "description"),
             runs: f.int(&mut w, "runs"),
             seed: f.int(&mut w, "seed"),
@@ -256,6 +281,12 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
             kind: f.string(w, "kind"),
             categories: f.strings(w, "categories"),
             may_be_none: f.bool(w, "may_be_none"),
+            doc: f.doc(w),
+        });
+    }
+    if let Some(t) = top.table(&mut w, "lookups") {
+        raw.lookups = w.entries(t, "lookups", "points", LOOKUP_KEYS, |w, f| RawLookup {
+            points: f.points(w, "points"),
             doc: f.doc(w),
         });
     }
@@ -355,7 +386,10 @@ impl<'i> Walker<'_, 'i> {
                     f.finish(self);
                     entry
                 }
-                DeValue::String(_) | DeValue::Integer(_) | DeValue::Float(_)
+                DeValue::String(_)
+                | DeValue::Integer(_)
+                | DeValue::Float(_)
+                | DeValue::Array(_)
                     if !short_key.is_empty() =>
                 {
                     // Build from a one-key view of the bare value.
@@ -426,9 +460,9 @@ impl<'i> Walker<'_, 'i> {
             out.push(RawIntervention {
                 span: self.span(item.span()),
                 target: f.string(self, "set"),
-                at: f.int(self, "at"),
-                from: f.int(self, "from"),
-                to: f.int(self, "to"),
+                at: f.step(self, "at"),
+                from: f.step(self, "from"),
+                to: f.step(self, "to"),
                 value: f.expr(self, "value"),
                 doc: f.string(self, "doc"),
             });
@@ -538,26 +572,26 @@ impl<'t, 'i> Fields<'t, 'i> {
         }
     }
 
+    /// A step: a whole number, or a calendar date in quotes.
+    fn step(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<Sp<StepRef>> {
+        let v = self.take(w, key)?;
+        if let Some(date) = v.get_ref().as_str() {
+            return Some(Sp {
+                value: StepRef::Date(date.to_string()),
+                span: w.span(v.span()),
+            });
+        }
+        let n = self.int(w, key)?;
+        Some(Sp {
+            value: StepRef::Number(n.value),
+            span: n.span,
+        })
+    }
+
     fn float(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<Sp<f64>> {
         let v = self.take(w, key)?;
         let span = w.span(v.span());
-        let parsed = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
-                .ok()
-                .map(|n| n as f64),
-            DeValue::Float(f) => {
-                f.as_str()
-                    .replace('_', "")
-                    .parse::<f64>()
-                    .ok()
-                    .or(match f.as_str() {
-                        "inf" | "+inf" => Some(f64::INFINITY),
-                        "-inf" => Some(f64::NEG_INFINITY),
-                        _ => None,
-                    })
-            }
-            _ => None,
-        };
+        let parsed = number(v.get_ref());
         if parsed.is_none() {
             w.type_error(v, key, "a number", "0.5");
         }
@@ -602,6 +636,44 @@ impl<'t, 'i> Fields<'t, 'i> {
                 None
             }
         }
+    }
+
+    /// A list of `[x, y]` pairs of numbers (a lookup table's points).
+    fn points(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<RawPoints> {
+        let v = self.take(w, key)?;
+        let example = "[[0, 0], [0.5, 0.8], [1, 1]]";
+        let Some(items) = v.get_ref().as_array() else {
+            w.type_error(v, key, "a list of [x, y] pairs", example);
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            let pair: Option<Vec<f64>> = item
+                .get_ref()
+                .as_array()
+                .map(|xy| xy.iter().map(|n| number(n.get_ref())).collect())
+                .and_then(|xy: Vec<Option<f64>>| xy.into_iter().collect());
+            match pair.as_deref() {
+                Some(&[x, y]) => out.push(Sp {
+                    value: (x, y),
+                    span: w.span(item.span()),
+                }),
+                _ => {
+                    let span = w.span(item.span());
+                    w.diags.push(
+                        Diagnostic::new(
+                            span,
+                            format!("each point of `{key}` must be a pair of numbers [x, y]"),
+                        )
+                        .help(format!("for example: {key} = {example}")),
+                    );
+                }
+            }
+        }
+        Some(Sp {
+            value: out,
+            span: w.span(v.span()),
+        })
     }
 
     /// An expression: a string of the expression language, or a bare number.
@@ -684,6 +756,26 @@ impl<'t, 'i> Fields<'t, 'i> {
     }
 }
 
+/// A TOML integer or float as a number (`inf`, `-inf` and `nan` included).
+fn number(value: &DeValue<'_>) -> Option<f64> {
+    match value {
+        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+            .ok()
+            .map(|n| n as f64),
+        DeValue::Float(f) => f
+            .as_str()
+            .replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .or(match f.as_str() {
+                "inf" | "+inf" => Some(f64::INFINITY),
+                "-inf" => Some(f64::NEG_INFINITY),
+                _ => None,
+            }),
+        _ => None,
+    }
+}
+
 /// Merge a variant over its base: scenario settings and each named entry's
 /// fields override one by one (a variant can change a parameter's `dist` and
 /// keep its `doc`); new entries are appended; interventions accumulate.
@@ -714,6 +806,7 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
     }
     let info = RawInfo {
         name: pick(base.info.name, over.info.name),
+        title: pick(base.info.title, over.info.title),
         description: pick(base.info.description, over.info.description),
         runs: pick(base.info.runs, over.info.runs),
         seed: pick(base.info.seed, over.info.seed),
@@ -769,6 +862,10 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
                 once,
                 doc: merge_doc(b.doc, o.doc),
             }
+        }),
+        lookups: merge_entries(base.lookups, over.lookups, |b, o| RawLookup {
+            points: pick(b.points, o.points),
+            doc: merge_doc(b.doc, o.doc),
         }),
         outcomes: merge_entries(base.outcomes, over.outcomes, |b, o| RawOutcome {
             expr: pick(b.expr, o.expr),

@@ -8,6 +8,7 @@
 //! - `golden`: summary.csv, summary.json and timeseries.csv byte for byte (re-bless: `POLSIM_BLESS=1 cargo test golden`).
 //! - `hardening`: untrusted files, interrupted and concurrent runs, resource limits (docs/reliability.md).
 //! - `charts`: every chart type is drawn, decodes, and is not blank; the reports are complete.
+//! - `vocabulary`: lookups, lags, delays, test inputs and dates against hand computations and closed forms.
 
 mod common;
 
@@ -19,3 +20,4 @@ mod engine;
 mod golden;
 mod hardening;
 mod palmyra;
+mod vocabulary;

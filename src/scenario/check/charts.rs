@@ -1,0 +1,48 @@
+//! `[charts]`: the names each list selects must exist in their section.
+
+use super::*;
+
+impl Checker {
+    /// `[charts]` lists: each name must exist in its section.
+    pub(super) fn charts(&mut self, raw: &RawScenario) -> ChartSelection {
+        let outcome_names: Vec<&str> = raw.outcomes.iter().map(|(n, _)| n.value.as_str()).collect();
+        let variable_names: Vec<&str> = raw
+            .state
+            .iter()
+            .map(|(n, _)| n.value.as_str())
+            .chain(raw.derived.iter().map(|(n, _)| n.value.as_str()))
+            .collect();
+        let event_names: Vec<&str> = raw.events.iter().map(|(n, _)| n.value.as_str()).collect();
+        let mut pick = |list: &Option<Sp<Vec<String>>>, names: &[&str], what: &str| {
+            let list = list.as_ref()?;
+            for name in &list.value {
+                if !names.contains(&name.as_str()) {
+                    let mut d = Diagnostic::new(
+                        list.span,
+                        format!(
+                            "[charts] names `{name}`, which is not one of the scenario's {what}"
+                        ),
+                    );
+                    d = match did_you_mean(name, names.iter().copied()) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help(format!(
+                            "the {what} are: {}",
+                            crate::diag::name_list(names, 12)
+                        )),
+                    };
+                    self.diags.push(d);
+                }
+            }
+            Some(list.value.clone())
+        };
+        ChartSelection {
+            outcomes: pick(&raw.charts.outcomes, &outcome_names, "outcomes"),
+            variables: pick(
+                &raw.charts.variables,
+                &variable_names,
+                "state or derived variables",
+            ),
+            events: pick(&raw.charts.events, &event_names, "events"),
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! What can be known of an expression without running it: its value when it is constant,
+//! and whether it is a yes/no.
+
+use super::*;
+
+/// The value of an expression with no variables and no draws.
+pub fn const_value(e: &MExpr) -> Option<f64> {
+    const_value_with(e, &|_| None)
+}
+
+/// The value of an expression whose variables all have known values (`env`).
+pub fn const_value_with(e: &MExpr, env: &dyn Fn(VarId) -> Option<f64>) -> Option<f64> {
+    let const_value = |e: &MExpr| const_value_with(e, env);
+    match e {
+        MExpr::Const(v) => Some(*v),
+        MExpr::Unary(UnOp::Neg, a) => const_value(a).map(|v| -v),
+        MExpr::Unary(UnOp::Not, a) => {
+            const_value(a).map(|v| f64::from(!crate::expr::ast::truthy(v)))
+        }
+        MExpr::Binary(op, a, b) => Some(op.apply(const_value(a)?, const_value(b)?)),
+        MExpr::If(c, a, b) => {
+            if crate::expr::ast::truthy(const_value(c)?) {
+                const_value(a)
+            } else {
+                const_value(b)
+            }
+        }
+        MExpr::Call(f, args) => {
+            let values: Option<Vec<f64>> = args.iter().map(const_value).collect();
+            Some(f.apply(&values?))
+        }
+        MExpr::Var(v) => env(*v),
+        MExpr::Lookup(table, x) => const_value(x).map(|x| table.at(x)),
+        MExpr::Time | MExpr::Random { .. } | MExpr::Agg { .. } | MExpr::Memory { .. } => None,
+    }
+}
+
+/// True when an expression is a yes/no (its value is always 0 or 1).
+pub fn is_logical(e: &MExpr, vars: &[Var]) -> bool {
+    match e {
+        MExpr::Binary(op, ..) => op.is_logical(),
+        MExpr::Unary(UnOp::Not, _) => true,
+        MExpr::Agg { agg: Agg::Ever, .. } => true,
+        MExpr::Random { kind, .. } => *kind == DistKind::Bernoulli,
+        MExpr::If(_, a, b) => is_logical(a, vars) && is_logical(b, vars),
+        MExpr::Var(v) => matches!(
+            vars.get(v.0 as usize).map(|v| &v.kind),
+            Some(VarKind::Event {
+                mode: EventMode::Once | EventMode::Repeat,
+                ..
+            })
+        ),
+        _ => false,
+    }
+}
+
+/// What an outcome expression is when its type alone shows it can take
+/// values other than 0 and 1 (a count, a step number, a sum or mean, a
+/// constant other than 0 or 1), with the comparison that would make a
+/// yes/no of it; `None` when it is or may be a yes/no. Expressions whose
+/// range depends on values (`max(tension)`, `a * b`) are not judged here.
+pub fn never_yes_no(e: &MExpr) -> Option<(&'static str, &'static str)> {
+    match e {
+        MExpr::Agg { agg, .. } => match agg {
+            Agg::Count => Some(("a count", ">= 1")),
+            Agg::First => Some(("a step number", "<= 12")),
+            Agg::Sum => Some(("a sum over steps", ">= 1")),
+            Agg::Mean => Some(("a mean over steps", "> 0.5")),
+            _ => None,
+        },
+        MExpr::Const(v) if *v != 0.0 && *v != 1.0 => {
+            Some(("a constant other than 0 or 1", "> 0.5"))
+        }
+        MExpr::Time => Some(("the step number", ">= 1")),
+        _ => None,
+    }
+}

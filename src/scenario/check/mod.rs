@@ -1,0 +1,222 @@
+//! Raw scenario -> checked [`Model`]: names resolved, expressions parsed and
+//! type-checked, distributions validated, evaluation order fixed.
+//!
+//! Every check runs and every problem becomes a diagnostic; the model is
+//! returned only when there are none.
+
+use std::collections::HashMap;
+
+use super::model::*;
+use super::raw::{ExprText, RawDoc, RawPoints, RawScenario, Sp, StepRef};
+use crate::diag::{Diagnostic, Span, did_you_mean};
+use crate::dist::{Dist, DistKind};
+use crate::expr::builtins::{self, Agg, Builtin};
+use crate::expr::{self, ExprKind, UnOp};
+
+mod charts;
+mod dates;
+mod facts;
+mod interventions;
+mod lookups;
+mod memory;
+mod mixture;
+mod names;
+mod order;
+mod outcomes;
+mod resolve;
+mod settings;
+#[cfg(test)]
+mod tests;
+mod variables;
+
+pub use facts::{const_value, const_value_with, is_logical, never_yes_no};
+
+/// Limits on the size of a scenario; beyond them a typo is likelier than intent.
+pub const MAX_RUNS: i64 = 100_000_000;
+pub const MAX_STEPS: i64 = 10_000;
+pub const DEFAULT_RUNS: u64 = 10_000;
+pub const DEFAULT_SEED: u64 = 1;
+
+/// Where an expression sits decides which names it may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ctx {
+    /// A parameter's definition: other parameters only.
+    Param,
+    /// A state's initial value: parameters only.
+    Init,
+    /// Inside a step: everything but aggregates.
+    Step,
+    /// An intervention's value: parameters, states (last step's values) and `t`.
+    Intervention,
+    /// An outcome: everything, aggregates included.
+    Outcome,
+    /// The argument of an aggregate: per-step values, no nested aggregates.
+    AggArg,
+    /// A delay's time or initial value: fixed for the run, parameters only.
+    Fixed,
+}
+
+pub struct Input {
+    pub raw: RawScenario,
+    /// Used when the file has no `[scenario] name`.
+    pub default_name: String,
+    pub path: String,
+    pub hash: String,
+}
+
+pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
+    let mut c = Checker {
+        diags: Vec::new(),
+        names: HashMap::new(),
+        vars: Vec::new(),
+        steps: 1,
+        tables: Vec::new(),
+        table_names: HashMap::new(),
+        memories: 0,
+        time: TimeAxis::plain("step"),
+    };
+    let raw = input.raw;
+    let info = c.info(&raw, input.default_name, input.path, input.hash);
+    c.steps = info.steps;
+    c.time = info.time.clone();
+    c.declare(&raw);
+    c.lookups(&raw);
+    let mut vars: Vec<Option<Var>> = vec![None; c.vars.len()];
+
+    c.parameters(&raw, &mut vars);
+    c.states(&raw, &mut vars);
+    c.derived(&raw, &mut vars);
+    c.events(&raw, &mut vars);
+
+    let outcomes = c.outcomes(&raw);
+    let interventions = c.interventions(&raw);
+    let charts = c.charts(&raw);
+
+    if !c.diags.is_empty() {
+        return Err(c.diags);
+    }
+    let lookups = c
+        .tables
+        .iter()
+        .zip(&raw.lookups)
+        .filter_map(|(t, (_, l))| Some((t.clone()?, to_doc(&l.doc))))
+        .collect();
+    let vars: Vec<Var> = vars.into_iter().flatten().collect();
+    let param_ids: Vec<VarId> = raw
+        .parameters
+        .iter()
+        .map(|(n, _)| c.names[&n.value])
+        .collect();
+    let states: Vec<VarId> = raw.state.iter().map(|(n, _)| c.names[&n.value]).collect();
+    let step_ids: Vec<VarId> = raw
+        .derived
+        .iter()
+        .map(|(n, _)| n)
+        .chain(raw.events.iter().map(|(n, _)| n))
+        .map(|n| c.names[&n.value])
+        .collect();
+    let params = c.order(&vars, &param_ids, |k| match k {
+        VarKind::Param { def, .. } => def.vars(),
+        _ => Vec::new(),
+    });
+    let step_order = c.order(&vars, &step_ids, |k| match k {
+        VarKind::Derived { expr } => expr.vars_now(),
+        VarKind::Event { chance, .. } => chance.vars_now(),
+        _ => Vec::new(),
+    });
+    if !c.diags.is_empty() {
+        return Err(c.diags);
+    }
+    Ok(Model {
+        info,
+        vars,
+        params,
+        states,
+        step_order,
+        outcomes,
+        interventions,
+        lookups,
+        charts,
+    })
+}
+
+/// Resolve an extra expression against a checked model, with the names and
+/// aggregates an outcome may use (for `--given` and `--outcome` expressions).
+/// `file` is the synthetic source holding `text` (e.g. "--given").
+pub fn resolve_extra(
+    model: &Model,
+    file: crate::diag::FileId,
+    text: &str,
+    owner: &str,
+) -> Result<MExpr, Vec<Diagnostic>> {
+    let mut c = Checker {
+        diags: Vec::new(),
+        names: model
+            .vars
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.name.clone(), VarId(i as u32)))
+            .collect(),
+        vars: model
+            .vars
+            .iter()
+            .map(|v| (v.name.clone(), v.kind.word(), v.span))
+            .collect(),
+        steps: model.info.steps,
+        tables: model.lookups.iter().map(|(t, _)| Some(t.clone())).collect(),
+        table_names: model
+            .lookups
+            .iter()
+            .enumerate()
+            .map(|(i, (t, _))| (t.name.clone(), i))
+            .collect(),
+        memories: 0,
+        time: model.info.time.clone(),
+    };
+    let expr = ExprText {
+        text: text.to_string(),
+        span: Span::new(file, 0, text.len()),
+        base: Some(0),
+    };
+    match c.expression(&expr, Ctx::Outcome, owner) {
+        Some(e) if c.diags.is_empty() => Ok(e),
+        _ => Err(c.diags),
+    }
+}
+
+struct Checker {
+    diags: Vec<Diagnostic>,
+    names: HashMap<String, VarId>,
+    /// (name, kind word, span) of every declared variable, by id.
+    vars: Vec<(String, &'static str, Span)>,
+    steps: u32,
+    /// `[lookups]` by index (`None` for a table with a reported problem),
+    /// and their names.
+    tables: Vec<Option<Table>>,
+    table_names: HashMap<String, usize>,
+    /// Calls of functions with memory so far (their ids).
+    memories: u32,
+    /// The calendar, for dates given instead of step numbers.
+    time: TimeAxis,
+}
+
+fn to_doc(doc: &RawDoc) -> Doc {
+    Doc {
+        doc: doc.doc.as_ref().map_or(String::new(), |d| d.value.clone()),
+        source: doc.source.as_ref().map_or(Vec::new(), |s| s.value.clone()),
+        unit: doc.unit.as_ref().map_or(String::new(), |u| u.value.clone()),
+        label: doc
+            .label
+            .as_ref()
+            .map_or(String::new(), |l| l.value.clone()),
+    }
+}
+
+/// "a" or "an" before a word.
+pub fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}

@@ -1,0 +1,137 @@
+//! The checker on small scenarios written inline: what it builds from a valid file, and the
+//! message each kind of mistake gets (the `tests/bad/` corpus checks the rendered form).
+
+use super::*;
+use crate::diag::FileId;
+use crate::scenario::raw;
+
+const HEAD: &str =
+    "[scenario]\nname = \"t\"\nsteps = 12\nstep_unit = \"month\"\nstart = \"2026-01\"\n";
+
+fn check_text(body: &str) -> Result<Model, Vec<Diagnostic>> {
+    let text = format!("{HEAD}{body}");
+    let mut diags = Vec::new();
+    let raw = raw::read(FileId(0), &text, &mut diags);
+    assert!(diags.is_empty(), "TOML problems: {diags:?}");
+    check(Input {
+        raw,
+        default_name: "t".into(),
+        path: "t.toml".into(),
+        hash: String::new(),
+    })
+}
+
+fn model(body: &str) -> Model {
+    match check_text(body) {
+        Ok(m) => m,
+        Err(d) => panic!("expected a model, got {:?}", messages(&d)),
+    }
+}
+
+fn messages(diags: &[Diagnostic]) -> Vec<String> {
+    diags.iter().map(|d| d.message.clone()).collect()
+}
+
+/// Every message of a failing check, with `want` among them.
+fn fails_with(body: &str, want: &str) -> Vec<String> {
+    let diags = match check_text(body) {
+        Ok(_) => panic!("expected an error containing `{want}`"),
+        Err(d) => messages(&d),
+    };
+    assert!(
+        diags.iter().any(|m| m.contains(want)),
+        "no message contains `{want}`: {diags:?}"
+    );
+    diags
+}
+
+#[test]
+fn a_constant_distribution_is_kept_for_sensitivity() {
+    let m = model("[parameters]\na = \"pert(1, 2, 4)\"\nb = \"a * 2\"\nc = 0.5\n");
+    let steerable: Vec<&str> = m
+        .steerable_params()
+        .iter()
+        .map(|(id, _)| m.var(*id).name.as_str())
+        .collect();
+    assert_eq!(steerable, ["a", "c"]);
+}
+
+#[test]
+fn step_order_follows_dependencies_not_file_order() {
+    let m = model(
+        "[derived]\nlate = \"early * 2\"\nearly = \"t + 1\"\n[events.e]\np = \"clamp(late / 100, 0, 1)\"\n",
+    );
+    let order: Vec<&str> = m
+        .step_order
+        .iter()
+        .map(|&v| m.var(v).name.as_str())
+        .collect();
+    assert_eq!(order, ["early", "late", "e"]);
+}
+
+#[test]
+fn a_cycle_is_named_in_order() {
+    fails_with(
+        "[derived]\na = \"b + 1\"\nb = \"a + 1\"\n",
+        "dependency cycle within a step: a -> b -> a",
+    );
+}
+
+#[test]
+fn every_mistake_is_reported_together() {
+    let all = fails_with(
+        "[parameters]\np = \"beta(-1, 2)\"\n[derived]\nx = \"unknwn + 1\"\n[events.e]\np = 1.5\n",
+        "invalid distribution in `p`",
+    );
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert!(all.iter().any(|m| m.contains("unknown name `unknwn`")));
+    assert!(all.iter().any(|m| m.contains("probability 1.5")));
+}
+
+#[test]
+fn constants_fold_through_fixed_parameters() {
+    let fixed = |v: VarId| (v.0 == 0).then_some(0.25);
+    let e = MExpr::Binary(
+        crate::expr::BinOp::Mul,
+        Box::new(MExpr::Var(VarId(0))),
+        Box::new(MExpr::Const(4.0)),
+    );
+    assert_eq!(const_value(&e), None);
+    assert_eq!(const_value_with(&e, &fixed), Some(1.0));
+    fails_with(
+        "[parameters]\nchance = 1.5\n[events.e]\np = \"chance\"\n",
+        "(from chance = 1.5)",
+    );
+}
+
+#[test]
+fn outcome_kinds_are_inferred_and_checked() {
+    let m = model("[events.e]\np = 0.1\n[outcomes]\nany = \"ever(e)\"\nhow_many = \"count(e)\"\n");
+    assert_eq!(m.outcomes[0].kind, OutcomeKind::Probability);
+    assert_eq!(m.outcomes[1].kind, OutcomeKind::Number);
+    fails_with(
+        "[events.e]\np = 0.1\n[outcomes]\nn = { expr = \"count(e)\", kind = \"probability\" }\n",
+        "its expression is a count, not a yes/no",
+    );
+}
+
+#[test]
+fn intervention_steps_must_lie_in_the_run() {
+    let m = model(
+        "[state.x]\ninit = 0\nupdate = \"x\"\n[[interventions]]\nset = \"x\"\nat = 0\nvalue = 3\n",
+    );
+    assert_eq!((m.interventions[0].from, m.interventions[0].to), (0, 0));
+    fails_with(
+        "[events.e]\np = 0.1\n[[interventions]]\nset = \"e\"\nfrom = 5\nto = 13\nvalue = 1\n",
+        "intervention steps 5..13 are outside the run",
+    );
+}
+
+#[test]
+fn names_may_not_shadow_the_language() {
+    fails_with("[parameters]\nnormal = 1\n", "`normal` is a reserved word");
+    fails_with(
+        "[parameters]\na = 1\n[derived]\na = \"2\"\n",
+        "`a` is declared twice (already a parameter)",
+    );
+}
