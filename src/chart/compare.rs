@@ -464,6 +464,7 @@ mod tests {
                 given: None,
                 kept_runs: 1,
                 overrides: Vec::new(),
+                sampling: None,
             },
             name: name.into(),
             description: String::new(),

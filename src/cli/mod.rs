@@ -12,11 +12,13 @@ use clap::{Args, Parser, Subcommand};
 pub mod analysis;
 
 use crate::Error;
+use crate::analysis::qmc::Sampling;
+use crate::analysis::sampled;
 use crate::diag::{Report, printable};
 use crate::engine::{self, Rows, RunOptions, compile::compile};
 use crate::output::{OutputDir, table, tables};
 use crate::scenario::{self, Disk, DiskWithRoot, Model, Override, VarKind, bundled, check};
-use crate::summary::{self, RunContext};
+use crate::summary::RunContext;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -98,6 +100,37 @@ pub struct SimArgs {
     /// Let scenarios read (extend) files anywhere inside DIR, not only inside the folder of the scenario named
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// How the uncertain parameters are sampled: random (each run draws its own; the default),
+    /// lhs (Latin hypercube) or sobol (scrambled Sobol sequence); lhs and sobol take their
+    /// intervals from 8 independently randomised replicates (sensitivity: for --method sobol, default sobol)
+    #[arg(long, value_enum, value_name = "SCHEME")]
+    pub sampling: Option<SamplingArg>,
+}
+
+/// `--sampling`: how the uncertain parameters' values are placed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SamplingArg {
+    /// Every run draws its own values (pseudo-random)
+    Random,
+    /// A Latin hypercube: each parameter's range cut into as many equal-probability intervals as runs, one run in each
+    Lhs,
+    /// An Owen-scrambled Sobol low-discrepancy sequence
+    Sobol,
+}
+
+impl SamplingArg {
+    pub fn sampling(self) -> Sampling {
+        match self {
+            SamplingArg::Random => Sampling::Random,
+            SamplingArg::Lhs => Sampling::Lhs,
+            SamplingArg::Sobol => Sampling::Sobol,
+        }
+    }
+}
+
+/// The sampling `run`, `compare` and `sweep` use: pseudo-random unless asked.
+pub fn sampling(sim: &SimArgs) -> Sampling {
+    sim.sampling.map_or(Sampling::Random, SamplingArg::sampling)
 }
 
 #[derive(Args, Debug)]
@@ -302,24 +335,19 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
     }
 
     let mut runs_writer = if args.runs_csv {
-        let mut header = vec!["run".to_string()];
-        header.extend(model.params.iter().map(|&p| model.var(p).name.clone()));
-        header.extend(model.outcomes.iter().map(|o| o.name.clone()));
-        if args.given.is_some() {
-            header.push("given".into());
-        }
+        let header = runs_header(&model, args.given.is_some());
         check_runs_csv_space(&out, model.info.runs, header.len())?;
         Some(out.runs_writer("runs.csv", &header).map_err(Error::Io)?)
     } else {
         None
     };
+    let given = args.given.is_some();
     let options = RunOptions {
         runs: model.info.runs,
         seed: model.info.seed,
         threads: args.sim.threads,
         rows: runs_writer.is_some(),
     };
-    let given = args.given.is_some();
     let mut on_rows = |rows: &Rows| -> std::io::Result<()> {
         if let Some(w) = runs_writer.as_mut() {
             for i in 0..rows.len() {
@@ -335,9 +363,17 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         Ok(())
     };
     let result = with_progress(&model, args.quiet || args.json, |progress| {
-        engine::simulate(&model, &program, &options, None, progress, &mut on_rows)
+        sampled::simulate(
+            &model,
+            &program,
+            sampling(&args.sim),
+            &options,
+            progress,
+            &mut on_rows,
+        )
     });
-    let mut results = result.map_err(Error::from)?;
+    let mut simulated = result.map_err(Error::from)?;
+    let results = &simulated.results;
     if let Some(given) = &args.given
         && results.kept == 0
     {
@@ -354,7 +390,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
             .collect(),
         definitions: definitions(&model),
     };
-    let summary = summary::summarize(&model, &mut results, &ctx);
+    let summary = simulated.summarize(&model, &ctx);
     let mut written = vec![
         out.write("summary.csv", &tables::summary_csv(&summary))
             .map_err(Error::Io)?,
@@ -388,6 +424,17 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         println!("\n{}", printable(&table::written(&dir, &written)));
     }
     Ok(())
+}
+
+/// The columns of runs.csv.
+fn runs_header(model: &Model, given: bool) -> Vec<String> {
+    let mut header = vec!["run".to_string()];
+    header.extend(model.params.iter().map(|&p| model.var(p).name.clone()));
+    header.extend(model.outcomes.iter().map(|o| o.name.clone()));
+    if given {
+        header.push("given".into());
+    }
+    header
 }
 
 /// Bytes per cell of runs.csv, generously: a number such as

@@ -91,6 +91,20 @@ pub(super) fn pad_table(rows: &[Vec<String>], right_from: usize) -> String {
 }
 
 /// The outcome table, as printed by `polsim run`.
+/// The line that says how parameters were sampled and where the intervals
+/// come from.
+pub fn sampling_note(s: &crate::summary::SamplingRecord, what: &str) -> String {
+    let scheme = match s.sampling {
+        "lhs" => "Latin hypercube",
+        "sobol" => "scrambled Sobol sequence",
+        other => other,
+    };
+    format!(
+        "sampling: {scheme} in {} independent replicates; intervals and MCSE of {what} from their spread",
+        s.replicates
+    )
+}
+
 pub fn render(s: &Summary) -> String {
     let p = &s.provenance;
     let mut out = String::new();
@@ -118,6 +132,9 @@ pub fn render(s: &Summary) -> String {
     }
     for o in &p.overrides {
         out.push_str(&format!("--set {o}\n"));
+    }
+    if let Some(sampling) = &p.sampling {
+        out.push_str(&format!("{}\n", sampling_note(sampling, "outcomes")));
     }
 
     let probs: Vec<_> = s

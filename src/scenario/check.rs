@@ -324,6 +324,15 @@ pub fn resolve_extra(
             .collect(),
         steps: model.info.steps,
     };
+    // Outcomes can be named too: numbered after the variables, they are read
+    // from their values at the end of the run (`engine::compile`).
+    for o in &model.outcomes {
+        if !c.names.contains_key(&o.name) {
+            let id = VarId(c.vars.len() as u32);
+            c.names.insert(o.name.clone(), id);
+            c.vars.push((o.name.clone(), "outcome", o.span));
+        }
+    }
     let expr = ExprText {
         text: text.to_string(),
         span: Span::new(file, 0, text.len()),
@@ -678,6 +687,14 @@ impl Checker {
             return None;
         };
         let (_, word, _) = self.vars[id.0 as usize];
+        if word == "outcome" && ctx != Ctx::Outcome {
+            self.diags.push(
+                Diagnostic::new(span, format!("`{owner}` cannot use outcome `{name}` inside an aggregate"))
+                    .label("an outcome has one value per run, at its end")
+                    .help(format!("compare the outcome itself, e.g. `{name} > 2`, or aggregate the variables it is computed from")),
+            );
+            return None;
+        }
         let allowed = match ctx {
             Ctx::Param | Ctx::Init => word == "parameter",
             Ctx::Intervention => word == "parameter" || word == "state",
