@@ -37,6 +37,33 @@ pub struct Provenance {
     /// (`--sampling lhs|sobol`): the intervals then come from replicates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sampling: Option<SamplingRecord>,
+    /// `--precision`: the target, and whether the runs met it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionRecord>,
+}
+
+/// What a run with `--precision` asked for and what it reached.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PrecisionRecord {
+    /// The target: the largest half-width of a probability's 95% interval,
+    /// and of a number's mean's, relative to the mean.
+    pub target: f64,
+    /// The cap on runs (`--max-runs`).
+    pub max_runs: u64,
+    /// Rounds simulated (each from run 0) before stopping.
+    pub rounds: u32,
+    /// Whether every outcome met the target.
+    pub met: bool,
+    /// The outcomes that did not, with their half-width and its goal.
+    pub unmet: Vec<Miss>,
+}
+
+/// An outcome (or a category of it) whose interval is wider than asked.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Miss {
+    pub outcome: String,
+    pub half_width: f64,
+    pub goal: f64,
 }
 
 /// Parameters sampled by a Latin hypercube or a scrambled Sobol sequence,
@@ -221,6 +248,7 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
         kept_runs: results.kept,
         overrides: ctx.overrides.clone(),
         sampling: None,
+        precision: None,
     };
     let kept = results.kept;
     // Outcomes and series are summarised on every core (sorting their exact

@@ -12,6 +12,7 @@
 //! CLI writes files and prints.
 
 pub mod compare;
+pub mod precision;
 pub mod qmc;
 pub mod sampled;
 pub mod sensitivity;

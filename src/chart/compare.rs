@@ -465,6 +465,7 @@ mod tests {
                 kept_runs: 1,
                 overrides: Vec::new(),
                 sampling: None,
+                precision: None,
             },
             name: name.into(),
             description: String::new(),

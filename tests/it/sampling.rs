@@ -211,3 +211,82 @@ fn sampling_flags_work_and_explain_their_limits() {
         .code(2)
         .stderr(predicates::str::contains("applies to --method sobol"));
 }
+
+/// `--precision` stops at a run count decided from complete rounds: the
+/// same bytes on any thread count, and exactly the bytes of `--runs N` for
+/// the N it stopped at (apart from the record of the rule itself). At the
+/// stop every outcome meets the target.
+#[test]
+fn the_stop_rule_is_reproducible_and_equals_a_fixed_run_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = "scenarios/examples/coin-flips.toml";
+    let run = |name: &str, extra: &[&str]| -> serde_json::Value {
+        let out = polsim()
+            .args([
+                "run",
+                file,
+                "--runs",
+                "2000",
+                "--json",
+                "--no-charts",
+                "--out",
+            ])
+            .arg(dir.path().join(name))
+            .args(extra)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let one = run("one", &["--precision", "0.01", "--threads", "1"]);
+    let three = run("three", &["--precision", "0.01", "--threads", "3"]);
+    assert_eq!(one, three);
+    let record = &one["provenance"]["precision"];
+    assert_eq!(record["met"], true);
+    assert!(record["rounds"].as_u64().unwrap() >= 2);
+    let runs = one["provenance"]["runs"].as_u64().unwrap();
+    assert!(runs > 2000 && runs % 1024 == 0, "{runs}");
+    for o in one["outcomes"].as_array().unwrap() {
+        if let Some(p) = o["probability"].as_object() {
+            let (e, lo, hi) = (
+                p["p"].as_f64().unwrap(),
+                p["lo"].as_f64().unwrap(),
+                p["hi"].as_f64().unwrap(),
+            );
+            assert!((hi - e).max(e - lo) <= 0.01);
+        }
+    }
+    let mut fixed = polsim()
+        .args(["run", file, "--json", "--no-charts", "--runs"])
+        .arg(runs.to_string())
+        .arg("--out")
+        .arg(dir.path().join("fixed"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let mut fixed: serde_json::Value = serde_json::from_slice(&std::mem::take(&mut fixed)).unwrap();
+    let mut stopped = one.clone();
+    stopped["provenance"]
+        .as_object_mut()
+        .unwrap()
+        .remove("precision");
+    fixed["provenance"]
+        .as_object_mut()
+        .unwrap()
+        .remove("precision");
+    assert_eq!(stopped, fixed);
+    // Out of reach: it stops at the cap and says which outcomes missed.
+    let capped = run("capped", &["--precision", "0.0005", "--max-runs", "5000"]);
+    assert_eq!(capped["provenance"]["runs"], 5000);
+    assert_eq!(capped["provenance"]["precision"]["met"], false);
+    assert!(
+        !capped["provenance"]["precision"]["unmet"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
