@@ -33,6 +33,47 @@ pub struct Provenance {
     pub kept_runs: u64,
     /// Parameters overridden with `--set`.
     pub overrides: Vec<String>,
+    /// How the uncertain parameters were sampled, when not pseudo-random
+    /// (`--sampling lhs|sobol`): the intervals then come from replicates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<SamplingRecord>,
+    /// `--precision`: the target, and whether the runs met it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionRecord>,
+}
+
+/// What a run with `--precision` asked for and what it reached.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PrecisionRecord {
+    /// The target: the largest half-width of a probability's 95% interval,
+    /// and of a number's mean's, relative to the mean.
+    pub target: f64,
+    /// The cap on runs (`--max-runs`).
+    pub max_runs: u64,
+    /// Rounds simulated (each from run 0) before stopping.
+    pub rounds: u32,
+    /// Whether every outcome met the target.
+    pub met: bool,
+    /// The outcomes that did not, with their half-width and its goal.
+    pub unmet: Vec<Miss>,
+}
+
+/// An outcome (or a category of it) whose interval is wider than asked.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Miss {
+    pub outcome: String,
+    pub half_width: f64,
+    pub goal: f64,
+}
+
+/// Parameters sampled by a Latin hypercube or a scrambled Sobol sequence,
+/// in independently randomised replicates.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct SamplingRecord {
+    /// "lhs" or "sobol".
+    pub sampling: &'static str,
+    /// Independent replicates (blocks of runs) the intervals come from.
+    pub replicates: u64,
 }
 
 /// A probability with its 95% Wilson interval and Monte Carlo standard error.
@@ -70,6 +111,10 @@ pub struct NumberStats {
     pub mean: f64,
     pub sd: f64,
     pub mcse: f64,
+    /// The 95% interval of the mean when it is not mean ± 1.96 MCSE: from
+    /// replicates (a t interval), with `--sampling lhs|sobol`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_interval: Option<[f64; 2]>,
     pub min: f64,
     pub p5: f64,
     pub p25: f64,
@@ -202,6 +247,8 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
         given: ctx.given.clone(),
         kept_runs: results.kept,
         overrides: ctx.overrides.clone(),
+        sampling: None,
+        precision: None,
     };
     let kept = results.kept;
     // Outcomes and series are summarised on every core (sorting their exact
@@ -371,6 +418,7 @@ fn number_stats(
         mean: moments.mean(),
         sd: moments.sd(),
         mcse: moments.mcse(),
+        mean_interval: None,
         min: moments.min(),
         p5: q[0],
         p25: q[1],

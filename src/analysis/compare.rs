@@ -11,10 +11,13 @@
 use serde::Serialize;
 
 use super::outcome_value;
+use super::qmc::Sampling;
+use super::sampled::{Injected, Plan, Replicates, Spread};
+use crate::engine::exec::Inject;
 use crate::engine::{Rows, RunOptions, SimError};
-use crate::scenario::{Model, OutcomeKind};
+use crate::scenario::{MExpr, Model, OutcomeKind};
 use crate::stats::{Paired, z_for_level};
-use crate::summary::{LEVEL, Summary};
+use crate::summary::{LEVEL, SamplingRecord, Summary};
 
 /// The paired difference of one outcome (or one category of it) between a
 /// scenario and the first scenario.
@@ -48,6 +51,30 @@ pub struct Comparison {
     pub differences: Vec<Difference>,
     /// Outcomes of the first scenario that some other scenario lacks.
     pub unmatched: Vec<String>,
+    /// `--given`: the condition every scenario's runs were filtered by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub given: Option<String>,
+    /// `--sampling lhs|sobol`: how the parameters were sampled; every
+    /// interval then comes from independent replicates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<SamplingRecord>,
+}
+
+/// What a comparison runs besides the models: a `--given` condition (its
+/// text and its resolved form in each model) and the parameters' sampling.
+#[derive(Clone, Debug)]
+pub struct Options<'a> {
+    pub given: Option<(&'a str, &'a [MExpr])>,
+    pub sampling: Sampling,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            given: None,
+            sampling: Sampling::Random,
+        }
+    }
 }
 
 /// One tracked quantity: outcome `outcome` (by index in each model), with an
@@ -60,6 +87,8 @@ struct Track {
     index: Vec<usize>,
     kinds: Vec<OutcomeKind>,
     paired: Vec<Paired>,
+    /// `blocks[block][scenario - 1]`, with sampled parameters.
+    blocks: Vec<Vec<Paired>>,
 }
 
 impl Track {
@@ -83,28 +112,106 @@ pub fn compare(
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Comparison, SimError> {
+    compare_with(models, &Options::default(), options, progress)
+}
+
+/// [`compare`] with a `--given` condition and a parameter sampling. Each
+/// scenario's estimates cover its own runs where the condition holds; a
+/// paired difference covers the runs where it holds in both scenarios.
+pub fn compare_with(
+    models: &[Model],
+    how: &Options<'_>,
+    options: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Comparison, SimError> {
+    let refs: Vec<&Model> = models.iter().collect();
+    let plan =
+        Plan::new(how.sampling, options.seed, options.runs, &refs).map_err(SimError::Input)?;
+    let values: Vec<Vec<Option<Vec<f64>>>> = match &plan {
+        Some(p) => models.iter().map(|m| p.values(m)).collect(),
+        None => Vec::new(),
+    };
+    let injected: Vec<Injected> = values.iter().map(|v| Injected::new(v, &[])).collect();
+    let injects: Vec<Option<&(dyn Inject + Sync)>> = injected
+        .iter()
+        .map(|i| Some(i as &(dyn Inject + Sync)))
+        .collect();
     let (mut tracks, unmatched) = tracks(models);
+    let blocks = plan.as_ref().map_or(0, Plan::replicates);
+    for track in tracks.iter_mut() {
+        track.blocks = vec![track.paired.clone(); blocks];
+    }
+    let mut replicates: Vec<Replicates> = match &plan {
+        Some(p) => models.iter().map(|m| Replicates::new(m, p)).collect(),
+        None => Vec::new(),
+    };
     let mut on_rows = |rows: &[Rows]| -> std::io::Result<()> {
+        if let Some(p) = &plan {
+            for (r, row) in replicates.iter_mut().zip(rows) {
+                r.add(p, row);
+            }
+        }
         for track in tracks.iter_mut() {
-            let first = &rows[0].outcomes[track.index[0]];
+            let first = &rows[0];
             for (s, row) in rows.iter().enumerate().skip(1) {
-                let other = &row.outcomes[track.index[s]];
-                for (&a, &b) in first.iter().zip(other) {
-                    let (x, y) = (track.value(0, a), track.value(s, b));
+                let (a_values, b_values) = (
+                    &first.outcomes[track.index[0]],
+                    &row.outcomes[track.index[s]],
+                );
+                for i in 0..row.len() {
+                    if !(first.condition[i] && row.condition[i]) {
+                        continue;
+                    }
+                    let (x, y) = (track.value(0, a_values[i]), track.value(s, b_values[i]));
                     // `Paired` takes (a, b) and estimates a - b: this scenario minus the first.
                     track.paired[s - 1].add(y, x);
+                    if let Some(p) = &plan {
+                        let block = p.block_of(row.first_run + i as u64);
+                        track.blocks[block][s - 1].add(y, x);
+                    }
                 }
             }
         }
         Ok(())
     };
-    let mut results = super::simulate_models(models, true, options, progress, Some(&mut on_rows))?;
-    let summaries = super::summaries(models, &mut results);
+    let conditions: Vec<Option<MExpr>> = match how.given {
+        Some((_, exprs)) => exprs.iter().cloned().map(Some).collect(),
+        None => Vec::new(),
+    };
+    let setup = super::Setup {
+        models,
+        conditions: &conditions,
+        injects: &injects,
+    };
+    let mut results = super::simulate_setup(&setup, true, options, progress, Some(&mut on_rows))?;
+    if let Some((text, _)) = how.given
+        && let Some(r) = results.iter().position(|r| r.kept == 0)
+    {
+        return Err(SimError::Input(format!(
+            "no run of {} satisfies --given `{text}` (0 of {} runs); the condition may be impossible in this scenario, or rare: check it, or raise --runs",
+            models[r].info.name, options.runs
+        )));
+    }
+    let mut summaries = super::summaries(models, &mut results);
+    if let Some(p) = &plan {
+        for (summary, r) in summaries.iter_mut().zip(&replicates) {
+            r.apply(p, summary);
+        }
+    }
+    for summary in summaries.iter_mut() {
+        summary.provenance.given = how.given.map(|(text, _)| text.to_string());
+    }
     let z = z_for_level(LEVEL);
     let mut differences = Vec::new();
     for track in &tracks {
         for (s, p) in track.paired.iter().enumerate() {
-            let (diff, mcse) = (p.mean_diff(), p.mcse());
+            let diff = p.mean_diff();
+            let (mcse, z) = if plan.is_some() {
+                let spread = Spread::of(track.blocks.iter().map(|b| b[s].mean_diff()));
+                (spread.se, spread.t)
+            } else {
+                (p.mcse(), z)
+            };
             differences.push(Difference {
                 outcome: track.name.clone(),
                 label: track.label.clone(),
@@ -126,6 +233,8 @@ pub fn compare(
         summaries,
         differences,
         unmatched,
+        given: how.given.map(|(text, _)| text.to_string()),
+        sampling: plan.as_ref().map(Plan::record),
     })
 }
 
@@ -163,6 +272,7 @@ fn tracks(models: &[Model]) -> (Vec<Track>, Vec<String>) {
             index: index.clone(),
             kinds: kinds.clone(),
             paired: vec![Paired::new(); others],
+            blocks: Vec::new(),
         };
         match &o.kind {
             OutcomeKind::Probability => tracks.push(base("probability", None)),

@@ -12,16 +12,19 @@
 //! CLI writes files and prints.
 
 pub mod compare;
+pub mod precision;
 pub mod qmc;
+pub mod sampled;
 pub mod sensitivity;
 pub mod sobol;
 pub mod sweep;
 
 use rayon::prelude::*;
 
+use crate::engine::exec::Inject;
 use crate::engine::{self, Job, Rows, RunOptions, SimError, compile::compile};
 use crate::results::Results;
-use crate::scenario::{Model, OutcomeKind};
+use crate::scenario::{MExpr, Model, OutcomeKind};
 use crate::summary::{self, RunContext, Summary};
 
 /// A receiver of each chunk's per-run rows, one `Rows` per model.
@@ -36,14 +39,45 @@ pub fn simulate_models(
     progress: &(dyn Fn(u64) + Sync),
     on_rows: Option<&mut RowsSink<'_>>,
 ) -> Result<Vec<Results>, SimError> {
-    let programs: Vec<_> = models.iter().map(|m| compile(m, None)).collect();
+    let setup = Setup {
+        models,
+        conditions: &[],
+        injects: &[],
+    };
+    simulate_setup(&setup, series, options, progress, on_rows)
+}
+
+/// Models to run together, each with an optional `--given` condition and
+/// optional injected parameter values (both indexed like `models`; a
+/// missing entry means none).
+pub struct Setup<'a> {
+    pub models: &'a [Model],
+    pub conditions: &'a [Option<MExpr>],
+    pub injects: &'a [Option<&'a (dyn Inject + Sync)>],
+}
+
+/// [`simulate_models`] with conditions and injected values.
+pub fn simulate_setup(
+    setup: &Setup<'_>,
+    series: bool,
+    options: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    on_rows: Option<&mut RowsSink<'_>>,
+) -> Result<Vec<Results>, SimError> {
+    let models = setup.models;
+    let programs: Vec<_> = models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| compile(m, setup.conditions.get(i).and_then(Option::as_ref)))
+        .collect();
     let jobs: Vec<Job> = models
         .iter()
         .zip(&programs)
-        .map(|(model, program)| Job {
+        .enumerate()
+        .map(|(i, (model, program))| Job {
             model,
             program,
-            inject: None,
+            inject: setup.injects.get(i).copied().flatten(),
             series,
             exact_quantiles: true,
         })

@@ -36,7 +36,7 @@ use super::sobol::{self, Design};
 use super::{outcome_value, pearson, ranks};
 use crate::dist::Dist;
 use crate::engine::{self, Job, Rows, RunOptions, SimError, compile::compile};
-use crate::scenario::{Model, OutcomeKind, VarId};
+use crate::scenario::{MExpr, Model, OutcomeKind, VarId};
 use crate::stats::Paired;
 use crate::summary;
 
@@ -116,6 +116,19 @@ pub struct Sensitivity {
     pub not_steered: Vec<String>,
     /// sobol: how the parameters were sampled.
     pub design: Option<Design>,
+    /// rank and swing: the `--given` condition runs were filtered by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub given: Option<String>,
+}
+
+/// How an analysis samples and which runs it keeps.
+#[derive(Clone, Copy, Debug)]
+pub struct Options<'a> {
+    /// The sampling of a Sobol analysis (the other methods ignore it).
+    pub sampling: Sampling,
+    /// A `--given` condition (its text and its resolved form): rank and
+    /// swing analyse only the runs where it holds; Sobol refuses it.
+    pub given: Option<(&'a str, &'a MExpr)>,
 }
 
 /// Run the analysis for the chosen outcomes (indices into `model.outcomes`),
@@ -140,6 +153,30 @@ pub fn analyse_sampled(
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Sensitivity, SimError> {
+    let how = Options {
+        sampling,
+        given: None,
+    };
+    analyse_with(model, method, &how, outcomes, options, progress)
+}
+
+/// [`analyse`], with the sampling of a Sobol analysis and a `--given`
+/// condition.
+pub fn analyse_with(
+    model: &Model,
+    method: Method,
+    how: &Options<'_>,
+    outcomes: &[usize],
+    options: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Sensitivity, SimError> {
+    let sampling = how.sampling;
+    let given = how.given.map(|(_, e)| e);
+    if let (Method::Sobol, Some((text, _))) = (method, how.given) {
+        return Err(SimError::Input(format!(
+            "--given `{text}` cannot be used with --method sobol: Sobol indices split the variance of independently drawn parameters, and keeping only the runs where a condition holds makes them dependent; use --method rank or swing with --given, or leave --given out"
+        )));
+    }
     // Parameters with a distribution to steer; fixed ones have nothing to vary.
     let steer: Vec<(VarId, Dist)> = model
         .steerable_params()
@@ -160,12 +197,12 @@ pub fn analyse_sampled(
         .collect();
     let (results, total_runs, design) = match method {
         Method::Rank => (
-            rank(model, outcomes, options, progress)?,
+            rank(model, given, outcomes, options, progress)?,
             options.runs,
             None,
         ),
         Method::Swing => (
-            swing(model, &steer, outcomes, options, progress)?,
+            swing(model, &steer, given, outcomes, options, progress)?,
             options.runs * (2 * steer.len() as u64 + 1),
             None,
         ),
@@ -187,6 +224,7 @@ pub fn analyse_sampled(
         outcomes: results,
         not_steered,
         design,
+        given: how.given.map(|(text, _)| text.to_string()),
     })
 }
 
@@ -216,11 +254,12 @@ pub(super) fn sort(effects: &mut [Effect], method: Method) {
 
 fn rank(
     model: &Model,
+    given: Option<&MExpr>,
     outcomes: &[usize],
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<OutcomeSensitivity>, SimError> {
-    let program = compile(model, None);
+    let program = compile(model, given);
     let options = RunOptions {
         rows: true,
         ..options.clone()
@@ -238,14 +277,25 @@ fn rank(
         let Some(rows) = rows.first() else {
             return Ok(());
         };
+        let kept = |column: &[f64]| -> Vec<f64> {
+            column
+                .iter()
+                .zip(&rows.condition)
+                .filter(|&(_, &keep)| keep)
+                .map(|(&v, _)| v)
+                .collect()
+        };
         for (col, r) in params.iter_mut().zip(&rows.params) {
-            col.extend_from_slice(r);
+            col.extend(kept(r));
         }
         for (col, r) in values.iter_mut().zip(&rows.outcomes) {
-            col.extend_from_slice(r);
+            col.extend(kept(r));
         }
         Ok(())
     })?;
+    if given.is_some() && values.first().is_some_and(Vec::is_empty) {
+        return Err(no_run_kept(&options));
+    }
     // Parameters with draws of their own that vary across runs. A parameter
     // computed from others without a draw (`alarm_decay = 0.5^(1/half_life)`)
     // adds no information and would make the correlation matrix singular.
@@ -415,9 +465,18 @@ fn invert(mut a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
 
 // ---------------------------------------------------------------- swing
 
+/// The error when a `--given` condition keeps no run.
+fn no_run_kept(options: &RunOptions) -> SimError {
+    SimError::Input(format!(
+        "no run satisfies --given (0 of {} runs); the condition may be impossible in this model, or rare: check it, or raise --runs",
+        options.runs
+    ))
+}
+
 fn swing(
     model: &Model,
     steer: &[(VarId, Dist)],
+    given: Option<&MExpr>,
     outcomes: &[usize],
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
@@ -449,16 +508,28 @@ fn swing(
         for (slot, &o) in outcomes.iter().enumerate() {
             let kind = &model.outcomes[o].kind;
             for (i, paired) in swings[slot].iter_mut().enumerate() {
-                let (low, high) = (&rows[1 + 2 * i].outcomes[o], &rows[2 + 2 * i].outcomes[o]);
-                for (&l, &h) in low.iter().zip(high) {
+                let (low, high) = (&rows[1 + 2 * i], &rows[2 + 2 * i]);
+                for j in 0..low.len() {
+                    if !(low.condition[j] && high.condition[j]) {
+                        continue;
+                    }
+                    let (l, h) = (low.outcomes[o][j], high.outcomes[o][j]);
                     paired.add(outcome_value(kind, h), outcome_value(kind, l));
                 }
             }
         }
         Ok(())
     };
-    let mut results =
-        super::simulate_models(&models, false, options, progress, Some(&mut on_rows))?;
+    let conditions: Vec<Option<MExpr>> = vec![given.cloned(); models.len()];
+    let setup = super::Setup {
+        models: &models,
+        conditions: &conditions,
+        injects: &[],
+    };
+    let mut results = super::simulate_setup(&setup, false, options, progress, Some(&mut on_rows))?;
+    if given.is_some() && results.iter().any(|r| r.kept == 0) {
+        return Err(no_run_kept(options));
+    }
     let summaries = super::summaries(&models, &mut results);
     let mut out = Vec::new();
     for (slot, &o) in outcomes.iter().enumerate() {

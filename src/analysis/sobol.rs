@@ -86,7 +86,7 @@ fn blocks(runs: usize) -> Vec<usize> {
 
 /// `runs` cut into at least `count` near-equal blocks of at most
 /// [`qmc::SOBOL_POINTS`] runs (fewer blocks only when there are fewer runs).
-fn split(runs: usize, count: usize) -> Vec<usize> {
+pub(super) fn split(runs: usize, count: usize) -> Vec<usize> {
     let count = count.max(runs.div_ceil(qmc::SOBOL_POINTS)).min(runs.max(1));
     (0..=count).map(|r| r * runs / count).collect()
 }
@@ -277,7 +277,7 @@ impl Replicated {
 }
 
 /// Quantile of Student's t with `freedom` degrees of freedom.
-fn t_quantile(freedom: usize, p: f64) -> f64 {
+pub(super) fn t_quantile(freedom: usize, p: f64) -> f64 {
     StudentsT::new(0.0, 1.0, freedom as f64).map_or(f64::NAN, |t| t.inverse_cdf(p))
 }
 

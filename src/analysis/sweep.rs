@@ -8,8 +8,11 @@
 use serde::Serialize;
 
 use super::find_param;
-use crate::engine::{RunOptions, SimError};
-use crate::scenario::{Model, VarId};
+use super::qmc::Sampling;
+use super::sampled::{Injected, Plan, Replicates};
+use crate::engine::exec::Inject;
+use crate::engine::{Rows, RunOptions, SimError};
+use crate::scenario::{MExpr, Model, VarId};
 use crate::summary::{self, RunContext, Summary};
 
 /// One swept parameter: `NAME=LO..HI:STEPS`.
@@ -86,10 +89,40 @@ pub struct Point {
     pub summary: Summary,
 }
 
+/// What a sweep runs besides the grid: a `--given` condition (its text and
+/// its resolved form) and the sampling of the parameters not swept.
+#[derive(Clone, Copy, Debug)]
+pub struct Options<'a> {
+    pub given: Option<(&'a str, &'a MExpr)>,
+    pub sampling: Sampling,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            given: None,
+            sampling: Sampling::Random,
+        }
+    }
+}
+
 /// Run every grid point (the first axis varies slowest).
 pub fn sweep(
     model: &Model,
     axes: &[Axis],
+    options: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<Point>, SimError> {
+    sweep_with(model, axes, &Options::default(), options, progress)
+}
+
+/// [`sweep`] with a `--given` condition and a parameter sampling. Every grid
+/// point uses the same points for the parameters not swept (common random
+/// numbers), and with a condition reports only the runs where it holds.
+pub fn sweep_with(
+    model: &Model,
+    axes: &[Axis],
+    how: &Options<'_>,
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<Point>, SimError> {
@@ -116,13 +149,71 @@ pub fn sweep(
             m
         })
         .collect();
-    let mut results = super::simulate_models(&models, false, options, progress, None)?;
+    let plan =
+        Plan::new(how.sampling, options.seed, options.runs, &[model]).map_err(SimError::Input)?;
+    // The swept parameters keep their fixed values; the others share one
+    // set of sampled values across the grid.
+    let swept: Vec<usize> = axes
+        .iter()
+        .filter_map(|a| model.params.iter().position(|&p| p == a.param))
+        .collect();
+    let values = plan.as_ref().map(|p| p.values(model)).unwrap_or_default();
+    let injected = Injected::new(&values, &swept);
+    let injects: Vec<Option<&(dyn Inject + Sync)>> = match &plan {
+        Some(_) => vec![Some(&injected as &(dyn Inject + Sync)); models.len()],
+        None => Vec::new(),
+    };
+    let conditions: Vec<Option<MExpr>> = match how.given {
+        Some((_, e)) => vec![Some(e.clone()); models.len()],
+        None => Vec::new(),
+    };
+    let mut replicates: Vec<Replicates> = match &plan {
+        Some(p) => models.iter().map(|m| Replicates::new(m, p)).collect(),
+        None => Vec::new(),
+    };
+    let mut on_rows = |rows: &[Rows]| -> std::io::Result<()> {
+        if let Some(p) = &plan {
+            for (r, row) in replicates.iter_mut().zip(rows) {
+                r.add(p, row);
+            }
+        }
+        Ok(())
+    };
+    let setup = super::Setup {
+        models: &models,
+        conditions: &conditions,
+        injects: &injects,
+    };
+    let sink: Option<&mut super::RowsSink<'_>> = plan.as_ref().map(|_| &mut on_rows as _);
+    let mut results = super::simulate_setup(&setup, false, options, progress, sink)?;
+    if let Some((text, _)) = how.given
+        && let Some(i) = results.iter().position(|r| r.kept == 0)
+    {
+        let at: Vec<String> = axes
+            .iter()
+            .zip(&grid[i])
+            .map(|(a, v)| format!("{} = {v}", a.name))
+            .collect();
+        return Err(SimError::Input(format!(
+            "no run satisfies --given `{text}` at {} (0 of {} runs); the condition may be impossible there, or rare: check it, or raise --runs",
+            at.join(", "),
+            options.runs
+        )));
+    }
+    let context = RunContext {
+        given: how.given.map(|(text, _)| text.to_string()),
+        ..RunContext::default()
+    };
     Ok(grid
         .into_iter()
         .zip(models.iter().zip(results.iter_mut()))
-        .map(|(values, (m, r))| Point {
-            values,
-            summary: summary::summarize(m, r, &RunContext::default()),
+        .enumerate()
+        .map(|(i, (values, (m, r)))| {
+            let mut summary = summary::summarize(m, r, &context);
+            if let (Some(p), Some(reps)) = (&plan, replicates.get(i)) {
+                reps.apply(p, &mut summary);
+            }
+            Point { values, summary }
         })
         .collect())
 }

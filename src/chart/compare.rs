@@ -464,6 +464,8 @@ mod tests {
                 given: None,
                 kept_runs: 1,
                 overrides: Vec::new(),
+                sampling: None,
+                precision: None,
             },
             name: name.into(),
             description: String::new(),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{ChartArgs, SimArgs, apply_sim_args, load, slug, with_progress};
+use super::{ChartArgs, SimArgs, apply_sim_args, load, sampling, slug, with_progress};
 use crate::Error;
 use crate::analysis::sensitivity::{self, Method};
 use crate::analysis::sweep::{self, Axis};
@@ -18,7 +18,7 @@ use crate::diag::printable;
 use crate::engine::RunOptions;
 use crate::output::{OutputDir, analysis as export};
 use crate::report::{self, ChartSettings};
-use crate::scenario::Model;
+use crate::scenario::{self, MExpr, Model};
 
 /// Flags every analysis shares besides the simulation ones.
 #[derive(Args, Debug, Clone)]
@@ -40,6 +40,9 @@ pub struct CompareArgs {
     /// the first is the reference the others are compared with (in a folder: baseline.toml if present)
     #[arg(required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
+    /// Compare only the runs where this holds (in each scenario; differences over the runs where it holds in both), e.g. --given 'count(insider_attack) >= 1' or --given 'casualties > 10' (outcomes may be named)
+    #[arg(long, value_name = "EXPR")]
+    pub given: Option<String>,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
@@ -61,6 +64,9 @@ pub struct SweepArgs {
     /// Report where a one-parameter sweep's estimate crosses this level, e.g. 0.5
     #[arg(long, value_name = "LEVEL")]
     pub threshold: Option<f64>,
+    /// At every grid point, report only the runs where this holds, e.g. --given 'count(insider_attack) >= 1' or --given 'casualties > 10' (outcomes may be named)
+    #[arg(long, value_name = "EXPR")]
+    pub given: Option<String>,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
@@ -89,12 +95,24 @@ pub struct SensitivityArgs {
     /// The method
     #[arg(long, value_enum, default_value = "rank")]
     pub method: MethodArg,
+    /// Analyse only the runs where this holds (rank and swing), e.g. --given 'count(insider_attack) >= 1' or --given 'casualties > 10' (outcomes may be named)
+    #[arg(long, value_name = "EXPR")]
+    pub given: Option<String>,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
     pub out: OutArgs,
     #[command(flatten)]
     pub charts: ChartArgs,
+}
+
+/// `--given` resolved in each model; a name missing from one is an error
+/// that names it.
+fn conditions(models: &[Model], text: &str) -> Result<Vec<MExpr>, Error> {
+    models
+        .iter()
+        .map(|m| scenario::parse_extra(m, "--given", text).map_err(Error::Scenario))
+        .collect()
 }
 
 fn options(model: &Model, sim: &SimArgs) -> RunOptions {
@@ -207,8 +225,16 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
     let out = OutputDir::create(dir, "compare").map_err(Error::Io)?;
     // Every scenario runs with the first one's runs and seed (or the flags').
     let options = options(&models[0], &args.sim);
+    let conditions = match &args.given {
+        Some(text) => Some(conditions(&models, text)?),
+        None => None,
+    };
+    let how = compare::Options {
+        given: args.given.as_deref().zip(conditions.as_deref()),
+        sampling: sampling(&args.sim),
+    };
     let result = with_progress(&models[0], args.out.quiet || args.out.json, |progress| {
-        compare::compare(&models, &options, progress)
+        compare::compare_with(&models, &how, &options, progress)
     });
     let comparison = result.map_err(Error::from)?;
     let mut paths = vec![
@@ -274,8 +300,16 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
     });
     let out = OutputDir::create(dir, "sweep").map_err(Error::Io)?;
     let options = options(&model, &args.sim);
+    let condition = match &args.given {
+        Some(text) => Some(conditions(std::slice::from_ref(&model), text)?.remove(0)),
+        None => None,
+    };
+    let how = sweep::Options {
+        given: args.given.as_deref().zip(condition.as_ref()),
+        sampling: sampling(&args.sim),
+    };
     let result = with_progress(&model, args.out.quiet || args.out.json, |progress| {
-        sweep::sweep(&model, &axes, &options, progress)
+        sweep::sweep_with(&model, &axes, &how, &options, progress)
     });
     let points = result.map_err(Error::from)?;
     let mut paths = vec![
@@ -362,8 +396,27 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
     });
     let out = OutputDir::create(dir, "sensitivity").map_err(Error::Io)?;
     let options = options(&model, &args.sim);
+    let sampling = match (method, args.sim.sampling) {
+        (Method::Sobol, Some(s)) => s.sampling(),
+        (Method::Sobol, None) => crate::analysis::qmc::Sampling::Sobol,
+        (_, None) => crate::analysis::qmc::Sampling::Random,
+        (_, Some(s)) => {
+            return Err(Error::Usage(format!(
+                "--sampling {} applies to --method sobol; rank and swing use each run's own draws",
+                crate::analysis::sampled::name(s.sampling())
+            )));
+        }
+    };
+    let condition = match &args.given {
+        Some(text) => Some(conditions(std::slice::from_ref(&model), text)?.remove(0)),
+        None => None,
+    };
+    let how = sensitivity::Options {
+        sampling,
+        given: args.given.as_deref().zip(condition.as_ref()),
+    };
     let result = with_progress(&model, args.out.quiet || args.out.json, |progress| {
-        sensitivity::analyse(&model, method, &outcomes, &options, progress)
+        sensitivity::analyse_with(&model, method, &how, &outcomes, &options, progress)
     });
     let s = result.map_err(Error::from)?;
     let mut paths = vec![

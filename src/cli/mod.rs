@@ -12,11 +12,13 @@ use clap::{Args, Parser, Subcommand};
 pub mod analysis;
 
 use crate::Error;
+use crate::analysis::qmc::Sampling;
+use crate::analysis::{precision, sampled};
 use crate::diag::{Report, printable};
 use crate::engine::{self, Rows, RunOptions, compile::compile};
-use crate::output::{OutputDir, table, tables};
+use crate::output::{OutputDir, RunsWriter, table, tables};
 use crate::scenario::{self, Disk, DiskWithRoot, Model, Override, VarKind, bundled, check};
-use crate::summary::{self, RunContext};
+use crate::summary::{self, PrecisionRecord, RunContext};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -98,6 +100,37 @@ pub struct SimArgs {
     /// Let scenarios read (extend) files anywhere inside DIR, not only inside the folder of the scenario named
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// How the uncertain parameters are sampled: random (each run draws its own; the default),
+    /// lhs (Latin hypercube) or sobol (scrambled Sobol sequence); lhs and sobol take their
+    /// intervals from 8 independently randomised replicates (sensitivity: for --method sobol, default sobol)
+    #[arg(long, value_enum, value_name = "SCHEME")]
+    pub sampling: Option<SamplingArg>,
+}
+
+/// `--sampling`: how the uncertain parameters' values are placed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SamplingArg {
+    /// Every run draws its own values (pseudo-random)
+    Random,
+    /// A Latin hypercube: each parameter's range cut into as many equal-probability intervals as runs, one run in each
+    Lhs,
+    /// An Owen-scrambled Sobol low-discrepancy sequence
+    Sobol,
+}
+
+impl SamplingArg {
+    pub fn sampling(self) -> Sampling {
+        match self {
+            SamplingArg::Random => Sampling::Random,
+            SamplingArg::Lhs => Sampling::Lhs,
+            SamplingArg::Sobol => Sampling::Sobol,
+        }
+    }
+}
+
+/// The sampling `run`, `compare` and `sweep` use: pseudo-random unless asked.
+pub fn sampling(sim: &SimArgs) -> Sampling {
+    sim.sampling.map_or(Sampling::Random, SamplingArg::sampling)
 }
 
 #[derive(Args, Debug)]
@@ -119,9 +152,16 @@ pub struct RunArgs {
     /// Print the summary as JSON on stdout instead of the table
     #[arg(long)]
     pub json: bool,
-    /// Report only the runs where this holds, e.g. --given 'count(insider_attack) >= 1'
+    /// Report only the runs where this holds, e.g. --given 'count(insider_attack) >= 1' or --given 'casualties > 10' (outcomes may be named)
     #[arg(long, value_name = "EXPR")]
     pub given: Option<String>,
+    /// Run until every outcome is this precise: each probability's 95% interval within ±P,
+    /// each mean's within ±P times the mean (0.005: ±0.005 and ±0.5%); --runs is the first round
+    #[arg(long, value_name = "P")]
+    pub precision: Option<f64>,
+    /// The most runs --precision may reach (default 1000000)
+    #[arg(long, value_name = "N")]
+    pub max_runs: Option<u64>,
     #[command(flatten)]
     pub charts: ChartArgs,
 }
@@ -284,6 +324,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
     }
     let (mut model, overrides) = load(&file, &args.sim.set, args.sim.root.as_deref())?;
     apply_sim_args(&mut model, &args.sim)?;
+    let stop = stop_rule(&args, model.info.runs)?;
     let condition = match &args.given {
         Some(text) => {
             Some(scenario::parse_extra(&model, "--given", text).map_err(Error::Scenario)?)
@@ -301,51 +342,6 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         warn_many_charts(&model, args.quiet || args.json);
     }
 
-    let mut runs_writer = if args.runs_csv {
-        let mut header = vec!["run".to_string()];
-        header.extend(model.params.iter().map(|&p| model.var(p).name.clone()));
-        header.extend(model.outcomes.iter().map(|o| o.name.clone()));
-        if args.given.is_some() {
-            header.push("given".into());
-        }
-        check_runs_csv_space(&out, model.info.runs, header.len())?;
-        Some(out.runs_writer("runs.csv", &header).map_err(Error::Io)?)
-    } else {
-        None
-    };
-    let options = RunOptions {
-        runs: model.info.runs,
-        seed: model.info.seed,
-        threads: args.sim.threads,
-        rows: runs_writer.is_some(),
-    };
-    let given = args.given.is_some();
-    let mut on_rows = |rows: &Rows| -> std::io::Result<()> {
-        if let Some(w) = runs_writer.as_mut() {
-            for i in 0..rows.len() {
-                let mut cells = vec![(rows.first_run + i as u64).to_string()];
-                cells.extend(rows.params.iter().map(|c| cell(c[i])));
-                cells.extend(rows.outcomes.iter().map(|c| cell(c[i])));
-                if given {
-                    cells.push(u8::from(rows.condition[i]).to_string());
-                }
-                w.row(&cells)?;
-            }
-        }
-        Ok(())
-    };
-    let result = with_progress(&model, args.quiet || args.json, |progress| {
-        engine::simulate(&model, &program, &options, None, progress, &mut on_rows)
-    });
-    let mut results = result.map_err(Error::from)?;
-    if let Some(given) = &args.given
-        && results.kept == 0
-    {
-        return Err(Error::Usage(format!(
-            "no run satisfies --given `{given}` (0 of {} runs); the condition may be impossible in this model, or rare: check it, or raise --runs",
-            results.runs
-        )));
-    }
     let ctx = RunContext {
         given: args.given.clone(),
         overrides: overrides
@@ -354,7 +350,26 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
             .collect(),
         definitions: definitions(&model),
     };
-    let summary = summary::summarize(&model, &mut results, &ctx);
+    let mut rounds = 0;
+    let (summary, runs_writer) = loop {
+        rounds += 1;
+        let (mut summary, writer) = run_round(&model, &program, &args, &out, &ctx)?;
+        let Some((target, max_runs)) = stop else {
+            break (summary, writer);
+        };
+        let misses = precision::misses(&summary, target);
+        if misses.is_empty() || model.info.runs >= max_runs {
+            summary.provenance.precision = Some(PrecisionRecord {
+                target,
+                max_runs,
+                rounds,
+                met: misses.is_empty(),
+                unmet: misses,
+            });
+            break (summary, writer);
+        }
+        model.info.runs = precision::next_runs(model.info.runs, &misses, max_runs);
+    };
     let mut written = vec![
         out.write("summary.csv", &tables::summary_csv(&summary))
             .map_err(Error::Io)?,
@@ -388,6 +403,104 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         println!("\n{}", printable(&table::written(&dir, &written)));
     }
     Ok(())
+}
+
+/// The default cap on runs for `--precision`.
+pub const DEFAULT_MAX_RUNS: u64 = 1_000_000;
+
+/// `--precision` and `--max-runs`, checked: the target and the cap.
+fn stop_rule(args: &RunArgs, first_runs: u64) -> Result<Option<(f64, u64)>, Error> {
+    let Some(target) = args.precision else {
+        if let Some(max) = args.max_runs {
+            return Err(Error::Usage(format!(
+                "--max-runs {max} caps the runs of --precision; add --precision (e.g. --precision 0.005), or use --runs for a fixed number of runs"
+            )));
+        }
+        return Ok(None);
+    };
+    if !(target > 0.0 && target < 1.0) {
+        return Err(Error::Usage(format!(
+            "--precision {target} is out of range: give the half-width of a 95% interval between 0 and 1, e.g. 0.005 (probabilities within ±0.005, means within ±0.5%)"
+        )));
+    }
+    let max_runs = args.max_runs.unwrap_or(DEFAULT_MAX_RUNS.max(first_runs));
+    if max_runs > check::MAX_RUNS as u64 || max_runs < first_runs {
+        return Err(Error::Usage(format!(
+            "--max-runs {max_runs} is out of range: use {first_runs} (the first round's runs, from --runs or the scenario) to {}",
+            check::MAX_RUNS
+        )));
+    }
+    Ok(Some((target, max_runs)))
+}
+
+/// Simulate `model.info.runs` runs from run 0 and summarise them, writing
+/// runs.csv afresh when asked.
+fn run_round(
+    model: &Model,
+    program: &engine::Program,
+    args: &RunArgs,
+    out: &OutputDir,
+    ctx: &RunContext,
+) -> Result<(summary::Summary, Option<RunsWriter>), Error> {
+    let given = args.given.is_some();
+    let mut runs_writer = if args.runs_csv {
+        let header = runs_header(model, given);
+        check_runs_csv_space(out, model.info.runs, header.len())?;
+        Some(out.runs_writer("runs.csv", &header).map_err(Error::Io)?)
+    } else {
+        None
+    };
+    let options = RunOptions {
+        runs: model.info.runs,
+        seed: model.info.seed,
+        threads: args.sim.threads,
+        rows: runs_writer.is_some(),
+    };
+    let mut on_rows = |rows: &Rows| -> std::io::Result<()> {
+        if let Some(w) = runs_writer.as_mut() {
+            for i in 0..rows.len() {
+                let mut cells = vec![(rows.first_run + i as u64).to_string()];
+                cells.extend(rows.params.iter().map(|c| cell(c[i])));
+                cells.extend(rows.outcomes.iter().map(|c| cell(c[i])));
+                if given {
+                    cells.push(u8::from(rows.condition[i]).to_string());
+                }
+                w.row(&cells)?;
+            }
+        }
+        Ok(())
+    };
+    let result = with_progress(model, args.quiet || args.json, |progress| {
+        sampled::simulate(
+            model,
+            program,
+            sampling(&args.sim),
+            &options,
+            progress,
+            &mut on_rows,
+        )
+    });
+    let mut simulated = result.map_err(Error::from)?;
+    if let Some(text) = &args.given
+        && simulated.results.kept == 0
+    {
+        return Err(Error::Usage(format!(
+            "no run satisfies --given `{text}` (0 of {} runs); the condition may be impossible in this model, or rare: check it, or raise --runs",
+            simulated.results.runs
+        )));
+    }
+    Ok((simulated.summarize(model, ctx), runs_writer))
+}
+
+/// The columns of runs.csv.
+fn runs_header(model: &Model, given: bool) -> Vec<String> {
+    let mut header = vec!["run".to_string()];
+    header.extend(model.params.iter().map(|&p| model.var(p).name.clone()));
+    header.extend(model.outcomes.iter().map(|o| o.name.clone()));
+    if given {
+        header.push("given".into());
+    }
+    header
 }
 
 /// Bytes per cell of runs.csv, generously: a number such as

@@ -64,6 +64,9 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         c.emit_into(&o.expr, dst, &mut finish, &format!("{}:outcome", o.name));
         outcomes.push(dst);
     }
+    // A `--given` condition may name outcomes: they are numbered after the
+    // model's variables (`check::resolve_extra`) and read from their slots.
+    c.var_slot.extend(outcomes.iter().copied());
     let condition = condition.map(|e| {
         let dst = c.alloc();
         c.emit_into(e, dst, &mut finish, ":condition");
@@ -709,9 +712,13 @@ impl Compiler<'_> {
     fn owner(&mut self, name: &str, what: &'static str, expr: &MExpr) -> u32 {
         let mut inputs: Vec<(String, Slot)> = Vec::new();
         for v in expr.vars() {
-            let var = self.model.var(v);
-            if !inputs.iter().any(|(n, _)| *n == var.name) {
-                inputs.push((var.name.clone(), self.var_slot[v.0 as usize]));
+            let index = v.0 as usize;
+            let name = match self.model.vars.get(index) {
+                Some(var) => &var.name,
+                None => &self.model.outcomes[index - self.model.vars.len()].name,
+            };
+            if !inputs.iter().any(|(n, _)| n == name) {
+                inputs.push((name.clone(), self.var_slot[index]));
             }
         }
         let mut uses_time = false;

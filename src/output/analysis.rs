@@ -31,6 +31,9 @@ pub fn estimate(o: &OutcomeSummary) -> Option<(f64, f64, f64)> {
         return Some((e.p, e.lo, e.hi));
     }
     let n = o.number.as_ref()?;
+    if let Some([lo, hi]) = n.mean_interval {
+        return Some((n.mean, lo, hi));
+    }
     let z = crate::stats::z_for_level(crate::summary::LEVEL);
     Some((n.mean, n.mean - z * n.mcse, n.mean + z * n.mcse))
 }
@@ -66,6 +69,24 @@ pub fn compare_table(c: &Comparison) -> String {
         c.seed,
         names.first().unwrap_or(&"")
     );
+    if let Some(given) = &c.given {
+        let kept: Vec<String> = c
+            .summaries
+            .iter()
+            .map(|s| format!("{} {}", s.name, s.provenance.kept_runs))
+            .collect();
+        out.push_str(&format!(
+            "given {given}: runs kept in {} of {}; differences over the runs kept in both\n",
+            kept.join(", "),
+            c.runs
+        ));
+    }
+    if let Some(sampling) = &c.sampling {
+        out.push_str(&format!(
+            "{}\n",
+            crate::output::table::sampling_note(sampling, "estimates and differences")
+        ));
+    }
     let Some(first) = c.summaries.first() else {
         return out;
     };
@@ -231,13 +252,32 @@ pub fn sweep_table(
         "sweep of {} — {} grid points, {} runs each, seed {}; outcome: {}\n\n",
         names.join(" × "),
         points.len(),
-        first.probability.map_or_else(
-            || first.number.as_ref().map_or(0, |n| n.n + n.none),
-            |e| e.trials
-        ),
+        points[0].summary.provenance.runs,
         points[0].summary.provenance.seed,
         first.label
     );
+    let provenance = &points[0].summary.provenance;
+    if let Some(given) = &provenance.given {
+        let kept: Vec<u64> = points
+            .iter()
+            .map(|p| p.summary.provenance.kept_runs)
+            .collect();
+        out.push_str(&format!(
+            "given {given}: {} to {} of {} runs kept per grid point\n",
+            kept.iter().min().unwrap_or(&0),
+            kept.iter().max().unwrap_or(&0),
+            provenance.runs
+        ));
+    }
+    if let Some(sampling) = &provenance.sampling {
+        out.push_str(&format!(
+            "{}\n",
+            crate::output::table::sampling_note(sampling, "estimates")
+        ));
+    }
+    if provenance.given.is_some() || provenance.sampling.is_some() {
+        out.push('\n');
+    }
     if axes.len() == 1 {
         let w = axes[0].name.len().max(8);
         out.push_str(&format!(
@@ -389,6 +429,9 @@ pub fn sensitivity_table(s: &Sensitivity) -> String {
         "sensitivity — {method}; {} runs per configuration, {} runs in all, seed {}\n",
         s.runs, s.total_runs, s.seed
     );
+    if let Some(given) = &s.given {
+        out.push_str(&format!("given {given}: only the runs where it holds\n"));
+    }
     if let Some(d) = &s.design {
         out.push_str(&match d.sampling {
             _ if d.replicates < 2 => {
@@ -396,6 +439,10 @@ pub fn sensitivity_table(s: &Sensitivity) -> String {
             }
             Sampling::Sobol => format!(
                 "sampling: scrambled Sobol sequence in {} independent replicates; MCSE from their spread\n",
+                d.replicates
+            ),
+            Sampling::Lhs => format!(
+                "sampling: Latin hypercube in {} independent replicates; MCSE from their spread\n",
                 d.replicates
             ),
             Sampling::Random => format!(

@@ -91,6 +91,55 @@ pub(super) fn pad_table(rows: &[Vec<String>], right_from: usize) -> String {
 }
 
 /// The outcome table, as printed by `polsim run`.
+/// The line that says how parameters were sampled and where the intervals
+/// come from.
+pub fn sampling_note(s: &crate::summary::SamplingRecord, what: &str) -> String {
+    let scheme = match s.sampling {
+        "lhs" => "Latin hypercube",
+        "sobol" => "scrambled Sobol sequence",
+        other => other,
+    };
+    format!(
+        "sampling: {scheme} in {} independent replicates; intervals and MCSE of {what} from their spread",
+        s.replicates
+    )
+}
+
+/// The line that says how many runs `--precision` needed, or what it
+/// could not reach.
+pub fn precision_note(p: &crate::summary::PrecisionRecord, runs: u64) -> String {
+    let target = format!(
+        "95% intervals within ±{} (probabilities) and ±{}% of the mean (numbers)",
+        p.target,
+        p.target * 100.0
+    );
+    let rounds = if p.rounds == 1 {
+        "1 round".to_string()
+    } else {
+        format!("{} rounds", p.rounds)
+    };
+    if p.met {
+        return format!("precision: {target} after {runs} runs ({rounds})");
+    }
+    let unmet: Vec<String> = p
+        .unmet
+        .iter()
+        .map(|m| {
+            format!(
+                "{} ±{} (goal ±{})",
+                m.outcome,
+                fmt_num(m.half_width),
+                fmt_num(m.goal)
+            )
+        })
+        .collect();
+    format!(
+        "precision: not reached within --max-runs {} ({rounds}); still wider than asked: {}",
+        p.max_runs,
+        unmet.join(", ")
+    )
+}
+
 pub fn render(s: &Summary) -> String {
     let p = &s.provenance;
     let mut out = String::new();
@@ -118,6 +167,12 @@ pub fn render(s: &Summary) -> String {
     }
     for o in &p.overrides {
         out.push_str(&format!("--set {o}\n"));
+    }
+    if let Some(precision) = &p.precision {
+        out.push_str(&format!("{}\n", precision_note(precision, p.runs)));
+    }
+    if let Some(sampling) = &p.sampling {
+        out.push_str(&format!("{}\n", sampling_note(sampling, "outcomes")));
     }
 
     let probs: Vec<_> = s

@@ -344,6 +344,22 @@ fn provenance(model: &Model, summary: &Summary, date: &str) -> Section {
     if !p.overrides.is_empty() {
         facts.push(("Overrides (--set)".to_string(), p.overrides.join(", ")));
     }
+    if let Some(sampling) = &p.sampling {
+        facts.push((
+            "Sampling (--sampling)".to_string(),
+            crate::output::table::sampling_note(sampling, "outcomes")
+                .trim_start_matches("sampling: ")
+                .to_string(),
+        ));
+    }
+    if let Some(precision) = &p.precision {
+        facts.push((
+            "Stop rule (--precision)".to_string(),
+            crate::output::table::precision_note(precision, p.runs)
+                .trim_start_matches("precision: ")
+                .to_string(),
+        ));
+    }
     facts.push(("Generated".to_string(), date.to_string()));
     let mut rerun = format!(
         "polsim run {} --seed {} --runs {}",
@@ -353,6 +369,9 @@ fn provenance(model: &Model, summary: &Summary, date: &str) -> Section {
     );
     for o in &p.overrides {
         rerun.push_str(&format!(" --set {}", shell_word(o)));
+    }
+    if let Some(sampling) = &p.sampling {
+        rerun.push_str(&format!(" --sampling {}", sampling.sampling));
     }
     Section {
         id: "provenance",

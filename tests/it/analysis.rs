@@ -405,6 +405,153 @@ fn given_keeps_only_the_runs_where_the_evidence_holds() {
     );
 }
 
+/// The JSON a command prints with `--json`.
+fn json_of(args: &[&str], dir: &std::path::Path) -> serde_json::Value {
+    let out = polsim()
+        .args(args)
+        .args(["--json", "--no-charts", "--out"])
+        .arg(dir)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+/// A condition may name an outcome: `incidents >= 2`, where the outcome
+/// `incidents` is `count(incident)`, keeps exactly the runs that
+/// `count(incident) >= 2` keeps, with the same statistics.
+#[test]
+fn given_reads_outcomes_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = "scenarios/examples/deterrence.toml";
+    let by_name = json_of(
+        &["run", file, "--given", "incidents >= 2"],
+        &dir.path().join("a"),
+    );
+    let by_expr = json_of(
+        &["run", file, "--given", "count(incident) >= 2"],
+        &dir.path().join("b"),
+    );
+    assert_eq!(by_name["outcomes"], by_expr["outcomes"]);
+    let kept = by_name["provenance"]["kept_runs"].as_u64().unwrap();
+    assert!(kept > 0 && kept < 10_000, "{kept}");
+    // An outcome read inside an aggregate has no per-step values.
+    polsim()
+        .args([
+            "run",
+            file,
+            "--given",
+            "count(peak_tension) > 1",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path().join("c"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "cannot use outcome `peak_tension` inside an aggregate",
+        ));
+}
+
+/// `--given` in compare, sweep and sensitivity keeps the same runs as in
+/// `run`: each scenario's (or grid point's, or setting's) kept count and
+/// estimates equal those of `run --given` on it.
+#[test]
+fn given_works_in_compare_sweep_and_sensitivity() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, variant) = (
+        "scenarios/examples/deterrence.toml",
+        "scenarios/examples/deterrence-credible.toml",
+    );
+    let given = "peak_tension > 0.5";
+    let run =
+        |file: &str, name: &str| json_of(&["run", file, "--given", given], &dir.path().join(name));
+    let (a, b) = (run(base, "a"), run(variant, "b"));
+    let c = json_of(
+        &["compare", base, variant, "--given", given],
+        &dir.path().join("c"),
+    );
+    assert_eq!(c["given"], given);
+    for (summary, alone) in [(&c["summaries"][0], &a), (&c["summaries"][1], &b)] {
+        assert_eq!(
+            summary["outcomes"][0]["probability"],
+            alone["outcomes"][0]["probability"]
+        );
+        assert_eq!(
+            summary["outcomes"][1]["number"],
+            alone["outcomes"][1]["number"]
+        );
+    }
+    assert_eq!(
+        c["summaries"][1]["provenance"]["kept_runs"],
+        b["provenance"]["kept_runs"]
+    );
+    // The paired difference covers the runs kept in both scenarios: no more
+    // than either keeps.
+    let pairs = c["differences"][0]["pairs"].as_u64().unwrap();
+    assert!(pairs <= b["provenance"]["kept_runs"].as_u64().unwrap());
+    assert!(pairs > 0);
+
+    let fixed = json_of(
+        &["run", base, "--set", "threat=0.5", "--given", given],
+        &dir.path().join("f"),
+    );
+    let s = json_of(
+        &["sweep", base, "--param", "threat=0..1:3", "--given", given],
+        &dir.path().join("s"),
+    );
+    let at_half = &s["points"][1]["summary"];
+    assert_eq!(
+        at_half["outcomes"][0]["probability"],
+        fixed["outcomes"][0]["probability"]
+    );
+    assert_eq!(
+        at_half["provenance"]["kept_runs"],
+        fixed["provenance"]["kept_runs"]
+    );
+
+    let swing = json_of(
+        &["sensitivity", base, "--method", "swing", "--given", given],
+        &dir.path().join("w"),
+    );
+    assert_eq!(swing["given"], given);
+    let rank = json_of(
+        &["sensitivity", base, "--given", given],
+        &dir.path().join("r"),
+    );
+    assert!(
+        rank["outcomes"][0]["effects"][0]["a"]
+            .as_f64()
+            .unwrap()
+            .is_finite()
+    );
+    polsim()
+        .args(["sensitivity", base, "--method", "sobol", "--runs", "512"])
+        .args(["--given", given, "--no-charts", "--out"])
+        .arg(dir.path().join("x"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "cannot be used with --method sobol",
+        ));
+    polsim()
+        .args([
+            "compare",
+            base,
+            variant,
+            "--given",
+            "incidents > 99",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path().join("none"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no run of"));
+}
+
 #[test]
 fn analysis_commands_reject_bad_arguments_clearly() {
     let cases: &[(&[&str], &str)] = &[

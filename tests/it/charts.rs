@@ -1194,6 +1194,8 @@ fn empty_analyses_give_reasons_not_panics() {
         summaries: Vec::new(),
         differences: Vec::new(),
         unmatched: Vec::new(),
+        given: None,
+        sampling: None,
     };
     let planned = chart::for_comparison(&empty, &Default::default());
     assert!(planned.iter().all(Result::is_err), "{planned:?}");
@@ -1218,6 +1220,7 @@ fn empty_analyses_give_reasons_not_panics() {
             }],
             not_steered: Vec::new(),
             design: None,
+            given: None,
         };
         let planned = chart::for_sensitivity(&s, "empty");
         assert_eq!(planned.len(), 1);

@@ -7,6 +7,7 @@
 //! - `palmyra`: the bundled Palmyra model behaves as the article argues.
 //! - `golden`: summary.csv, summary.json and timeseries.csv byte for byte (re-bless: `POLSIM_BLESS=1 cargo test golden`).
 //! - `hardening`: untrusted files, interrupted and concurrent runs, resource limits (docs/reliability.md).
+//! - `sampling`: `--sampling lhs|sobol` against a closed-form mean; replicate intervals; threads; common random numbers.
 //! - `charts`: every chart type is drawn, decodes, and is not blank; the reports are complete.
 //! - `vocabulary`: lookups, lags, delays, test inputs and dates against hand computations and closed forms.
 
@@ -20,4 +21,5 @@ mod engine;
 mod golden;
 mod hardening;
 mod palmyra;
+mod sampling;
 mod vocabulary;

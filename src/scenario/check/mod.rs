@@ -173,6 +173,15 @@ pub fn resolve_extra(
         memories: 0,
         time: model.info.time.clone(),
     };
+    // Outcomes can be named too: numbered after the variables, they are read
+    // from their values at the end of the run (`engine::compile`).
+    for o in &model.outcomes {
+        if !c.names.contains_key(&o.name) {
+            let id = VarId(c.vars.len() as u32);
+            c.names.insert(o.name.clone(), id);
+            c.vars.push((o.name.clone(), "outcome", o.span));
+        }
+    }
     let expr = ExprText {
         text: text.to_string(),
         span: Span::new(file, 0, text.len()),

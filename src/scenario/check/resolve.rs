@@ -106,6 +106,14 @@ impl Checker {
             return None;
         };
         let (_, word, _) = self.vars[id.0 as usize];
+        if word == "outcome" && ctx != Ctx::Outcome {
+            self.diags.push(
+                Diagnostic::new(span, format!("`{owner}` cannot use outcome `{name}` inside an aggregate"))
+                    .label("an outcome has one value per run, at its end")
+                    .help(format!("compare the outcome itself, e.g. `{name} > 2`, or aggregate the variables it is computed from")),
+            );
+            return None;
+        }
         let allowed = match ctx {
             Ctx::Param | Ctx::Init | Ctx::Fixed => word == "parameter",
             Ctx::Intervention => word == "parameter" || word == "state",
