@@ -97,6 +97,26 @@ pub struct OutcomeSummary {
     pub distribution: Option<Distribution>,
 }
 
+impl OutcomeSummary {
+    /// (estimate, lo, hi) of the outcome, or of one of its categories: a
+    /// chance with its Wilson interval, or a mean with its normal interval.
+    pub fn estimate(&self, category: Option<&str>) -> Option<(f64, f64, f64)> {
+        if let Some(cat) = category {
+            return self
+                .categories
+                .iter()
+                .find(|(n, _)| n == cat)
+                .map(|(_, e)| (e.p, e.lo, e.hi));
+        }
+        if let Some(e) = self.probability {
+            return Some((e.p, e.lo, e.hi));
+        }
+        let n = self.number.as_ref()?;
+        let z = crate::stats::z_for_level(LEVEL);
+        Some((n.mean, n.mean - z * n.mcse, n.mean + z * n.mcse))
+    }
+}
+
 /// A number's distribution over runs: a histogram and CDF points.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Distribution {

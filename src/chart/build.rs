@@ -5,11 +5,10 @@
 //! would mislead or be empty (no run gave the outcome a value, every value is
 //! missing), so the report can say why a chart is absent.
 
-use crate::output::table::fmt_num;
+use crate::format;
 use crate::scenario::TimeAxis;
 use crate::summary::{Estimate, EventSummary, OutcomeSummary, SeriesSummary, Summary};
 
-use super::canvas::{group_count, percent_text};
 use super::figure::*;
 use super::style::{ACCENT, INK, MAIN, SHADE};
 use super::{Chart, Skip, stem};
@@ -30,11 +29,11 @@ pub fn subtitle(summary: &Summary) -> String {
     let mut text = format!(
         "{} · {} runs · seed {}",
         summary.name,
-        group_count(p.runs),
+        format::count(p.runs),
         p.seed
     );
     if p.kept_runs != p.runs {
-        text.push_str(&format!(" · {} runs kept", group_count(p.kept_runs)));
+        text.push_str(&format!(" · {} runs kept", format::count(p.kept_runs)));
     }
     if let Some(given) = &p.given {
         text.push_str(&format!(" · given {given}"));
@@ -80,14 +79,11 @@ pub fn interval(e: &Estimate) -> Option<Interval> {
 /// "in 71.1% of runs (71,050)", said when some runs have no value.
 fn coverage_note(o: &OutcomeSummary) -> String {
     match &o.number {
-        Some(n) if n.none > 0 => {
-            let share = n.n as f64 / (n.n + n.none) as f64;
-            format!(
-                " Only the {} runs ({:.1}%) in which it has a value are counted.",
-                group_count(n.n),
-                share * 100.0
-            )
-        }
+        Some(n) if n.none > 0 => format!(
+            " Only the {} runs ({}) in which it has a value are counted.",
+            format::count(n.n),
+            format::share(n.n, n.n + n.none)
+        ),
         _ => String::new(),
     }
 }
@@ -118,13 +114,13 @@ pub fn histogram(o: &OutcomeSummary, summary: &Summary) -> Result<Chart, Skip> {
     let markers = vec![
         Marker {
             value: stats.p50,
-            label: format!("median {}", fmt_num(stats.p50)),
+            label: format!("median {}", format::number(stats.p50)),
             color: INK,
             dashed: false,
         },
         Marker {
             value: stats.mean,
-            label: format!("mean {}", fmt_num(stats.mean)),
+            label: format!("mean {}", format::number(stats.mean)),
             color: ACCENT,
             dashed: true,
         },
@@ -151,10 +147,10 @@ pub fn histogram(o: &OutcomeSummary, summary: &Summary) -> Result<Chart, Skip> {
     let caption = format!(
         "Distribution of {} over the runs. {bars} The solid line marks the median ({}), the dashed line the mean ({}); the shaded range holds the middle 90% of runs, from {} to {}.{}",
         o.label,
-        fmt_num(stats.p50),
-        fmt_num(stats.mean),
-        fmt_num(stats.p5),
-        fmt_num(stats.p95),
+        format::number(stats.p50),
+        format::number(stats.mean),
+        format::number(stats.p5),
+        format::number(stats.p95),
         coverage_note(o)
     );
     Ok(Chart {
@@ -433,7 +429,7 @@ pub fn event(ev: &EventSummary, time: &TimeAxis, summary: &Summary) -> Result<Ch
         "The height of the line at a {unit} is the chance that {} has happened at least once by the end of that {unit}; the band is the 95% interval of that estimate (Monte Carlo error). By the last {unit} ({}) it is {}.",
         ev.label,
         time.label(last.step),
-        percent_text(last.by_step.p)
+        format::percent(last.by_step.p)
     );
     Ok(Chart {
         name,

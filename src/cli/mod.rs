@@ -430,16 +430,7 @@ pub fn runs_csv_bytes(runs: u64, columns: usize) -> u64 {
     runs.saturating_mul((columns as u64).saturating_mul(RUNS_CSV_CELL_BYTES))
 }
 
-/// `9.8 GB`, `512 MB`, `12 kB`.
-pub fn human_bytes(bytes: u64) -> String {
-    let units = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")];
-    for (size, unit) in units {
-        if bytes as f64 >= size {
-            return format!("{:.1} {unit}", bytes as f64 / size);
-        }
-    }
-    format!("{bytes} bytes")
-}
+pub use crate::format::bytes as human_bytes;
 
 /// Above this many default charts, say so and point at `[charts]`.
 pub const MANY_CHARTS: usize = 60;

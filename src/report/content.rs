@@ -6,11 +6,9 @@
 //! unescaped; each renderer escapes for its own format.
 
 use crate::chart::{Chart, Skip};
-use crate::output::table::fmt_num;
+use crate::format;
 use crate::scenario::Model;
 use crate::summary::{Estimate, FEW_RUNS, OutcomeSummary, Summary};
-
-use crate::chart::canvas::group_count;
 
 /// A drawn chart as the report shows it.
 #[derive(Clone, Debug)]
@@ -78,19 +76,8 @@ pub struct Table {
     pub nowrap: Vec<usize>,
 }
 
-/// A probability as a percentage: one decimal, two below 1%.
-pub fn pct(p: f64) -> String {
-    if !p.is_finite() {
-        "-".into()
-    } else if p != 0.0 && p.abs() < 0.01 {
-        format!("{:.2}%", p * 100.0)
-    } else {
-        format!("{:.1}%", p * 100.0)
-    }
-}
-
 fn interval_text(e: &Estimate) -> String {
-    format!("{} to {}", pct(e.lo), pct(e.hi))
+    format!("{} to {}", format::percent(e.lo), format::percent(e.hi))
 }
 
 /// Build the report of one run.
@@ -105,7 +92,7 @@ pub fn build(
     let info = &model.info;
     let byline = format!(
         "{} runs · seed {} · {} {}s from {} · polsim {} · {date}",
-        group_count(p.runs),
+        format::count(p.runs),
         p.seed,
         p.steps,
         p.step_unit,
@@ -129,7 +116,7 @@ fn outcomes(summary: &Summary) -> Section {
     let kept = summary.provenance.kept_runs;
     let mut blocks = vec![Block::Para(format!(
         "Estimates over {} runs. A chance comes with its 95% interval, which measures the noise from simulating a finite number of runs (not the uncertainty in the assumptions, which the runs already carry). A number is described by its mean and the spread of its values across runs.",
-        group_count(kept)
+        format::count(kept)
     ))];
     if kept < FEW_RUNS {
         blocks.push(Block::Note(format!(
@@ -139,9 +126,14 @@ fn outcomes(summary: &Summary) -> Section {
     let by_kind = |k: &'static str| summary.outcomes.iter().filter(move |o| o.kind == k);
     let probs: Vec<Vec<String>> = by_kind("probability")
         .filter_map(|o| {
-            o.probability
-                .as_ref()
-                .map(|e| vec![o.label.clone(), pct(e.p), interval_text(e), pct(e.mcse)])
+            o.probability.as_ref().map(|e| {
+                vec![
+                    o.label.clone(),
+                    format::percent(e.p),
+                    interval_text(e),
+                    format::percent(e.mcse),
+                ]
+            })
         })
         .collect();
     if !probs.is_empty() {
@@ -182,7 +174,7 @@ fn outcomes(summary: &Summary) -> Section {
             rows: o
                 .categories
                 .iter()
-                .map(|(c, e)| vec![c.clone(), pct(e.p), interval_text(e)])
+                .map(|(c, e)| vec![c.clone(), format::percent(e.p), interval_text(e)])
                 .collect(),
             numbers_from: 1,
             prose: None,
@@ -209,21 +201,16 @@ fn outcomes(summary: &Summary) -> Section {
 fn number_row(o: &OutcomeSummary) -> Option<Vec<String>> {
     let n = o.number.as_ref()?;
     let total = n.n + n.none;
-    let share = if total > 0 {
-        n.n as f64 / total as f64
-    } else {
-        f64::NAN
-    };
     Some(vec![
         o.label.clone(),
         o.unit.clone(),
-        fmt_num(n.mean),
-        fmt_num(n.sd),
-        fmt_num(n.p5),
-        fmt_num(n.p50),
-        fmt_num(n.p95),
-        pct(share),
-        fmt_num(n.mcse),
+        format::number(n.mean),
+        format::number(n.sd),
+        format::number(n.p5),
+        format::number(n.p50),
+        format::number(n.p95),
+        format::share(n.n, total),
+        format::number(n.mcse),
     ])
 }
 
@@ -258,8 +245,8 @@ fn parameters(summary: &Summary) -> Section {
                     p.unit.clone(),
                     p.doc.clone(),
                     p.source.join("; "),
-                    fmt_num(p.mean),
-                    fmt_num(p.sd),
+                    format::number(p.mean),
+                    format::number(p.sd),
                 ]
             })
             .collect();
@@ -325,8 +312,8 @@ fn provenance(model: &Model, summary: &Summary, date: &str) -> Section {
         ("Scenario file".to_string(), p.scenario_file.clone()),
         ("Scenario SHA-256".to_string(), p.scenario_sha256.clone()),
         ("Seed".to_string(), p.seed.to_string()),
-        ("Runs".to_string(), group_count(p.runs)),
-        ("Runs kept".to_string(), group_count(p.kept_runs)),
+        ("Runs".to_string(), format::count(p.runs)),
+        ("Runs kept".to_string(), format::count(p.kept_runs)),
         (
             "Horizon".to_string(),
             format!(
@@ -365,8 +352,8 @@ fn provenance(model: &Model, summary: &Summary, date: &str) -> Section {
             ),
             Block::Code(rerun),
             Block::Para(format!(
-                "Quantiles of large runs come from a sketch accurate to within {:.1}% of the value; means, SDs and chances are exact over the runs.",
-                summary.sketch_relative_error * 100.0
+                "Quantiles of large runs come from a sketch accurate to within {} of the value; means, SDs and chances are exact over the runs.",
+                format::percent(summary.sketch_relative_error)
             )),
         ],
     }
@@ -391,13 +378,5 @@ mod tests {
         assert_eq!(shell_word("scenarios/a.toml"), "scenarios/a.toml");
         assert_eq!(shell_word("x=pert(1, 2, 3)"), "'x=pert(1, 2, 3)'");
         assert_eq!(shell_word("it's"), "'it'\\''s'");
-    }
-
-    #[test]
-    fn percentages() {
-        assert_eq!(pct(0.7106), "71.1%");
-        assert_eq!(pct(0.0042), "0.42%");
-        assert_eq!(pct(0.0), "0.0%");
-        assert_eq!(pct(f64::NAN), "-");
     }
 }

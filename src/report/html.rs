@@ -8,6 +8,8 @@
 //! `xmlns` attribute plotters writes is dropped: the file then contains no
 //! URL at all except any a scenario author wrote into their own text.
 
+use crate::format::html as escape;
+
 use super::content::{Block, Figure, Report, Section, Table};
 
 const STYLE: &str = "
@@ -41,22 +43,6 @@ figcaption { margin-top: .5rem; font-size: .95rem; color: #333; }
 .note { border-left: 4px solid #E69F00; background: #fdf6e7; padding: .4rem .75rem; margin: .5rem 0; }
 @media print { main { max-width: none; padding: 0; } h2 { break-after: avoid; } }
 ";
-
-/// Escape text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
-}
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -185,14 +171,6 @@ pub fn inline_svg(svg: &str, title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            escape("a<b & \"c\" 'd'>"),
-            "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;"
-        );
-    }
 
     #[test]
     fn inline_svg_drops_the_namespace() {

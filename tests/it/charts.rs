@@ -1226,3 +1226,44 @@ fn empty_analyses_give_reasons_not_panics() {
     }
     assert!(chart::for_sweep(&[], &[], "y", None)[0].is_err());
 }
+
+/// A rare chance reads the same in the report's table and on its chart
+/// (both format through `polsim::format`): "0.03%", not "<0.1%" beside
+/// "0.03%".
+#[test]
+fn a_rare_chance_reads_the_same_in_report_and_chart() {
+    let model = common::load_text(
+        r#"
+[scenario]
+name = "rare"
+steps = 10
+
+[events.shock]
+p = "0.00003"
+once = true
+
+[outcomes.shock_by_end]
+expr = "ever(shock)"
+label = "Shock within 10 steps"
+"#,
+    );
+    let summary = run_summary(&model, 40_000, 3);
+    let p = summary.outcomes[0].probability.expect("a chance").p;
+    assert!(p > 0.0 && p < 0.001, "{p}");
+    let text = polsim::format::percent(p);
+    assert!(text.ends_with('%') && text.starts_with("0.0"), "{text}");
+    let charts = charts_of(&model, &summary);
+    let bars = charts
+        .iter()
+        .find(|c| c.name == "probabilities")
+        .expect("the chart of chances");
+    let svg = bars.svg(chart::DEFAULT_SIZE).expect("svg");
+    assert!(svg.contains(&text), "chart lacks {text}");
+    let figures = Vec::new();
+    let report = polsim::report::content::build(&model, &summary, figures, Vec::new(), "today");
+    let html = polsim::report::html::render(&report);
+    assert!(
+        html.contains(&format!("<td class=\"num\">{text}</td>")),
+        "report lacks {text}"
+    );
+}
