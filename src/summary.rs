@@ -35,6 +35,28 @@ pub struct Provenance {
     pub overrides: Vec<String>,
 }
 
+impl Provenance {
+    /// What sets this run apart from the scenario as written, in words a
+    /// chart subtitle or a report heading can carry: "with threat=0.9, given
+    /// count(incident) >= 1"; `None` for a plain run.
+    pub fn what_if(&self) -> Option<String> {
+        what_if(&self.overrides, self.given.as_deref())
+    }
+}
+
+/// "with a=1, b=2, given COND", from `--set` overrides and a `--given`
+/// condition; `None` when there are neither.
+pub fn what_if(overrides: &[String], given: Option<&str>) -> Option<String> {
+    let mut parts = Vec::new();
+    if !overrides.is_empty() {
+        parts.push(format!("with {}", overrides.join(", ")));
+    }
+    if let Some(given) = given {
+        parts.push(format!("given {given}"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
 /// A probability with its 95% Wilson interval and Monte Carlo standard error.
 #[derive(Clone, Copy, Debug, Serialize, PartialEq)]
 pub struct Estimate {

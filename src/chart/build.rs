@@ -23,22 +23,29 @@ pub const MAX_DOTS: usize = 40;
 /// Their radius at 1200x800.
 pub const DOT_RADIUS: f64 = 4.5;
 
-/// "coin-flips · 100,000 runs · seed 42", plus kept runs and a condition.
+/// "coin-flips · 100,000 runs · seed 42"; a what-if run says what it
+/// changed first ("coin-flips with p=0.1, given ever(b) · ..."), so a cut
+/// subtitle keeps it, and how many runs the condition kept.
 pub fn subtitle(summary: &Summary) -> String {
     let p = &summary.provenance;
-    let mut text = format!(
-        "{} · {} runs · seed {}",
-        summary.name,
+    let mut text = scenario_named(&summary.name, p);
+    text.push_str(&format!(
+        " · {} runs · seed {}",
         format::count(p.runs),
         p.seed
-    );
+    ));
     if p.kept_runs != p.runs {
         text.push_str(&format!(" · {} runs kept", format::count(p.kept_runs)));
     }
-    if let Some(given) = &p.given {
-        text.push_str(&format!(" · given {given}"));
-    }
     text
+}
+
+/// The scenario's name, followed by its overrides and condition if any.
+pub fn scenario_named(name: &str, p: &crate::summary::Provenance) -> String {
+    match p.what_if() {
+        Some(what_if) => format!("{name} {what_if}"),
+        None => name.to_string(),
+    }
 }
 
 /// "label (unit)", or the label alone.

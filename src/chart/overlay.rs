@@ -67,7 +67,12 @@ pub fn compare_subtitle(runs: &[(&str, &Summary)]) -> String {
         [first, _, _, _, ..] => format!("{} scenarios against {first}", names.len()),
         _ => format!("Compared: {}", names.join(", ")),
     };
-    format!("{compared} · {runs_text} · {seed_text}")
+    // Overrides apply to every scenario compared; the first one's say which.
+    let what_if = runs
+        .first()
+        .and_then(|r| r.1.provenance.what_if())
+        .map_or(String::new(), |w| format!(" · {w}"));
+    format!("{compared}{what_if} · {runs_text} · {seed_text}")
 }
 
 fn missing_note(missing: &[&str], what: &str) -> String {

@@ -68,7 +68,7 @@ fn value_at(p: &Point, outcome: &str, category: Option<&str>) -> Option<(f64, f6
 fn subtitle(summary: &Summary, points: usize) -> String {
     format!(
         "{} · {} grid points × {} runs · seed {}",
-        summary.name,
+        super::build::scenario_named(&summary.name, &summary.provenance),
         format::count(points as u64),
         format::count(summary.provenance.runs),
         summary.provenance.seed

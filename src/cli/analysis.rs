@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{ChartArgs, SimArgs, apply_sim_args, load, slug, with_progress};
+use super::{
+    ChartArgs, SimArgs, apply_sim_args, load, out_folder, override_texts, slug, with_progress,
+};
 use crate::Error;
 use crate::analysis::sensitivity::{self, Method};
 use crate::analysis::sweep::{self, Axis};
@@ -187,17 +189,20 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
         )));
     }
     let mut models = Vec::new();
+    let mut overrides = Vec::new();
     for f in &files {
-        let (mut m, _) = load(f, &args.sim.set, args.sim.root.as_deref())?;
+        let (mut m, o) = load(f, &args.sim.set, args.sim.root.as_deref())?;
         apply_sim_args(&mut m, &args.sim)?;
         models.push(m);
+        overrides = override_texts(&o);
     }
     let names: Vec<String> = models.iter().map(|m| slug(&m.info.name)).collect();
-    let dir_name = if names.len() <= 3 {
+    let compared = if names.len() <= 3 {
         format!("compare-{}", names.join("-vs-"))
     } else {
         format!("compare-{}-and-{}-more", names[0], names.len() - 1)
     };
+    let dir_name = out_folder(&compared, &overrides, None);
     let dir = args
         .out
         .out
@@ -210,7 +215,10 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
     let result = with_progress(&models[0], args.out.quiet || args.out.json, |progress| {
         compare::compare(&models, &options, progress)
     });
-    let comparison = result.map_err(Error::from)?;
+    let mut comparison = result.map_err(Error::from)?;
+    for summary in &mut comparison.summaries {
+        summary.provenance.overrides = overrides.clone();
+    }
     let mut paths = vec![
         out.write("compare.csv", &export::compare_csv(&comparison))
             .map_err(Error::Io)?,
@@ -222,7 +230,7 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
             &out,
             &comparison,
             &models[0].charts,
-            &args.sim.set,
+            &overrides,
             settings,
         )?);
     }
@@ -239,7 +247,8 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
 
 pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
     let settings = chart_settings(&args.charts)?;
-    let (mut model, _) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
+    let (mut model, overrides) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
+    let overrides = override_texts(&overrides);
     apply_sim_args(&mut model, &args.sim)?;
     if args.params.len() > 2 {
         return Err(Error::Usage(format!(
@@ -269,7 +278,7 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
     let label: Vec<&str> = axes.iter().map(|a| a.name.as_str()).collect();
     let dir = args.out.out.clone().unwrap_or_else(|| {
         PathBuf::from("output")
-            .join(slug(&model.info.name))
+            .join(out_folder(&model.info.name, &overrides, None))
             .join(format!("sweep-{}", label.join("-")))
     });
     let out = OutputDir::create(dir, "sweep").map_err(Error::Io)?;
@@ -277,7 +286,10 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
     let result = with_progress(&model, args.out.quiet || args.out.json, |progress| {
         sweep::sweep(&model, &axes, &options, progress)
     });
-    let points = result.map_err(Error::from)?;
+    let mut points = result.map_err(Error::from)?;
+    for p in &mut points {
+        p.summary.provenance.overrides = overrides.clone();
+    }
     let mut paths = vec![
         out.write("sweep.csv", &export::sweep_csv(&axes, &points))
             .map_err(Error::Io)?,
@@ -306,7 +318,8 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
 
 pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
     let settings = chart_settings(&args.charts)?;
-    let (mut model, _) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
+    let (mut model, overrides) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
+    let overrides = override_texts(&overrides);
     apply_sim_args(&mut model, &args.sim)?;
     let outcomes: Vec<usize> = match &args.outcome {
         Some(name) => {
@@ -357,7 +370,7 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
     };
     let dir = args.out.out.clone().unwrap_or_else(|| {
         Path::new("output")
-            .join(slug(&model.info.name))
+            .join(out_folder(&model.info.name, &overrides, None))
             .join(format!("sensitivity-{method_name}"))
     });
     let out = OutputDir::create(dir, "sensitivity").map_err(Error::Io)?;
@@ -374,7 +387,11 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
     ];
     let mut skipped = Vec::new();
     if let Some(settings) = &settings {
-        let (files, skips) = report::write_sensitivity(&out, &s, &model.info.name, settings)?;
+        let scenario = match crate::summary::what_if(&overrides, None) {
+            Some(what_if) => format!("{} {what_if}", model.info.name),
+            None => model.info.name.clone(),
+        };
+        let (files, skips) = report::write_sensitivity(&out, &s, &scenario, settings)?;
         paths.extend(files);
         skipped = skips;
     }

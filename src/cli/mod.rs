@@ -8,6 +8,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
+use sha2::{Digest, Sha256};
 
 pub mod analysis;
 
@@ -273,6 +274,68 @@ pub fn slug(name: &str) -> String {
     }
 }
 
+/// `--set` overrides as provenance records them: `name=value`.
+pub fn override_texts(overrides: &[Override]) -> Vec<String> {
+    overrides
+        .iter()
+        .map(|o| format!("{}={}", o.name, o.value))
+        .collect()
+}
+
+/// The folder name of a run: the scenario's [`slug`], and for a what-if run
+/// a readable suffix naming its overrides and condition, so that it never
+/// overwrites the plain run's results: `deterrence--threat=0.9`,
+/// `palmyra-baseline--given-count-insider_attack-ge-1`. A suffix longer
+/// than 60 characters is cut and ends in a hash of the whole, so two long
+/// what-ifs still get two folders.
+pub fn out_folder(name: &str, overrides: &[String], given: Option<&str>) -> String {
+    let mut parts: Vec<String> = overrides.iter().map(|o| folder_word(o)).collect();
+    if let Some(given) = given {
+        parts.push(format!("given-{}", folder_word(given)));
+    }
+    let base = slug(name);
+    if parts.is_empty() {
+        return base;
+    }
+    let suffix = parts.join("--");
+    if suffix.chars().count() <= 60 {
+        return format!("{base}--{suffix}");
+    }
+    let digest = Sha256::digest(suffix.as_bytes());
+    let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    let cut: String = suffix.chars().take(50).collect();
+    format!("{base}--{}-{hash}", cut.trim_end_matches(['-', '.', '=']))
+}
+
+/// Text as a piece of a folder name: letters, digits, `_`, `.` and the `=`
+/// of an override kept; comparisons spelt out (`>=` is `ge`); anything
+/// else one `-`.
+fn folder_word(text: &str) -> String {
+    let mut spaced = text.to_string();
+    for (op, word) in [
+        (">=", "-ge-"),
+        ("<=", "-le-"),
+        ("==", "-eq-"),
+        ("!=", "-ne-"),
+        (">", "-gt-"),
+        ("<", "-lt-"),
+        ("&&", "-and-"),
+        ("||", "-or-"),
+    ] {
+        spaced = spaced.replace(op, word);
+    }
+    let mut out = String::new();
+    for (i, c) in spaced.chars().enumerate() {
+        let keep = c.is_alphanumeric() || c == '_' || c == '.' || (c == '=' && i > 0);
+        if keep {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
 fn cmd_run(args: RunArgs) -> Result<(), Error> {
     let file = args
         .file
@@ -291,10 +354,14 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         None => None,
     };
     let program = compile(&model, condition.as_ref());
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(slug(&model.info.name)));
+    let override_texts = override_texts(&overrides);
+    let dir = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("output").join(out_folder(
+            &model.info.name,
+            &override_texts,
+            args.given.as_deref(),
+        ))
+    });
     // The folder is locked before the run, so a second writer stops at once.
     let out = OutputDir::create(dir, "run").map_err(Error::Io)?;
     if !args.charts.no_charts {
@@ -348,10 +415,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
     }
     let ctx = RunContext {
         given: args.given.clone(),
-        overrides: overrides
-            .iter()
-            .map(|o| format!("{}={}", o.name, o.value))
-            .collect(),
+        overrides: override_texts,
         definitions: definitions(&model),
     };
     let summary = summary::summarize(&model, &mut results, &ctx);

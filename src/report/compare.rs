@@ -13,7 +13,9 @@ use crate::chart::compare::scenario_labels;
 use crate::format;
 use crate::summary::{FEW_RUNS, OutcomeSummary, Summary};
 
-use super::content::{Block, Figure, Report, Section, Table, shell_word, strings};
+use super::content::{
+    Block, Figure, Report, Section, Table, reproduce, rerun_command, shell_word, strings,
+};
 
 /// Build the report of a comparison.
 pub fn build(
@@ -44,6 +46,10 @@ pub fn build(
     let title = match labels.as_slice() {
         [_, _, _, _, ..] => format!("Comparison of {} scenarios with {reference}", labels.len()),
         _ => format!("Comparison: {}", labels.join(" vs ")),
+    };
+    let title = match crate::summary::what_if(overrides, None) {
+        Some(what_if) => format!("{title}, {what_if}"),
+        None => title,
     };
     Report {
         title,
@@ -309,15 +315,12 @@ fn provenance(c: &Comparison, labels: &[String], overrides: &[String], date: &st
             ]
         })
         .collect();
-    let mut rerun = "polsim compare".to_string();
+    let mut head = "polsim compare".to_string();
     for s in &c.summaries {
-        rerun.push(' ');
-        rerun.push_str(&shell_word(&s.provenance.scenario_file));
+        head.push(' ');
+        head.push_str(&shell_word(&s.provenance.scenario_file));
     }
-    rerun.push_str(&format!(" --seed {} --runs {}", c.seed, c.runs));
-    for o in overrides {
-        rerun.push_str(&format!(" --set {}", shell_word(o)));
-    }
+    let rerun = rerun_command(&head, c.seed, c.runs, overrides, None);
     Section {
         id: "provenance",
         heading: "Provenance".into(),
@@ -330,12 +333,13 @@ fn provenance(c: &Comparison, labels: &[String], overrides: &[String], date: &st
                 prose: None,
                 nowrap: vec![0],
             }),
-            Block::Para(
-                "The same scenario files, seed and number of runs give identical results on any machine and any number of threads; only the date above changes. To reproduce:"
-                    .into(),
-            ),
-            Block::Code(rerun),
-        ],
+        ]
+        .into_iter()
+        .chain(reproduce(
+            "The same scenario files, seed and number of runs give identical results on any machine and any number of threads; only the date above changes. To reproduce:",
+            rerun,
+        ))
+        .collect(),
     }
 }
 

@@ -100,7 +100,7 @@ pub fn build(
         p.polsim_version
     );
     Report {
-        title: summary.name.clone(),
+        title: crate::chart::build::scenario_named(&summary.name, p),
         description: summary.description.clone(),
         byline,
         sections: vec![
@@ -332,31 +332,52 @@ fn provenance(model: &Model, summary: &Summary, date: &str) -> Section {
         facts.push(("Overrides (--set)".to_string(), p.overrides.join(", ")));
     }
     facts.push(("Generated".to_string(), date.to_string()));
-    let mut rerun = format!(
-        "polsim run {} --seed {} --runs {}",
-        shell_word(&p.scenario_file),
+    let rerun = rerun_command(
+        &format!("polsim run {}", shell_word(&p.scenario_file)),
         p.seed,
-        p.runs
+        p.runs,
+        &p.overrides,
+        p.given.as_deref(),
     );
-    for o in &p.overrides {
-        rerun.push_str(&format!(" --set {}", shell_word(o)));
-    }
+    let mut blocks = vec![Block::Facts(facts)];
+    blocks.extend(reproduce(
+        "The same scenario file, seed and number of runs give identical results on any machine and any number of threads; only the date above changes. To reproduce:",
+        rerun,
+    ));
+    blocks.push(Block::Para(format!(
+        "Quantiles of large runs come from a sketch accurate to within {} of the value; means, SDs and chances are exact over the runs.",
+        format::percent(summary.sketch_relative_error)
+    )));
     Section {
         id: "provenance",
         heading: "Provenance".into(),
-        blocks: vec![
-            Block::Facts(facts),
-            Block::Para(
-                "The same scenario file, seed and number of runs give identical results on any machine and any number of threads; only the date above changes. To reproduce:"
-                    .into(),
-            ),
-            Block::Code(rerun),
-            Block::Para(format!(
-                "Quantiles of large runs come from a sketch accurate to within {} of the value; means, SDs and chances are exact over the runs.",
-                format::percent(summary.sketch_relative_error)
-            )),
-        ],
+        blocks,
     }
+}
+
+/// The command line that reproduces a run or a comparison: `head` (the
+/// command and its files), the seed and runs, every `--set` and the
+/// `--given` condition, each quoted for a POSIX shell.
+pub(crate) fn rerun_command(
+    head: &str,
+    seed: u64,
+    runs: u64,
+    overrides: &[String],
+    given: Option<&str>,
+) -> String {
+    let mut rerun = format!("{head} --seed {seed} --runs {runs}");
+    for o in overrides {
+        rerun.push_str(&format!(" --set {}", shell_word(o)));
+    }
+    if let Some(given) = given {
+        rerun.push_str(&format!(" --given {}", shell_word(given)));
+    }
+    rerun
+}
+
+/// The "to reproduce" paragraph and its command.
+pub(crate) fn reproduce(intro: &str, rerun: String) -> [Block; 2] {
+    [Block::Para(intro.into()), Block::Code(rerun)]
 }
 
 /// A word a POSIX shell reads back unchanged (quoted only when needed).
@@ -372,6 +393,21 @@ pub(crate) fn shell_word(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_command_to_reproduce_carries_overrides_and_the_condition() {
+        let rerun = rerun_command(
+            "polsim run a.toml",
+            7,
+            500,
+            &["x=pert(1, 2, 3)".to_string()],
+            Some("count(e) >= 1"),
+        );
+        assert_eq!(
+            rerun,
+            "polsim run a.toml --seed 7 --runs 500 --set 'x=pert(1, 2, 3)' --given 'count(e) >= 1'"
+        );
+    }
 
     #[test]
     fn shell_words_round_trip() {
