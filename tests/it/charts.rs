@@ -517,7 +517,8 @@ fn run_writes_charts_and_a_complete_report() {
     for word in [
         "coin-flips",
         "Two independent monthly chances",
-        "p_incident",
+        // A table cell may wrap an identifier after each `_`.
+        "p_<wbr>incident",
         "Breakthrough within 24 months",
         "4da2a1cd28f98897",
         "seed",
