@@ -63,6 +63,18 @@ pub fn percent(p: f64) -> String {
     }
 }
 
+/// A relative change as a signed [`percent`]: "+12.5%", "-0.42%".
+pub fn signed_percent(x: f64) -> String {
+    let text = percent(x.abs());
+    if x > 0.0 {
+        format!("+{text}")
+    } else if x < 0.0 {
+        format!("-{text}")
+    } else {
+        text
+    }
+}
+
 /// The share `part / total` as a [`percent`]; "-" when `total` is 0.
 pub fn share(part: u64, total: u64) -> String {
     if total == 0 {
@@ -273,6 +285,8 @@ mod tests {
             assert_eq!(percent(p), want, "{p}");
         }
         assert_eq!(share(1, 4), "25.0%");
+        assert_eq!(signed_percent(0.125), "+12.5%");
+        assert_eq!(signed_percent(-0.0042), "-0.42%");
         assert_eq!(share(0, 0), "-");
     }
 

@@ -58,6 +58,7 @@ pub fn build(
         ),
         byline,
         sections: vec![
+            super::findings::for_comparison(c, &labels),
             scenarios(c, &labels),
             results(c, &labels, &reference),
             charts(figures, skipped),

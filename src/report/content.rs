@@ -61,6 +61,8 @@ pub enum Block {
     Note(String),
     /// A command to type, shown verbatim.
     Code(String),
+    /// A list of short statements (the key findings).
+    List(Vec<String>),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -104,6 +106,7 @@ pub fn build(
         description: summary.description.clone(),
         byline,
         sections: vec![
+            super::findings::for_run(summary),
             outcomes(summary),
             parameters(summary),
             charts(figures, skipped),

@@ -66,8 +66,9 @@ figcaption { margin-top: .5rem; font-size: .9rem; color: #333; }
   th, td { padding: .1rem .25rem; }
   td.prose { min-width: 0; width: 44%; }
   /* Beside a column of prose, the name and definition columns keep room to read. */
-  table:has(td.prose) td:first-child { width: 16%; }
-  table:has(td.prose) td:nth-child(2), table:has(td.prose) td:nth-child(3) { width: 11%; }
+  table:has(td.prose) td:first-child:not(.prose) { width: 16%; }
+  table:has(td.prose) td:nth-child(2):not(.prose),
+  table:has(td.prose) td:nth-child(3):not(.prose) { width: 11%; }
   tr { break-inside: avoid; }
   thead { display: table-header-group; }
   pre { font-size: 7.5pt; }
@@ -117,8 +118,14 @@ pub fn render(report: &Report) -> String {
 }
 
 fn render_section(out: &mut String, section: &Section) {
+    // The key findings stand out as a box at the top.
+    let class = if section.id == "findings" {
+        " class=\"findings\""
+    } else {
+        ""
+    };
     out.push_str(&format!(
-        "<section id=\"{}\">\n<h2>{}</h2>\n",
+        "<section id=\"{}\"{class}>\n<h2>{}</h2>\n",
         section.id,
         escape(&section.heading)
     ));
@@ -140,6 +147,13 @@ fn render_section(out: &mut String, section: &Section) {
                 out.push_str(&format!("<pre><code>{}</code></pre>\n", escape(text)))
             }
             Block::Table(table) => render_table(out, table),
+            Block::List(items) => {
+                out.push_str("<ul>\n");
+                for item in items {
+                    out.push_str(&format!("<li>{}</li>\n", escape(item)));
+                }
+                out.push_str("</ul>\n");
+            }
             Block::Facts(facts) => {
                 out.push_str("<dl>\n");
                 for (term, value) in facts {

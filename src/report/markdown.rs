@@ -33,6 +33,12 @@ fn render_block(out: &mut String, block: &Block, chart_format: Format) {
         Block::Note(text) => out.push_str(&format!("> {}\n\n", escape(text))),
         Block::Code(text) => out.push_str(&format!("```\n{}\n```\n\n", text.replace("```", "'''"))),
         Block::Table(table) => render_table(out, table),
+        Block::List(items) => {
+            for item in items {
+                out.push_str(&format!("- {}\n", escape(item)));
+            }
+            out.push('\n');
+        }
         Block::Facts(facts) => {
             for (term, value) in facts {
                 out.push_str(&format!("- **{}:** {}\n", escape(term), escape(value)));

@@ -23,6 +23,7 @@
 pub mod compare;
 pub mod content;
 pub mod date;
+pub mod findings;
 pub mod html;
 pub mod markdown;
 

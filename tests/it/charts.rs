@@ -1268,3 +1268,94 @@ label = "Shock within 10 steps"
         "report lacks {text}"
     );
 }
+
+/// The items of the report's "Key findings" list, as HTML text.
+fn findings(html: &str) -> Vec<String> {
+    let start = html
+        .find("<section id=\"findings\"")
+        .expect("a key findings section");
+    let end = start + html[start..].find("</section>").expect("its end");
+    html[start..end]
+        .split("<li>")
+        .skip(1)
+        .map(|item| item.split("</li>").next().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn key_findings_open_the_run_report_with_its_headline_chances() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    run_into(dir.path(), COIN_FLIPS, &["--format", "svg"]).success();
+    let html = fs::read_to_string(dir.path().join("report.html")).expect("report");
+    assert!(
+        html.find("id=\"findings\"") < html.find("id=\"outcomes\""),
+        "key findings do not come first"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("summary.json")).expect("json"))
+            .expect("summary.json");
+    let outcome = summary["outcomes"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["name"] == "breakthrough_by_24"))
+        .expect("the outcome");
+    let estimate = &outcome["probability"];
+    let p = |k: &str| polsim::format::percent(estimate[k].as_f64().expect("a number"));
+    let want = format!(
+        "Breakthrough within 24 months: {} (95% interval {} to {}).",
+        p("p"),
+        p("lo"),
+        p("hi")
+    );
+    let items = findings(&html);
+    assert!(items.contains(&want), "{want:?} not in {items:?}");
+    assert!(
+        items
+            .iter()
+            .any(|i| i.starts_with("Incidents over 24 months: median ")),
+        "{items:?}"
+    );
+}
+
+#[test]
+fn key_findings_of_a_comparison_lead_with_the_largest_clear_difference() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files: Vec<String> = [
+        "deterrence",
+        "deterrence-credible",
+        "deterrence-provocation",
+    ]
+    .iter()
+    .map(|n| format!("scenarios/examples/{n}.toml"))
+    .collect();
+    let out = dir.path().join("out");
+    analysis_into(
+        "compare",
+        &files,
+        &out,
+        &["--runs", "2000", "--format", "svg"],
+    )
+    .success();
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("compare.json")).expect("json"))
+            .expect("compare.json");
+    let largest = json["differences"]
+        .as_array()
+        .expect("differences")
+        .iter()
+        .filter(|d| d["kind"] != "number")
+        .filter(|d| d["lo"].as_f64() > Some(0.0) || d["hi"].as_f64() < Some(0.0))
+        .max_by(|a, b| {
+            let size = |d: &serde_json::Value| d["diff"].as_f64().unwrap_or(0.0).abs();
+            size(a).total_cmp(&size(b))
+        })
+        .expect("a clear difference");
+    let points = polsim::format::points(largest["diff"].as_f64().expect("diff"));
+    let html = fs::read_to_string(out.join("compare.html")).expect("compare.html");
+    let items = findings(&html);
+    let first = items.first().expect("a finding");
+    let label = largest["label"].as_str().expect("label");
+    assert!(
+        first.contains(label) && first.contains(&format!(" {points} percentage points")),
+        "first finding {first:?}, expected {label} {points}"
+    );
+}
