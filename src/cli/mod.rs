@@ -553,9 +553,21 @@ fn progress_bar(model: &Model, quiet: bool) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(model.info.runs);
-    let style =
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  eta {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    // indicatif's own {per_sec} prints "137,244.5994/s": the rate is
+    // written by the format module instead ("137,245 runs/s").
+    let style = indicatif::ProgressStyle::with_template(
+        "{bar:40} {human_pos}/{human_len} runs  {rate}  eta {eta}",
+    )
+    .map(|style| {
+        style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let rate = crate::format::rate(state.per_sec());
+                let _ = write!(w, "{}", rate.replace("/s", " runs/s"));
+            },
+        )
+    })
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
     Some(bar)
 }
