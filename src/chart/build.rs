@@ -132,7 +132,7 @@ pub fn histogram(o: &OutcomeSummary, summary: &Summary) -> Result<Chart, Skip> {
             dashed: true,
         },
     ];
-    let legend = vec![
+    let mut legend = vec![
         legend_item(
             "middle 90% of runs (5th to 95th percentile)",
             Swatch::Patch(SHADE, 0.22),
@@ -140,6 +140,21 @@ pub fn histogram(o: &OutcomeSummary, summary: &Summary) -> Result<Chart, Skip> {
         legend_item("median", Swatch::Line(INK, Dash::Solid)),
         legend_item("mean", Swatch::Line(ACCENT, Dash::Long)),
     ];
+    // When some runs have no value (the month of an event that never
+    // happened), the bars describe only the others: the chart says how many.
+    let y_title = if stats.none > 0 {
+        let share = format::share(stats.n, stats.n + stats.none);
+        legend.insert(
+            0,
+            legend_item(
+                &format!("bars: the {share} of runs in which it has a value"),
+                Swatch::Patch(MAIN, 1.0),
+            ),
+        );
+        format!("Share of the {share} of runs with a value (%)")
+    } else {
+        "Share of runs (%)".to_string()
+    };
     let bars = if dist.integer
         && dist
             .edges
@@ -170,6 +185,7 @@ pub fn histogram(o: &OutcomeSummary, summary: &Summary) -> Result<Chart, Skip> {
             legend,
             plot: Plot::Histogram(HistogramPlot {
                 x_title: with_unit(&o.label, &o.unit),
+                y_title,
                 bins,
                 integer: dist.integer,
                 shade,
@@ -419,8 +435,13 @@ pub fn cumulative_points(ev: &EventSummary) -> (Vec<(f64, f64)>, BandPoints) {
     (points, band)
 }
 
-/// The chance that an event has happened at least once by each step.
+/// The chance that an event has happened at least once by each step; for
+/// a count event, which can happen many times in a step, its expected count
+/// instead ([`event_counts`]).
 pub fn event(ev: &EventSummary, time: &TimeAxis, summary: &Summary) -> Result<Chart, Skip> {
+    if ev.mode == "count" {
+        return event_counts(ev, time, summary);
+    }
     let name = stem("event", &ev.name);
     let (points, band) = cumulative_points(ev);
     let Some(last) = ev.steps.last().filter(|_| points.len() > 1) else {
@@ -467,6 +488,93 @@ pub fn event(ev: &EventSummary, time: &TimeAxis, summary: &Summary) -> Result<Ch
                     dash: Dash::Solid,
                     dot_radius: 0.0,
                 }],
+                guides: Vec::new(),
+            }),
+        },
+    })
+}
+
+/// A count event's expected number in each step, and its expected total by
+/// the end of each step (the running sum of the first: an expectation of a
+/// sum is the sum of the expectations). "The chance it has happened at
+/// least once" would reach nearly 100% in the first step for a frequent
+/// event and say nothing about how often it happens.
+pub fn event_counts(ev: &EventSummary, time: &TimeAxis, summary: &Summary) -> Result<Chart, Skip> {
+    let name = stem("event", &ev.name);
+    let kept = summary.provenance.kept_runs > 0;
+    let steps: Vec<_> = ev
+        .steps
+        .iter()
+        .filter(|s| kept && s.mean_count.is_finite())
+        .collect();
+    let Some(last) = steps.last() else {
+        return Err(Skip::new(
+            &name,
+            &ev.label,
+            "no run was kept, so no count can be estimated",
+        ));
+    };
+    let mut total = 0.0;
+    let mut cumulative = vec![(0.0, 0.0)];
+    let mut per_step = Vec::new();
+    for s in &steps {
+        let x = f64::from(s.step);
+        total += s.mean_count;
+        cumulative.push((x, total));
+        per_step.push((x, s.mean_count));
+    }
+    let unit = &time.unit;
+    let title = format!("{}: expected number by each {unit}", ev.label);
+    let caption = format!(
+        "The solid line is the expected (mean) number of {label} from the start to the end of each {unit}: {} by {}. The dashed line, with a dot at each {unit}, is the expected number in that {unit} alone. Both are averages over the runs; a single run can have more or fewer.",
+        format::number(total),
+        time.label(last.step),
+        label = ev.label,
+    );
+    let dots = if per_step.len() <= MAX_DOTS {
+        DOT_RADIUS
+    } else {
+        0.0
+    };
+    Ok(Chart {
+        name,
+        title: title.clone(),
+        caption,
+        figure: Figure {
+            title,
+            subtitle: subtitle(summary),
+            legend: vec![
+                legend_item("expected number so far", Swatch::Line(MAIN, Dash::Solid)),
+                legend_item(
+                    &format!("expected number in each {unit}"),
+                    Swatch::Line(ACCENT, Dash::Short),
+                ),
+            ],
+            plot: Plot::Curves(CurvePlot {
+                x: XAxis::Time {
+                    title: time_title(time),
+                    labels: time_labels(time, 0, last.step),
+                },
+                y_title: format!("Expected number of {}", ev.label),
+                y_percent: false,
+                curves: vec![
+                    Curve {
+                        color: MAIN,
+                        points: cumulative,
+                        bands: Vec::new(),
+                        steps: Steps::None,
+                        dash: Dash::Solid,
+                        dot_radius: 0.0,
+                    },
+                    Curve {
+                        color: ACCENT,
+                        points: per_step,
+                        bands: Vec::new(),
+                        steps: Steps::None,
+                        dash: Dash::Short,
+                        dot_radius: dots,
+                    },
+                ],
                 guides: Vec::new(),
             }),
         },

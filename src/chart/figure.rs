@@ -117,6 +117,8 @@ impl RowNotes {
 #[derive(Clone, Debug)]
 pub struct HistogramPlot {
     pub x_title: String,
+    /// What the bars' heights are shares of ("Share of runs (%)").
+    pub y_title: String,
     /// (from, to, share of runs in 0..=1), in order.
     pub bins: Vec<(f64, f64, f64)>,
     /// Whole-number data: ticks on whole numbers, gaps between bars.

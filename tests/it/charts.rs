@@ -403,7 +403,10 @@ fn degenerate_data_never_panics() {
         }
     }
     for e in &mut summary.events {
-        e.steps.iter_mut().for_each(|s| s.by_step.p = f64::NAN);
+        e.steps.iter_mut().for_each(|s| {
+            s.by_step.p = f64::NAN;
+            s.mean_count = f64::NAN;
+        });
     }
     let planned = chart::for_run(&model, &summary);
     let drawn: Vec<&str> = planned
@@ -1358,4 +1361,61 @@ fn key_findings_of_a_comparison_lead_with_the_largest_clear_difference() {
         first.contains(label) && first.contains(&format!(" {points} percentage points")),
         "first finding {first:?}, expected {label} {points}"
     );
+}
+
+/// A count event is drawn as expected numbers (its running total is the sum
+/// of the per-step means), not as a chance of at least one; a histogram of
+/// an outcome some runs lack says on the chart what share it describes.
+#[test]
+fn count_events_and_partial_histograms_say_what_they_show() {
+    let (model, summary) = rich();
+    let charts = charts_of(&model, &summary);
+    let find = |name: &str| {
+        charts
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("no chart {name}"))
+    };
+    let counts = find("event-incidents");
+    assert_eq!(counts.title, "Incidents: expected number by each month");
+    let chart::figure::Plot::Curves(plot) = &counts.figure.plot else {
+        panic!("a count event is drawn as curves");
+    };
+    let events = summary
+        .events
+        .iter()
+        .find(|e| e.name == "incidents")
+        .expect("the event");
+    let total: f64 = events.steps.iter().map(|s| s.mean_count).sum();
+    let last = plot.curves[0].points.last().expect("points").1;
+    assert!((last - total).abs() < 1e-9, "{last} vs {total}");
+    assert!(total > 2.0, "a frequent event: {total}");
+    assert!(!plot.y_percent);
+    // A once-event keeps its chance chart.
+    assert!(
+        find("event-crisis")
+            .title
+            .contains("chance it has happened")
+    );
+
+    let month = find("histogram-crisis_month");
+    let stats = summary
+        .outcomes
+        .iter()
+        .find(|o| o.name == "crisis_month")
+        .and_then(|o| o.number.clone())
+        .expect("the month");
+    assert!(stats.none > 0);
+    let share = polsim::format::share(stats.n, stats.n + stats.none);
+    let svg = month.svg(chart::DEFAULT_SIZE).expect("svg");
+    assert!(
+        svg.contains(&format!(
+            "bars: the {share} of runs in which it has a value"
+        )),
+        "histogram does not say it covers {share} of runs"
+    );
+    let whole = find("histogram-total_incidents")
+        .svg(chart::DEFAULT_SIZE)
+        .expect("svg");
+    assert!(!whole.contains("of runs in which it has a value"));
 }
