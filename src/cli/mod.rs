@@ -29,8 +29,34 @@ stochastic events, interventions and outcomes) many thousands of times and repor
 of outcomes with honest intervals.\n\nStart with `polsim run scenarios/examples/coin-flips.toml`."
 )]
 pub struct Cli {
+    /// Colour in error messages: auto (when stderr is a terminal and NO_COLOR
+    /// is not set), always, or never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// When to colour messages (`--color`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour: `--color always` or `never` decides; `auto`
+    /// colours a terminal unless the `NO_COLOR` variable is set to anything
+    /// but the empty string (https://no-color.org).
+    pub fn enabled(self, no_color: Option<&std::ffi::OsStr>, terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && no_color.is_none_or(|v| v.is_empty()),
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -790,7 +816,9 @@ impl From<engine::SimError> for Error {
     }
 }
 
-/// Render a scenario report for the terminal.
-pub fn render_report(report: &Report) -> String {
-    report.render(std::io::stderr().is_terminal())
+/// Render a scenario report for stderr, coloured as `--color` and
+/// `NO_COLOR` say.
+pub fn render_report(report: &Report, color: ColorChoice) -> String {
+    let no_color = std::env::var_os("NO_COLOR");
+    report.render(color.enabled(no_color.as_deref(), std::io::stderr().is_terminal()))
 }

@@ -695,3 +695,43 @@ fn what_if_folder_names_are_readable_and_distinct() {
     assert!(a.len() <= "m--".len() + 50 + 9, "{a}");
     assert!(!a.contains('/') && !a.contains(' '), "{a}");
 }
+
+#[test]
+fn color_follows_the_flag_and_no_color() {
+    use polsim::cli::ColorChoice;
+    let set = Some(std::ffi::OsStr::new("1"));
+    let empty = Some(std::ffi::OsStr::new(""));
+    assert!(ColorChoice::Auto.enabled(None, true));
+    assert!(!ColorChoice::Auto.enabled(None, false));
+    assert!(!ColorChoice::Auto.enabled(set, true), "NO_COLOR is ignored");
+    assert!(
+        ColorChoice::Auto.enabled(empty, true),
+        "an empty NO_COLOR counts"
+    );
+    assert!(ColorChoice::Always.enabled(set, false));
+    assert!(!ColorChoice::Never.enabled(None, true));
+
+    let bad = common::root().join("tests/bad/unknown-name.toml");
+    let stderr = |extra: &[&str]| {
+        let out = common::polsim()
+            .arg("check")
+            .arg(&bad)
+            .args(extra)
+            .env_remove("NO_COLOR")
+            .output()
+            .expect("polsim");
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert!(
+        stderr(&["--color", "always"]).contains("\u{1b}["),
+        "no colour with --color always"
+    );
+    assert!(!stderr(&["--color", "never"]).contains('\u{1b}'));
+    assert!(!stderr(&[]).contains('\u{1b}'), "colour on a pipe");
+    let bad_flag = common::polsim()
+        .args(["check", "x.toml", "--color", "sometimes"])
+        .output()
+        .expect("polsim");
+    assert_eq!(bad_flag.status.code(), Some(2));
+}
