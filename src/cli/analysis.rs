@@ -19,7 +19,7 @@ use crate::chart::Skip;
 use crate::diag::printable;
 use crate::engine::RunOptions;
 use crate::output::{OutputDir, analysis as export};
-use crate::report::{self, ChartSettings};
+use crate::report;
 use crate::scenario::Model;
 
 /// Flags every analysis shares besides the simulation ones.
@@ -128,14 +128,6 @@ fn written(out: &OutArgs, dir: &Path, paths: &[PathBuf]) {
 
 /// The checked chart flags, or `None` with `--no-charts`; a bad `--format`
 /// or `--size` is a usage error before any work is done.
-fn chart_settings(args: &ChartArgs) -> Result<Option<ChartSettings>, Error> {
-    if args.no_charts {
-        Ok(None)
-    } else {
-        ChartSettings::from_args(args).map(Some)
-    }
-}
-
 /// Say which charts were not drawn and why (on stderr, so tables and JSON
 /// on stdout stay clean).
 fn tell_skipped(out: &OutArgs, skipped: &[Skip]) {
@@ -180,7 +172,7 @@ fn scenario_files(files: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 }
 
 pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
-    let settings = chart_settings(&args.charts)?;
+    let settings = args.charts.settings()?;
     let files = scenario_files(&args.files)?;
     if files.len() < 2 {
         return Err(Error::Usage(format!(
@@ -246,7 +238,7 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
 }
 
 pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
-    let settings = chart_settings(&args.charts)?;
+    let settings = args.charts.settings()?;
     let (mut model, overrides) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
     let overrides = override_texts(&overrides);
     apply_sim_args(&mut model, &args.sim)?;
@@ -317,7 +309,7 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
 }
 
 pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
-    let settings = chart_settings(&args.charts)?;
+    let settings = args.charts.settings()?;
     let (mut model, overrides) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
     let overrides = override_texts(&overrides);
     apply_sim_args(&mut model, &args.sim)?;

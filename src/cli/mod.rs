@@ -37,6 +37,20 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl ChartArgs {
+    /// The checked chart settings, or `None` with `--no-charts`; a bad
+    /// `--format` or `--size` is a usage error.
+    pub fn settings(&self) -> Result<Option<crate::report::ChartSettings>, Error> {
+        if self.no_charts {
+            return Ok(None);
+        }
+        Ok(Some(crate::report::ChartSettings {
+            formats: crate::chart::Format::parse_list(&self.format).map_err(Error::Usage)?,
+            size: crate::chart::Size::parse(&self.size).map_err(Error::Usage)?,
+        }))
+    }
+}
+
 /// When to colour messages (`--color`).
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ColorChoice {
@@ -368,9 +382,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(bundled::DEFAULT));
     // Bad chart flags are reported before a long run, not after it.
-    if !args.charts.no_charts {
-        crate::report::ChartSettings::from_args(&args.charts)?;
-    }
+    let chart_settings = args.charts.settings()?;
     let (mut model, overrides) = load(&file, &args.sim.set, args.sim.root.as_deref())?;
     apply_sim_args(&mut model, &args.sim)?;
     let condition = match &args.given {
@@ -456,13 +468,8 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
     if let Some(w) = runs_writer {
         written.push(w.commit().map_err(Error::Io)?);
     }
-    if !args.charts.no_charts {
-        written.extend(crate::report::write_run(
-            &out,
-            &model,
-            &summary,
-            &args.charts,
-        )?);
+    if let Some(settings) = &chart_settings {
+        written.extend(crate::report::write_run(&out, &model, &summary, settings)?);
     }
     let dir = out.path.clone();
     out.commit().map_err(Error::Io)?;
