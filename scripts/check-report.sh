@@ -1,19 +1,44 @@
 #!/usr/bin/env bash
-# Open a run's report.html in headless Chromium and check the page is not blank.
+# Open reports in headless Chromium: check each page renders with content,
+# and that each prints to A4 in few enough pages.
 #
-#   scripts/check-report.sh [REPORT.html]
+#   scripts/check-report.sh [--max-pages N] [REPORT.html]
 #
-# Without an argument, runs scenarios/examples/coin-flips.toml (2,000 runs)
-# into a temporary directory and checks its report. The screenshot is kept
-# at $SHOT if that is set (look at it with any image viewer).
+# With a report, checks it (at most N printed pages, default 15). Without
+# one, builds polsim and checks three reports written into a temporary
+# directory: scenarios/examples/coin-flips.toml (2,000 runs, at most 5
+# pages), the bundled Palmyra baseline (its own 10,000 runs, at most 15
+# pages) and a comparison of the baseline with two Palmyra variants (at
+# most 15 pages). The screenshot of the last report checked is kept at
+# $SHOT, and each PDF at $PDF_DIR/NAME.pdf, when those are set.
 #
-# Exits 0 with "skipped: chromium not installed" when there is no Chromium,
-# 1 when the page renders blank, 2 on a usage error. Chromium is started with
-# networking features off and a throw-away profile; the report itself must
-# not need the network (tests/it/charts.rs checks it refers to nothing outside).
+# Pages are counted in the PDF Chromium prints (`--print-to-pdf`), as the
+# number of `/Type /Page` objects. Exits 0 with "skipped: chromium not
+# installed" when there is no Chromium, 1 when a page renders blank or a
+# report prints to too many pages, 2 on a usage error. Chromium is started
+# with networking features off and a throw-away profile; the report itself
+# must not need the network (tests/it/charts.rs checks it refers to nothing
+# outside).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+
+max_pages=15
+report=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --max-pages)
+      [ $# -ge 2 ] || { echo "error: --max-pages needs a number" >&2; exit 2; }
+      max_pages="$2"
+      shift 2
+      ;;
+    -*) echo "error: unknown option $1 (usage: scripts/check-report.sh [--max-pages N] [REPORT.html])" >&2; exit 2 ;;
+    *) report="$1"; shift ;;
+  esac
+done
+case "$max_pages" in
+  ''|*[!0-9]*) echo "error: --max-pages takes a whole number, got '$max_pages'" >&2; exit 2 ;;
+esac
 
 browser=""
 for name in chromium chromium-browser google-chrome; do
@@ -34,31 +59,47 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-if [ $# -ge 1 ]; then
-  report="$1"
-  [ -f "$report" ] || { echo "error: no such file: $report" >&2; exit 2; }
-else
-  cargo run --release --quiet -- run scenarios/examples/coin-flips.toml \
-    --runs 2000 --quiet --out "$work/run"
-  report="$work/run/report.html"
-fi
-report="$(cd "$(dirname "$report")" && pwd)/$(basename "$report")"
-shot="${SHOT:-$work/report.png}"
+chrome() {
+  timeout 120 "$browser" --headless --no-sandbox --disable-gpu \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --no-first-run --hide-scrollbars --user-data-dir="$work/profile" "$@" \
+    >"$work/chromium.log" 2>&1 || true
+}
 
-timeout 120 "$browser" --headless --no-sandbox --disable-gpu \
-  --disable-background-networking --disable-component-update --disable-sync \
-  --no-first-run --hide-scrollbars --user-data-dir="$work/profile" \
-  --screenshot="$shot" --window-size=1200,2000 "file://$report" \
-  >"$work/chromium.log" 2>&1 || true
-
-if [ ! -s "$shot" ]; then
-  echo "error: Chromium wrote no screenshot; its log:" >&2
-  cat "$work/chromium.log" >&2
-  exit 1
-fi
+# check REPORT.html MAX_PAGES: renders with content, prints to at most MAX_PAGES.
+check() {
+  local page shot pdf pages
+  page="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+  shot="${SHOT:-$work/report.png}"
+  pdf="$work/$(basename "$(dirname "$page")").pdf"
+  rm -f "$shot" "$pdf"
+  chrome --screenshot="$shot" --window-size=1200,2000 "file://$page"
+  if [ ! -s "$shot" ]; then
+    echo "error: Chromium wrote no screenshot of $1; its log:" >&2
+    cat "$work/chromium.log" >&2
+    exit 1
+  fi
+  python3 "$work/blank.py" "$shot" "$1"
+  chrome --no-pdf-header-footer --print-to-pdf="$pdf" "file://$page"
+  if [ ! -s "$pdf" ]; then
+    echo "error: Chromium printed no PDF of $1; its log:" >&2
+    cat "$work/chromium.log" >&2
+    exit 1
+  fi
+  if [ -n "${PDF_DIR:-}" ]; then
+    mkdir -p "$PDF_DIR"
+    cp "$pdf" "$PDF_DIR/"
+  fi
+  pages="$(python3 -c 'import re, sys; print(len(re.findall(rb"/Type\s*/Page(?![s\w])", open(sys.argv[1], "rb").read())))' "$pdf")"
+  if [ "$pages" -gt "$2" ]; then
+    echo "error: $1 prints to $pages A4 pages, more than $2" >&2
+    exit 1
+  fi
+  echo "ok: $1 prints to $pages A4 pages (at most $2)"
+}
 
 # Decode the PNG with the standard library only and count what is on it.
-python3 - "$shot" <<'PY'
+cat >"$work/blank.py" <<'PY'
 import itertools, struct, sys, zlib
 
 def pixels(path):
@@ -120,5 +161,21 @@ print(f"screenshot {width}x{height}: {len(colours)} distinct colours, {share:.1%
 if len(colours) < 50 or share < 0.02:
     print("error: the report renders as a blank page", file=sys.stderr)
     sys.exit(1)
-print("ok: report.html renders with content")
+print(f"ok: {sys.argv[2]} renders with content")
 PY
+
+if [ -n "$report" ]; then
+  [ -f "$report" ] || { echo "error: no such file: $report" >&2; exit 2; }
+  check "$report" "$max_pages"
+  exit 0
+fi
+
+cargo build --release --quiet
+polsim=target/release/polsim
+"$polsim" run scenarios/examples/coin-flips.toml --runs 2000 --quiet --out "$work/coin-flips"
+check "$work/coin-flips/report.html" 5
+"$polsim" run palmyra/baseline --quiet --out "$work/palmyra-baseline"
+check "$work/palmyra-baseline/report.html" 15
+"$polsim" compare palmyra/baseline palmyra/second_attack palmyra/defence_early \
+  --quiet --out "$work/palmyra-compare"
+check "$work/palmyra-compare/compare.html" 15

@@ -5,7 +5,7 @@
 #   scripts/gallery.sh
 #
 # - charts of one run: `polsim run` on scenarios/examples/coin-flips.toml (plus
-#   a variant that adds a category outcome);
+#   a variant that adds a category outcome and a count event);
 # - comparisons: `polsim compare` on the deterrence example and its two
 #   variants, on three Palmyra scenarios (the chances of several outcomes),
 #   and on all ten Palmyra scenarios for the many-scenario layouts;
@@ -34,7 +34,8 @@ examples=scenarios/examples
 "$polsim" run "$examples/coin-flips.toml" --runs 20000 "${png[@]}" --out "$work/coin"
 
 cat >"$work/coin-moods.toml" <<EOF
-# coin-flips with one more outcome, to show a category chart.
+# coin-flips with one more outcome and a count event, to show a category
+# chart and the chart of a count event.
 extends = "$root/$examples/coin-flips.toml"
 
 [outcomes.how_it_went]
@@ -43,12 +44,17 @@ kind = "category"
 categories = ["breakthrough", "no breakthrough, calm", "no breakthrough, troubled"]
 label = "How the two years went"
 
+# A count event: protests, 1.5 a month on average (Poisson).
+[events.protest]
+rate = "1.5"
+label = "Protests"
+
 [charts]
 outcomes = ["how_it_went"]
 variables = []
-events = []
+events = ["protest"]
 EOF
-"$polsim" run "$work/coin-moods.toml" --runs 20000 "${png[@]}" --out "$work/moods"
+"$polsim" run "$work/coin-moods.toml" --root "$root" --runs 20000 "${png[@]}" --out "$work/moods"
 
 # ---- comparisons
 
@@ -79,11 +85,13 @@ mkdir -p "$gallery"
 rm -f "$gallery"/*.png
 copy() { cp "$work/$1" "$gallery/$2"; echo "docs/gallery/$2"; }
 copy coin/charts/histogram-incidents.png histogram.png
+copy coin/charts/histogram-breakthrough_month.png histogram-some-runs.png
 copy coin/charts/exceedance-incidents.png exceedance.png
 copy coin/charts/probabilities.png probabilities.png
 copy moods/charts/categories-how_it_went.png categories.png
 copy coin/charts/fan-incidents_so_far.png fan.png
 copy coin/charts/event-breakthrough.png event.png
+copy moods/charts/event-protest.png event-count.png
 copy compare-three/charts/compare-probabilities.png compare-probabilities.png
 copy compare/charts/differences-peak_tension.png compare-differences.png
 copy compare/charts/compare-exceedance-incidents.png compare-exceedance.png

@@ -602,7 +602,7 @@ pub fn svg_with(model: &Model, options: Options) -> Result<String, String> {
 
 /// A placeholder drawing for a model with nothing to draw.
 fn empty_svg(title: &str) -> String {
-    let text = escape_xml(&format!("{title}: no variables to draw"));
+    let text = crate::format::html(&format!("{title}: no variables to draw"));
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n\
          <svg width=\"360\" height=\"60\" viewBox=\"0 0 360 60\" xmlns=\"http://www.w3.org/2000/svg\">\n\
@@ -610,21 +610,6 @@ fn empty_svg(title: &str) -> String {
          <text x=\"20\" y=\"35\" style=\"{SANS} font-size: 14px;\" fill=\"#334155\">{text}</text>\n\
          </svg>\n"
     )
-}
-
-fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The number in `attr="..."` after `from` in `text`.
@@ -742,7 +727,7 @@ fn finish(svg: &str, title: &str, nodes: &[Node], bottom: f64) -> String {
             legend,
             "<text x=\"{}\" y=\"13\" dominant-baseline=\"middle\" style=\"{SANS} font-size: 13px;\" fill=\"#334155\">{}</text>",
             x + 38.0,
-            escape_xml(look.legend)
+            crate::format::html(look.legend)
         );
         x += item_w;
     }
@@ -753,7 +738,7 @@ fn finish(svg: &str, title: &str, nodes: &[Node], bottom: f64) -> String {
          <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
          <text x=\"14\" y=\"22\" style=\"{SANS} font-size: 16px; font-weight: bold;\" fill=\"#0f172a\">{}</text>\n\
          <g transform=\"translate(0,{title_h})\">",
-        escape_xml(&format!("{title}: causal map"))
+        crate::format::html(&format!("{title}: causal map"))
     );
     let body_end = svg.rfind("</svg>").unwrap_or(svg.len());
     let mut result = String::with_capacity(svg.len() + legend.len() + header.len() + 64);
@@ -938,7 +923,7 @@ doc = "a \"trust\" campaign"
         }
         for o in &m.outcomes {
             for line in wrap(o.title(), WRAP).lines() {
-                assert!(s.contains(&escape_xml(line)), "no label {line:?}");
+                assert!(s.contains(&crate::format::html(line)), "no label {line:?}");
             }
         }
         assert!(!s.contains("Times"), "serif font left in");

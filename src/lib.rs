@@ -17,6 +17,7 @@ pub mod diag;
 pub mod dist;
 pub mod engine;
 pub mod expr;
+pub mod format;
 pub mod graph;
 pub mod output;
 pub mod report;

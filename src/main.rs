@@ -20,9 +20,12 @@ fn main() {
         );
     }
     let cli = polsim::cli::Cli::parse();
+    let color = cli.color;
     if let Err(err) = polsim::cli::run(cli) {
         match &err {
-            polsim::Error::Scenario(report) => eprintln!("{}", polsim::cli::render_report(report)),
+            polsim::Error::Scenario(report) => {
+                eprintln!("{}", polsim::cli::render_report(report, color))
+            }
             // Echoes of the input cut short, control characters escaped.
             other => eprintln!("{}", polsim::diag::tidy(&other.to_string())),
         }

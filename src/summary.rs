@@ -76,6 +76,28 @@ pub struct SamplingRecord {
     pub replicates: u64,
 }
 
+impl Provenance {
+    /// What sets this run apart from the scenario as written, in words a
+    /// chart subtitle or a report heading can carry: "with threat=0.9, given
+    /// count(incident) >= 1"; `None` for a plain run.
+    pub fn what_if(&self) -> Option<String> {
+        what_if(&self.overrides, self.given.as_deref())
+    }
+}
+
+/// "with a=1, b=2, given COND", from `--set` overrides and a `--given`
+/// condition; `None` when there are neither.
+pub fn what_if(overrides: &[String], given: Option<&str>) -> Option<String> {
+    let mut parts = Vec::new();
+    if !overrides.is_empty() {
+        parts.push(format!("with {}", overrides.join(", ")));
+    }
+    if let Some(given) = given {
+        parts.push(format!("given {given}"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
 /// A probability with its 95% Wilson interval and Monte Carlo standard error.
 #[derive(Clone, Copy, Debug, Serialize, PartialEq)]
 pub struct Estimate {
@@ -140,6 +162,29 @@ pub struct OutcomeSummary {
     pub categories: Vec<(String, Estimate)>,
     /// For numbers: the shape of the distribution, for charts.
     pub distribution: Option<Distribution>,
+}
+
+impl OutcomeSummary {
+    /// (estimate, lo, hi) of the outcome, or of one of its categories: a
+    /// chance with its Wilson interval, or a mean with its normal interval.
+    pub fn estimate(&self, category: Option<&str>) -> Option<(f64, f64, f64)> {
+        if let Some(cat) = category {
+            return self
+                .categories
+                .iter()
+                .find(|(n, _)| n == cat)
+                .map(|(_, e)| (e.p, e.lo, e.hi));
+        }
+        if let Some(e) = self.probability {
+            return Some((e.p, e.lo, e.hi));
+        }
+        let n = self.number.as_ref()?;
+        if let Some([lo, hi]) = n.mean_interval {
+            return Some((n.mean, lo, hi));
+        }
+        let z = crate::stats::z_for_level(LEVEL);
+        Some((n.mean, n.mean - z * n.mcse, n.mean + z * n.mcse))
+    }
 }
 
 /// A number's distribution over runs: a histogram and CDF points.

@@ -5,6 +5,7 @@
 //! tick, time axes show calendar labels spaced so they cannot collide, and
 //! row names wrap onto several lines instead of losing their ends.
 
+use crate::format;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -14,10 +15,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::canvas::{
-    Drawn, fail, fit, nice_ticks, percent_label, text_height, text_width, tick_label, time_ticks,
-    wrap,
-};
+use super::canvas::{Drawn, fail, fit, nice_ticks, text_height, text_width, time_ticks, wrap};
 use super::style::{AXIS, GRID, INK, MUTED, Style};
 
 pub type Coord = Cartesian2d<Ticked, Ticked>;
@@ -195,8 +193,8 @@ impl Axis {
 
     pub fn label(&self, value: f64) -> String {
         match &self.labels {
-            TickLabels::Number { step } => tick_label(value, *step),
-            TickLabels::Percent { step } => percent_label(value, *step),
+            TickLabels::Number { step } => format::tick(value, *step),
+            TickLabels::Percent { step } => format::percent_tick(value, *step),
             TickLabels::Text(map) => map
                 .get(&(value.round() as i64))
                 .cloned()

@@ -5,11 +5,10 @@
 //! would mislead or be empty (no run gave the outcome a value, every value is
 //! missing), so the report can say why a chart is absent.
 
-use crate::output::table::fmt_num;
+use crate::format;
 use crate::scenario::TimeAxis;
 use crate::summary::{Estimate, EventSummary, OutcomeSummary, SeriesSummary, Summary};
 
-use super::canvas::{group_count, percent_text};
 use super::figure::*;
 use super::style::{ACCENT, INK, MAIN, SHADE};
 use super::{Chart, Skip, stem};
@@ -24,22 +23,29 @@ pub const MAX_DOTS: usize = 40;
 /// Their radius at 1200x800.
 pub const DOT_RADIUS: f64 = 4.5;
 
-/// "coin-flips · 100,000 runs · seed 42", plus kept runs and a condition.
+/// "coin-flips · 100,000 runs · seed 42"; a what-if run says what it
+/// changed first ("coin-flips with p=0.1, given ever(b) · ..."), so a cut
+/// subtitle keeps it, and how many runs the condition kept.
 pub fn subtitle(summary: &Summary) -> String {
     let p = &summary.provenance;
-    let mut text = format!(
-        "{} · {} runs · seed {}",
-        summary.name,
-        group_count(p.runs),
+    let mut text = scenario_named(&summary.name, p);
+    text.push_str(&format!(
+        " · {} runs · seed {}",
+        format::count(p.runs),
         p.seed
-    );
+    ));
     if p.kept_runs != p.runs {
-        text.push_str(&format!(" · {} runs kept", group_count(p.kept_runs)));
-    }
-    if let Some(given) = &p.given {
-        text.push_str(&format!(" · given {given}"));
+        text.push_str(&format!(" · {} runs kept", format::count(p.kept_runs)));
     }
     text
+}
+
+/// The scenario's name, followed by its overrides and condition if any.
+pub fn scenario_named(name: &str, p: &crate::summary::Provenance) -> String {
+    match p.what_if() {
+        Some(what_if) => format!("{name} {what_if}"),
+        None => name.to_string(),
+    }
 }
 
 /// "label (unit)", or the label alone.
@@ -80,14 +86,11 @@ pub fn interval(e: &Estimate) -> Option<Interval> {
 /// "in 71.1% of runs (71,050)", said when some runs have no value.
 fn coverage_note(o: &OutcomeSummary) -> String {
     match &o.number {
-        Some(n) if n.none > 0 => {
-            let share = n.n as f64 / (n.n + n.none) as f64;
-            format!(
-                " Only the {} runs ({:.1}%) in which it has a value are counted.",
-                group_count(n.n),
-                share * 100.0
-            )
-        }
+        Some(n) if n.none > 0 => format!(
+            " Only the {} runs ({}) in which it has a value are counted.",
+            format::count(n.n),
+            format::share(n.n, n.n + n.none)
+        ),
         _ => String::new(),
     }
 }
@@ -118,18 +121,18 @@ pub fn histogram(o: &OutcomeSummary, summary: &Summary) -> Result<Chart, Skip> {
     let markers = vec![
         Marker {
             value: stats.p50,
-            label: format!("median {}", fmt_num(stats.p50)),
+            label: format!("median {}", format::number(stats.p50)),
             color: INK,
             dashed: false,
         },
         Marker {
             value: stats.mean,
-            label: format!("mean {}", fmt_num(stats.mean)),
+            label: format!("mean {}", format::number(stats.mean)),
             color: ACCENT,
             dashed: true,
         },
     ];
-    let legend = vec![
+    let mut legend = vec![
         legend_item(
             "middle 90% of runs (5th to 95th percentile)",
             Swatch::Patch(SHADE, 0.22),
@@ -137,6 +140,21 @@ pub fn histogram(o: &OutcomeSummary, summary: &Summary) -> Result<Chart, Skip> {
         legend_item("median", Swatch::Line(INK, Dash::Solid)),
         legend_item("mean", Swatch::Line(ACCENT, Dash::Long)),
     ];
+    // When some runs have no value (the month of an event that never
+    // happened), the bars describe only the others: the chart says how many.
+    let y_title = if stats.none > 0 {
+        let share = format::share(stats.n, stats.n + stats.none);
+        legend.insert(
+            0,
+            legend_item(
+                &format!("bars: the {share} of runs in which it has a value"),
+                Swatch::Patch(MAIN, 1.0),
+            ),
+        );
+        format!("Share of the {share} of runs with a value (%)")
+    } else {
+        "Share of runs (%)".to_string()
+    };
     let bars = if dist.integer
         && dist
             .edges
@@ -151,10 +169,10 @@ pub fn histogram(o: &OutcomeSummary, summary: &Summary) -> Result<Chart, Skip> {
     let caption = format!(
         "Distribution of {} over the runs. {bars} The solid line marks the median ({}), the dashed line the mean ({}); the shaded range holds the middle 90% of runs, from {} to {}.{}",
         o.label,
-        fmt_num(stats.p50),
-        fmt_num(stats.mean),
-        fmt_num(stats.p5),
-        fmt_num(stats.p95),
+        format::number(stats.p50),
+        format::number(stats.mean),
+        format::number(stats.p5),
+        format::number(stats.p95),
         coverage_note(o)
     );
     Ok(Chart {
@@ -167,6 +185,7 @@ pub fn histogram(o: &OutcomeSummary, summary: &Summary) -> Result<Chart, Skip> {
             legend,
             plot: Plot::Histogram(HistogramPlot {
                 x_title: with_unit(&o.label, &o.unit),
+                y_title,
                 bins,
                 integer: dist.integer,
                 shade,
@@ -416,8 +435,13 @@ pub fn cumulative_points(ev: &EventSummary) -> (Vec<(f64, f64)>, BandPoints) {
     (points, band)
 }
 
-/// The chance that an event has happened at least once by each step.
+/// The chance that an event has happened at least once by each step; for
+/// a count event, which can happen many times in a step, its expected count
+/// instead ([`event_counts`]).
 pub fn event(ev: &EventSummary, time: &TimeAxis, summary: &Summary) -> Result<Chart, Skip> {
+    if ev.mode == "count" {
+        return event_counts(ev, time, summary);
+    }
     let name = stem("event", &ev.name);
     let (points, band) = cumulative_points(ev);
     let Some(last) = ev.steps.last().filter(|_| points.len() > 1) else {
@@ -433,7 +457,7 @@ pub fn event(ev: &EventSummary, time: &TimeAxis, summary: &Summary) -> Result<Ch
         "The height of the line at a {unit} is the chance that {} has happened at least once by the end of that {unit}; the band is the 95% interval of that estimate (Monte Carlo error). By the last {unit} ({}) it is {}.",
         ev.label,
         time.label(last.step),
-        percent_text(last.by_step.p)
+        format::percent(last.by_step.p)
     );
     Ok(Chart {
         name,
@@ -464,6 +488,93 @@ pub fn event(ev: &EventSummary, time: &TimeAxis, summary: &Summary) -> Result<Ch
                     dash: Dash::Solid,
                     dot_radius: 0.0,
                 }],
+                guides: Vec::new(),
+            }),
+        },
+    })
+}
+
+/// A count event's expected number in each step, and its expected total by
+/// the end of each step (the running sum of the first: an expectation of a
+/// sum is the sum of the expectations). "The chance it has happened at
+/// least once" would reach nearly 100% in the first step for a frequent
+/// event and say nothing about how often it happens.
+pub fn event_counts(ev: &EventSummary, time: &TimeAxis, summary: &Summary) -> Result<Chart, Skip> {
+    let name = stem("event", &ev.name);
+    let kept = summary.provenance.kept_runs > 0;
+    let steps: Vec<_> = ev
+        .steps
+        .iter()
+        .filter(|s| kept && s.mean_count.is_finite())
+        .collect();
+    let Some(last) = steps.last() else {
+        return Err(Skip::new(
+            &name,
+            &ev.label,
+            "no run was kept, so no count can be estimated",
+        ));
+    };
+    let mut total = 0.0;
+    let mut cumulative = vec![(0.0, 0.0)];
+    let mut per_step = Vec::new();
+    for s in &steps {
+        let x = f64::from(s.step);
+        total += s.mean_count;
+        cumulative.push((x, total));
+        per_step.push((x, s.mean_count));
+    }
+    let unit = &time.unit;
+    let title = format!("{}: expected number by each {unit}", ev.label);
+    let caption = format!(
+        "The solid line is the expected (mean) number of {label} from the start to the end of each {unit}: {} by {}. The dashed line, with a dot at each {unit}, is the expected number in that {unit} alone. Both are averages over the runs; a single run can have more or fewer.",
+        format::number(total),
+        time.label(last.step),
+        label = ev.label,
+    );
+    let dots = if per_step.len() <= MAX_DOTS {
+        DOT_RADIUS
+    } else {
+        0.0
+    };
+    Ok(Chart {
+        name,
+        title: title.clone(),
+        caption,
+        figure: Figure {
+            title,
+            subtitle: subtitle(summary),
+            legend: vec![
+                legend_item("expected number so far", Swatch::Line(MAIN, Dash::Solid)),
+                legend_item(
+                    &format!("expected number in each {unit}"),
+                    Swatch::Line(ACCENT, Dash::Short),
+                ),
+            ],
+            plot: Plot::Curves(CurvePlot {
+                x: XAxis::Time {
+                    title: time_title(time),
+                    labels: time_labels(time, 0, last.step),
+                },
+                y_title: format!("Expected number of {}", ev.label),
+                y_percent: false,
+                curves: vec![
+                    Curve {
+                        color: MAIN,
+                        points: cumulative,
+                        bands: Vec::new(),
+                        steps: Steps::None,
+                        dash: Dash::Solid,
+                        dot_radius: 0.0,
+                    },
+                    Curve {
+                        color: ACCENT,
+                        points: per_step,
+                        bands: Vec::new(),
+                        steps: Steps::None,
+                        dash: Dash::Short,
+                        dot_radius: dots,
+                    },
+                ],
                 guides: Vec::new(),
             }),
         },

@@ -247,65 +247,6 @@ pub fn nice_ticks(lo: f64, hi: f64, max_ticks: usize, integer: bool) -> (f64, Ve
     (step, ticks)
 }
 
-/// A tick label for `value` when ticks are `step` apart: as many decimals
-/// as the step needs (0.25 needs two, 2.5 one, 5 none), so that no two
-/// ticks read alike.
-pub fn tick_label(value: f64, step: f64) -> String {
-    let decimals = if step <= 0.0 || !step.is_finite() {
-        0
-    } else {
-        // Enough places for the step's magnitude, one more for a step such
-        // as 0.25; an irregular step (a grid of 8 values over 0.02..0.2)
-        // stops there rather than printing every digit.
-        let magnitude = (-step.log10()).ceil().max(0.0) as i32;
-        (0..=magnitude)
-            .find(|&d| {
-                let scaled = step * 10f64.powi(d);
-                (scaled.round() - scaled).abs() <= 1e-6 * scaled.max(1.0)
-            })
-            .unwrap_or(magnitude + 1) as usize
-    };
-    let text = format!("{value:.decimals$}");
-    if value.abs() >= 10_000.0 && decimals == 0 {
-        group_thousands(&text)
-    } else {
-        text
-    }
-}
-
-/// A percentage tick label for a probability `p` when ticks are `step` apart.
-pub fn percent_label(p: f64, step: f64) -> String {
-    format!("{}%", tick_label(p * 100.0, step * 100.0))
-}
-
-/// A count with thousands separators: 100000 -> "100,000".
-pub fn group_count(n: u64) -> String {
-    group_thousands(&n.to_string())
-}
-
-/// A probability as a percentage to one decimal ("<0.1%" for tiny ones).
-pub fn percent_text(p: f64) -> String {
-    if p > 0.0 && p < 0.0005 {
-        "<0.1%".into()
-    } else if p < 1.0 && p > 0.9995 {
-        ">99.9%".into()
-    } else {
-        format!("{:.1}%", p * 100.0)
-    }
-}
-
-fn group_thousands(text: &str) -> String {
-    let (sign, digits) = text.strip_prefix('-').map_or(("", text), |d| ("-", d));
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{sign}{out}")
-}
-
 /// Steps to label on a time axis so that labels do not collide: every
 /// k-th step, k from a calendar-friendly list.
 pub fn time_ticks(labels: &[(u32, String)], plot_width: i32, font: &FontDesc) -> Vec<u32> {
@@ -345,21 +286,6 @@ mod tests {
         assert_eq!(ticks.first(), Some(&0.0));
         assert_eq!(nice_ticks(3.0, 3.0, 5, false).1, vec![3.0]);
         assert_eq!(nice_ticks(f64::NAN, 3.0, 5, false).1.len(), 1);
-    }
-
-    #[test]
-    fn labels_read_well() {
-        assert_eq!(tick_label(0.25, 0.25), "0.25");
-        assert_eq!(tick_label(0.4, 0.2), "0.4");
-        assert_eq!(tick_label(25000.0, 5000.0), "25,000");
-        assert_eq!(tick_label(-1250000.0, 250000.0), "-1,250,000");
-        assert_eq!(percent_label(0.5, 0.1), "50%");
-        assert_eq!(percent_label(0.025, 0.005), "2.5%");
-        assert_eq!(percent_label(0.075, 0.025), "7.5%");
-        assert_eq!(percent_label(0.05, 0.025), "5.0%");
-        assert_eq!(tick_label(1.0 / 3.0, 0.1), "0.3");
-        assert_eq!(tick_label(0.174, 0.18 / 7.0), "0.174");
-        assert_eq!(tick_label(2.5, 2.5), "2.5");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! scale. When cells are large enough, each carries its value in text, so
 //! nobody has to judge a number from a shade.
 
+use crate::format;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -103,8 +104,8 @@ pub fn heatmap<DB: DrawingBackend>(
         (ticks, step)
     };
     let tick_text = |v: f64| match plot.scale {
-        Scale::Percent => super::canvas::percent_label(v, bar_step),
-        _ => super::canvas::tick_label(v, bar_step),
+        Scale::Percent => format::percent_tick(v, bar_step),
+        _ => format::tick(v, bar_step),
     };
     let font = st.tick_font();
     let widest_tick = bar_ticks

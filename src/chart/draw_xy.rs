@@ -9,8 +9,6 @@ use super::canvas::{Drawn, fail, text_height, text_width};
 use super::figure::{CurvePlot, Guide, HistogramPlot, Marker, Steps, XAxis};
 use super::style::{INK, MAIN, SHADE, Style};
 
-const SHARE_TITLE: &str = "Share of runs (%)";
-
 /// Bars of the share of runs per bin, a shaded range, labelled marker lines.
 pub fn histogram<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -22,7 +20,7 @@ pub fn histogram<DB: DrawingBackend>(
     let x = Axis::number(&plot.x_title, lo, hi, 0.02, max_x_ticks(area), plot.integer);
     let top = plot.bins.iter().map(|b| b.2).fold(0.0, f64::max);
     // Headroom above the tallest bar holds the marker labels.
-    let mut y = Axis::percent(SHARE_TITLE, top * 1.3, 6);
+    let mut y = Axis::percent(&plot.y_title, top * 1.3, 6);
     y.hi = y.hi.max(top * 1.3).min(1.3);
     let mut chart = plot_area(area, &x, &y, st, Grid::Horizontal)?;
     if let Some((from, to)) = plot.shade {

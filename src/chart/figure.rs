@@ -6,6 +6,7 @@
 //! (which numbers, which order, which words) are testable without images, and
 //! both formats come from one drawing path.
 
+use crate::format;
 use plotters::style::RGBColor;
 
 /// A chart's content: heading, legend and one plot.
@@ -86,30 +87,13 @@ pub enum Scale {
 impl Scale {
     pub fn text(self, value: f64) -> String {
         if !value.is_finite() {
-            return crate::output::table::fmt_num(value);
+            return format::number(value);
         }
         match self {
-            Scale::Percent => super::canvas::percent_text(value),
-            Scale::Number => crate::output::table::fmt_num(value),
-            Scale::SignedNumber => {
-                let text = crate::output::table::fmt_num(value);
-                if value > 0.0 {
-                    format!("+{text}")
-                } else {
-                    text
-                }
-            }
-            Scale::Fixed { decimals, signed } => {
-                // "-0.00" would read as a negative effect: it is "0.00".
-                let shown = format!("{:.decimals$}", value.abs());
-                let zero = shown.chars().all(|c| c == '0' || c == '.');
-                match (zero, value > 0.0) {
-                    (true, _) => shown,
-                    (false, true) if signed => format!("+{shown}"),
-                    (false, true) => shown,
-                    (false, false) => format!("-{shown}"),
-                }
-            }
+            Scale::Percent => format::percent(value),
+            Scale::Number => format::number(value),
+            Scale::SignedNumber => format::signed_number(value),
+            Scale::Fixed { decimals, signed } => format::fixed(value, decimals, signed),
         }
     }
 }
@@ -133,6 +117,8 @@ impl RowNotes {
 #[derive(Clone, Debug)]
 pub struct HistogramPlot {
     pub x_title: String,
+    /// What the bars' heights are shares of ("Share of runs (%)").
+    pub y_title: String,
     /// (from, to, share of runs in 0..=1), in order.
     pub bins: Vec<(f64, f64, f64)>,
     /// Whole-number data: ticks on whole numbers, gaps between bars.

@@ -5,6 +5,7 @@
 //! colours once. A scenario that lacks the outcome or event asked for is
 //! left out and named in the caption rather than failing the whole chart.
 
+use crate::format;
 use std::collections::BTreeMap;
 
 use crate::summary::{OutcomeSummary, Summary};
@@ -15,7 +16,6 @@ use super::build::{
     DOT_RADIUS, INTERVAL_NOTE, MAX_DOTS, cumulative_points, exceedance_points, interval,
     legend_item, with_unit,
 };
-use super::canvas::group_count;
 use super::figure::*;
 use super::style::{INK, series_color};
 use super::{Chart, Skip, stem};
@@ -40,12 +40,12 @@ pub fn compare_subtitle(runs: &[(&str, &Summary)]) -> String {
     let seeds: Vec<u64> = runs.iter().map(|r| r.1.provenance.seed).collect();
     let same = |v: &[u64]| v.windows(2).all(|w| w[0] == w[1]);
     let runs_text = match counts.first() {
-        Some(n) if same(&counts) => format!("{} runs each", group_count(*n)),
+        Some(n) if same(&counts) => format!("{} runs each", format::count(*n)),
         _ => format!(
             "{} runs",
             counts
                 .iter()
-                .map(|n| group_count(*n))
+                .map(|n| format::count(*n))
                 .collect::<Vec<_>>()
                 .join(" / ")
         ),
@@ -67,7 +67,12 @@ pub fn compare_subtitle(runs: &[(&str, &Summary)]) -> String {
         [first, _, _, _, ..] => format!("{} scenarios against {first}", names.len()),
         _ => format!("Compared: {}", names.join(", ")),
     };
-    format!("{compared} · {runs_text} · {seed_text}")
+    // Overrides apply to every scenario compared; the first one's say which.
+    let what_if = runs
+        .first()
+        .and_then(|r| r.1.provenance.what_if())
+        .map_or(String::new(), |w| format!(" · {w}"));
+    format!("{compared}{what_if} · {runs_text} · {seed_text}")
 }
 
 fn missing_note(missing: &[&str], what: &str) -> String {

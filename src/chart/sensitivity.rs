@@ -15,10 +15,9 @@
 //! when some were left out, and the CSV holds them all.
 
 use crate::analysis::sensitivity::{Effect, Method, OutcomeSensitivity, Sensitivity};
-use crate::output::table::fmt_num;
+use crate::format;
 
 use super::build::{legend_item, with_unit};
-use super::canvas::group_count;
 use super::figure::*;
 use super::style::{ACCENT, INK, MAIN, PALETTE};
 use super::tornado::{MAX_BARS, Tornado, TornadoBar, tornado};
@@ -45,16 +44,16 @@ pub fn for_sensitivity(s: &Sensitivity, scenario: &str) -> Vec<Result<Chart, Ski
 /// "palmyra-baseline · 2,000 runs · seed 7 · top 15 of 70 parameters".
 fn subtitle(s: &Sensitivity, scenario: &str, shown: usize, of: usize) -> String {
     let runs = match s.method {
-        Method::Rank => format!("{} runs", group_count(s.runs)),
+        Method::Rank => format!("{} runs", format::count(s.runs)),
         Method::Swing => format!(
             "{} runs per setting, {} in all",
-            group_count(s.runs),
-            group_count(s.total_runs)
+            format::count(s.runs),
+            format::count(s.total_runs)
         ),
         Method::Sobol => format!(
             "base sample {}, {} runs in all",
-            group_count(s.runs),
-            group_count(s.total_runs)
+            format::count(s.runs),
+            format::count(s.total_runs)
         ),
     };
     let mut text = format!("{scenario} · {runs} · seed {}", s.seed);
@@ -109,7 +108,7 @@ fn rank(s: &Sensitivity, o: &OutcomeSensitivity, scenario: &str) -> Result<Chart
     let caption = format!(
         "Each bar is the Spearman rank correlation between a parameter's values and {} over {} runs in which every parameter is drawn from its distribution: +1 if the outcome always rises with the parameter, -1 if it always falls, 0 if there is no steady relation. Blue bars are parameters that raise the outcome, vermillion bars parameters that lower it; the longest bars, at the top, matter most. The whisker is the 95% interval (Fisher z){}: a whisker that crosses zero means this many runs cannot tell the direction. The correlation of one parameter includes what it shares with parameters correlated with it; the partial rank correlation in sensitivity.csv removes that.{}",
         o.label,
-        group_count(s.runs),
+        format::count(s.runs),
         largest_mcse(&effects, |e| e.a_mcse),
         cut_note(effects.len(), count)
     );
@@ -246,7 +245,11 @@ fn swing(s: &Sensitivity, o: &OutcomeSensitivity, scenario: &str) -> Result<Char
             label: e.label.clone(),
             low: e.a,
             high: e.b,
-            note: format!("{} → {}", fmt_num(e.low_input), fmt_num(e.high_input)),
+            note: format!(
+                "{} → {}",
+                format::number(e.low_input),
+                format::number(e.high_input)
+            ),
         })
         .collect();
     let outcome = if percent {
@@ -290,7 +293,7 @@ fn largest_mcse(effects: &[&Effect], mcse: impl Fn(&Effect) -> f64) -> String {
     } else {
         format!(
             ", with Monte Carlo standard errors of at most {} (sensitivity.csv lists each)",
-            fmt_num(largest)
+            format::number(largest)
         )
     }
 }

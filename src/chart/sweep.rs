@@ -10,12 +10,10 @@
 //! with the values written in when the cells are large enough to read.
 
 use crate::analysis::sweep::{Axis, Point, crossing};
-use crate::output::analysis::estimate;
-use crate::output::table::fmt_num;
+use crate::format;
 use crate::summary::{OutcomeSummary, Summary};
 
 use super::build::{DOT_RADIUS, INNER_BAND, MAX_DOTS, legend_item, with_unit};
-use super::canvas::group_count;
 use super::figure::*;
 use super::style::{INK, MAIN, MISSING, series_color};
 use super::{Chart, Skip, stem};
@@ -62,14 +60,7 @@ fn outcome_at<'a>(p: &'a Point, name: &str) -> Option<&'a OutcomeSummary> {
 /// chance, or a mean.
 fn value_at(p: &Point, outcome: &str, category: Option<&str>) -> Option<(f64, f64, f64)> {
     let o = outcome_at(p, outcome)?;
-    let est = match category {
-        Some(cat) => o
-            .categories
-            .iter()
-            .find(|(n, _)| n == cat)
-            .map(|(_, e)| (e.p, e.lo, e.hi)),
-        None => estimate(o),
-    };
+    let est = o.estimate(category);
     est.filter(|e| e.0.is_finite())
 }
 
@@ -77,9 +68,9 @@ fn value_at(p: &Point, outcome: &str, category: Option<&str>) -> Option<(f64, f6
 fn subtitle(summary: &Summary, points: usize) -> String {
     format!(
         "{} · {} grid points × {} runs · seed {}",
-        summary.name,
-        group_count(points as u64),
-        group_count(summary.provenance.runs),
+        super::build::scenario_named(&summary.name, &summary.provenance),
+        format::count(points as u64),
+        format::count(summary.provenance.runs),
         summary.provenance.seed
     )
 }
@@ -219,14 +210,14 @@ fn line(
                 guides.push(Guide {
                     horizontal: false,
                     value: x,
-                    label: format!("crosses at {}", fmt_num(x)),
+                    label: format!("crosses at {}", format::number(x)),
                     color: INK,
                     dash: Dash::Dotted,
                 });
                 crossing_text = format!(
                     " The estimate first crosses the threshold ({shown}, dashed) at {} ≈ {} (dotted line), by linear interpolation between grid values.",
                     axis.name,
-                    fmt_num(x)
+                    format::number(x)
                 );
             }
             None => {

@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{ChartArgs, SimArgs, apply_sim_args, load, sampling, slug, with_progress};
+use super::{
+    ChartArgs, SimArgs, apply_sim_args, load, out_folder, override_texts, sampling, slug,
+    with_progress,
+};
 use crate::Error;
 use crate::analysis::sensitivity::{self, Method};
 use crate::analysis::sweep::{self, Axis};
@@ -17,7 +20,7 @@ use crate::chart::Skip;
 use crate::diag::printable;
 use crate::engine::RunOptions;
 use crate::output::{OutputDir, analysis as export};
-use crate::report::{self, ChartSettings};
+use crate::report;
 use crate::scenario::{self, MExpr, Model};
 
 /// Flags every analysis shares besides the simulation ones.
@@ -144,14 +147,6 @@ fn written(out: &OutArgs, dir: &Path, paths: &[PathBuf]) {
 
 /// The checked chart flags, or `None` with `--no-charts`; a bad `--format`
 /// or `--size` is a usage error before any work is done.
-fn chart_settings(args: &ChartArgs) -> Result<Option<ChartSettings>, Error> {
-    if args.no_charts {
-        Ok(None)
-    } else {
-        ChartSettings::from_args(args).map(Some)
-    }
-}
-
 /// Say which charts were not drawn and why (on stderr, so tables and JSON
 /// on stdout stay clean).
 fn tell_skipped(out: &OutArgs, skipped: &[Skip]) {
@@ -196,7 +191,7 @@ fn scenario_files(files: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 }
 
 pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
-    let settings = chart_settings(&args.charts)?;
+    let settings = args.charts.settings()?;
     let files = scenario_files(&args.files)?;
     if files.len() < 2 {
         return Err(Error::Usage(format!(
@@ -205,17 +200,20 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
         )));
     }
     let mut models = Vec::new();
+    let mut overrides = Vec::new();
     for f in &files {
-        let (mut m, _) = load(f, &args.sim.set, args.sim.root.as_deref())?;
+        let (mut m, o) = load(f, &args.sim.set, args.sim.root.as_deref())?;
         apply_sim_args(&mut m, &args.sim)?;
         models.push(m);
+        overrides = override_texts(&o);
     }
     let names: Vec<String> = models.iter().map(|m| slug(&m.info.name)).collect();
-    let dir_name = if names.len() <= 3 {
+    let compared = if names.len() <= 3 {
         format!("compare-{}", names.join("-vs-"))
     } else {
         format!("compare-{}-and-{}-more", names[0], names.len() - 1)
     };
+    let dir_name = out_folder(&compared, &overrides, None);
     let dir = args
         .out
         .out
@@ -236,7 +234,10 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
     let result = with_progress(&models[0], args.out.quiet || args.out.json, |progress| {
         compare::compare_with(&models, &how, &options, progress)
     });
-    let comparison = result.map_err(Error::from)?;
+    let mut comparison = result.map_err(Error::from)?;
+    for summary in &mut comparison.summaries {
+        summary.provenance.overrides = overrides.clone();
+    }
     let mut paths = vec![
         out.write("compare.csv", &export::compare_csv(&comparison))
             .map_err(Error::Io)?,
@@ -248,7 +249,7 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
             &out,
             &comparison,
             &models[0].charts,
-            &args.sim.set,
+            &overrides,
             settings,
         )?);
     }
@@ -264,8 +265,9 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
 }
 
 pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
-    let settings = chart_settings(&args.charts)?;
-    let (mut model, _) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
+    let settings = args.charts.settings()?;
+    let (mut model, overrides) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
+    let overrides = override_texts(&overrides);
     apply_sim_args(&mut model, &args.sim)?;
     if args.params.len() > 2 {
         return Err(Error::Usage(format!(
@@ -295,7 +297,7 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
     let label: Vec<&str> = axes.iter().map(|a| a.name.as_str()).collect();
     let dir = args.out.out.clone().unwrap_or_else(|| {
         PathBuf::from("output")
-            .join(slug(&model.info.name))
+            .join(out_folder(&model.info.name, &overrides, None))
             .join(format!("sweep-{}", label.join("-")))
     });
     let out = OutputDir::create(dir, "sweep").map_err(Error::Io)?;
@@ -311,7 +313,10 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
     let result = with_progress(&model, args.out.quiet || args.out.json, |progress| {
         sweep::sweep_with(&model, &axes, &how, &options, progress)
     });
-    let points = result.map_err(Error::from)?;
+    let mut points = result.map_err(Error::from)?;
+    for p in &mut points {
+        p.summary.provenance.overrides = overrides.clone();
+    }
     let mut paths = vec![
         out.write("sweep.csv", &export::sweep_csv(&axes, &points))
             .map_err(Error::Io)?,
@@ -339,8 +344,9 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
 }
 
 pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
-    let settings = chart_settings(&args.charts)?;
-    let (mut model, _) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
+    let settings = args.charts.settings()?;
+    let (mut model, overrides) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
+    let overrides = override_texts(&overrides);
     apply_sim_args(&mut model, &args.sim)?;
     let outcomes: Vec<usize> = match &args.outcome {
         Some(name) => {
@@ -391,7 +397,7 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
     };
     let dir = args.out.out.clone().unwrap_or_else(|| {
         Path::new("output")
-            .join(slug(&model.info.name))
+            .join(out_folder(&model.info.name, &overrides, None))
             .join(format!("sensitivity-{method_name}"))
     });
     let out = OutputDir::create(dir, "sensitivity").map_err(Error::Io)?;
@@ -427,7 +433,11 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
     ];
     let mut skipped = Vec::new();
     if let Some(settings) = &settings {
-        let (files, skips) = report::write_sensitivity(&out, &s, &model.info.name, settings)?;
+        let scenario = match crate::summary::what_if(&overrides, None) {
+            Some(what_if) => format!("{} {what_if}", model.info.name),
+            None => model.info.name.clone(),
+        };
+        let (files, skips) = report::write_sensitivity(&out, &s, &scenario, settings)?;
         paths.extend(files);
         skipped = skips;
     }

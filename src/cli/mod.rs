@@ -8,6 +8,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
+use sha2::{Digest, Sha256};
 
 pub mod analysis;
 
@@ -30,8 +31,48 @@ stochastic events, interventions and outcomes) many thousands of times and repor
 of outcomes with honest intervals.\n\nStart with `polsim run scenarios/examples/coin-flips.toml`."
 )]
 pub struct Cli {
+    /// Colour in error messages: auto (when stderr is a terminal and NO_COLOR
+    /// is not set), always, or never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl ChartArgs {
+    /// The checked chart settings, or `None` with `--no-charts`; a bad
+    /// `--format` or `--size` is a usage error.
+    pub fn settings(&self) -> Result<Option<crate::report::ChartSettings>, Error> {
+        if self.no_charts {
+            return Ok(None);
+        }
+        Ok(Some(crate::report::ChartSettings {
+            formats: crate::chart::Format::parse_list(&self.format).map_err(Error::Usage)?,
+            size: crate::chart::Size::parse(&self.size).map_err(Error::Usage)?,
+        }))
+    }
+}
+
+/// When to colour messages (`--color`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour: `--color always` or `never` decides; `auto`
+    /// colours a terminal unless the `NO_COLOR` variable is set to anything
+    /// but the empty string (https://no-color.org).
+    pub fn enabled(self, no_color: Option<&std::ffi::OsStr>, terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && no_color.is_none_or(|v| v.is_empty()),
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -313,15 +354,75 @@ pub fn slug(name: &str) -> String {
     }
 }
 
+/// `--set` overrides as provenance records them: `name=value`.
+pub fn override_texts(overrides: &[Override]) -> Vec<String> {
+    overrides
+        .iter()
+        .map(|o| format!("{}={}", o.name, o.value))
+        .collect()
+}
+
+/// The folder name of a run: the scenario's [`slug`], and for a what-if run
+/// a readable suffix naming its overrides and condition, so that it never
+/// overwrites the plain run's results: `deterrence--threat=0.9`,
+/// `palmyra-baseline--given-count-insider_attack-ge-1`. A suffix longer
+/// than 60 characters is cut and ends in a hash of the whole, so two long
+/// what-ifs still get two folders.
+pub fn out_folder(name: &str, overrides: &[String], given: Option<&str>) -> String {
+    let mut parts: Vec<String> = overrides.iter().map(|o| folder_word(o)).collect();
+    if let Some(given) = given {
+        parts.push(format!("given-{}", folder_word(given)));
+    }
+    let base = slug(name);
+    if parts.is_empty() {
+        return base;
+    }
+    let suffix = parts.join("--");
+    if suffix.chars().count() <= 60 {
+        return format!("{base}--{suffix}");
+    }
+    let digest = Sha256::digest(suffix.as_bytes());
+    let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    let cut: String = suffix.chars().take(50).collect();
+    format!("{base}--{}-{hash}", cut.trim_end_matches(['-', '.', '=']))
+}
+
+/// Text as a piece of a folder name: letters, digits, `_`, `.` and the `=`
+/// of an override kept; comparisons spelt out (`>=` is `ge`); anything
+/// else one `-`.
+fn folder_word(text: &str) -> String {
+    let mut spaced = text.to_string();
+    for (op, word) in [
+        (">=", "-ge-"),
+        ("<=", "-le-"),
+        ("==", "-eq-"),
+        ("!=", "-ne-"),
+        (">", "-gt-"),
+        ("<", "-lt-"),
+        ("&&", "-and-"),
+        ("||", "-or-"),
+    ] {
+        spaced = spaced.replace(op, word);
+    }
+    let mut out = String::new();
+    for (i, c) in spaced.chars().enumerate() {
+        let keep = c.is_alphanumeric() || c == '_' || c == '.' || (c == '=' && i > 0);
+        if keep {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
 fn cmd_run(args: RunArgs) -> Result<(), Error> {
     let file = args
         .file
         .clone()
         .unwrap_or_else(|| PathBuf::from(bundled::DEFAULT));
     // Bad chart flags are reported before a long run, not after it.
-    if !args.charts.no_charts {
-        crate::report::ChartSettings::from_args(&args.charts)?;
-    }
+    let chart_settings = args.charts.settings()?;
     let (mut model, overrides) = load(&file, &args.sim.set, args.sim.root.as_deref())?;
     apply_sim_args(&mut model, &args.sim)?;
     let stop = stop_rule(&args, model.info.runs)?;
@@ -332,10 +433,14 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         None => None,
     };
     let program = compile(&model, condition.as_ref());
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(slug(&model.info.name)));
+    let override_texts = override_texts(&overrides);
+    let dir = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("output").join(out_folder(
+            &model.info.name,
+            &override_texts,
+            args.given.as_deref(),
+        ))
+    });
     // The folder is locked before the run, so a second writer stops at once.
     let out = OutputDir::create(dir, "run").map_err(Error::Io)?;
     if !args.charts.no_charts {
@@ -344,10 +449,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
 
     let ctx = RunContext {
         given: args.given.clone(),
-        overrides: overrides
-            .iter()
-            .map(|o| format!("{}={}", o.name, o.value))
-            .collect(),
+        overrides: override_texts,
         definitions: definitions(&model),
     };
     let mut rounds = 0;
@@ -381,13 +483,8 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
     if let Some(w) = runs_writer {
         written.push(w.commit().map_err(Error::Io)?);
     }
-    if !args.charts.no_charts {
-        written.extend(crate::report::write_run(
-            &out,
-            &model,
-            &summary,
-            &args.charts,
-        )?);
+    if let Some(settings) = &chart_settings {
+        written.extend(crate::report::write_run(&out, &model, &summary, settings)?);
     }
     let dir = out.path.clone();
     out.commit().map_err(Error::Io)?;
@@ -543,16 +640,7 @@ pub fn runs_csv_bytes(runs: u64, columns: usize) -> u64 {
     runs.saturating_mul((columns as u64).saturating_mul(RUNS_CSV_CELL_BYTES))
 }
 
-/// `9.8 GB`, `512 MB`, `12 kB`.
-pub fn human_bytes(bytes: u64) -> String {
-    let units = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")];
-    for (size, unit) in units {
-        if bytes as f64 >= size {
-            return format!("{:.1} {unit}", bytes as f64 / size);
-        }
-    }
-    format!("{bytes} bytes")
-}
+pub use crate::format::bytes as human_bytes;
 
 /// Above this many default charts, say so and point at `[charts]`.
 pub const MANY_CHARTS: usize = 60;
@@ -611,9 +699,21 @@ fn progress_bar(model: &Model, quiet: bool) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(model.info.runs);
-    let style =
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  eta {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    // indicatif's own {per_sec} prints "137,244.5994/s": the rate is
+    // written by the format module instead ("137,245 runs/s").
+    let style = indicatif::ProgressStyle::with_template(
+        "{bar:40} {human_pos}/{human_len} runs  {rate}  eta {eta}",
+    )
+    .map(|style| {
+        style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let rate = crate::format::rate(state.per_sec());
+                let _ = write!(w, "{}", rate.replace("/s", " runs/s"));
+            },
+        )
+    })
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
     Some(bar)
 }
@@ -716,15 +816,15 @@ fn cmd_init(args: InitArgs) -> Result<(), Error> {
 /// What a metalog fitted to elicited quantiles implies, for the expert to
 /// check against their judgment: its tails, mean and spread.
 fn metalog_fit(d: &crate::dist::Dist) -> String {
-    let q = |p: f64| crate::output::table::fmt_num(d.quantile(p));
+    let q = |p: f64| crate::format::number(d.quantile(p));
     format!(
         "fit: three-term metalog through p10, p50, p90; implies p1 {}, p5 {}, p95 {}, p99 {}; mean {}, sd {}",
         q(0.01),
         q(0.05),
         q(0.95),
         q(0.99),
-        crate::output::table::fmt_num(d.mean()),
-        crate::output::table::fmt_num(d.std_dev())
+        crate::format::number(d.mean()),
+        crate::format::number(d.std_dev())
     )
 }
 
@@ -871,7 +971,9 @@ impl From<engine::SimError> for Error {
     }
 }
 
-/// Render a scenario report for the terminal.
-pub fn render_report(report: &Report) -> String {
-    report.render(std::io::stderr().is_terminal())
+/// Render a scenario report for stderr, coloured as `--color` and
+/// `NO_COLOR` say.
+pub fn render_report(report: &Report, color: ColorChoice) -> String {
+    let no_color = std::env::var_os("NO_COLOR");
+    report.render(color.enabled(no_color.as_deref(), std::io::stderr().is_terminal()))
 }

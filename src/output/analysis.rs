@@ -4,7 +4,7 @@ use crate::analysis::compare::Comparison;
 use crate::analysis::qmc::Sampling;
 use crate::analysis::sensitivity::{Method, Sensitivity};
 use crate::analysis::sweep::{Axis, Point, crossing};
-use crate::output::table::{fmt_num, fmt_p};
+use crate::format;
 use crate::summary::OutcomeSummary;
 
 fn csv_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
@@ -25,36 +25,21 @@ fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     out
 }
 
-/// (estimate, lo, hi) of an outcome: a probability or a mean (normal interval).
-pub fn estimate(o: &OutcomeSummary) -> Option<(f64, f64, f64)> {
-    if let Some(e) = o.probability {
-        return Some((e.p, e.lo, e.hi));
-    }
-    let n = o.number.as_ref()?;
-    if let Some([lo, hi]) = n.mean_interval {
-        return Some((n.mean, lo, hi));
-    }
-    let z = crate::stats::z_for_level(crate::summary::LEVEL);
-    Some((n.mean, n.mean - z * n.mcse, n.mean + z * n.mcse))
-}
-
-/// A grid value as typed: 0.02, not 0.02000.
-fn grid(x: f64) -> String {
-    let r = (x * 1e10).round() / 1e10;
-    format!("{r}")
-}
-
 fn fmt_est(kind: &str, x: f64) -> String {
     if kind == "number" {
-        fmt_num(x)
+        format::number(x)
     } else {
-        fmt_p(x)
+        format::probability(x)
     }
 }
 
 fn signed(kind: &str, x: f64) -> String {
-    let s = fmt_est(kind, x);
-    if x > 0.0 { format!("+{s}") } else { s }
+    if kind == "number" {
+        format::signed_number(x)
+    } else {
+        let text = format::probability(x);
+        if x > 0.0 { format!("+{text}") } else { text }
+    }
 }
 
 // ---------------------------------------------------------------- compare
@@ -121,14 +106,8 @@ pub fn compare_table(c: &Comparison) -> String {
                     out.push_str(&format!("  {:<width$}  (no such outcome)\n", summary.name));
                     continue;
                 };
-                let est = match category {
-                    Some(cat) => so
-                        .categories
-                        .iter()
-                        .find(|(n, _)| n == cat)
-                        .map(|(_, e)| (e.p, e.lo, e.hi)),
-                    None => estimate(so),
-                };
+                let est = so.estimate(category);
+
                 let Some((p, lo, hi)) = est else { continue };
                 let interval = format!("[{}, {}]", fmt_est(kind, lo), fmt_est(kind, hi));
                 let mut line = format!(
@@ -213,7 +192,7 @@ pub fn compare_csv(c: &Comparison) -> Vec<u8> {
                 rows.push(row);
             };
             if o.categories.is_empty() {
-                if let Some(est) = estimate(o) {
+                if let Some(est) = o.estimate(None) {
                     push(None, est, o.kind);
                 }
             } else {
@@ -288,10 +267,10 @@ pub fn sweep_table(
         let mut xs = Vec::new();
         let mut ys = Vec::new();
         for p in points {
-            if let Some((e, lo, hi)) = outcome_at(p, outcome).and_then(estimate) {
+            if let Some((e, lo, hi)) = outcome_at(p, outcome).and_then(|o| o.estimate(None)) {
                 out.push_str(&format!(
                     "  {:>w$}  {:>9}  [{}, {}]\n",
-                    grid(p.values[0]),
+                    format::as_typed(p.values[0]),
                     fmt_est(kind, e),
                     fmt_est(kind, lo),
                     fmt_est(kind, hi)
@@ -305,7 +284,7 @@ pub fn sweep_table(
                 Some(x) => out.push_str(&format!(
                     "\nthe estimate crosses {level} at {} ≈ {}\n",
                     axes[0].name,
-                    fmt_num(x)
+                    format::number(x)
                 )),
                 None => out.push_str(&format!(
                     "\nthe estimate does not cross {level} within the range swept\n"
@@ -317,17 +296,17 @@ pub fn sweep_table(
         out.push_str(&format!("  rows: {}, columns: {}\n", a.name, b.name));
         let mut header = format!("  {:>10}", "");
         for v in &b.values {
-            header.push_str(&format!(" {:>9}", grid(*v)));
+            header.push_str(&format!(" {:>9}", format::as_typed(*v)));
         }
         out.push_str(&header);
         out.push('\n');
         for (i, va) in a.values.iter().enumerate() {
-            let mut line = format!("  {:>10}", grid(*va));
+            let mut line = format!("  {:>10}", format::as_typed(*va));
             for j in 0..b.values.len() {
                 let est = points
                     .get(i * b.values.len() + j)
                     .and_then(|p| outcome_at(p, outcome))
-                    .and_then(estimate);
+                    .and_then(|o| o.estimate(None));
                 line.push_str(&format!(
                     " {:>9}",
                     est.map_or("-".into(), |e| fmt_est(kind, e.0))
@@ -355,7 +334,7 @@ pub fn sweep_csv(axes: &[Axis], points: &[Point]) -> Vec<u8> {
         for o in &p.summary.outcomes {
             let lead: Vec<String> = p.values.iter().map(|v| num(*v)).collect();
             if o.categories.is_empty() {
-                if let Some((e, lo, hi)) = estimate(o) {
+                if let Some((e, lo, hi)) = o.estimate(None) {
                     let mcse = o
                         .probability
                         .map(|x| x.mcse)
@@ -462,10 +441,10 @@ pub fn sensitivity_table(s: &Sensitivity) -> String {
         match s.method {
             Method::Swing => out.push_str(&format!(
                 " — all parameters at their medians: {} (MCSE {})\n",
-                fmt_num(o.baseline),
-                fmt_num(o.baseline_mcse)
+                format::number(o.baseline),
+                format::number(o.baseline_mcse)
             )),
-            Method::Sobol => out.push_str(&format!(" — variance {}\n", fmt_num(o.variance))),
+            Method::Sobol => out.push_str(&format!(" — variance {}\n", format::number(o.variance))),
             Method::Rank => out.push('\n'),
         }
         let mut rows: Vec<Vec<String>> = vec![
@@ -478,21 +457,29 @@ pub fn sensitivity_table(s: &Sensitivity) -> String {
             let cells = match s.method {
                 Method::Rank => [
                     with_interval(e.a, e.a_lo, e.a_hi, |x| format!("{x:+.3}")),
-                    fmt_num(e.a_mcse),
+                    format::number(e.a_mcse),
                     with_interval(e.b, e.b_lo, e.b_hi, |x| format!("{x:+.3}")),
-                    fmt_num(e.b_mcse),
+                    format::number(e.b_mcse),
                 ],
                 Method::Sobol => [
-                    with_interval(e.a, e.a_lo, e.a_hi, |x| format!("{x:.3}")),
-                    fmt_num(e.a_mcse),
-                    with_interval(e.b, e.b_lo, e.b_hi, |x| format!("{x:.3}")),
-                    fmt_num(e.b_mcse),
+                    with_interval(e.a, e.a_lo, e.a_hi, |x| format::fixed(x, 3, false)),
+                    format::number(e.a_mcse),
+                    with_interval(e.b, e.b_lo, e.b_hi, |x| format::fixed(x, 3, false)),
+                    format::number(e.b_mcse),
                 ],
                 Method::Swing => [
-                    format!("{} (at {})", fmt_num(e.a), fmt_num(e.low_input)),
-                    format!("{} (at {})", fmt_num(e.b), fmt_num(e.high_input)),
+                    format!(
+                        "{} (at {})",
+                        format::number(e.a),
+                        format::number(e.low_input)
+                    ),
+                    format!(
+                        "{} (at {})",
+                        format::number(e.b),
+                        format::number(e.high_input)
+                    ),
                     signed("number", e.b - e.a),
-                    fmt_num(e.swing_mcse),
+                    format::number(e.swing_mcse),
                 ],
             };
             rows.push(std::iter::once(e.label.clone()).chain(cells).collect());

@@ -1,25 +1,7 @@
 //! The terminal table of outcomes.
 
+use crate::format;
 use crate::summary::{FEW_RUNS, Summary};
-
-/// A number to about four significant digits, whole numbers without decimals.
-pub fn fmt_num(x: f64) -> String {
-    if x.is_nan() {
-        return "-".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    if x == x.round() && x.abs() < 1e9 {
-        return format!("{x:.0}");
-    }
-    let a = x.abs();
-    if !(1e-4..1e6).contains(&a) {
-        return format!("{x:.3e}");
-    }
-    let decimals = (3 - a.log10().floor() as i32).clamp(0, 6) as usize;
-    format!("{x:.decimals$}")
-}
 
 /// One line naming the files a command wrote: the folder, then the files in
 /// it, with files in subfolders counted rather than listed.
@@ -46,15 +28,6 @@ pub fn written(dir: &std::path::Path, paths: &[std::path::PathBuf]) -> String {
             .map(|(name, n)| format!("{name}/ ({n} file{})", if n == 1 { "" } else { "s" })),
     );
     format!("wrote {}: {}", dir.display(), items.join(", "))
-}
-
-/// A probability to four decimals.
-pub fn fmt_p(p: f64) -> String {
-    if p.is_nan() {
-        "-".into()
-    } else {
-        format!("{p:.4}")
-    }
 }
 
 /// Rows of cells as columns two spaces apart, left-aligned before column
@@ -128,8 +101,8 @@ pub fn precision_note(p: &crate::summary::PrecisionRecord, runs: u64) -> String 
             format!(
                 "{} ±{} (goal ±{})",
                 m.outcome,
-                fmt_num(m.half_width),
-                fmt_num(m.goal)
+                crate::format::number(m.half_width),
+                crate::format::number(m.goal)
             )
         })
         .collect();
@@ -153,10 +126,10 @@ pub fn render(s: &Summary) -> String {
     ));
     if let Some(given) = &p.given {
         out.push_str(&format!(
-            "given {given}: {} of {} runs kept ({:.1}%)\n",
+            "given {given}: {} of {} runs kept ({})\n",
             p.kept_runs,
             p.runs,
-            100.0 * p.kept_runs as f64 / p.runs.max(1) as f64
+            format::share(p.kept_runs, p.runs)
         ));
         if p.kept_runs < FEW_RUNS {
             out.push_str(&format!(
@@ -190,9 +163,13 @@ pub fn render(s: &Summary) -> String {
         for (o, e) in probs {
             rows.push(vec![
                 format!("  {}", o.label),
-                fmt_p(e.p),
-                format!("[{}, {}]", fmt_p(e.lo), fmt_p(e.hi)),
-                fmt_p(e.mcse),
+                format::probability(e.p),
+                format!(
+                    "[{}, {}]",
+                    format::probability(e.lo),
+                    format::probability(e.hi)
+                ),
+                format::probability(e.mcse),
             ]);
         }
         out.push('\n');
@@ -220,19 +197,19 @@ pub fn render(s: &Summary) -> String {
             if n.none > 0 {
                 let total = n.n + n.none;
                 notes.push(format!(
-                    "  {}: over the {}% of runs where it has a value (in the others it never happened)",
+                    "  {}: over the {} of runs where it has a value (in the others it never happened)",
                     o.label,
-                    fmt_num(100.0 * n.n as f64 / total.max(1) as f64)
+                    format::share(n.n, total)
                 ));
             }
             rows.push(vec![
                 label,
-                fmt_num(n.mean),
-                fmt_num(n.sd),
-                fmt_num(n.p5),
-                fmt_num(n.p50),
-                fmt_num(n.p95),
-                fmt_num(n.mcse),
+                format::number(n.mean),
+                format::number(n.sd),
+                format::number(n.p5),
+                format::number(n.p50),
+                format::number(n.p95),
+                format::number(n.mcse),
             ]);
         }
         out.push('\n');
@@ -260,9 +237,13 @@ pub fn render(s: &Summary) -> String {
             for (name, e) in &o.categories {
                 rows.push(vec![
                     format!("    {name}"),
-                    fmt_p(e.p),
-                    format!("[{}, {}]", fmt_p(e.lo), fmt_p(e.hi)),
-                    fmt_p(e.mcse),
+                    format::probability(e.p),
+                    format!(
+                        "[{}, {}]",
+                        format::probability(e.lo),
+                        format::probability(e.hi)
+                    ),
+                    format::probability(e.mcse),
                 ]);
             }
         }
@@ -273,26 +254,4 @@ pub fn render(s: &Summary) -> String {
         out.push_str("\n(no outcomes declared: add an [outcomes] table to the scenario)\n");
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn number_formatting() {
-        let cases = [
-            (3.0, "3"),
-            (0.12345, "0.1235"),
-            (12.3456, "12.35"),
-            (1234.5678, "1235"),
-            (-0.5, "-0.5000"),
-            (f64::NAN, "-"),
-            (1.5e-5, "1.500e-5"),
-            (7.801e-4, "0.000780"),
-        ];
-        for (x, want) in cases {
-            assert_eq!(fmt_num(x), want, "{x}");
-        }
-    }
 }

@@ -9,13 +9,13 @@
 
 use crate::analysis::compare::{Comparison, Difference};
 use crate::chart::Skip;
-use crate::chart::canvas::group_count;
 use crate::chart::compare::scenario_labels;
-use crate::output::analysis::estimate;
-use crate::output::table::fmt_num;
+use crate::format;
 use crate::summary::{FEW_RUNS, OutcomeSummary, Summary};
 
-use super::content::{Block, Figure, Report, Section, Table, pct, shell_word, strings};
+use super::content::{
+    Block, Figure, Report, Section, Table, reproduce, rerun_command, shell_word, strings,
+};
 
 /// Build the report of a comparison.
 pub fn build(
@@ -39,13 +39,17 @@ pub fn build(
     let byline = format!(
         "{} scenarios · {} runs each · seed {} · polsim {version} · {date}",
         c.summaries.len(),
-        group_count(c.runs),
+        format::count(c.runs),
         c.seed
     );
     // Beyond three names the title would fill the page; the table names all.
     let title = match labels.as_slice() {
         [_, _, _, _, ..] => format!("Comparison of {} scenarios with {reference}", labels.len()),
         _ => format!("Comparison: {}", labels.join(" vs ")),
+    };
+    let title = match crate::summary::what_if(overrides, None) {
+        Some(what_if) => format!("{title}, {what_if}"),
+        None => title,
     };
     Report {
         title,
@@ -54,6 +58,7 @@ pub fn build(
         ),
         byline,
         sections: vec![
+            super::findings::for_comparison(c, &labels),
             scenarios(c, &labels),
             results(c, &labels, &reference),
             charts(figures, skipped),
@@ -100,7 +105,8 @@ fn scenarios(c: &Comparison, labels: &[String]) -> Section {
     let mut crn = "How the comparison works: every scenario runs with the same seed and the same run numbers, and each variable draws its random numbers from its own stream, keyed by the seed, the run and the variable's name. Run i of every scenario therefore shares every random draw the scenarios have in common (common random numbers): the same luck, unless the change itself alters it. A difference is the average of the run-by-run differences, so luck common to both scenarios cancels out, and its 95% interval is much narrower than the intervals of the two estimates it compares.".to_string();
     if let Some(gain) = median_gain(&c.differences) {
         crn.push_str(&format!(
-            " Here the paired standard errors are, at the median, {gain:.1} times smaller than they would be had the scenarios been run with independent random numbers."
+            " Here the paired standard errors are, at the median, {} times smaller than they would be had the scenarios been run with independent random numbers.",
+            format::fixed(gain, 1, false)
         ));
     }
     let mut blocks = vec![
@@ -126,35 +132,6 @@ fn scenarios(c: &Comparison, labels: &[String]) -> Section {
     }
 }
 
-/// An outcome, or one category of it, in one scenario: (estimate, lo, hi).
-fn estimate_of(o: &OutcomeSummary, category: Option<&str>) -> Option<(f64, f64, f64)> {
-    match category {
-        Some(cat) => o
-            .categories
-            .iter()
-            .find(|(n, _)| n == cat)
-            .map(|(_, e)| (e.p, e.lo, e.hi)),
-        None => estimate(o),
-    }
-}
-
-fn signed(text: String, x: f64) -> String {
-    if x > 0.0 { format!("+{text}") } else { text }
-}
-
-/// A chance difference in percentage points, one decimal.
-fn points(x: f64) -> String {
-    if !x.is_finite() {
-        return "-".into();
-    }
-    let text = format!("{:.1}", x * 100.0);
-    if text == "-0.0" || text == "0.0" {
-        "0.0".into()
-    } else {
-        signed(text, x)
-    }
-}
-
 /// The rows of one outcome (or category): one per scenario.
 fn rows_of(
     c: &Comparison,
@@ -167,12 +144,18 @@ fn rows_of(
         Some(cat) => format!("{}: {cat}", first.label),
         None => first.label.clone(),
     };
-    let value = |x: f64| if number { fmt_num(x) } else { pct(x) };
+    let value = |x: f64| {
+        if number {
+            format::number(x)
+        } else {
+            format::percent(x)
+        }
+    };
     let diff = |x: f64| {
         if number {
-            signed(fmt_num(x), x)
+            format::signed_number(x)
         } else {
-            points(x)
+            format::points(x)
         }
     };
     let mut rows = Vec::new();
@@ -181,7 +164,7 @@ fn rows_of(
             .outcomes
             .iter()
             .find(|o| o.name == first.name)
-            .and_then(|o| estimate_of(o, category));
+            .and_then(|o| o.estimate(category));
         let mut row = vec![
             if s == 0 { title.clone() } else { String::new() },
             label.clone(),
@@ -312,7 +295,7 @@ fn provenance(c: &Comparison, labels: &[String], overrides: &[String], date: &st
     let mut facts = vec![
         ("polsim version".to_string(), version),
         ("Seed".to_string(), c.seed.to_string()),
-        ("Runs per scenario".to_string(), group_count(c.runs)),
+        ("Runs per scenario".to_string(), format::count(c.runs)),
     ];
     if !overrides.is_empty() {
         facts.push((
@@ -333,15 +316,12 @@ fn provenance(c: &Comparison, labels: &[String], overrides: &[String], date: &st
             ]
         })
         .collect();
-    let mut rerun = "polsim compare".to_string();
+    let mut head = "polsim compare".to_string();
     for s in &c.summaries {
-        rerun.push(' ');
-        rerun.push_str(&shell_word(&s.provenance.scenario_file));
+        head.push(' ');
+        head.push_str(&shell_word(&s.provenance.scenario_file));
     }
-    rerun.push_str(&format!(" --seed {} --runs {}", c.seed, c.runs));
-    for o in overrides {
-        rerun.push_str(&format!(" --set {}", shell_word(o)));
-    }
+    let rerun = rerun_command(&head, c.seed, c.runs, overrides, None);
     Section {
         id: "provenance",
         heading: "Provenance".into(),
@@ -354,27 +334,19 @@ fn provenance(c: &Comparison, labels: &[String], overrides: &[String], date: &st
                 prose: None,
                 nowrap: vec![0],
             }),
-            Block::Para(
-                "The same scenario files, seed and number of runs give identical results on any machine and any number of threads; only the date above changes. To reproduce:"
-                    .into(),
-            ),
-            Block::Code(rerun),
-        ],
+        ]
+        .into_iter()
+        .chain(reproduce(
+            "The same scenario files, seed and number of runs give identical results on any machine and any number of threads; only the date above changes. To reproduce:",
+            rerun,
+        ))
+        .collect(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn chance_differences_read_in_points() {
-        assert_eq!(points(-0.151), "-15.1");
-        assert_eq!(points(0.0766), "+7.7");
-        assert_eq!(points(-0.00001), "0.0");
-        assert_eq!(points(0.0004), "0.0");
-        assert_eq!(points(f64::NAN), "-");
-    }
 
     #[test]
     fn median_gain_ignores_degenerate_pairs() {

@@ -6,11 +6,9 @@
 //! unescaped; each renderer escapes for its own format.
 
 use crate::chart::{Chart, Skip};
-use crate::output::table::fmt_num;
+use crate::format;
 use crate::scenario::Model;
 use crate::summary::{Estimate, FEW_RUNS, OutcomeSummary, Summary};
-
-use crate::chart::canvas::group_count;
 
 /// A drawn chart as the report shows it.
 #[derive(Clone, Debug)]
@@ -63,6 +61,8 @@ pub enum Block {
     Note(String),
     /// A command to type, shown verbatim.
     Code(String),
+    /// A list of short statements (the key findings).
+    List(Vec<String>),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -78,19 +78,8 @@ pub struct Table {
     pub nowrap: Vec<usize>,
 }
 
-/// A probability as a percentage: one decimal, two below 1%.
-pub fn pct(p: f64) -> String {
-    if !p.is_finite() {
-        "-".into()
-    } else if p != 0.0 && p.abs() < 0.01 {
-        format!("{:.2}%", p * 100.0)
-    } else {
-        format!("{:.1}%", p * 100.0)
-    }
-}
-
 fn interval_text(e: &Estimate) -> String {
-    format!("{} to {}", pct(e.lo), pct(e.hi))
+    format!("{} to {}", format::percent(e.lo), format::percent(e.hi))
 }
 
 /// Build the report of one run.
@@ -105,7 +94,7 @@ pub fn build(
     let info = &model.info;
     let byline = format!(
         "{} runs · seed {} · {} {}s from {} · polsim {} · {date}",
-        group_count(p.runs),
+        format::count(p.runs),
         p.seed,
         p.steps,
         p.step_unit,
@@ -113,10 +102,11 @@ pub fn build(
         p.polsim_version
     );
     Report {
-        title: model.info.display_title().to_string(),
+        title: crate::chart::build::scenario_named(model.info.display_title(), p),
         description: summary.description.clone(),
         byline,
         sections: vec![
+            super::findings::for_run(summary),
             outcomes(summary),
             parameters(summary),
             charts(figures, skipped),
@@ -129,7 +119,7 @@ fn outcomes(summary: &Summary) -> Section {
     let kept = summary.provenance.kept_runs;
     let mut blocks = vec![Block::Para(format!(
         "Estimates over {} runs. A chance comes with its 95% interval, which measures the noise from simulating a finite number of runs (not the uncertainty in the assumptions, which the runs already carry). A number is described by its mean and the spread of its values across runs.",
-        group_count(kept)
+        format::count(kept)
     ))];
     if kept < FEW_RUNS {
         blocks.push(Block::Note(format!(
@@ -139,9 +129,14 @@ fn outcomes(summary: &Summary) -> Section {
     let by_kind = |k: &'static str| summary.outcomes.iter().filter(move |o| o.kind == k);
     let probs: Vec<Vec<String>> = by_kind("probability")
         .filter_map(|o| {
-            o.probability
-                .as_ref()
-                .map(|e| vec![o.label.clone(), pct(e.p), interval_text(e), pct(e.mcse)])
+            o.probability.as_ref().map(|e| {
+                vec![
+                    o.label.clone(),
+                    format::percent(e.p),
+                    interval_text(e),
+                    format::percent(e.mcse),
+                ]
+            })
         })
         .collect();
     if !probs.is_empty() {
@@ -182,7 +177,7 @@ fn outcomes(summary: &Summary) -> Section {
             rows: o
                 .categories
                 .iter()
-                .map(|(c, e)| vec![c.clone(), pct(e.p), interval_text(e)])
+                .map(|(c, e)| vec![c.clone(), format::percent(e.p), interval_text(e)])
                 .collect(),
             numbers_from: 1,
             prose: None,
@@ -209,21 +204,16 @@ fn outcomes(summary: &Summary) -> Section {
 fn number_row(o: &OutcomeSummary) -> Option<Vec<String>> {
     let n = o.number.as_ref()?;
     let total = n.n + n.none;
-    let share = if total > 0 {
-        n.n as f64 / total as f64
-    } else {
-        f64::NAN
-    };
     Some(vec![
         o.label.clone(),
         o.unit.clone(),
-        fmt_num(n.mean),
-        fmt_num(n.sd),
-        fmt_num(n.p5),
-        fmt_num(n.p50),
-        fmt_num(n.p95),
-        pct(share),
-        fmt_num(n.mcse),
+        format::number(n.mean),
+        format::number(n.sd),
+        format::number(n.p5),
+        format::number(n.p50),
+        format::number(n.p95),
+        format::share(n.n, total),
+        format::number(n.mcse),
     ])
 }
 
@@ -258,8 +248,8 @@ fn parameters(summary: &Summary) -> Section {
                     p.unit.clone(),
                     p.doc.clone(),
                     p.source.join("; "),
-                    fmt_num(p.mean),
-                    fmt_num(p.sd),
+                    format::number(p.mean),
+                    format::number(p.sd),
                 ]
             })
             .collect();
@@ -325,8 +315,8 @@ fn provenance(model: &Model, summary: &Summary, date: &str) -> Section {
         ("Scenario file".to_string(), p.scenario_file.clone()),
         ("Scenario SHA-256".to_string(), p.scenario_sha256.clone()),
         ("Seed".to_string(), p.seed.to_string()),
-        ("Runs".to_string(), group_count(p.runs)),
-        ("Runs kept".to_string(), group_count(p.kept_runs)),
+        ("Runs".to_string(), format::count(p.runs)),
+        ("Runs kept".to_string(), format::count(p.kept_runs)),
         (
             "Horizon".to_string(),
             format!(
@@ -361,34 +351,56 @@ fn provenance(model: &Model, summary: &Summary, date: &str) -> Section {
         ));
     }
     facts.push(("Generated".to_string(), date.to_string()));
-    let mut rerun = format!(
-        "polsim run {} --seed {} --runs {}",
-        shell_word(&p.scenario_file),
+    let rerun = rerun_command(
+        &format!("polsim run {}", shell_word(&p.scenario_file)),
         p.seed,
-        p.runs
+        p.runs,
+        &p.overrides,
+        p.given.as_deref(),
     );
-    for o in &p.overrides {
-        rerun.push_str(&format!(" --set {}", shell_word(o)));
-    }
+    let mut rerun = rerun;
     if let Some(sampling) = &p.sampling {
         rerun.push_str(&format!(" --sampling {}", sampling.sampling));
     }
+    let mut blocks = vec![Block::Facts(facts)];
+    blocks.extend(reproduce(
+        "The same scenario file, seed and number of runs give identical results on any machine and any number of threads; only the date above changes. To reproduce:",
+        rerun,
+    ));
+    blocks.push(Block::Para(format!(
+        "Quantiles of large runs come from a sketch accurate to within {} of the value; means, SDs and chances are exact over the runs.",
+        format::percent(summary.sketch_relative_error)
+    )));
     Section {
         id: "provenance",
         heading: "Provenance".into(),
-        blocks: vec![
-            Block::Facts(facts),
-            Block::Para(
-                "The same scenario file, seed and number of runs give identical results on any machine and any number of threads; only the date above changes. To reproduce:"
-                    .into(),
-            ),
-            Block::Code(rerun),
-            Block::Para(format!(
-                "Quantiles of large runs come from a sketch accurate to within {:.1}% of the value; means, SDs and chances are exact over the runs.",
-                summary.sketch_relative_error * 100.0
-            )),
-        ],
+        blocks,
     }
+}
+
+/// The command line that reproduces a run or a comparison: `head` (the
+/// command and its files), the seed and runs, every `--set` and the
+/// `--given` condition, each quoted for a POSIX shell.
+pub(crate) fn rerun_command(
+    head: &str,
+    seed: u64,
+    runs: u64,
+    overrides: &[String],
+    given: Option<&str>,
+) -> String {
+    let mut rerun = format!("{head} --seed {seed} --runs {runs}");
+    for o in overrides {
+        rerun.push_str(&format!(" --set {}", shell_word(o)));
+    }
+    if let Some(given) = given {
+        rerun.push_str(&format!(" --given {}", shell_word(given)));
+    }
+    rerun
+}
+
+/// The "to reproduce" paragraph and its command.
+pub(crate) fn reproduce(intro: &str, rerun: String) -> [Block; 2] {
+    [Block::Para(intro.into()), Block::Code(rerun)]
 }
 
 /// A word a POSIX shell reads back unchanged (quoted only when needed).
@@ -406,17 +418,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_command_to_reproduce_carries_overrides_and_the_condition() {
+        let rerun = rerun_command(
+            "polsim run a.toml",
+            7,
+            500,
+            &["x=pert(1, 2, 3)".to_string()],
+            Some("count(e) >= 1"),
+        );
+        assert_eq!(
+            rerun,
+            "polsim run a.toml --seed 7 --runs 500 --set 'x=pert(1, 2, 3)' --given 'count(e) >= 1'"
+        );
+    }
+
+    #[test]
     fn shell_words_round_trip() {
         assert_eq!(shell_word("scenarios/a.toml"), "scenarios/a.toml");
         assert_eq!(shell_word("x=pert(1, 2, 3)"), "'x=pert(1, 2, 3)'");
         assert_eq!(shell_word("it's"), "'it'\\''s'");
-    }
-
-    #[test]
-    fn percentages() {
-        assert_eq!(pct(0.7106), "71.1%");
-        assert_eq!(pct(0.0042), "0.42%");
-        assert_eq!(pct(0.0), "0.0%");
-        assert_eq!(pct(f64::NAN), "-");
     }
 }

@@ -8,6 +8,8 @@
 //! `xmlns` attribute plotters writes is dropped: the file then contains no
 //! URL at all except any a scenario author wrote into their own text.
 
+use crate::format::html as escape;
+
 use super::content::{Block, Figure, Report, Section, Table};
 
 const STYLE: &str = "
@@ -15,7 +17,7 @@ const STYLE: &str = "
 body { margin: 0; background: #fff; color: #1a1a1a;
   font: 16px/1.5 system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', Arial, sans-serif; }
 main { max-width: 1200px; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
-/* Text keeps a readable measure; figures may use the full 1200 px they are drawn at. */
+/* Text keeps a readable measure; figures and tables may use the full width. */
 p, dl, nav, h1, header { max-width: 62rem; }
 h1 { font-size: 2rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.45rem; margin: 2.5rem 0 .75rem; padding-bottom: .25rem; border-bottom: 2px solid #0072B2; }
@@ -24,39 +26,58 @@ h3 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
 .byline { color: #555; margin: .25rem 0 1rem; }
 nav ol { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; padding: 0; margin: 0; list-style: none; }
 nav a { color: #0072B2; }
-table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .92rem; }
-td.prose { min-width: 22rem; }
-td.nowrap { white-space: nowrap; }
+/* A wide table scrolls inside its own box rather than pushing the page wider. */
+.table { max-width: 100%; overflow-x: auto; margin: .5rem 0 1rem; }
+table { border-collapse: collapse; font-size: .92rem; }
 th, td { border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+td { overflow-wrap: break-word; }
+td.prose { min-width: 16rem; }
+td.nowrap { white-space: nowrap; }
 th { border-bottom: 2px solid #444; background: #f6f6f6; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; overflow-wrap: normal; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1.25rem; margin: .5rem 0 1rem; }
 dt { font-weight: 600; }
 dd { margin: 0; overflow-wrap: anywhere; }
-pre { background: #f6f6f6; padding: .5rem .75rem; overflow-x: auto; max-width: 62rem; }
+pre { background: #f6f6f6; padding: .5rem .75rem; overflow-x: auto; max-width: 62rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 code { font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: .9em; }
-figure { margin: 1.5rem 0 2.25rem; break-inside: avoid; page-break-inside: avoid; }
+.findings { border: 1px solid #cfe0ee; background: #f3f8fc; padding: .25rem 1rem .5rem; max-width: 62rem; }
+.findings h2 { margin-top: .75rem; border: 0; }
+.findings li { margin: .3rem 0; }
+/* Charts sit two abreast where there is room, one per row on a narrow screen. */
+.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(30rem, 1fr)); gap: 1.25rem 1.5rem; margin: 1rem 0 1.5rem; }
+figure { margin: 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { display: block; width: 100%; height: auto; border: 1px solid #e5e5e5; }
-figcaption { margin-top: .5rem; font-size: .95rem; color: #333; }
+figcaption { margin-top: .5rem; font-size: .9rem; color: #333; }
 .note { border-left: 4px solid #E69F00; background: #fdf6e7; padding: .4rem .75rem; margin: .5rem 0; }
-@media print { main { max-width: none; padding: 0; } h2 { break-after: avoid; } }
-";
-
-/// Escape text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
+@page { size: A4; margin: 12mm 12mm 14mm; }
+@media print {
+  body { font-size: 9pt; line-height: 1.35; }
+  main { max-width: none; padding: 0; }
+  p, dl, nav, h1, header, pre, .findings { max-width: none; }
+  nav { display: none; }
+  h1 { font-size: 17pt; }
+  h2 { font-size: 13pt; margin: 0 0 .5rem; break-after: avoid; }
+  h3 { font-size: 10.5pt; margin: .9rem 0 .3rem; break-after: avoid; }
+  /* Each section after the first starts a page; the key findings share the first. */
+  section + section { break-before: page; }
+  .findings + section { break-before: auto; }
+  .table { overflow: visible; }
+  table { width: 100%; font-size: 7pt; line-height: 1.25; }
+  th, td { padding: .1rem .25rem; }
+  td.prose { min-width: 0; width: 44%; }
+  /* Beside a column of prose, the name and definition columns keep room to read. */
+  table:has(td.prose) td:first-child:not(.prose) { width: 16%; }
+  table:has(td.prose) td:nth-child(2):not(.prose),
+  table:has(td.prose) td:nth-child(3):not(.prose) { width: 11%; }
+  tr { break-inside: avoid; }
+  thead { display: table-header-group; }
+  pre { font-size: 7.5pt; }
+  .figures { grid-template-columns: 1fr 1fr; gap: 4mm 6mm; margin: .5rem 0; }
+  figcaption { font-size: 6.8pt; line-height: 1.3; margin-top: .2rem; }
+  figure svg { border: 0; }
+  .note { padding: .2rem .5rem; }
 }
+";
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -97,12 +118,27 @@ pub fn render(report: &Report) -> String {
 }
 
 fn render_section(out: &mut String, section: &Section) {
+    // The key findings stand out as a box at the top.
+    let class = if section.id == "findings" {
+        " class=\"findings\""
+    } else {
+        ""
+    };
     out.push_str(&format!(
-        "<section id=\"{}\">\n<h2>{}</h2>\n",
+        "<section id=\"{}\"{class}>\n<h2>{}</h2>\n",
         section.id,
         escape(&section.heading)
     ));
+    let mut in_figures = false;
     for block in &section.blocks {
+        // Consecutive charts share one grid, two abreast where there is room.
+        let figure = matches!(block, Block::Figure(_));
+        if figure && !in_figures {
+            out.push_str("<div class=\"figures\">\n");
+        } else if !figure && in_figures {
+            out.push_str("</div>\n");
+        }
+        in_figures = figure;
         match block {
             Block::Para(text) => out.push_str(&format!("<p>{}</p>\n", escape(text))),
             Block::Subheading(text) => out.push_str(&format!("<h3>{}</h3>\n", escape(text))),
@@ -111,6 +147,13 @@ fn render_section(out: &mut String, section: &Section) {
                 out.push_str(&format!("<pre><code>{}</code></pre>\n", escape(text)))
             }
             Block::Table(table) => render_table(out, table),
+            Block::List(items) => {
+                out.push_str("<ul>\n");
+                for item in items {
+                    out.push_str(&format!("<li>{}</li>\n", escape(item)));
+                }
+                out.push_str("</ul>\n");
+            }
             Block::Facts(facts) => {
                 out.push_str("<dl>\n");
                 for (term, value) in facts {
@@ -124,6 +167,9 @@ fn render_section(out: &mut String, section: &Section) {
             }
             Block::Figure(figure) => render_figure(out, figure),
         }
+    }
+    if in_figures {
+        out.push_str("</div>\n");
     }
     out.push_str("</section>\n");
 }
@@ -140,7 +186,7 @@ fn render_table(out: &mut String, table: &Table) {
             ""
         }
     };
-    out.push_str("<table>\n<thead><tr>");
+    out.push_str("<div class=\"table\"><table>\n<thead><tr>");
     for (i, h) in table.header.iter().enumerate() {
         out.push_str(&format!("<th{}>{}</th>", class(i), escape(h)));
     }
@@ -148,11 +194,18 @@ fn render_table(out: &mut String, table: &Table) {
     for row in &table.rows {
         out.push_str("<tr>");
         for (i, cell) in row.iter().enumerate() {
-            out.push_str(&format!("<td{}>{}</td>", class(i), escape(cell)));
+            out.push_str(&format!("<td{}>{}</td>", class(i), breakable(cell)));
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n</table></div>\n");
+}
+
+/// A table cell's text, escaped, with a line-break opportunity after each
+/// `_`, so a long identifier (`intel_capacity_growth`) can wrap in a narrow
+/// column instead of widening the table past the page.
+fn breakable(text: &str) -> String {
+    escape(text).replace('_', "_<wbr>")
 }
 
 fn render_figure(out: &mut String, figure: &Figure) {
@@ -187,11 +240,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            escape("a<b & \"c\" 'd'>"),
-            "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;"
-        );
+    fn consecutive_figures_share_a_grid_and_identifiers_can_wrap() {
+        use crate::report::content::{Figure, Section};
+        let figure = |name: &str| {
+            Block::Figure(Figure {
+                name: name.into(),
+                title: name.into(),
+                caption: String::new(),
+                svg: "<svg></svg>".into(),
+            })
+        };
+        let section = Section {
+            id: "charts",
+            heading: "Charts".into(),
+            blocks: vec![
+                Block::Para("intro".into()),
+                figure("a"),
+                figure("b"),
+                Block::Note("left out".into()),
+                figure("c"),
+            ],
+        };
+        let mut out = String::new();
+        render_section(&mut out, &section);
+        assert_eq!(out.matches("<div class=\"figures\">").count(), 2, "{out}");
+        let first = out.find("<div class=\"figures\">").unwrap_or(0);
+        let closed = out[first..].find("</div>").map_or(0, |i| first + i);
+        assert!(out[first..closed].contains("chart-b"), "{out}");
+        assert!(out[closed..].contains("class=\"note\""), "{out}");
+        assert_eq!(breakable("intel_capacity"), "intel_<wbr>capacity");
+        assert_eq!(breakable("<b>"), "&lt;b&gt;");
+    }
+
+    #[test]
+    fn the_style_sheet_lays_out_print() {
+        for rule in [
+            "@page { size: A4",
+            "@media print",
+            "break-before: page",
+            ".figures { grid-template-columns: 1fr 1fr",
+        ] {
+            assert!(STYLE.contains(rule), "style lacks {rule}");
+        }
     }
 
     #[test]

@@ -7,35 +7,9 @@
 //! character instead of becoming emphasis or a table column.
 
 use crate::chart::Format;
+use crate::format::markdown as escape;
 
 use super::content::{Block, Figure, Report, Table};
-
-/// Escape text for a Markdown paragraph or table cell.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            other => out.push(other),
-        }
-    }
-    // Text that starts like a list item ("- x", "3. x") stays text.
-    if out.starts_with("- ") || out.starts_with("+ ") {
-        out.insert(0, '\\');
-    }
-    let digits = out.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && (out[digits..].starts_with(". ") || out[digits..].starts_with(") ")) {
-        out.insert(digits, '\\');
-    }
-    out
-}
 
 pub fn render(report: &Report, chart_format: Format) -> String {
     let mut out = format!("# {}\n\n", escape(&report.title));
@@ -59,6 +33,12 @@ fn render_block(out: &mut String, block: &Block, chart_format: Format) {
         Block::Note(text) => out.push_str(&format!("> {}\n\n", escape(text))),
         Block::Code(text) => out.push_str(&format!("```\n{}\n```\n\n", text.replace("```", "'''"))),
         Block::Table(table) => render_table(out, table),
+        Block::List(items) => {
+            for item in items {
+                out.push_str(&format!("- {}\n", escape(item)));
+            }
+            out.push('\n');
+        }
         Block::Facts(facts) => {
             for (term, value) in facts {
                 out.push_str(&format!("- **{}:** {}\n", escape(term), escape(value)));
@@ -105,18 +85,4 @@ fn render_figure(out: &mut String, figure: &Figure, chart_format: Format) {
         chart_format.extension(),
         escape(&figure.caption)
     ));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_markdown() {
-        assert_eq!(escape("a|b *c* <d>"), "a\\|b \\*c\\* &lt;d&gt;");
-        assert_eq!(escape("- not a list"), "\\- not a list");
-        assert_eq!(escape("line\nbreak"), "line break");
-        assert_eq!(escape("3. item"), "3\\. item");
-        assert_eq!(escape("100 runs. Done"), "100 runs. Done");
-    }
 }

@@ -6,9 +6,9 @@
 //! from `crate::chart`, a report's content from [`content`] (a run) or
 //! [`compare`] (a comparison), and its two renderings from [`html`] and
 //! [`markdown`], so both documents say the same thing and tests can check
-//! them without a run. The chart flags are checked by
-//! [`ChartSettings::from_args`] before any simulation, so a typo costs
-//! nothing.
+//! them without a run. The writers take [`ChartSettings`] already checked
+//! (the command line checks its flags before any simulation, so a typo
+//! costs nothing); nothing here knows the command line.
 //!
 //! Layout of a run's directory (a comparison's is the same, with
 //! compare.html and compare.md; a sweep or a sensitivity analysis writes
@@ -23,6 +23,7 @@
 pub mod compare;
 pub mod content;
 pub mod date;
+pub mod findings;
 pub mod html;
 pub mod markdown;
 
@@ -34,28 +35,18 @@ use crate::analysis::compare::Comparison;
 use crate::analysis::sensitivity::Sensitivity;
 use crate::analysis::sweep::{Axis, Point};
 use crate::chart::{self, Chart, Format, Size, Skip};
-use crate::cli::ChartArgs;
 use crate::output::OutputDir;
 use crate::scenario::{ChartSelection, Model};
 use crate::summary::Summary;
 
 pub use content::{Figure, Report};
 
-/// The chart flags, checked.
+/// The chart settings (`--format`, `--size`), checked by the command line
+/// before any simulation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChartSettings {
     pub formats: Vec<Format>,
     pub size: Size,
-}
-
-impl ChartSettings {
-    /// Check `--format` and `--size`; a bad value is a usage error.
-    pub fn from_args(args: &ChartArgs) -> Result<ChartSettings, Error> {
-        Ok(ChartSettings {
-            formats: Format::parse_list(&args.format).map_err(Error::Usage)?,
-            size: Size::parse(&args.size).map_err(Error::Usage)?,
-        })
-    }
 }
 
 /// What drawing a list of charts produced.
@@ -161,14 +152,13 @@ pub fn write_run(
     out: &OutputDir,
     model: &Model,
     summary: &Summary,
-    args: &ChartArgs,
+    settings: &ChartSettings,
 ) -> Result<Vec<PathBuf>, Error> {
-    let settings = ChartSettings::from_args(args)?;
     let generated = date::today();
-    let drawn = write_charts(out, chart::for_run(model, summary), &settings, true)?;
+    let drawn = write_charts(out, chart::for_run(model, summary), settings, true)?;
     let mut written = drawn.written;
     let report = content::build(model, summary, drawn.figures, drawn.skipped, &generated);
-    written.extend(write_report(out, "report", &report, &settings)?);
+    written.extend(write_report(out, "report", &report, settings)?);
     Ok(written)
 }
 

@@ -403,7 +403,10 @@ fn degenerate_data_never_panics() {
         }
     }
     for e in &mut summary.events {
-        e.steps.iter_mut().for_each(|s| s.by_step.p = f64::NAN);
+        e.steps.iter_mut().for_each(|s| {
+            s.by_step.p = f64::NAN;
+            s.mean_count = f64::NAN;
+        });
     }
     let planned = chart::for_run(&model, &summary);
     let drawn: Vec<&str> = planned
@@ -517,7 +520,8 @@ fn run_writes_charts_and_a_complete_report() {
     for word in [
         "coin-flips",
         "Two independent monthly chances",
-        "p_incident",
+        // A table cell may wrap an identifier after each `_`.
+        "p_<wbr>incident",
         "Breakthrough within 24 months",
         "4da2a1cd28f98897",
         "seed",
@@ -1228,4 +1232,193 @@ fn empty_analyses_give_reasons_not_panics() {
         assert!(!skip.reason.is_empty());
     }
     assert!(chart::for_sweep(&[], &[], "y", None)[0].is_err());
+}
+
+/// A rare chance reads the same in the report's table and on its chart
+/// (both format through `polsim::format`): "0.03%", not "<0.1%" beside
+/// "0.03%".
+#[test]
+fn a_rare_chance_reads_the_same_in_report_and_chart() {
+    let model = common::load_text(
+        r#"
+[scenario]
+name = "rare"
+steps = 10
+
+[events.shock]
+p = "0.00003"
+once = true
+
+[outcomes.shock_by_end]
+expr = "ever(shock)"
+label = "Shock within 10 steps"
+"#,
+    );
+    let summary = run_summary(&model, 40_000, 3);
+    let p = summary.outcomes[0].probability.expect("a chance").p;
+    assert!(p > 0.0 && p < 0.001, "{p}");
+    let text = polsim::format::percent(p);
+    assert!(text.ends_with('%') && text.starts_with("0.0"), "{text}");
+    let charts = charts_of(&model, &summary);
+    let bars = charts
+        .iter()
+        .find(|c| c.name == "probabilities")
+        .expect("the chart of chances");
+    let svg = bars.svg(chart::DEFAULT_SIZE).expect("svg");
+    assert!(svg.contains(&text), "chart lacks {text}");
+    let figures = Vec::new();
+    let report = polsim::report::content::build(&model, &summary, figures, Vec::new(), "today");
+    let html = polsim::report::html::render(&report);
+    assert!(
+        html.contains(&format!("<td class=\"num\">{text}</td>")),
+        "report lacks {text}"
+    );
+}
+
+/// The items of the report's "Key findings" list, as HTML text.
+fn findings(html: &str) -> Vec<String> {
+    let start = html
+        .find("<section id=\"findings\"")
+        .expect("a key findings section");
+    let end = start + html[start..].find("</section>").expect("its end");
+    html[start..end]
+        .split("<li>")
+        .skip(1)
+        .map(|item| item.split("</li>").next().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn key_findings_open_the_run_report_with_its_headline_chances() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    run_into(dir.path(), COIN_FLIPS, &["--format", "svg"]).success();
+    let html = fs::read_to_string(dir.path().join("report.html")).expect("report");
+    assert!(
+        html.find("id=\"findings\"") < html.find("id=\"outcomes\""),
+        "key findings do not come first"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("summary.json")).expect("json"))
+            .expect("summary.json");
+    let outcome = summary["outcomes"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["name"] == "breakthrough_by_24"))
+        .expect("the outcome");
+    let estimate = &outcome["probability"];
+    let p = |k: &str| polsim::format::percent(estimate[k].as_f64().expect("a number"));
+    let want = format!(
+        "Breakthrough within 24 months: {} (95% interval {} to {}).",
+        p("p"),
+        p("lo"),
+        p("hi")
+    );
+    let items = findings(&html);
+    assert!(items.contains(&want), "{want:?} not in {items:?}");
+    assert!(
+        items
+            .iter()
+            .any(|i| i.starts_with("Incidents over 24 months: median ")),
+        "{items:?}"
+    );
+}
+
+#[test]
+fn key_findings_of_a_comparison_lead_with_the_largest_clear_difference() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files: Vec<String> = [
+        "deterrence",
+        "deterrence-credible",
+        "deterrence-provocation",
+    ]
+    .iter()
+    .map(|n| format!("scenarios/examples/{n}.toml"))
+    .collect();
+    let out = dir.path().join("out");
+    analysis_into(
+        "compare",
+        &files,
+        &out,
+        &["--runs", "2000", "--format", "svg"],
+    )
+    .success();
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("compare.json")).expect("json"))
+            .expect("compare.json");
+    let largest = json["differences"]
+        .as_array()
+        .expect("differences")
+        .iter()
+        .filter(|d| d["kind"] != "number")
+        .filter(|d| d["lo"].as_f64() > Some(0.0) || d["hi"].as_f64() < Some(0.0))
+        .max_by(|a, b| {
+            let size = |d: &serde_json::Value| d["diff"].as_f64().unwrap_or(0.0).abs();
+            size(a).total_cmp(&size(b))
+        })
+        .expect("a clear difference");
+    let points = polsim::format::points(largest["diff"].as_f64().expect("diff"));
+    let html = fs::read_to_string(out.join("compare.html")).expect("compare.html");
+    let items = findings(&html);
+    let first = items.first().expect("a finding");
+    let label = largest["label"].as_str().expect("label");
+    assert!(
+        first.contains(label) && first.contains(&format!(" {points} percentage points")),
+        "first finding {first:?}, expected {label} {points}"
+    );
+}
+
+/// A count event is drawn as expected numbers (its running total is the sum
+/// of the per-step means), not as a chance of at least one; a histogram of
+/// an outcome some runs lack says on the chart what share it describes.
+#[test]
+fn count_events_and_partial_histograms_say_what_they_show() {
+    let (model, summary) = rich();
+    let charts = charts_of(&model, &summary);
+    let find = |name: &str| {
+        charts
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("no chart {name}"))
+    };
+    let counts = find("event-incidents");
+    assert_eq!(counts.title, "Incidents: expected number by each month");
+    let chart::figure::Plot::Curves(plot) = &counts.figure.plot else {
+        panic!("a count event is drawn as curves");
+    };
+    let events = summary
+        .events
+        .iter()
+        .find(|e| e.name == "incidents")
+        .expect("the event");
+    let total: f64 = events.steps.iter().map(|s| s.mean_count).sum();
+    let last = plot.curves[0].points.last().expect("points").1;
+    assert!((last - total).abs() < 1e-9, "{last} vs {total}");
+    assert!(total > 2.0, "a frequent event: {total}");
+    assert!(!plot.y_percent);
+    // A once-event keeps its chance chart.
+    assert!(
+        find("event-crisis")
+            .title
+            .contains("chance it has happened")
+    );
+
+    let month = find("histogram-crisis_month");
+    let stats = summary
+        .outcomes
+        .iter()
+        .find(|o| o.name == "crisis_month")
+        .and_then(|o| o.number.clone())
+        .expect("the month");
+    assert!(stats.none > 0);
+    let share = polsim::format::share(stats.n, stats.n + stats.none);
+    let svg = month.svg(chart::DEFAULT_SIZE).expect("svg");
+    assert!(
+        svg.contains(&format!(
+            "bars: the {share} of runs in which it has a value"
+        )),
+        "histogram does not say it covers {share} of runs"
+    );
+    let whole = find("histogram-total_incidents")
+        .svg(chart::DEFAULT_SIZE)
+        .expect("svg");
+    assert!(!whole.contains("of runs in which it has a value"));
 }

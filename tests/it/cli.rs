@@ -600,3 +600,138 @@ fn bundled_names_work_wherever_a_file_is_expected() {
     assert_eq!(ran.code, Some(2));
     assert!(ran.stderr.contains("polsim scenarios"), "{}", ran.stderr);
 }
+
+/// `--set` and `--given` runs get folders of their own: a what-if never
+/// overwrites the plain run, and its charts and report say what changed.
+#[test]
+fn what_if_runs_get_their_own_folder_and_say_so() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let scenario = common::root().join("scenarios/examples/deterrence.toml");
+    let run = |extra: &[&str]| {
+        let mut cmd = common::polsim();
+        cmd.current_dir(work.path())
+            .arg("run")
+            .arg(&scenario)
+            .args(["--runs", "300", "-q", "--format", "svg"])
+            .args(extra)
+            .assert()
+            .success();
+    };
+    run(&[]);
+    let plain = work.path().join("output/deterrence");
+    let before = fs::read(plain.join("summary.json")).expect("plain summary");
+    run(&["--set", "threat=0.9"]);
+    run(&["--given", "count(incident) >= 1"]);
+    run(&["--set", "threat=0.9", "--given", "count(incident) >= 1"]);
+    assert_eq!(
+        fs::read(plain.join("summary.json")).expect("plain summary"),
+        before,
+        "a what-if run overwrote the plain run"
+    );
+    let set = work.path().join("output/deterrence--threat=0.9");
+    let given = work
+        .path()
+        .join("output/deterrence--given-count-incident-ge-1");
+    let both = work
+        .path()
+        .join("output/deterrence--threat=0.9--given-count-incident-ge-1");
+    for dir in [&set, &given, &both] {
+        assert!(
+            dir.join("summary.json").is_file(),
+            "{} missing",
+            dir.display()
+        );
+    }
+
+    let fan = |dir: &Path| fs::read_to_string(dir.join("charts/fan-tension.svg")).expect("chart");
+    assert!(
+        !fan(&plain).contains("with "),
+        "plain subtitle names a what-if"
+    );
+    assert!(fan(&set).contains("deterrence with threat=0.9 · 300 runs"));
+    assert!(fan(&given).contains("deterrence given count(incident) &gt;= 1 · 300 runs"));
+    assert!(fan(&both).contains("deterrence with threat=0.9, given count(incident) &gt;= 1"));
+
+    let html = fs::read_to_string(both.join("report.html")).expect("report");
+    assert!(
+        html.contains("<h1>deterrence with threat=0.9, given count(incident) &gt;= 1</h1>"),
+        "report heading lacks the what-if"
+    );
+    assert!(
+        html.contains("--set threat=0.9 --given &#39;count(incident) &gt;= 1&#39;"),
+        "the command to reproduce lacks --given"
+    );
+    let plain_html = fs::read_to_string(plain.join("report.html")).expect("report");
+    assert!(plain_html.contains("<h1>deterrence</h1>"));
+}
+
+#[test]
+fn what_if_folder_names_are_readable_and_distinct() {
+    use polsim::cli::out_folder;
+    assert_eq!(out_folder("Deterrence", &[], None), "deterrence");
+    assert_eq!(
+        out_folder(
+            "deterrence",
+            &["base_risk=pert(0.05, 0.1, 0.2)".into()],
+            None
+        ),
+        "deterrence--base_risk=pert-0.05-0.1-0.2"
+    );
+    assert_eq!(
+        out_folder("palmyra-baseline", &[], Some("count(insider_attack) >= 1")),
+        "palmyra-baseline--given-count-insider_attack-ge-1"
+    );
+    let long = |x: &str| {
+        out_folder(
+            "m",
+            &[],
+            Some(&format!(
+                "ever(first_event_with_a_long_name) && {x} > 0.5 && count(e) < 3"
+            )),
+        )
+    };
+    let (a, b) = (long("alpha_value"), long("alpha_other"));
+    assert_ne!(a, b, "two long conditions share a folder");
+    assert!(a.len() <= "m--".len() + 50 + 9, "{a}");
+    assert!(!a.contains('/') && !a.contains(' '), "{a}");
+}
+
+#[test]
+fn color_follows_the_flag_and_no_color() {
+    use polsim::cli::ColorChoice;
+    let set = Some(std::ffi::OsStr::new("1"));
+    let empty = Some(std::ffi::OsStr::new(""));
+    assert!(ColorChoice::Auto.enabled(None, true));
+    assert!(!ColorChoice::Auto.enabled(None, false));
+    assert!(!ColorChoice::Auto.enabled(set, true), "NO_COLOR is ignored");
+    assert!(
+        ColorChoice::Auto.enabled(empty, true),
+        "an empty NO_COLOR counts"
+    );
+    assert!(ColorChoice::Always.enabled(set, false));
+    assert!(!ColorChoice::Never.enabled(None, true));
+
+    let bad = common::root().join("tests/bad/unknown-name.toml");
+    let stderr = |extra: &[&str]| {
+        let out = common::polsim()
+            .arg("check")
+            .arg(&bad)
+            .args(extra)
+            .env_remove("NO_COLOR")
+            .output()
+            .expect("polsim");
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert!(
+        stderr(&["--color", "always"]).contains("\u{1b}["),
+        "no colour with --color always"
+    );
+    assert!(!stderr(&["--color", "never"]).contains('\u{1b}'));
+    assert!(!stderr(&[]).contains('\u{1b}'), "colour on a pipe");
+    let bad_flag = common::polsim()
+        .args(["check", "x.toml", "--color", "sometimes"])
+        .output()
+        .expect("polsim");
+    assert_eq!(bad_flag.status.code(), Some(2));
+}

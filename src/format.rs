@@ -1,0 +1,345 @@
+//! How numbers read, and how text is escaped, in every output.
+//!
+//! The terminal table, the text cells of the analyses' tables, chart
+//! labels, the reports and the causal map all format through this module,
+//! so a chance reads the same in the report's table and on the chart beside
+//! it ("0.04%" in both), and a label is escaped by one set of rules whether
+//! it lands in HTML, SVG or Markdown. CSV and JSON cells keep full precision
+//! and do not come here.
+
+/// A number to about four significant digits, whole numbers without
+/// decimals: 0.1235, 12.35, 1235, 3; "-" for a missing value.
+pub fn number(x: f64) -> String {
+    if x.is_nan() {
+        return "-".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if x == x.round() && x.abs() < 1e9 {
+        return format!("{x:.0}");
+    }
+    let a = x.abs();
+    if !(1e-4..1e6).contains(&a) {
+        return format!("{x:.3e}");
+    }
+    let decimals = (3 - a.log10().floor() as i32).clamp(0, 6) as usize;
+    format!("{x:.decimals$}")
+}
+
+/// As [`number`], with a sign on positive values, for differences ("+1.62").
+pub fn signed_number(x: f64) -> String {
+    with_sign(number(x), x)
+}
+
+/// A probability as a fraction to four decimals ("0.7089"), as the terminal
+/// tables print it; "-" for a missing value.
+pub fn probability(p: f64) -> String {
+    if p.is_nan() {
+        "-".into()
+    } else {
+        format!("{p:.4}")
+    }
+}
+
+/// A probability as a percentage, the same in every report and on every
+/// chart: one decimal ("71.1%"), two below 1% ("0.42%"). A chance that is
+/// not zero never reads as zero ("<0.01%"), and one short of certain never
+/// reads as certain (">99.9%"); "-" for a missing value.
+pub fn percent(p: f64) -> String {
+    if !p.is_finite() {
+        return "-".into();
+    }
+    if p > 0.0 && p < 0.00005 {
+        return "<0.01%".into();
+    }
+    if (0.9995..1.0).contains(&p) {
+        return ">99.9%".into();
+    }
+    if p != 0.0 && p.abs() < 0.01 {
+        format!("{:.2}%", p * 100.0)
+    } else {
+        format!("{:.1}%", p * 100.0)
+    }
+}
+
+/// A relative change as a signed [`percent`]: "+12.5%", "-0.42%".
+pub fn signed_percent(x: f64) -> String {
+    let text = percent(x.abs());
+    if x > 0.0 {
+        format!("+{text}")
+    } else if x < 0.0 {
+        format!("-{text}")
+    } else {
+        text
+    }
+}
+
+/// The share `part / total` as a [`percent`]; "-" when `total` is 0.
+pub fn share(part: u64, total: u64) -> String {
+    if total == 0 {
+        "-".into()
+    } else {
+        percent(part as f64 / total as f64)
+    }
+}
+
+/// A difference of two chances in percentage points, one decimal, signed
+/// ("+5.0", "-0.3", "0.0" when it rounds to nothing); "-" when missing.
+pub fn points(x: f64) -> String {
+    if !x.is_finite() {
+        return "-".into();
+    }
+    let text = format!("{:.1}", x * 100.0);
+    if text == "-0.0" || text == "0.0" {
+        "0.0".into()
+    } else {
+        with_sign(text, x)
+    }
+}
+
+/// A number to a fixed count of decimals, with a sign on positive values
+/// when `signed`; never "-0.00" (a negative zero would read as an effect).
+pub fn fixed(x: f64, decimals: usize, signed: bool) -> String {
+    if !x.is_finite() {
+        return number(x);
+    }
+    let shown = format!("{:.decimals$}", x.abs());
+    let zero = shown.chars().all(|c| c == '0' || c == '.');
+    match (zero, x > 0.0) {
+        (true, _) => shown,
+        (false, true) if signed => format!("+{shown}"),
+        (false, true) => shown,
+        (false, false) => format!("-{shown}"),
+    }
+}
+
+/// A count with thousands separators: 100000 -> "100,000".
+pub fn count(n: u64) -> String {
+    group_thousands(&n.to_string())
+}
+
+/// A per-second rate for a progress line: "137,245/s", "12.5/s".
+pub fn rate(per_second: f64) -> String {
+    if !per_second.is_finite() || per_second < 0.0 {
+        "-".into()
+    } else if per_second >= 100.0 {
+        format!("{}/s", count(per_second.round() as u64))
+    } else {
+        format!("{per_second:.1}/s")
+    }
+}
+
+/// A value as typed on a command line: 0.02, not 0.02000 (rounded to ten
+/// decimals, so 0.1 + 0.2 reads 0.3).
+pub fn as_typed(x: f64) -> String {
+    let r = (x * 1e10).round() / 1e10;
+    format!("{r}")
+}
+
+/// A size in bytes: `9.8 GB`, `512.0 MB`, `12.0 kB`, `300 bytes`.
+pub fn bytes(bytes: u64) -> String {
+    let units = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")];
+    for (size, unit) in units {
+        if bytes as f64 >= size {
+            return format!("{:.1} {unit}", bytes as f64 / size);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// A tick label for `value` when ticks are `step` apart: as many decimals
+/// as the step needs (0.25 needs two, 2.5 one, 5 none), so that no two
+/// ticks read alike.
+pub fn tick(value: f64, step: f64) -> String {
+    let decimals = if step <= 0.0 || !step.is_finite() {
+        0
+    } else {
+        // Enough places for the step's magnitude, one more for a step such
+        // as 0.25; an irregular step (a grid of 8 values over 0.02..0.2)
+        // stops there rather than printing every digit.
+        let magnitude = (-step.log10()).ceil().max(0.0) as i32;
+        (0..=magnitude)
+            .find(|&d| {
+                let scaled = step * 10f64.powi(d);
+                (scaled.round() - scaled).abs() <= 1e-6 * scaled.max(1.0)
+            })
+            .unwrap_or(magnitude + 1) as usize
+    };
+    let text = format!("{value:.decimals$}");
+    if value.abs() >= 10_000.0 && decimals == 0 {
+        group_thousands(&text)
+    } else {
+        text
+    }
+}
+
+/// A percentage tick label for a probability `p` when ticks are `step` apart.
+pub fn percent_tick(p: f64, step: f64) -> String {
+    format!("{}%", tick(p * 100.0, step * 100.0))
+}
+
+fn with_sign(text: String, x: f64) -> String {
+    if x > 0.0 { format!("+{text}") } else { text }
+}
+
+fn group_thousands(text: &str) -> String {
+    let (sign, digits) = text.strip_prefix('-').map_or(("", text), |d| ("-", d));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+/// Escape text for HTML or SVG (XML) content and attribute values.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => push_markup_safe(&mut out, other),
+        }
+    }
+    out
+}
+
+/// Push `c`, as an entity when markup would read it as a tag or an entity.
+fn push_markup_safe(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        other => out.push(other),
+    }
+}
+
+/// Escape text for a Markdown paragraph or table cell: HTML-escaped, because
+/// most Markdown renderers pass raw HTML through, and Markdown-escaped, so a
+/// `*` or `|` in a label stays a character instead of becoming emphasis or a
+/// table column. A line break becomes a space.
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            other => push_markup_safe(&mut out, other),
+        }
+    }
+    // Text that starts like a list item ("- x", "3. x") stays text.
+    if out.starts_with("- ") || out.starts_with("+ ") {
+        out.insert(0, '\\');
+    }
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && (out[digits..].starts_with(". ") || out[digits..].starts_with(") ")) {
+        out.insert(digits, '\\');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        let cases = [
+            (3.0, "3"),
+            (0.12345, "0.1235"),
+            (12.3456, "12.35"),
+            (1234.5678, "1235"),
+            (-0.5, "-0.5000"),
+            (f64::NAN, "-"),
+            (1.5e-5, "1.500e-5"),
+            (7.801e-4, "0.000780"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(number(x), want, "{x}");
+        }
+        assert_eq!(signed_number(1.62), "+1.620");
+        assert_eq!(signed_number(-2.0), "-2");
+    }
+
+    #[test]
+    fn percentages() {
+        let cases = [
+            (0.7106, "71.1%"),
+            (0.0042, "0.42%"),
+            (0.0004, "0.04%"),
+            (0.00001, "<0.01%"),
+            (0.0, "0.0%"),
+            (1.0, "100.0%"),
+            (0.9996, ">99.9%"),
+            (0.9994, "99.9%"),
+            (f64::NAN, "-"),
+        ];
+        for (p, want) in cases {
+            assert_eq!(percent(p), want, "{p}");
+        }
+        assert_eq!(share(1, 4), "25.0%");
+        assert_eq!(signed_percent(0.125), "+12.5%");
+        assert_eq!(signed_percent(-0.0042), "-0.42%");
+        assert_eq!(share(0, 0), "-");
+    }
+
+    #[test]
+    fn differences() {
+        assert_eq!(points(0.05), "+5.0");
+        assert_eq!(points(-0.0004), "0.0");
+        assert_eq!(points(-0.003), "-0.3");
+        assert_eq!(fixed(-0.001, 2, true), "0.00");
+        assert_eq!(fixed(0.123, 2, true), "+0.12");
+        assert_eq!(fixed(-0.123, 2, true), "-0.12");
+    }
+
+    #[test]
+    fn counts_and_rates() {
+        assert_eq!(count(100000), "100,000");
+        assert_eq!(count(999), "999");
+        assert_eq!(rate(137244.5994), "137,245/s");
+        assert_eq!(rate(12.54), "12.5/s");
+        assert_eq!(bytes(9_800_000_000), "9.8 GB");
+        assert_eq!(bytes(300), "300 bytes");
+        assert_eq!(as_typed(0.1 + 0.2), "0.3");
+    }
+
+    #[test]
+    fn ticks() {
+        assert_eq!(tick(0.25, 0.25), "0.25");
+        assert_eq!(tick(0.4, 0.2), "0.4");
+        assert_eq!(tick(25000.0, 5000.0), "25,000");
+        assert_eq!(tick(-1250000.0, 250000.0), "-1,250,000");
+        assert_eq!(percent_tick(0.5, 0.1), "50%");
+        assert_eq!(percent_tick(0.025, 0.005), "2.5%");
+        assert_eq!(percent_tick(0.075, 0.025), "7.5%");
+        assert_eq!(percent_tick(0.05, 0.025), "5.0%");
+        assert_eq!(tick(1.0 / 3.0, 0.1), "0.3");
+        assert_eq!(tick(0.174, 0.18 / 7.0), "0.174");
+        assert_eq!(tick(2.5, 2.5), "2.5");
+    }
+
+    #[test]
+    fn escapes_html() {
+        assert_eq!(
+            html("a<b & \"c\" 'd'>"),
+            "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;"
+        );
+    }
+
+    #[test]
+    fn escapes_markdown() {
+        assert_eq!(markdown("a|b *c* <d>"), "a\\|b \\*c\\* &lt;d&gt;");
+        assert_eq!(markdown("- not a list"), "\\- not a list");
+        assert_eq!(markdown("line\nbreak"), "line break");
+        assert_eq!(markdown("3. item"), "3\\. item");
+        assert_eq!(markdown("100 runs. Done"), "100 runs. Done");
+    }
+}
