@@ -150,7 +150,30 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
             VarKind::Derived { expr } => {
                 c.emit_into(expr, dst, &mut step, &format!("{}:expr", var.name))
             }
-            VarKind::Event { mode, chance } => {
+            VarKind::Event {
+                mode,
+                chance,
+                branch: Some(branch),
+            } => {
+                let before = c.before_slot.get(&v).copied().unwrap_or(dst);
+                let p = c.emit(chance, &mut step, &format!("{}:chance", var.name));
+                let lower = c.emit(&branch.lower, &mut step, &format!("{}:lower", var.name));
+                let owner = c.owner(&var.name, "event", chance);
+                // Every outcome of the group reads the same random numbers.
+                let stream = c.stream(&format!("{}:event", branch.group));
+                step.push(Op::Branch {
+                    dst,
+                    chance: p,
+                    lower,
+                    once: *mode == EventMode::Once,
+                    stream,
+                    owner,
+                    before,
+                });
+                c.release(p);
+                c.release(lower);
+            }
+            VarKind::Event { mode, chance, .. } => {
                 let before = c.before_slot.get(&v).copied().unwrap_or(dst);
                 let p = c.emit(chance, &mut step, &format!("{}:chance", var.name));
                 let owner = c.owner(&var.name, "event", chance);

@@ -405,6 +405,43 @@ impl Workspace {
                     }
                 }
             }
+            Op::Branch {
+                dst,
+                chance,
+                lower,
+                once,
+                stream,
+                owner,
+                before,
+            } => {
+                let base = stream as usize * LANES;
+                if once {
+                    s[before as usize] = s[dst as usize];
+                }
+                let (p, lo) = (s[chance as usize], s[lower as usize]);
+                let bad = |i: usize| !((0.0..=1.0).contains(&p[i]) && lo[i] + p[i] <= 1.0 + 1e-12);
+                if let Some(lane) = (0..n).find(|&i| bad(i)) {
+                    return Err(fault(
+                        owner,
+                        lane,
+                        ctx,
+                        format!(
+                            "its probability is {}, and with the outcomes before it the chances add up to {}: each must be in [0, 1] and together at most 1",
+                            p[lane],
+                            lo[lane] + p[lane]
+                        ),
+                    ));
+                }
+                let t = u64::from(ctx.t);
+                let prior = once.then(|| s[before as usize]);
+                let d = &mut s[dst as usize];
+                for lane in 0..n {
+                    let u = self.streams[base + lane].uniform_at(t);
+                    let happened = lo[lane] <= u && u < lo[lane] + p[lane];
+                    let kept = prior.is_some_and(|b| b[lane] != 0.0);
+                    d[lane] = f64::from(happened || kept);
+                }
+            }
             Op::AtLeast { src, min, owner } => {
                 if let Some(lane) = s[src as usize][..n]
                     .iter()

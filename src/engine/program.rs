@@ -117,6 +117,18 @@ pub enum Op {
         owner: u32,
         before: Slot,
     },
+    /// One of an event's exclusive outcomes: 1 when the step's random number
+    /// of `stream` (shared by the group) lies in [lower, lower + chance).
+    /// A once-group keeps an outcome that happened (`before`, as for events).
+    Branch {
+        dst: Slot,
+        chance: Slot,
+        lower: Slot,
+        once: bool,
+        stream: u32,
+        owner: u32,
+        before: Slot,
+    },
     /// Stop the run if a delay's time (in `src`) is below `min` steps or not
     /// a number: the hidden state advances once a step, so a shorter time
     /// would overshoot.

@@ -221,6 +221,8 @@ pub enum VarKind {
     Event {
         mode: EventMode,
         chance: MExpr,
+        /// Set for one of an event's exclusive outcomes.
+        branch: Option<Branch>,
     },
 }
 
@@ -233,6 +235,15 @@ impl VarKind {
             VarKind::Event { .. } => "event",
         }
     }
+}
+
+/// One of an event's exclusive outcomes: it happens when the step's random
+/// number, shared by all the outcomes of `group`, lies in [lower, lower +
+/// chance), `lower` being the chance of the outcomes listed before it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    pub group: String,
+    pub lower: MExpr,
 }
 
 /// What a name means to a reader: kept for reports, charts and docs.

@@ -89,6 +89,9 @@ pub struct RawDerived {
 pub struct RawEvent {
     /// Chance per step (a yes/no event).
     pub p: Option<ExprText>,
+    /// Exclusive outcomes, each with its chance per step, decided by one
+    /// random number.
+    pub outcomes: Option<RawBranches>,
     /// Expected count per step (a Poisson count event).
     pub rate: Option<ExprText>,
     pub once: Option<Sp<bool>>,
@@ -120,6 +123,9 @@ pub struct RawIntervention {
     pub value: Option<ExprText>,
     pub doc: Option<Sp<String>>,
 }
+
+/// Named expressions as written (an event's exclusive outcomes).
+pub type RawBranches = Sp<Vec<(Sp<String>, ExprText)>>;
 
 /// A lookup table's points as written, each with its place.
 pub type RawPoints = Sp<Vec<Sp<(f64, f64)>>>;
@@ -191,7 +197,7 @@ const DOC_KEYS: &[&str] = &["doc", "source", "unit", "label"];
 const PARAM_KEYS: &[&str] = &["dist"];
 const STATE_KEYS: &[&str] = &["init", "update", "min", "max"];
 const DERIVED_KEYS: &[&str] = &["expr"];
-const EVENT_KEYS: &[&str] = &["p", "rate", "once"];
+const EVENT_KEYS: &[&str] = &["p", "rate", "once", "outcomes"];
 const OUTCOME_KEYS: &[&str] = &["expr", "kind", "categories"];
 const LOOKUP_KEYS: &[&str] = &["points"];
 const INTERVENTION_KEYS: &[&str] = &["set", "at", "from", "to", "value", "doc"];
@@ -269,6 +275,7 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
     if let Some(t) = top.table(&mut w, "events") {
         raw.events = w.entries(t, "events", "", EVENT_KEYS, |w, f| RawEvent {
             p: f.expr(w, "p"),
+            outcomes: f.expr_table(w, "outcomes"),
             rate: f.expr(w, "rate"),
             once: f.bool(w, "once"),
             doc: f.doc(w),
@@ -677,46 +684,35 @@ impl<'t, 'i> Fields<'t, 'i> {
     /// An expression: a string of the expression language, or a bare number.
     fn expr(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<ExprText> {
         let v = self.take(w, key)?;
-        let range = v.span();
-        let span = w.span(range.clone());
-        let raw = w.text.get(range.clone()).unwrap_or("");
-        match v.get_ref() {
-            DeValue::String(s) => {
-                let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
-                    3
-                } else {
-                    1
-                };
-                let mut inner_start = range.start + quote;
-                let mut inner = raw
-                    .get(quote..raw.len().saturating_sub(quote))
-                    .unwrap_or("");
-                if quote == 3 && inner.starts_with('\n') {
-                    inner = &inner[1..];
-                    inner_start += 1;
-                }
-                let base = (inner == s.as_ref()).then_some(inner_start);
-                Some(ExprText {
-                    text: s.to_string(),
-                    span,
-                    base,
-                })
-            }
-            DeValue::Integer(_) | DeValue::Float(_) => Some(ExprText {
-                text: raw.replace('_', ""),
-                span,
-                base: (!raw.contains('_')).then_some(range.start),
-            }),
-            _ => {
-                w.type_error(
-                    v,
-                    key,
-                    "an expression in quotes, or a number",
-                    "\"0.3 * trust\"",
-                );
-                None
+        expr_value(w, key, v)
+    }
+
+    /// A table of named expressions (`outcomes = { deal = "0.1", ... }`).
+    fn expr_table(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<RawBranches> {
+        let v = self.take(w, key)?;
+        let Some(table) = v.get_ref().as_table() else {
+            w.type_error(
+                v,
+                key,
+                "a table of names and chances",
+                "{ deal = \"0.1\", breakdown = \"0.05\" }",
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        for (name, value) in table.iter() {
+            let name = Sp {
+                value: name.get_ref().to_string(),
+                span: w.span(name.span()),
+            };
+            if let Some(e) = expr_value(w, &name.value, value) {
+                out.push((name, e));
             }
         }
+        Some(Sp {
+            value: out,
+            span: w.span(v.span()),
+        })
     }
 
     fn doc(&mut self, w: &mut Walker<'_, 'i>) -> RawDoc {
@@ -750,6 +746,50 @@ impl<'t, 'i> Fields<'t, 'i> {
                 )),
             };
             w.diags.push(d);
+        }
+    }
+}
+
+/// An expression from a TOML value: a string of the expression language, or a bare number.
+fn expr_value<'i>(w: &mut Walker<'_, 'i>, key: &str, v: &Spanned<DeValue<'i>>) -> Option<ExprText> {
+    let range = v.span();
+    let span = w.span(range.clone());
+    let raw = w.text.get(range.clone()).unwrap_or("");
+    match v.get_ref() {
+        DeValue::String(s) => {
+            let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+                3
+            } else {
+                1
+            };
+            let mut inner_start = range.start + quote;
+            let mut inner = raw
+                .get(quote..raw.len().saturating_sub(quote))
+                .unwrap_or("");
+            if quote == 3 && inner.starts_with('\n') {
+                inner = &inner[1..];
+                inner_start += 1;
+            }
+            let base = (inner == s.as_ref()).then_some(inner_start);
+            Some(ExprText {
+                text: s.to_string(),
+                span,
+                base,
+            })
+        }
+        DeValue::Integer(_) | DeValue::Float(_) => Some(ExprText {
+            text: raw.replace('_', ""),
+            span,
+            base: (!raw.contains('_')).then_some(range.start),
+        }),
+        _ => {
+            w.type_error(
+                v,
+                key,
+                "an expression in quotes, or a number",
+                "\"0.3 * trust\"",
+            );
+            None
         }
     }
 }
@@ -840,9 +880,16 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             doc: merge_doc(b.doc, o.doc),
         }),
         events: merge_entries(base.events, over.events, |b, o| {
-            // `p` and `rate` are alternatives: a variant that sets one drops
-            // the other, and `once` with them (it belongs to `p`).
-            let (p, rate, once) = if o.rate.is_some() {
+            // `p`, `rate` and `outcomes` are alternatives: a variant that sets
+            // one drops the others, and `once` with them (it belongs to `p`).
+            let outcomes = if o.p.is_some() || o.rate.is_some() {
+                o.outcomes.clone()
+            } else {
+                pick(b.outcomes, o.outcomes.clone())
+            };
+            let (p, rate, once) = if o.outcomes.is_some() {
+                (o.p, o.rate, pick(b.once, o.once))
+            } else if o.rate.is_some() {
                 (o.p, o.rate, o.once)
             } else if o.p.is_some() {
                 let once = if b.p.is_some() {
@@ -856,6 +903,7 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             };
             RawEvent {
                 p,
+                outcomes,
                 rate,
                 once,
                 doc: merge_doc(b.doc, o.doc),

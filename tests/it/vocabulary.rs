@@ -465,3 +465,59 @@ low = "pooled < 5"
         "P(low) {low}, want 0.3 ± 5 × {se}"
     );
 }
+
+#[test]
+fn exclusive_outcomes_share_one_random_number() {
+    let runs = 40_000u64;
+    let model = load_text(
+        r#"
+[scenario]
+steps = 12
+[events.talks]
+outcomes = { deal = 0.1, breakdown = 0.05 }
+once = true
+[events.clashes]
+outcomes = { small = 0.3, large = "0.1" }
+[outcomes]
+deal = "ever(deal)"
+breakdown = "ever(breakdown)"
+both = "ever(deal) and ever(breakdown)"
+still_open = "talks == 0"
+ended_in_deal = "talks == 1"
+small_clashes = "count(small)"
+small_and_large = "count(small and large)"
+"#,
+    );
+    let mut results = simulate(&model, runs, 5, 0);
+    let s = summary::summarize(&model, &mut results, &Default::default());
+    let p = |name: &str| {
+        s.outcomes
+            .iter()
+            .find(|o| o.name == name)
+            .and_then(|o| o.probability)
+            .unwrap_or_else(|| panic!("{name}"))
+            .p
+    };
+    let check = |name: &str, want: f64| {
+        let got = p(name);
+        let se = (want * (1.0 - want) / runs as f64).sqrt().max(1e-9);
+        assert!(
+            (got - want).abs() <= 5.0 * se,
+            "{name}: {got}, want {want} ± 5 × {se}"
+        );
+    };
+    // Talks go on with chance 0.85 a month and, when they end, end in a deal
+    // with chance 0.1 / 0.15: P(deal within 12) = (0.1 / 0.15)(1 - 0.85^12).
+    let ended = 1.0 - 0.85f64.powi(12);
+    check("deal", 0.1 / 0.15 * ended);
+    check("breakdown", 0.05 / 0.15 * ended);
+    check("still_open", 0.85f64.powi(12));
+    check("ended_in_deal", 0.1 / 0.15 * ended);
+    // The outcomes exclude each other: never both, in any run or step.
+    assert_eq!(p("both"), 0.0);
+    assert_eq!(value(&s, "small_and_large"), 0.0);
+    // Repeating outcomes: 12 steps of chance 0.3 give 3.6 small clashes.
+    let small = value(&s, "small_clashes");
+    let se = (12.0 * 0.3 * 0.7 / runs as f64).sqrt();
+    assert!((small - 3.6).abs() <= 5.0 * se, "small clashes {small}");
+}

@@ -13,6 +13,7 @@ use crate::dist::{Dist, DistKind};
 use crate::expr::builtins::{self, Agg, Builtin};
 use crate::expr::{self, ExprKind, UnOp};
 
+mod branches;
 mod charts;
 mod dates;
 mod facts;
@@ -112,7 +113,13 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         .derived
         .iter()
         .map(|(n, _)| n)
-        .chain(raw.events.iter().map(|(n, _)| n))
+        .chain(raw.events.iter().flat_map(|(n, e)| {
+            let branches = e
+                .outcomes
+                .iter()
+                .flat_map(|b| b.value.iter().map(|(n, _)| n));
+            std::iter::once(n).chain(branches)
+        }))
         .map(|n| c.names[&n.value])
         .collect();
     let params = c.order(&vars, &param_ids, |k| match k {
@@ -121,7 +128,13 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
     });
     let step_order = c.order(&vars, &step_ids, |k| match k {
         VarKind::Derived { expr } => expr.vars_now(),
-        VarKind::Event { chance, .. } => chance.vars_now(),
+        VarKind::Event { chance, branch, .. } => {
+            let mut now = chance.vars_now();
+            if let Some(b) = branch {
+                now.extend(b.lower.vars_now());
+            }
+            now
+        }
         _ => Vec::new(),
     });
     if !c.diags.is_empty() {
