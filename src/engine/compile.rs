@@ -70,6 +70,36 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
 
     // t = 0: parameters, then initial state, then aggregates' starting values.
     let mut init = vec![Op::Time { dst: c.time }];
+    // Correlated parameters first: they depend on no other parameter.
+    let correlated: Vec<VarId> = model
+        .copula
+        .as_ref()
+        .map_or(Vec::new(), |k| k.params.clone());
+    if let Some(copula) = &model.copula {
+        let mut dists = Vec::new();
+        for &p in &copula.params {
+            if let VarKind::Param { dist: Some(d), .. } = &model.var(p).kind {
+                dists.push(d.clone());
+            }
+        }
+        if dists.len() == copula.params.len() {
+            let streams = copula
+                .params
+                .iter()
+                .map(|&p| c.stream(&format!("{}:copula", model.var(p).name)))
+                .collect();
+            init.push(Op::Copula {
+                slots: copula
+                    .params
+                    .iter()
+                    .map(|p| c.var_slot[p.0 as usize])
+                    .collect(),
+                dists,
+                streams,
+                cholesky: copula.cholesky.clone(),
+            });
+        }
+    }
     let mut params = Vec::new();
     for (index, &p) in model.params.iter().enumerate() {
         let VarKind::Param { def, .. } = &model.var(p).kind else {
@@ -77,7 +107,9 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         };
         let dst = c.var_slot[p.0 as usize];
         let name = model.var(p).name.clone();
-        c.emit_into(def, dst, &mut init, &format!("{name}:def"));
+        if !correlated.contains(&p) {
+            c.emit_into(def, dst, &mut init, &format!("{name}:def"));
+        }
         init.push(Op::Inject {
             dst,
             param: index as u32,

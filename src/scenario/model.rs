@@ -488,6 +488,15 @@ impl TimeAxis {
     }
 }
 
+/// Parameters drawn together through a Gaussian copula: `params` in this
+/// order, and the lower-triangular Cholesky factor (row-major, n x n) of the
+/// normal correlations that give the rank correlations asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Copula {
+    pub params: Vec<VarId>,
+    pub cholesky: Vec<f64>,
+}
+
 /// A checked scenario, ready to compile.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
@@ -501,6 +510,8 @@ pub struct Model {
     pub step_order: Vec<VarId>,
     pub outcomes: Vec<Outcome>,
     pub interventions: Vec<Intervention>,
+    /// `[[correlations]]`, when there are any.
+    pub copula: Option<Copula>,
     /// `[lookups]`, in file order, with their documentation.
     pub lookups: Vec<(Table, Doc)>,
     /// What `[charts]` selects; `None` in a field means "all".

@@ -139,6 +139,16 @@ pub struct RawLookup {
     pub doc: RawDoc,
 }
 
+/// `[[correlations]]`: a rank correlation between two parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawCorrelation {
+    pub span: Span,
+    pub between: Option<Sp<Vec<String>>>,
+    pub rank: Option<Sp<f64>>,
+    /// Why the parameters move together, for readers of the file.
+    pub doc: Option<Sp<String>>,
+}
+
 /// Named entries keep file order (the order of outputs and tie-breaks).
 pub type Entries<T> = Vec<(Sp<String>, T)>;
 
@@ -153,6 +163,7 @@ pub struct RawScenario {
     pub outcomes: Entries<RawOutcome>,
     pub lookups: Entries<RawLookup>,
     pub interventions: Vec<RawIntervention>,
+    pub correlations: Vec<RawCorrelation>,
     pub charts: RawCharts,
     /// Where to point a problem of the whole scenario (a missing `steps`):
     /// the start of the file.
@@ -181,6 +192,7 @@ const TOP_KEYS: &[&str] = &[
     "interventions",
     "charts",
     "lookups",
+    "correlations",
 ];
 const CHART_KEYS: &[&str] = &["outcomes", "variables", "events"];
 const INFO_KEYS: &[&str] = &[
@@ -200,6 +212,7 @@ const DERIVED_KEYS: &[&str] = &["expr"];
 const EVENT_KEYS: &[&str] = &["p", "rate", "once", "outcomes"];
 const OUTCOME_KEYS: &[&str] = &["expr", "kind", "categories"];
 const LOOKUP_KEYS: &[&str] = &["points"];
+const CORRELATION_KEYS: &[&str] = &["between", "rank", "doc"];
 const INTERVENTION_KEYS: &[&str] = &["set", "at", "from", "to", "value", "doc"];
 
 /// A typical value of an integer key, for examples in messages.
@@ -309,6 +322,9 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
     }
     if let Some(list) = top.take(&mut w, "interventions") {
         raw.interventions = w.interventions(list);
+    }
+    if let Some(list) = top.take(&mut w, "correlations") {
+        raw.correlations = w.correlations(list);
     }
     top.finish(&mut w);
     raw
@@ -437,6 +453,33 @@ impl<'i> Walker<'_, 'i> {
                 }
             };
             out.push((name, entry));
+        }
+        out
+    }
+
+    fn correlations(&mut self, list: &Spanned<DeValue<'i>>) -> Vec<RawCorrelation> {
+        let Some(items) = list.get_ref().as_array() else {
+            let span = self.span(list.span());
+            self.diags.push(
+                Diagnostic::new(span, "`correlations` must be a list of tables")
+                    .help("write each as its own [[correlations]] table (double brackets), with between = [\"a\", \"b\"] and rank = 0.5"),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            let Some(t) = item.get_ref().as_table() else {
+                self.type_error(item, "correlations", "a list of tables", "[[correlations]]");
+                continue;
+            };
+            let mut f = self.fields(t, "[[correlations]]", CORRELATION_KEYS);
+            out.push(RawCorrelation {
+                span: self.span(item.span()),
+                between: f.strings(self, "between"),
+                rank: f.float(self, "rank"),
+                doc: f.string(self, "doc"),
+            });
+            f.finish(self);
         }
         out
     }
@@ -854,6 +897,8 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
     };
     let mut interventions = base.interventions;
     interventions.extend(over.interventions);
+    let mut correlations = base.correlations;
+    correlations.extend(over.correlations);
     RawScenario {
         extends: None,
         origin: over.origin.or(base.origin),
@@ -920,6 +965,7 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             doc: merge_doc(b.doc, o.doc),
         }),
         interventions,
+        correlations,
     }
 }
 

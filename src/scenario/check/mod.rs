@@ -15,6 +15,7 @@ use crate::expr::{self, ExprKind, UnOp};
 
 mod branches;
 mod charts;
+mod correlations;
 mod dates;
 mod facts;
 mod interventions;
@@ -103,6 +104,10 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         .filter_map(|(t, (_, l))| Some((t.clone()?, to_doc(&l.doc))))
         .collect();
     let vars: Vec<Var> = vars.into_iter().flatten().collect();
+    let copula = c.correlations(&raw, &vars);
+    if !c.diags.is_empty() {
+        return Err(c.diags);
+    }
     let param_ids: Vec<VarId> = raw
         .parameters
         .iter()
@@ -148,6 +153,7 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         step_order,
         outcomes,
         interventions,
+        copula,
         lookups,
         charts,
     })
