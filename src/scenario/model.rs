@@ -495,6 +495,8 @@ impl TimeAxis {
 pub struct Copula {
     pub params: Vec<VarId>,
     pub cholesky: Vec<f64>,
+    /// The rank correlations as given: (parameter, parameter, rank).
+    pub ranks: Vec<(VarId, VarId, f64)>,
 }
 
 /// A checked scenario, ready to compile.

@@ -11,6 +11,7 @@ impl Checker {
         }
         let mut params: Vec<VarId> = Vec::new();
         let mut pairs: Vec<(usize, usize, f64)> = Vec::new();
+        let mut ranks: Vec<(usize, usize, f64)> = Vec::new();
         for c in &raw.correlations {
             let (Some(between), Some(rank)) = (&c.between, &c.rank) else {
                 self.diags.push(
@@ -86,6 +87,7 @@ impl Checker {
             // The normal correlation whose Gaussian copula has this Spearman
             // correlation: rho = 2 sin(pi r / 6) (Pearson 1907).
             pairs.push((i, j, 2.0 * (std::f64::consts::PI * rank.value / 6.0).sin()));
+            ranks.push((i, j, rank.value));
         }
         let n = params.len();
         let mut matrix = vec![0.0; n * n];
@@ -97,7 +99,17 @@ impl Checker {
             matrix[j * n + i] = rho;
         }
         match cholesky(&matrix, n) {
-            Some(cholesky) => Some(Copula { params, cholesky }),
+            Some(cholesky) => {
+                let ranks = ranks
+                    .iter()
+                    .map(|&(i, j, r)| (params[i], params[j], r))
+                    .collect();
+                Some(Copula {
+                    params,
+                    cholesky,
+                    ranks,
+                })
+            }
             None => {
                 let span = raw.correlations[0].span;
                 self.diags.push(
