@@ -115,6 +115,13 @@ pub(super) fn sobol(
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(Vec<OutcomeSensitivity>, Design), SimError> {
+    if model.copula.is_some() {
+        return Err(SimError::Input(
+            "Sobol indices need independent parameters, and this scenario correlates some ([[correlations]]); \
+             use --method rank (which reads the values drawn) or --method swing, or remove the correlations for this analysis"
+                .to_string(),
+        ));
+    }
     let n = options.runs as usize;
     let k = steer.len();
     // Every run's value is kept per outcome: N (k + 2) numbers each.

@@ -900,6 +900,16 @@ pub fn evaluation_order(model: &Model) -> String {
             &format!("{init}  (initial value)"),
         );
     }
+    if let Some(copula) = &model.copula {
+        out.push_str("  drawn together (rank correlations, Gaussian copula):\n");
+        for &(a, b, rank) in &copula.ranks {
+            out.push_str(&format!(
+                "            {} ~ {}: {rank}\n",
+                model.var(a).name,
+                model.var(b).name
+            ));
+        }
+    }
     out.push_str("each step t = 1..steps, in this order:\n");
     for &v in &model.step_order {
         let var = model.var(v);

@@ -419,6 +419,17 @@ impl fmt::Display for Dist {
     }
 }
 
+/// A standard normal draw (for the Gaussian copula of correlated parameters).
+#[inline]
+pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    StandardNormal.sample(rng)
+}
+
+/// The standard normal CDF.
+pub fn normal_cdf(z: f64) -> f64 {
+    norm_cdf(z)
+}
+
 /// Validates arguments without building anything (e.g. literal arguments at parse time).
 pub fn validate(kind: DistKind, args: &[f64]) -> Result<(), DistError> {
     Form::build(kind, args).map(|_| ())

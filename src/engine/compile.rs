@@ -75,6 +75,36 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
 
     // t = 0: parameters, then initial state, then aggregates' starting values.
     let mut init = vec![Op::Time { dst: c.time }];
+    // Correlated parameters first: they depend on no other parameter.
+    let correlated: Vec<VarId> = model
+        .copula
+        .as_ref()
+        .map_or(Vec::new(), |k| k.params.clone());
+    if let Some(copula) = &model.copula {
+        let mut dists = Vec::new();
+        for &p in &copula.params {
+            if let VarKind::Param { dist: Some(d), .. } = &model.var(p).kind {
+                dists.push(d.clone());
+            }
+        }
+        if dists.len() == copula.params.len() {
+            let streams = copula
+                .params
+                .iter()
+                .map(|&p| c.stream(&format!("{}:copula", model.var(p).name)))
+                .collect();
+            init.push(Op::Copula {
+                slots: copula
+                    .params
+                    .iter()
+                    .map(|p| c.var_slot[p.0 as usize])
+                    .collect(),
+                dists,
+                streams,
+                cholesky: copula.cholesky.clone(),
+            });
+        }
+    }
     let mut params = Vec::new();
     for (index, &p) in model.params.iter().enumerate() {
         let VarKind::Param { def, .. } = &model.var(p).kind else {
@@ -82,7 +112,9 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         };
         let dst = c.var_slot[p.0 as usize];
         let name = model.var(p).name.clone();
-        c.emit_into(def, dst, &mut init, &format!("{name}:def"));
+        if !correlated.contains(&p) {
+            c.emit_into(def, dst, &mut init, &format!("{name}:def"));
+        }
         init.push(Op::Inject {
             dst,
             param: index as u32,
@@ -155,7 +187,30 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
             VarKind::Derived { expr } => {
                 c.emit_into(expr, dst, &mut step, &format!("{}:expr", var.name))
             }
-            VarKind::Event { mode, chance } => {
+            VarKind::Event {
+                mode,
+                chance,
+                branch: Some(branch),
+            } => {
+                let before = c.before_slot.get(&v).copied().unwrap_or(dst);
+                let p = c.emit(chance, &mut step, &format!("{}:chance", var.name));
+                let lower = c.emit(&branch.lower, &mut step, &format!("{}:lower", var.name));
+                let owner = c.owner(&var.name, "event", chance);
+                // Every outcome of the group reads the same random numbers.
+                let stream = c.stream(&format!("{}:event", branch.group));
+                step.push(Op::Branch {
+                    dst,
+                    chance: p,
+                    lower,
+                    once: *mode == EventMode::Once,
+                    stream,
+                    owner,
+                    before,
+                });
+                c.release(p);
+                c.release(lower);
+            }
+            VarKind::Event { mode, chance, .. } => {
                 let before = c.before_slot.get(&v).copied().unwrap_or(dst);
                 let p = c.emit(chance, &mut step, &format!("{}:chance", var.name));
                 let owner = c.owner(&var.name, "event", chance);

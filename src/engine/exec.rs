@@ -86,6 +86,8 @@ pub struct Workspace {
     pub slots: Vec<Lane>,
     streams: Vec<Stream>,
     args: Vec<f64>,
+    /// One run's independent normals for `Op::Copula`.
+    normals: Vec<f64>,
 }
 
 impl Workspace {
@@ -105,10 +107,20 @@ impl Workspace {
             })
             .max()
             .unwrap_or(0);
+        let max_copula = p
+            .init
+            .iter()
+            .map(|op| match op {
+                Op::Copula { slots, .. } => slots.len(),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0);
         Workspace {
             slots,
             streams: vec![rng::stream(0, 0, 0); p.streams.len() * LANES],
             args: vec![0.0; max_args],
+            normals: vec![0.0; max_copula],
         }
     }
 
@@ -402,6 +414,65 @@ impl Workspace {
                         for lane in 0..n {
                             d[lane] = f64::from(streams[lane].uniform_at(t) < p[lane]);
                         }
+                    }
+                }
+            }
+            Op::Branch {
+                dst,
+                chance,
+                lower,
+                once,
+                stream,
+                owner,
+                before,
+            } => {
+                let base = stream as usize * LANES;
+                if once {
+                    s[before as usize] = s[dst as usize];
+                }
+                let (p, lo) = (s[chance as usize], s[lower as usize]);
+                let bad = |i: usize| !((0.0..=1.0).contains(&p[i]) && lo[i] + p[i] <= 1.0 + 1e-12);
+                if let Some(lane) = (0..n).find(|&i| bad(i)) {
+                    return Err(fault(
+                        owner,
+                        lane,
+                        ctx,
+                        format!(
+                            "its probability is {}, and with the outcomes before it the chances add up to {}: each must be in [0, 1] and together at most 1",
+                            p[lane],
+                            lo[lane] + p[lane]
+                        ),
+                    ));
+                }
+                let t = u64::from(ctx.t);
+                let prior = once.then(|| s[before as usize]);
+                let d = &mut s[dst as usize];
+                for lane in 0..n {
+                    let u = self.streams[base + lane].uniform_at(t);
+                    let happened = lo[lane] <= u && u < lo[lane] + p[lane];
+                    let kept = prior.is_some_and(|b| b[lane] != 0.0);
+                    d[lane] = f64::from(happened || kept);
+                }
+            }
+            Op::Copula {
+                ref slots,
+                ref dists,
+                ref streams,
+                ref cholesky,
+            } => {
+                let k = slots.len();
+                for lane in 0..n {
+                    for (z, &stream) in self.normals.iter_mut().zip(streams) {
+                        *z = dist::standard_normal(
+                            &mut self.streams[stream as usize * LANES + lane],
+                        );
+                    }
+                    for i in 0..k {
+                        let row = &cholesky[i * k..i * k + i + 1];
+                        let x: f64 = row.iter().zip(&self.normals).map(|(l, z)| l * z).sum();
+                        let u =
+                            dist::normal_cdf(x).clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0);
+                        self.slots[slots[i] as usize][lane] = dists[i].quantile(u);
                     }
                 }
             }

@@ -117,6 +117,28 @@ pub enum Op {
         owner: u32,
         before: Slot,
     },
+    /// One of an event's exclusive outcomes: 1 when the step's random number
+    /// of `stream` (shared by the group) lies in [lower, lower + chance).
+    /// A once-group keeps an outcome that happened (`before`, as for events).
+    Branch {
+        dst: Slot,
+        chance: Slot,
+        lower: Slot,
+        once: bool,
+        stream: u32,
+        owner: u32,
+        before: Slot,
+    },
+    /// Correlated parameters through a Gaussian copula: a standard normal
+    /// from each parameter's stream, correlated by the Cholesky factor
+    /// (row-major, lower-triangular), mapped through the normal CDF and the
+    /// parameter's quantile function into its slot.
+    Copula {
+        slots: Vec<Slot>,
+        dists: Vec<Dist>,
+        streams: Vec<u32>,
+        cholesky: Vec<f64>,
+    },
     /// Stop the run if a delay's time (in `src`) is below `min` steps or not
     /// a number: the hidden state advances once a step, so a shorter time
     /// would overshoot.

@@ -432,7 +432,7 @@ pub fn sensitivity_table(s: &Sensitivity) -> String {
     }
     if !s.not_steered.is_empty() {
         out.push_str(&format!(
-            "not steered (defined from other parameters): {}\n",
+            "not steered (defined from other parameters, or by a mixture): {}\n",
             s.not_steered.join(", ")
         ));
     }

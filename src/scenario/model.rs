@@ -221,6 +221,8 @@ pub enum VarKind {
     Event {
         mode: EventMode,
         chance: MExpr,
+        /// Set for one of an event's exclusive outcomes.
+        branch: Option<Branch>,
     },
 }
 
@@ -233,6 +235,15 @@ impl VarKind {
             VarKind::Event { .. } => "event",
         }
     }
+}
+
+/// One of an event's exclusive outcomes: it happens when the step's random
+/// number, shared by all the outcomes of `group`, lies in [lower, lower +
+/// chance), `lower` being the chance of the outcomes listed before it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    pub group: String,
+    pub lower: MExpr,
 }
 
 /// What a name means to a reader: kept for reports, charts and docs.
@@ -481,6 +492,17 @@ impl TimeAxis {
     }
 }
 
+/// Parameters drawn together through a Gaussian copula: `params` in this
+/// order, and the lower-triangular Cholesky factor (row-major, n x n) of the
+/// normal correlations that give the rank correlations asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Copula {
+    pub params: Vec<VarId>,
+    pub cholesky: Vec<f64>,
+    /// The rank correlations as given: (parameter, parameter, rank).
+    pub ranks: Vec<(VarId, VarId, f64)>,
+}
+
 /// A checked scenario, ready to compile.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
@@ -494,6 +516,8 @@ pub struct Model {
     pub step_order: Vec<VarId>,
     pub outcomes: Vec<Outcome>,
     pub interventions: Vec<Intervention>,
+    /// `[[correlations]]`, when there are any.
+    pub copula: Option<Copula>,
     /// `[lookups]`, in file order, with their documentation.
     pub lookups: Vec<(Table, Doc)>,
     /// What `[charts]` selects; `None` in a field means "all".

@@ -89,6 +89,9 @@ pub struct RawDerived {
 pub struct RawEvent {
     /// Chance per step (a yes/no event).
     pub p: Option<ExprText>,
+    /// Exclusive outcomes, each with its chance per step, decided by one
+    /// random number.
+    pub outcomes: Option<RawBranches>,
     /// Expected count per step (a Poisson count event).
     pub rate: Option<ExprText>,
     pub once: Option<Sp<bool>>,
@@ -122,6 +125,9 @@ pub struct RawIntervention {
     pub doc: Option<Sp<String>>,
 }
 
+/// Named expressions as written (an event's exclusive outcomes).
+pub type RawBranches = Sp<Vec<(Sp<String>, ExprText)>>;
+
 /// A lookup table's points as written, each with its place.
 pub type RawPoints = Sp<Vec<Sp<(f64, f64)>>>;
 
@@ -132,6 +138,16 @@ pub struct RawLookup {
     /// here and left out.
     pub points: Option<RawPoints>,
     pub doc: RawDoc,
+}
+
+/// `[[correlations]]`: a rank correlation between two parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawCorrelation {
+    pub span: Span,
+    pub between: Option<Sp<Vec<String>>>,
+    pub rank: Option<Sp<f64>>,
+    /// Why the parameters move together, for readers of the file.
+    pub doc: Option<Sp<String>>,
 }
 
 /// Named entries keep file order (the order of outputs and tie-breaks).
@@ -148,6 +164,7 @@ pub struct RawScenario {
     pub outcomes: Entries<RawOutcome>,
     pub lookups: Entries<RawLookup>,
     pub interventions: Vec<RawIntervention>,
+    pub correlations: Vec<RawCorrelation>,
     pub charts: RawCharts,
     /// Where to point a problem of the whole scenario (a missing `steps`):
     /// the start of the file.
@@ -176,6 +193,7 @@ const TOP_KEYS: &[&str] = &[
     "interventions",
     "charts",
     "lookups",
+    "correlations",
 ];
 const CHART_KEYS: &[&str] = &["outcomes", "variables", "events"];
 const INFO_KEYS: &[&str] = &[
@@ -192,9 +210,10 @@ const DOC_KEYS: &[&str] = &["doc", "source", "unit", "label"];
 const PARAM_KEYS: &[&str] = &["dist"];
 const STATE_KEYS: &[&str] = &["init", "update", "min", "max"];
 const DERIVED_KEYS: &[&str] = &["expr"];
-const EVENT_KEYS: &[&str] = &["p", "rate", "once"];
+const EVENT_KEYS: &[&str] = &["p", "rate", "once", "outcomes"];
 const OUTCOME_KEYS: &[&str] = &["expr", "kind", "categories", "may_be_none"];
 const LOOKUP_KEYS: &[&str] = &["points"];
+const CORRELATION_KEYS: &[&str] = &["between", "rank", "doc"];
 const INTERVENTION_KEYS: &[&str] = &["set", "at", "from", "to", "value", "doc"];
 
 /// A typical value of an integer key, for examples in messages.
@@ -270,6 +289,7 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
     if let Some(t) = top.table(&mut w, "events") {
         raw.events = w.entries(t, "events", "", EVENT_KEYS, |w, f| RawEvent {
             p: f.expr(w, "p"),
+            outcomes: f.expr_table(w, "outcomes"),
             rate: f.expr(w, "rate"),
             once: f.bool(w, "once"),
             doc: f.doc(w),
@@ -304,6 +324,9 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
     }
     if let Some(list) = top.take(&mut w, "interventions") {
         raw.interventions = w.interventions(list);
+    }
+    if let Some(list) = top.take(&mut w, "correlations") {
+        raw.correlations = w.correlations(list);
     }
     top.finish(&mut w);
     raw
@@ -432,6 +455,33 @@ impl<'i> Walker<'_, 'i> {
                 }
             };
             out.push((name, entry));
+        }
+        out
+    }
+
+    fn correlations(&mut self, list: &Spanned<DeValue<'i>>) -> Vec<RawCorrelation> {
+        let Some(items) = list.get_ref().as_array() else {
+            let span = self.span(list.span());
+            self.diags.push(
+                Diagnostic::new(span, "`correlations` must be a list of tables")
+                    .help("write each as its own [[correlations]] table (double brackets), with between = [\"a\", \"b\"] and rank = 0.5"),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            let Some(t) = item.get_ref().as_table() else {
+                self.type_error(item, "correlations", "a list of tables", "[[correlations]]");
+                continue;
+            };
+            let mut f = self.fields(t, "[[correlations]]", CORRELATION_KEYS);
+            out.push(RawCorrelation {
+                span: self.span(item.span()),
+                between: f.strings(self, "between"),
+                rank: f.float(self, "rank"),
+                doc: f.string(self, "doc"),
+            });
+            f.finish(self);
         }
         out
     }
@@ -679,46 +729,35 @@ impl<'t, 'i> Fields<'t, 'i> {
     /// An expression: a string of the expression language, or a bare number.
     fn expr(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<ExprText> {
         let v = self.take(w, key)?;
-        let range = v.span();
-        let span = w.span(range.clone());
-        let raw = w.text.get(range.clone()).unwrap_or("");
-        match v.get_ref() {
-            DeValue::String(s) => {
-                let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
-                    3
-                } else {
-                    1
-                };
-                let mut inner_start = range.start + quote;
-                let mut inner = raw
-                    .get(quote..raw.len().saturating_sub(quote))
-                    .unwrap_or("");
-                if quote == 3 && inner.starts_with('\n') {
-                    inner = &inner[1..];
-                    inner_start += 1;
-                }
-                let base = (inner == s.as_ref()).then_some(inner_start);
-                Some(ExprText {
-                    text: s.to_string(),
-                    span,
-                    base,
-                })
-            }
-            DeValue::Integer(_) | DeValue::Float(_) => Some(ExprText {
-                text: raw.replace('_', ""),
-                span,
-                base: (!raw.contains('_')).then_some(range.start),
-            }),
-            _ => {
-                w.type_error(
-                    v,
-                    key,
-                    "an expression in quotes, or a number",
-                    "\"0.3 * trust\"",
-                );
-                None
+        expr_value(w, key, v)
+    }
+
+    /// A table of named expressions (`outcomes = { deal = "0.1", ... }`).
+    fn expr_table(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<RawBranches> {
+        let v = self.take(w, key)?;
+        let Some(table) = v.get_ref().as_table() else {
+            w.type_error(
+                v,
+                key,
+                "a table of names and chances",
+                "{ deal = \"0.1\", breakdown = \"0.05\" }",
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        for (name, value) in table.iter() {
+            let name = Sp {
+                value: name.get_ref().to_string(),
+                span: w.span(name.span()),
+            };
+            if let Some(e) = expr_value(w, &name.value, value) {
+                out.push((name, e));
             }
         }
+        Some(Sp {
+            value: out,
+            span: w.span(v.span()),
+        })
     }
 
     fn doc(&mut self, w: &mut Walker<'_, 'i>) -> RawDoc {
@@ -752,6 +791,50 @@ impl<'t, 'i> Fields<'t, 'i> {
                 )),
             };
             w.diags.push(d);
+        }
+    }
+}
+
+/// An expression from a TOML value: a string of the expression language, or a bare number.
+fn expr_value<'i>(w: &mut Walker<'_, 'i>, key: &str, v: &Spanned<DeValue<'i>>) -> Option<ExprText> {
+    let range = v.span();
+    let span = w.span(range.clone());
+    let raw = w.text.get(range.clone()).unwrap_or("");
+    match v.get_ref() {
+        DeValue::String(s) => {
+            let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+                3
+            } else {
+                1
+            };
+            let mut inner_start = range.start + quote;
+            let mut inner = raw
+                .get(quote..raw.len().saturating_sub(quote))
+                .unwrap_or("");
+            if quote == 3 && inner.starts_with('\n') {
+                inner = &inner[1..];
+                inner_start += 1;
+            }
+            let base = (inner == s.as_ref()).then_some(inner_start);
+            Some(ExprText {
+                text: s.to_string(),
+                span,
+                base,
+            })
+        }
+        DeValue::Integer(_) | DeValue::Float(_) => Some(ExprText {
+            text: raw.replace('_', ""),
+            span,
+            base: (!raw.contains('_')).then_some(range.start),
+        }),
+        _ => {
+            w.type_error(
+                v,
+                key,
+                "an expression in quotes, or a number",
+                "\"0.3 * trust\"",
+            );
+            None
         }
     }
 }
@@ -816,6 +899,8 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
     };
     let mut interventions = base.interventions;
     interventions.extend(over.interventions);
+    let mut correlations = base.correlations;
+    correlations.extend(over.correlations);
     RawScenario {
         extends: None,
         origin: over.origin.or(base.origin),
@@ -842,9 +927,16 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             doc: merge_doc(b.doc, o.doc),
         }),
         events: merge_entries(base.events, over.events, |b, o| {
-            // `p` and `rate` are alternatives: a variant that sets one drops
-            // the other, and `once` with them (it belongs to `p`).
-            let (p, rate, once) = if o.rate.is_some() {
+            // `p`, `rate` and `outcomes` are alternatives: a variant that sets
+            // one drops the others, and `once` with them (it belongs to `p`).
+            let outcomes = if o.p.is_some() || o.rate.is_some() {
+                o.outcomes.clone()
+            } else {
+                pick(b.outcomes, o.outcomes.clone())
+            };
+            let (p, rate, once) = if o.outcomes.is_some() {
+                (o.p, o.rate, pick(b.once, o.once))
+            } else if o.rate.is_some() {
                 (o.p, o.rate, o.once)
             } else if o.p.is_some() {
                 let once = if b.p.is_some() {
@@ -858,6 +950,7 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             };
             RawEvent {
                 p,
+                outcomes,
                 rate,
                 once,
                 doc: merge_doc(b.doc, o.doc),
@@ -875,6 +968,7 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             doc: merge_doc(b.doc, o.doc),
         }),
         interventions,
+        correlations,
     }
 }
 

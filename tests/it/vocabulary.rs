@@ -465,3 +465,173 @@ low = "pooled < 5"
         "P(low) {low}, want 0.3 ± 5 × {se}"
     );
 }
+
+#[test]
+fn exclusive_outcomes_share_one_random_number() {
+    let runs = 40_000u64;
+    let model = load_text(
+        r#"
+[scenario]
+steps = 12
+[events.talks]
+outcomes = { deal = 0.1, breakdown = 0.05 }
+once = true
+[events.clashes]
+outcomes = { small = 0.3, large = "0.1" }
+[outcomes]
+deal = "ever(deal)"
+breakdown = "ever(breakdown)"
+both = "ever(deal) and ever(breakdown)"
+still_open = "talks == 0"
+ended_in_deal = "talks == 1"
+small_clashes = "count(small)"
+small_and_large = "count(small and large)"
+"#,
+    );
+    let mut results = simulate(&model, runs, 5, 0);
+    let s = summary::summarize(&model, &mut results, &Default::default());
+    let p = |name: &str| {
+        s.outcomes
+            .iter()
+            .find(|o| o.name == name)
+            .and_then(|o| o.probability)
+            .unwrap_or_else(|| panic!("{name}"))
+            .p
+    };
+    let check = |name: &str, want: f64| {
+        let got = p(name);
+        let se = (want * (1.0 - want) / runs as f64).sqrt().max(1e-9);
+        assert!(
+            (got - want).abs() <= 5.0 * se,
+            "{name}: {got}, want {want} ± 5 × {se}"
+        );
+    };
+    // Talks go on with chance 0.85 a month and, when they end, end in a deal
+    // with chance 0.1 / 0.15: P(deal within 12) = (0.1 / 0.15)(1 - 0.85^12).
+    let ended = 1.0 - 0.85f64.powi(12);
+    check("deal", 0.1 / 0.15 * ended);
+    check("breakdown", 0.05 / 0.15 * ended);
+    check("still_open", 0.85f64.powi(12));
+    check("ended_in_deal", 0.1 / 0.15 * ended);
+    // The outcomes exclude each other: never both, in any run or step.
+    assert_eq!(p("both"), 0.0);
+    assert_eq!(value(&s, "small_and_large"), 0.0);
+    // Repeating outcomes: 12 steps of chance 0.3 give 3.6 small clashes.
+    let small = value(&s, "small_clashes");
+    let se = (12.0 * 0.3 * 0.7 / runs as f64).sqrt();
+    assert!((small - 3.6).abs() <= 5.0 * se, "small clashes {small}");
+}
+
+/// Spearman's rank correlation of two columns (no ties: continuous draws).
+fn spearman(x: &[f64], y: &[f64]) -> f64 {
+    let ranks = |v: &[f64]| {
+        let mut order: Vec<usize> = (0..v.len()).collect();
+        order.sort_by(|&i, &j| v[i].total_cmp(&v[j]));
+        let mut r = vec![0.0; v.len()];
+        for (k, &i) in order.iter().enumerate() {
+            r[i] = k as f64;
+        }
+        r
+    };
+    let (rx, ry) = (ranks(x), ranks(y));
+    let n = rx.len() as f64;
+    let mean = (n - 1.0) / 2.0;
+    let cov: f64 = rx
+        .iter()
+        .zip(&ry)
+        .map(|(a, b)| (a - mean) * (b - mean))
+        .sum();
+    let var: f64 = rx.iter().map(|a| (a - mean) * (a - mean)).sum();
+    cov / var
+}
+
+/// The parameter columns of runs.csv after `polsim run --runs-csv`.
+fn drawn(text: &str, runs: u64, columns: &[&str]) -> Vec<Vec<f64>> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("correlated.toml");
+    std::fs::write(&file, text).expect("write");
+    let out = dir.path().join("out");
+    crate::common::polsim()
+        .args([
+            "run",
+            "--runs",
+            &runs.to_string(),
+            "--runs-csv",
+            "--no-charts",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .arg(&file)
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(out.join("runs.csv")).expect("runs.csv");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let index: Vec<usize> = columns
+        .iter()
+        .map(|c| header.iter().position(|h| h == c).expect("column"))
+        .collect();
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| l.split(',').map(|x| x.parse().expect("number")).collect())
+        .collect();
+    index
+        .iter()
+        .map(|&i| rows.iter().map(|r| r[i]).collect())
+        .collect()
+}
+
+const CORRELATED: &str = r#"
+[scenario]
+steps = 1
+seed = 4
+[parameters]
+a = "normal(0, 1)"
+b = "beta(2, 5)"
+c = "uniform(0, 10)"
+d = "pert(1, 2, 4)"
+[[correlations]]
+between = ["a", "b"]
+rank = 0.6
+[[correlations]]
+between = ["b", "c"]
+rank = -0.3
+[outcomes]
+total = "a + b + c + d"
+"#;
+
+#[test]
+fn correlated_parameters_have_the_rank_correlations_asked_for() {
+    let runs = 20_000;
+    let cols = drawn(CORRELATED, runs, &["a", "b", "c", "d"]);
+    // The Spearman correlation of n draws has a standard error of about
+    // (1 - r^2) / sqrt(n) (Fieller, Hartley and Pearson, Biometrika 1957);
+    // five of them is the tolerance. a and c are given no correlation (0 in
+    // the copula's matrix), and d is outside the copula: both near 0.
+    let n = runs as f64;
+    for (i, j, want) in [
+        (0, 1, 0.6),
+        (1, 2, -0.3),
+        (0, 2, 0.0),
+        (0, 3, 0.0),
+        (1, 3, 0.0),
+    ] {
+        let got = spearman(&cols[i], &cols[j]);
+        let se = (1.0 - want * want) / n.sqrt();
+        assert!(
+            (got - want).abs() <= 5.0 * se,
+            "columns {i}, {j}: Spearman {got}, want {want} ± 5 × {se}"
+        );
+    }
+}
+
+#[test]
+fn a_variant_of_an_uncorrelated_parameter_keeps_the_correlated_draws() {
+    let base = drawn(CORRELATED, 500, &["a", "b", "c"]);
+    let variant = CORRELATED.replace("d = \"pert(1, 2, 4)\"", "d = \"uniform(5, 6)\"");
+    let changed = drawn(&variant, 500, &["a", "b", "c"]);
+    assert_eq!(
+        base, changed,
+        "the correlated parameters' draws changed run by run"
+    );
+}

@@ -13,7 +13,9 @@ use crate::dist::{Dist, DistKind};
 use crate::expr::builtins::{self, Agg, Builtin};
 use crate::expr::{self, ExprKind, UnOp};
 
+mod branches;
 mod charts;
+mod correlations;
 mod dates;
 mod facts;
 mod interventions;
@@ -102,6 +104,10 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         .filter_map(|(t, (_, l))| Some((t.clone()?, to_doc(&l.doc))))
         .collect();
     let vars: Vec<Var> = vars.into_iter().flatten().collect();
+    let copula = c.correlations(&raw, &vars);
+    if !c.diags.is_empty() {
+        return Err(c.diags);
+    }
     let param_ids: Vec<VarId> = raw
         .parameters
         .iter()
@@ -112,7 +118,13 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         .derived
         .iter()
         .map(|(n, _)| n)
-        .chain(raw.events.iter().map(|(n, _)| n))
+        .chain(raw.events.iter().flat_map(|(n, e)| {
+            let branches = e
+                .outcomes
+                .iter()
+                .flat_map(|b| b.value.iter().map(|(n, _)| n));
+            std::iter::once(n).chain(branches)
+        }))
         .map(|n| c.names[&n.value])
         .collect();
     let params = c.order(&vars, &param_ids, |k| match k {
@@ -121,7 +133,13 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
     });
     let step_order = c.order(&vars, &step_ids, |k| match k {
         VarKind::Derived { expr } => expr.vars_now(),
-        VarKind::Event { chance, .. } => chance.vars_now(),
+        VarKind::Event { chance, branch, .. } => {
+            let mut now = chance.vars_now();
+            if let Some(b) = branch {
+                now.extend(b.lower.vars_now());
+            }
+            now
+        }
         _ => Vec::new(),
     });
     if !c.diags.is_empty() {
@@ -135,6 +153,7 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         step_order,
         outcomes,
         interventions,
+        copula,
         lookups,
         charts,
     })

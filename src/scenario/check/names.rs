@@ -6,14 +6,25 @@ use super::*;
 impl Checker {
     /// Give every declared name an id; report bad and duplicate names.
     pub(super) fn declare(&mut self, raw: &RawScenario) {
-        let sections: [(&'static str, Vec<&Sp<String>>); 4] = [
-            ("parameter", raw.parameters.iter().map(|(n, _)| n).collect()),
-            ("state", raw.state.iter().map(|(n, _)| n).collect()),
-            ("derived", raw.derived.iter().map(|(n, _)| n).collect()),
-            ("event", raw.events.iter().map(|(n, _)| n).collect()),
+        // An event with several outcomes is a derived variable (which
+        // outcome) and an event per outcome.
+        let events = raw.events.iter().flat_map(|(n, e)| match &e.outcomes {
+            Some(branches) => std::iter::once(("derived", n))
+                .chain(branches.value.iter().map(|(b, _)| ("event", b)))
+                .collect::<Vec<_>>(),
+            None => vec![("event", n)],
+        });
+        let sections: [Vec<(&'static str, &Sp<String>)>; 4] = [
+            raw.parameters
+                .iter()
+                .map(|(n, _)| ("parameter", n))
+                .collect(),
+            raw.state.iter().map(|(n, _)| ("state", n)).collect(),
+            raw.derived.iter().map(|(n, _)| ("derived", n)).collect(),
+            events.collect(),
         ];
-        for (word, names) in sections {
-            for name in names {
+        for names in sections {
+            for (word, name) in names {
                 self.check_name(name);
                 if let Some(&prev) = self.names.get(&name.value) {
                     let (_, prev_word, _) = &self.vars[prev.0 as usize];

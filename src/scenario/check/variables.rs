@@ -112,6 +112,10 @@ impl Checker {
     /// (fixed parameters included) in range.
     pub(super) fn events(&mut self, raw: &RawScenario, vars: &mut [Option<Var>]) {
         for (name, e) in &raw.events {
+            if let Some(branches) = &e.outcomes {
+                self.branches(name, e, branches, vars);
+                continue;
+            }
             let id = self.names[&name.value];
             let once = e.once.as_ref().is_some_and(|o| o.value);
             let (mode, text) = match (&e.p, &e.rate) {
@@ -216,7 +220,11 @@ impl Checker {
             }
             vars[id.0 as usize] = Some(self.var(
                 name,
-                VarKind::Event { mode, chance },
+                VarKind::Event {
+                    mode,
+                    chance,
+                    branch: None,
+                },
                 &e.doc,
                 text.text.clone(),
             ));
