@@ -405,7 +405,7 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
     let sampling = match (method, args.sim.sampling) {
         (Method::Sobol, Some(s)) => s.sampling(),
         (Method::Sobol, None) => crate::analysis::qmc::Sampling::Sobol,
-        (_, None) => crate::analysis::qmc::Sampling::Random,
+        (_, None | Some(super::SamplingArg::Random)) => crate::analysis::qmc::Sampling::Random,
         (_, Some(s)) => {
             return Err(Error::Usage(format!(
                 "--sampling {} applies to --method sobol; rank and swing use each run's own draws",

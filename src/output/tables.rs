@@ -9,7 +9,7 @@
 use crate::summary::{Estimate, NumberStats, Summary};
 
 /// Columns of `summary.csv`.
-pub const SUMMARY_COLUMNS: [&str; 19] = [
+pub const SUMMARY_COLUMNS: [&str; 25] = [
     "outcome",
     "label",
     "kind",
@@ -29,6 +29,12 @@ pub const SUMMARY_COLUMNS: [&str; 19] = [
     "probability",
     "ci_low",
     "ci_high",
+    "sd_mcse",
+    "p5_mcse",
+    "p25_mcse",
+    "p50_mcse",
+    "p75_mcse",
+    "p95_mcse",
 ];
 
 fn num(x: f64) -> String {
@@ -70,7 +76,19 @@ fn estimate_cells(e: &Estimate) -> Vec<String> {
     ];
     cells.extend(std::iter::repeat_n(String::new(), 7));
     cells.extend([num(e.p), num(e.lo), num(e.hi)]);
+    cells.extend(std::iter::repeat_n(String::new(), 6));
     cells
+}
+
+/// The `*_mcse` columns of a number's spread statistics.
+fn spread_cells(s: &NumberStats) -> Vec<String> {
+    match &s.spread_mcse {
+        Some(m) => [m.sd, m.p5, m.p25, m.p50, m.p75, m.p95]
+            .into_iter()
+            .map(num)
+            .collect(),
+        None => vec![String::new(); 6],
+    }
 }
 
 pub fn summary_csv(s: &Summary) -> Vec<u8> {
@@ -98,6 +116,7 @@ pub fn summary_csv(s: &Summary) -> Vec<u8> {
             let mut row = head("");
             row.extend(number_cells(n));
             row.extend([String::new(), String::new(), String::new()]);
+            row.extend(spread_cells(n));
             rows.push(row);
         }
         for (name, e) in &o.categories {
