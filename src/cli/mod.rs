@@ -91,6 +91,17 @@ pub enum Command {
     Scenarios(ScenariosArgs),
     /// Write a commented starter scenario to edit
     Init(InitArgs),
+    /// Print a shell completion script, e.g. `polsim completions bash > ~/.local/share/bash-completion/completions/polsim`
+    Completions(CompletionsArgs),
+    /// Print polsim's manual page (roff), e.g. `polsim man > polsim.1`
+    Man,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell: bash, elvish, fish, powershell or zsh
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Args, Debug)]
@@ -217,6 +228,18 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Sensitivity(args) => analysis::cmd_sensitivity(args),
         Command::Graph(args) => cmd_graph(args),
         Command::Scenarios(args) => cmd_scenarios(args),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "polsim", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut page)
+                .map_err(Error::Io)?;
+            std::io::Write::write_all(&mut std::io::stdout(), &page).map_err(Error::Io)
+        }
         Command::Init(args) => cmd_init(args),
     }
 }

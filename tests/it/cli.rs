@@ -783,3 +783,40 @@ fn check_and_scenarios_speak_json() {
                 .is_some_and(|d| d.contains("Palmyra"))
     }));
 }
+
+#[test]
+fn completions_and_man_page_cover_every_command() {
+    let text = |args: &[&str]| {
+        let out = common::polsim().args(args).output().expect("polsim");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let bash = text(&["completions", "bash"]);
+    let man = text(&["man"]);
+    assert!(
+        man.starts_with(".ie") && man.contains(".TH polsim 1"),
+        "not a man page"
+    );
+    for command in [
+        "run",
+        "check",
+        "compare",
+        "sweep",
+        "sensitivity",
+        "graph",
+        "scenarios",
+        "init",
+    ] {
+        assert!(bash.contains(command), "bash completion lacks {command}");
+        assert!(man.contains(command), "man page lacks {command}");
+    }
+    assert!(bash.contains("--color") && bash.contains("--given"));
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        assert!(text(&["completions", shell]).contains("polsim"), "{shell}");
+    }
+    let bad = common::polsim()
+        .args(["completions", "tcsh"])
+        .output()
+        .expect("polsim");
+    assert_eq!(bad.status.code(), Some(2));
+}
