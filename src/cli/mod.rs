@@ -90,9 +90,20 @@ pub enum Command {
     /// Draw the model's causal map: which name reads which (DOT and SVG)
     Graph(GraphArgs),
     /// List the scenarios bundled with polsim
-    Scenarios,
+    Scenarios(ScenariosArgs),
     /// Write a commented starter scenario to edit
     Init(InitArgs),
+    /// Print a shell completion script, e.g. `polsim completions bash > ~/.local/share/bash-completion/completions/polsim`
+    Completions(CompletionsArgs),
+    /// Print polsim's manual page (roff), e.g. `polsim man > polsim.1`
+    Man,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell: bash, elvish, fish, powershell or zsh
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Args, Debug)]
@@ -236,6 +247,16 @@ pub struct CheckArgs {
     /// Let the scenario read (extend) files anywhere inside DIR, not only inside its own folder
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Print the checked model as JSON on stdout (mistakes still go to stderr, exit code 2)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ScenariosArgs {
+    /// Print the list as JSON on stdout: name and description of each
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(cli: Cli) -> Result<(), Error> {
@@ -246,7 +267,19 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Sweep(args) => analysis::cmd_sweep(args),
         Command::Sensitivity(args) => analysis::cmd_sensitivity(args),
         Command::Graph(args) => cmd_graph(args),
-        Command::Scenarios => cmd_scenarios(),
+        Command::Scenarios(args) => cmd_scenarios(args),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "polsim", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut page)
+                .map_err(Error::Io)?;
+            std::io::Write::write_all(&mut std::io::stdout(), &page).map_err(Error::Io)
+        }
         Command::Init(args) => cmd_init(args),
     }
 }
@@ -720,6 +753,10 @@ fn progress_bar(model: &Model, quiet: bool) -> Option<indicatif::ProgressBar> {
 
 fn cmd_check(args: CheckArgs) -> Result<(), Error> {
     let (model, _) = load(&args.file, &args.set, args.root.as_deref())?;
+    if args.json {
+        println!("{}", checked_json(&model));
+        return Ok(());
+    }
     print!("{}", printable(&evaluation_order(&model)));
     Ok(())
 }
@@ -758,7 +795,7 @@ fn cmd_graph(args: GraphArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn cmd_scenarios() -> Result<(), Error> {
+fn cmd_scenarios(args: ScenariosArgs) -> Result<(), Error> {
     let mut rows = Vec::new();
     for (name, _) in bundled::all() {
         let description = match scenario::load(Path::new(name), &bundled::Bundled, &[]) {
@@ -766,6 +803,20 @@ fn cmd_scenarios() -> Result<(), Error> {
             Err(r) => format!("(does not check: {} problems)", r.diagnostics.len()),
         };
         rows.push((name.trim_end_matches(".toml").to_string(), description));
+    }
+    if args.json {
+        let list: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(name, description)| {
+                serde_json::json!({ "name": name, "description": description })
+            })
+            .collect();
+        let default = bundled::DEFAULT.trim_end_matches(".toml");
+        println!(
+            "{}",
+            serde_json::json!({ "default": default, "scenarios": list })
+        );
+        return Ok(());
     }
     let width = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
     println!(
@@ -837,6 +888,33 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// The text `polsim check` prints: counts, then every variable in order.
+/// `check --json`: the checked model's settings and its names in
+/// evaluation order (parameters, then each step's derived variables and
+/// events, then the states that advance together), and its outcomes.
+pub fn checked_json(model: &Model) -> serde_json::Value {
+    let info = &model.info;
+    let entry = |v: scenario::VarId| {
+        let var = model.var(v);
+        serde_json::json!({ "name": var.name, "kind": var.kind.word(), "definition": var.text })
+    };
+    serde_json::json!({
+        "ok": true,
+        "file": info.path,
+        "name": info.name,
+        "description": info.description,
+        "steps": info.steps,
+        "step_unit": info.time.unit,
+        "start": info.time.label(0),
+        "runs": info.runs,
+        "seed": info.seed,
+        "parameters": model.params.iter().map(|&p| entry(p)).collect::<Vec<_>>(),
+        "each_step": model.step_order.iter().map(|&v| entry(v)).collect::<Vec<_>>(),
+        "states": model.states.iter().map(|&s| entry(s)).collect::<Vec<_>>(),
+        "outcomes": model.outcomes.iter().map(|o| o.name.clone()).collect::<Vec<_>>(),
+        "interventions": model.interventions.len(),
+    })
+}
+
 pub fn evaluation_order(model: &Model) -> String {
     let info = &model.info;
     let count = |k: &str| model.vars.iter().filter(|v| v.kind.word() == k).count();

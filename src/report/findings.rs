@@ -11,7 +11,7 @@
 
 use crate::analysis::compare::{Comparison, Difference};
 use crate::format;
-use crate::summary::{OutcomeSummary, Summary};
+use crate::summary::{Estimate, OutcomeSummary, Summary};
 
 use super::content::{Block, Section};
 
@@ -51,12 +51,20 @@ pub fn for_run(summary: &Summary) -> Section {
 fn chance(o: &OutcomeSummary) -> Option<String> {
     let e = o.probability?;
     Some(format!(
-        "{}: {} (95% interval {} to {}).",
+        "{}: {} ({}).",
         o.label,
         format::percent(e.p),
+        interval(&e)
+    ))
+}
+
+/// "95% interval 22.7% to 24.4%".
+fn interval(e: &Estimate) -> String {
+    format!(
+        "95% interval {} to {}",
         format::percent(e.lo),
         format::percent(e.hi)
-    ))
+    )
 }
 
 /// "SDF talks by December 2027: most likely open (43.3%, 95% interval ...)."
@@ -67,11 +75,10 @@ fn likeliest(o: &OutcomeSummary) -> Option<String> {
         .filter(|(_, e)| e.p.is_finite())
         .max_by(|a, b| a.1.p.total_cmp(&b.1.p))?;
     Some(format!(
-        "{}: most likely {name} ({}, 95% interval {} to {}).",
+        "{}: most likely {name} ({}, {}).",
         o.label,
         format::percent(e.p),
-        format::percent(e.lo),
-        format::percent(e.hi)
+        interval(e)
     ))
 }
 

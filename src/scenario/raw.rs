@@ -783,7 +783,7 @@ impl<'t, 'i> Fields<'t, 'i> {
                 format!("unknown key `{name}` in {}", self.what)
             };
             let mut d = Diagnostic::new(span, message).label("not recognised here");
-            d = match did_you_mean(name, self.allowed.iter().copied()) {
+            d = match closest_key(name, &self.allowed) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help(format!(
                     "the keys allowed here are: {}",
@@ -855,6 +855,25 @@ fn number(value: &DeValue<'_>) -> Option<f64> {
                 "-inf" => Some(f64::NEG_INFINITY),
                 _ => None,
             }),
+        _ => None,
+    }
+}
+
+/// The allowed key a misspelt `name` most likely meant: a close spelling
+/// (`stesp` for `steps`), else the one allowed key that `name` starts with
+/// or that starts with `name` (`prob` or `probability` for `p`, `dis` for
+/// `dist`).
+fn closest_key<'a>(name: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    if let Some(close) = did_you_mean(name, allowed.iter().copied()) {
+        return Some(close);
+    }
+    let lower = name.to_lowercase();
+    let mut related = allowed
+        .iter()
+        .copied()
+        .filter(|key| lower.starts_with(key) || key.starts_with(lower.as_str()));
+    match (related.next(), related.next()) {
+        (Some(only), None) => Some(only),
         _ => None,
     }
 }
@@ -975,6 +994,17 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn misspelt_keys_find_the_key_meant() {
+        let event = ["p", "rate", "once", "doc", "source", "unit", "label"];
+        assert_eq!(closest_key("prob", &event), Some("p"));
+        assert_eq!(closest_key("probability", &event), Some("p"));
+        assert_eq!(closest_key("rates", &event), Some("rate"));
+        assert_eq!(closest_key("chance", &event), None);
+        // Two keys share the prefix: no guess.
+        assert_eq!(closest_key("d", &["dist", "doc"]), None);
+    }
 
     fn read_str(text: &str) -> (RawScenario, Vec<Diagnostic>) {
         let mut diags = Vec::new();

@@ -735,3 +735,88 @@ fn color_follows_the_flag_and_no_color() {
         .expect("polsim");
     assert_eq!(bad_flag.status.code(), Some(2));
 }
+
+#[test]
+fn check_and_scenarios_speak_json() {
+    let out = common::polsim()
+        .args(["check", COIN_FLIPS, "--json"])
+        .output()
+        .expect("polsim");
+    assert_eq!(out.status.code(), Some(0));
+    let model: Value = serde_json::from_slice(&out.stdout).expect("check --json is JSON");
+    assert_eq!(model["name"], "coin-flips");
+    assert_eq!(model["steps"], 24);
+    let names = |key: &str| -> Vec<String> {
+        model[key]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|v| v["name"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(names("parameters"), ["p_breakthrough", "p_incident"]);
+    assert_eq!(names("each_step"), ["breakthrough", "incident"]);
+    assert_eq!(
+        model["outcomes"].as_array().map(Vec::len),
+        Some(OUTCOMES.len())
+    );
+
+    let bad = common::polsim()
+        .args(["check", "tests/bad/unknown-name.toml", "--json"])
+        .output()
+        .expect("polsim");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(bad.stdout.is_empty(), "a failed check prints no JSON");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("error:"));
+
+    let list = common::polsim()
+        .args(["scenarios", "--json"])
+        .output()
+        .expect("polsim");
+    let list: Value = serde_json::from_slice(&list.stdout).expect("scenarios --json is JSON");
+    assert_eq!(list["default"], "palmyra/baseline");
+    let scenarios = list["scenarios"].as_array().expect("a list");
+    assert!(scenarios.iter().any(|s| {
+        s["name"] == "palmyra/baseline"
+            && s["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("Palmyra"))
+    }));
+}
+
+#[test]
+fn completions_and_man_page_cover_every_command() {
+    let text = |args: &[&str]| {
+        let out = common::polsim().args(args).output().expect("polsim");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let bash = text(&["completions", "bash"]);
+    let man = text(&["man"]);
+    assert!(
+        man.starts_with(".ie") && man.contains(".TH polsim 1"),
+        "not a man page"
+    );
+    for command in [
+        "run",
+        "check",
+        "compare",
+        "sweep",
+        "sensitivity",
+        "graph",
+        "scenarios",
+        "init",
+    ] {
+        assert!(bash.contains(command), "bash completion lacks {command}");
+        assert!(man.contains(command), "man page lacks {command}");
+    }
+    assert!(bash.contains("--color") && bash.contains("--given"));
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        assert!(text(&["completions", shell]).contains("polsim"), "{shell}");
+    }
+    let bad = common::polsim()
+        .args(["completions", "tcsh"])
+        .output()
+        .expect("polsim");
+    assert_eq!(bad.status.code(), Some(2));
+}
