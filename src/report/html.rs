@@ -62,9 +62,9 @@ figcaption { margin-top: .5rem; font-size: .9rem; color: #333; }
   section + section { break-before: page; }
   .findings + section { break-before: auto; }
   .table { overflow: visible; }
-  table { width: 100%; font-size: 7pt; line-height: 1.25; }
+  table { width: 100%; font-size: 6.5pt; line-height: 1.2; }
   th, td { padding: .1rem .25rem; }
-  td.prose { min-width: 0; width: 44%; }
+  td.prose { min-width: 0; width: 50%; }
   /* Beside a column of prose, the name and definition columns keep room to read. */
   table:has(td.prose) td:first-child:not(.prose) { width: 16%; }
   table:has(td.prose) td:nth-child(2):not(.prose),
