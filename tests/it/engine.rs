@@ -734,3 +734,37 @@ fn outcome_quantiles_stay_exact_past_the_exact_cap() {
     let two = go(2, &mut none);
     assert_eq!(tables::summary_csv(&s), tables::summary_csv(&two));
 }
+
+/// Quantiles at 10^4, 10^6 and 3 x 10^6 runs (the last past the exact cap,
+/// so refined): within 5 standard errors of the true quantiles of
+/// normal(-5, 1) (z_0.05 = -1.6449, z_0.25 = -0.6745; the standard error of
+/// the p-quantile is sqrt(p(1 - p) / n) / density), and whole numbers for a
+/// count (binomial(3, 0.4): P(0) = 0.216, P(<= 1) = 0.648, P(<= 2) = 0.936,
+/// so p5 = 0, median = 1, p95 = 3).
+#[test]
+fn quantiles_are_right_at_every_run_count() {
+    let text = "[scenario]\nsteps = 3\n[parameters.x]\ndist = \"normal(-5, 1)\"\n\
+                [events.hit]\np = 0.4\n[outcomes]\nlevel = \"x\"\nhits = \"count(hit)\"\n";
+    let density = |z: f64| (-z * z / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    for runs in [10_000u64, 1_000_000, 3_000_000] {
+        let s = summarize(text, runs, 21);
+        let level = number(&s, "level");
+        assert!(level.exact_quantiles, "{runs} runs");
+        for (p, z, got) in [
+            (0.05, -1.6449, level.p5),
+            (0.25, -0.6745, level.p25),
+            (0.5, 0.0, level.p50),
+            (0.75, 0.6745, level.p75),
+            (0.95, 1.6449, level.p95),
+        ] {
+            let se = (p * (1.0 - p) / runs as f64).sqrt() / density(z);
+            assert_close(&format!("p{p} at {runs} runs"), got, -5.0 + z, se);
+        }
+        let hits = number(&s, "hits");
+        assert_eq!(
+            (hits.p5, hits.p50, hits.p95),
+            (0.0, 1.0, 3.0),
+            "{runs} runs"
+        );
+    }
+}
