@@ -202,14 +202,12 @@ fn three_mistakes_give_three_messages() {
     assert!(stderr.contains("scenario has 3 problems"), "{stderr}");
 }
 
-fn run_failing(out: &Path) -> (Option<i32>, String, String) {
+const LEAVES_RANGE: &str = "tests/bad/runtime/probability-leaves-range.toml";
+
+/// Runs `polsim run FILE --no-charts --out OUT`: (exit code, stdout, stderr).
+fn run_failing(file: &str, out: &Path) -> (Option<i32>, String, String) {
     let output = common::polsim()
-        .args([
-            "run",
-            "tests/bad/runtime/probability-leaves-range.toml",
-            "--no-charts",
-            "--out",
-        ])
+        .args(["run", file, "--no-charts", "--out"])
         .arg(out)
         .env_remove("RUST_BACKTRACE")
         .output()
@@ -227,7 +225,7 @@ fn run_failing(out: &Path) -> (Option<i32>, String, String) {
 #[test]
 fn run_time_probability_out_of_range_stops_the_run() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (code, stdout, stderr) = run_failing(&dir.path().join("first"));
+    let (code, stdout, stderr) = run_failing(LEAVES_RANGE, &dir.path().join("first"));
     assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
     assert!(crash_signs(&stderr).is_none(), "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
@@ -243,7 +241,7 @@ fn run_time_probability_out_of_range_stops_the_run() {
     ] {
         assert!(stderr.contains(needle), "missing {needle:?} in:\n{stderr}");
     }
-    let (code2, _, stderr2) = run_failing(&dir.path().join("second"));
+    let (code2, _, stderr2) = run_failing(LEAVES_RANGE, &dir.path().join("second"));
     assert_eq!(code2, Some(1));
     assert_eq!(stderr, stderr2, "the same seed must give the same message");
 }
@@ -256,19 +254,11 @@ fn run_time_probability_out_of_range_stops_the_run() {
 #[test]
 fn an_outcome_that_is_none_where_it_may_not_be_stops_the_run() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let output = common::polsim()
-        .args([
-            "run",
-            "tests/bad/runtime/outcome-none.toml",
-            "--no-charts",
-            "--out",
-        ])
-        .arg(dir.path().join("out"))
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("run polsim");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let (code, _, stderr) = run_failing(
+        "tests/bad/runtime/outcome-none.toml",
+        &dir.path().join("out"),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(crash_signs(&stderr).is_none(), "{stderr}");
     for needle in [
         "outcome `root`",
@@ -302,19 +292,11 @@ fn an_outcome_that_is_none_where_it_may_not_be_stops_the_run() {
 #[test]
 fn a_probability_outcome_that_is_not_yes_no_in_a_run_stops_it() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let output = common::polsim()
-        .args([
-            "run",
-            "tests/bad/runtime/probability-not-yes-no.toml",
-            "--no-charts",
-            "--out",
-        ])
-        .arg(dir.path().join("out"))
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("run polsim");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let (code, _, stderr) = run_failing(
+        "tests/bad/runtime/probability-not-yes-no.toml",
+        &dir.path().join("out"),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(crash_signs(&stderr).is_none(), "{stderr}");
     for needle in [
         "outcome `high`",
