@@ -54,6 +54,11 @@ impl Checker {
             ExprKind::Unary(op, a) => {
                 MExpr::Unary(*op, Box::new(self.resolve(a, text, ctx, owner, site)?))
             }
+            ExprKind::Binary(op, a, b)
+                if matches!(a.kind, ExprKind::Text(_)) || matches!(b.kind, ExprKind::Text(_)) =>
+            {
+                return self.category_compare(*op, a, b, span, text, ctx, owner, site);
+            }
             ExprKind::Binary(op, a, b) => {
                 let a = self.resolve(a, text, ctx, owner, site);
                 let b = self.resolve(b, text, ctx, owner, site);
