@@ -76,6 +76,8 @@ pub struct RawState {
     pub update: Option<ExprText>,
     pub min: Option<Sp<f64>>,
     pub max: Option<Sp<f64>>,
+    /// Names of the values 0, 1, ...: a categorical state.
+    pub categories: Option<Sp<Vec<String>>>,
     pub doc: RawDoc,
 }
 
@@ -232,7 +234,7 @@ const INFO_KEYS: &[&str] = &[
 ];
 const DOC_KEYS: &[&str] = &["doc", "source", "unit", "label"];
 const PARAM_KEYS: &[&str] = &["dist"];
-const STATE_KEYS: &[&str] = &["init", "update", "min", "max"];
+const STATE_KEYS: &[&str] = &["init", "update", "min", "max", "categories"];
 const DERIVED_KEYS: &[&str] = &["expr"];
 const EVENT_KEYS: &[&str] = &["p", "rate", "once", "outcomes", "otherwise"];
 const OUTCOME_KEYS: &[&str] = &["expr", "kind", "categories", "may_be_none"];
@@ -302,6 +304,7 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
             update: f.expr(w, "update"),
             min: f.float(w, "min"),
             max: f.float(w, "max"),
+            categories: f.strings(w, "categories"),
             doc: f.doc(w),
         });
     }
@@ -976,6 +979,7 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             update: pick(b.update, o.update),
             min: pick(b.min, o.min),
             max: pick(b.max, o.max),
+            categories: pick(b.categories, o.categories),
             doc: merge_doc(b.doc, o.doc),
         }),
         derived: merge_entries(base.derived, over.derived, |b, o| RawDerived {

@@ -243,3 +243,41 @@ fn a_data_file_outside_the_scenario_folder_is_refused() {
         "the refused file is never quoted: {text}"
     );
 }
+
+#[test]
+fn a_state_with_categories_is_written_and_read_by_name() {
+    let model = load_with_data(
+        r#"
+[scenario]
+steps = 6
+[state.phase]
+categories = ["calm", "tense", "war"]
+init = "'calm'"
+update = "if t == 2 then 'tense' else if t == 4 then 'war' else phase"
+[derived]
+at_war = "phase == 'war'"
+[outcomes]
+final = "phase"
+tense_steps = "count(phase == 'tense')"
+war_steps = "count(at_war)"
+"#,
+        &[],
+    );
+    let s = summarize(&model, 64);
+    // By hand: the state is 'calm' until the end of step 2, 'tense' after
+    // steps 2 and 3 (t = 2, 3 read it after the update of their own step),
+    // 'war' from the end of step 4 on; aggregates see each step's values
+    // after the state has advanced, so 'tense' at steps 2 and 3, 'war' at 4,
+    // 5 and 6 for the state, and derived `at_war` (computed from the start
+    // of the step's state) at steps 5 and 6.
+    assert_eq!(mean(&s, "tense_steps"), 2.0);
+    assert_eq!(mean(&s, "war_steps"), 2.0);
+    let result = s
+        .outcomes
+        .iter()
+        .find(|o| o.name == "final")
+        .expect("final");
+    let names: Vec<&str> = result.categories.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["calm", "tense", "war"]);
+    assert_eq!(result.categories[2].1.p, 1.0);
+}

@@ -2,7 +2,10 @@
 //! happened (0 while none has, 1 for the first outcome, ...). Its values
 //! have names: `otherwise` (or "none") for 0, then the outcomes' names, so
 //! an expression may compare it with a name in quotes (`talks == "deal"`)
-//! and an outcome that reports it is a category with those names.
+//! and an outcome that reports it is a category with those names. A state
+//! may name its values too (`categories = ["deal", "open", "breakdown"]`),
+//! and a categorical state's or a category outcome's own expressions may
+//! give a value by its name (`init = "'open'"`).
 
 use super::*;
 use crate::expr::BinOp;
@@ -12,8 +15,26 @@ use crate::expr::builtins::Memory;
 const NONE: &str = "none";
 
 impl Checker {
-    /// Name the values of every event with exclusive outcomes.
+    /// Name the values of every categorical state and event with
+    /// exclusive outcomes; note those of category outcomes.
     pub(super) fn declare_categories(&mut self, raw: &RawScenario) {
+        for (name, s) in &raw.state {
+            let Some(cats) = &s.categories else { continue };
+            if !self.good_categories(name, cats) {
+                continue;
+            }
+            if let Some(&id) = self.names.get(&name.value) {
+                self.categories.insert(id, cats.value.clone());
+            }
+            self.owner_categories
+                .insert(name.value.clone(), cats.value.clone());
+        }
+        for (name, o) in &raw.outcomes {
+            if let Some(cats) = &o.categories {
+                self.owner_categories
+                    .insert(name.value.clone(), cats.value.clone());
+            }
+        }
         for (name, e) in &raw.events {
             let Some(branches) = &e.outcomes else {
                 if let Some(o) = &e.otherwise {
@@ -39,6 +60,48 @@ impl Checker {
                 self.categories.insert(id, names);
             }
         }
+    }
+
+    /// At least two names, none repeated; reported otherwise.
+    fn good_categories(&mut self, name: &Sp<String>, cats: &Sp<Vec<String>>) -> bool {
+        let repeated = cats
+            .value
+            .iter()
+            .enumerate()
+            .find(|(i, c)| cats.value[..*i].contains(c));
+        let problem = if cats.value.len() < 2 {
+            Some(format!(
+                "state `{}` needs at least two categories",
+                name.value
+            ))
+        } else {
+            repeated.map(|(_, c)| {
+                format!(
+                    "category \"{}\" of `{}` is named twice",
+                    crate::diag::tidy(c),
+                    name.value
+                )
+            })
+        };
+        match problem {
+            Some(message) => {
+                self.diags.push(
+                    Diagnostic::new(cats.span, message)
+                        .help("categories = [\"deal\", \"open\", \"breakdown\"] names the values 0, 1, 2 of the state"),
+                );
+                false
+            }
+            None => true,
+        }
+    }
+
+    /// The value of a category name in the expressions of `owner`, a
+    /// categorical state or a category outcome.
+    pub(super) fn owner_category(&self, owner: &str, name: &str) -> Option<usize> {
+        self.owner_categories
+            .get(owner)?
+            .iter()
+            .position(|c| c == name)
     }
 
     /// The categorical variables, in the order of their ids.
@@ -117,7 +180,7 @@ impl Checker {
             self.diags.push(
                 Diagnostic::new(name_span, format!("text \"{}\" is not a value (in `{owner}`)", crate::diag::tidy(name)))
                     .label("only a categorical variable compares with a name")
-                    .help("a name in quotes is a category of an event with exclusive outcomes, compared with `==` or `!=` (`talks == \"deal\"`), or a date in `at(x, '2026-06')`; numbers are written without quotes"),
+                    .help("a name in quotes is a category of a categorical variable (an event with exclusive outcomes, or a state with `categories`), compared with `==` or `!=` (`talks == \"deal\"`), or a date in `at(x, '2026-06')`; numbers are written without quotes"),
             );
             return None;
         };

@@ -81,6 +81,7 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         memories: 0,
         time: TimeAxis::plain("step"),
         categories: HashMap::new(),
+        owner_categories: HashMap::new(),
     };
     let raw = input.raw;
     let info = c.info(&raw, input.default_name, input.path, input.hash);
@@ -204,6 +205,7 @@ pub fn resolve_extra(
         memories: 0,
         time: model.info.time.clone(),
         categories: model.categories.iter().cloned().collect(),
+        owner_categories: HashMap::new(),
     };
     // Outcomes can be named too: numbered after the variables, they are read
     // from their values at the end of the run (`engine::compile`).
@@ -242,6 +244,9 @@ struct Checker {
     /// The category names of each categorical variable (an event with
     /// exclusive outcomes): value 0 is the first name, 1 the next, ...
     categories: HashMap<VarId, Vec<String>>,
+    /// The category names of categorical states and of category outcomes,
+    /// by name: their own expressions may give a value by its name.
+    owner_categories: HashMap<String, Vec<String>>,
 }
 
 fn to_doc(doc: &RawDoc) -> Doc {
