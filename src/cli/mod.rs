@@ -915,6 +915,25 @@ pub fn checked_json(model: &Model) -> serde_json::Value {
     })
 }
 
+/// The files parameters are drawn from, each with its parameters.
+fn sampled_files(model: &Model) -> Vec<(String, Vec<String>)> {
+    let mut files: Vec<(String, Vec<String>)> = Vec::new();
+    for &p in &model.params {
+        if let VarKind::Param {
+            def: scenario::MExpr::Resample(r),
+            ..
+        } = &model.var(p).kind
+        {
+            let name = model.var(p).name.clone();
+            match files.iter_mut().find(|(f, _)| *f == r.file) {
+                Some((_, names)) => names.push(name),
+                None => files.push((r.file.clone(), vec![name])),
+            }
+        }
+    }
+    files
+}
+
 pub fn evaluation_order(model: &Model) -> String {
     let info = &model.info;
     let count = |k: &str| model.vars.iter().filter(|v| v.kind.word() == k).count();
@@ -987,6 +1006,12 @@ pub fn evaluation_order(model: &Model) -> String {
                 model.var(b).name
             ));
         }
+    }
+    for (file, names) in sampled_files(model) {
+        out.push_str(&format!(
+            "  drawn together from the rows of {file} (one row per run, the same for each): {}\n",
+            names.join(", ")
+        ));
     }
     out.push_str("each step t = 1..steps, in this order:\n");
     for &v in &model.step_order {

@@ -12,6 +12,7 @@ pub mod bundled;
 pub mod check;
 pub mod model;
 pub mod raw;
+pub mod samples;
 
 use std::path::{Path, PathBuf};
 
@@ -123,6 +124,7 @@ pub fn load(path: &Path, store: &dyn Store, overrides: &[Override]) -> Result<Mo
     };
     apply_overrides(&mut raw, overrides, &mut sources, &mut diags);
     let hash = content_hash(&sources);
+    let samples = samples::read(&raw, path, store, &sources, &mut diags);
     let default_name = path
         .file_stem()
         .map_or("scenario".to_string(), |s| s.to_string_lossy().into_owned());
@@ -131,6 +133,7 @@ pub fn load(path: &Path, store: &dyn Store, overrides: &[Override]) -> Result<Mo
         default_name,
         path: path.display().to_string(),
         hash,
+        samples,
     };
     if !diags.is_empty() {
         // Still check, to report the model's own problems alongside.
@@ -318,6 +321,7 @@ fn apply_overrides(
                     span: Span::new(file, base, text.len()),
                     base: Some(base),
                 });
+                p.sample = None;
             }
             None => {
                 let other = [

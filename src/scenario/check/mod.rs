@@ -64,6 +64,9 @@ pub struct Input {
     pub default_name: String,
     pub path: String,
     pub hash: String,
+    /// The draws of parameters with `sample = { file, column }`, by
+    /// parameter name (their files are read by the loader).
+    pub samples: HashMap<String, Resample>,
 }
 
 pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
@@ -85,7 +88,7 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
     c.lookups(&raw);
     let mut vars: Vec<Option<Var>> = vec![None; c.vars.len()];
 
-    c.parameters(&raw, &mut vars);
+    c.parameters(&raw, &input.samples, &mut vars);
     c.states(&raw, &mut vars);
     c.derived(&raw, &mut vars);
     c.events(&raw, &mut vars);
