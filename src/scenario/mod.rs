@@ -124,7 +124,10 @@ pub fn load(path: &Path, store: &dyn Store, overrides: &[Override]) -> Result<Mo
     };
     apply_overrides(&mut raw, overrides, &mut sources, &mut diags);
     let hash = content_hash(&sources);
-    let samples = samples::read(&raw, path, store, &sources, &mut diags);
+    // Problems of data files are the checker's to report with its own: a
+    // parameter whose file failed has no definition, which it must know.
+    let mut sample_problems = Vec::new();
+    let samples = samples::read(&raw, path, store, &sources, &mut sample_problems);
     let default_name = path
         .file_stem()
         .map_or("scenario".to_string(), |s| s.to_string_lossy().into_owned());
@@ -134,6 +137,7 @@ pub fn load(path: &Path, store: &dyn Store, overrides: &[Override]) -> Result<Mo
         path: path.display().to_string(),
         hash,
         samples,
+        sample_problems,
     };
     if !diags.is_empty() {
         // Still check, to report the model's own problems alongside.

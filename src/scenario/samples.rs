@@ -300,9 +300,10 @@ fn numbers(
 ) -> Option<Vec<f64>> {
     let Some(index) = table.header.iter().position(|h| *h == column.value) else {
         let names: Vec<&str> = table.header.iter().map(String::as_str).collect();
+        let columns = format!("the file's columns are: {}", name_list(&names, 12));
         let help = match crate::diag::did_you_mean(&column.value, names.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("the file's columns are: {}", name_list(&names, 12)),
+            Some(s) => format!("did you mean `{s}`? {columns}"),
+            None => columns,
         };
         diags.push(
             Diagnostic::new(

@@ -67,6 +67,9 @@ pub struct Input {
     /// The draws of parameters with `sample = { file, column }`, by
     /// parameter name (their files are read by the loader).
     pub samples: HashMap<String, Resample>,
+    /// Problems met reading those files (a parameter among them has no
+    /// definition).
+    pub sample_problems: Vec<Diagnostic>,
 }
 
 pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
@@ -80,6 +83,7 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         memories: 0,
         time: TimeAxis::plain("step"),
     };
+    c.diags.extend(input.sample_problems);
     let raw = input.raw;
     let info = c.info(&raw, input.default_name, input.path, input.hash);
     c.steps = info.steps;

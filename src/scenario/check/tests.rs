@@ -19,6 +19,7 @@ fn check_text(body: &str) -> Result<Model, Vec<Diagnostic>> {
         path: "t.toml".into(),
         hash: String::new(),
         samples: Default::default(),
+        sample_problems: Vec::new(),
     })
 }
 
