@@ -39,9 +39,11 @@ pub fn build(
     );
     Report {
         title: format!(
-            "{}: calibrated to {}",
-            model.info.display_title(),
-            ctx.data_file
+            "{} — calibrated to {}",
+            model.info.display_title().trim_end_matches(['?', '.', ':']),
+            std::path::Path::new(&ctx.data_file)
+                .file_name()
+                .map_or(ctx.data_file.clone(), |n| n.to_string_lossy().into_owned())
         ),
         description: model.info.description.clone(),
         byline,
@@ -103,6 +105,13 @@ fn findings(cal: &Calibration) -> Section {
             format::number(l.prior_q[2])
         ));
     }
+    for (a, b, r) in correlated(cal) {
+        list.push(format!(
+            "{a} and {b} are {} correlated in the posterior (weighted correlation {}): the data inform a combination of the two more than either alone, and calibrated.toml keeps that relation by drawing whole rows.",
+            if r > 0.0 { "positively" } else { "negatively" },
+            format::fixed(r, 2, true)
+        ));
+    }
     list.push(format!(
         "The posterior sample holds {} particles with an effective sample size of {}, within a distance of {} of the data; the sequence stopped because {}.",
         format::count(cal.particles.len() as u64),
@@ -115,6 +124,40 @@ fn findings(cal: &Calibration) -> Section {
         heading: "Key findings".into(),
         blocks: vec![Block::List(list)],
     }
+}
+
+/// Pairs of parameters whose posterior correlation is at least 0.5 in size.
+fn correlated(cal: &Calibration) -> Vec<(String, String, f64)> {
+    let w = &cal.weights;
+    let column = |j: usize| -> Vec<f64> { cal.particles.iter().map(|p| p.values[j]).collect() };
+    let moments = |x: &[f64]| {
+        let mean: f64 = x.iter().zip(w).map(|(v, w)| v * w).sum();
+        (
+            mean,
+            x.iter()
+                .zip(w)
+                .map(|(v, w)| w * (v - mean).powi(2))
+                .sum::<f64>(),
+        )
+    };
+    let mut out = Vec::new();
+    for a in 0..cal.params.len() {
+        for b in a + 1..cal.params.len() {
+            let (x, y) = (column(a), column(b));
+            let ((mx, vx), (my, vy)) = (moments(&x), moments(&y));
+            let cov: f64 = x
+                .iter()
+                .zip(&y)
+                .zip(w)
+                .map(|((x, y), w)| w * (x - mx) * (y - my))
+                .sum();
+            let r = cov / (vx * vy).sqrt();
+            if r.abs() >= 0.5 {
+                out.push((cal.params[a].name.clone(), cal.params[b].name.clone(), r));
+            }
+        }
+    }
+    out
 }
 
 fn parameters(cal: &Calibration) -> Section {
@@ -136,7 +179,6 @@ fn parameters(cal: &Calibration) -> Section {
                 p.prior.clone(),
                 band(&l.prior_q),
                 band(&l.posterior_q),
-                format::number(l.posterior_mean),
                 format::number(l.posterior_sd),
                 format::fixed(l.contraction.max(0.0), 2, false),
                 l.verdict().to_string(),
@@ -144,14 +186,13 @@ fn parameters(cal: &Calibration) -> Section {
         })
         .collect();
     let mut blocks = vec![
-        Block::Para("Each calibrated parameter's prior (its distribution in the scenario) and posterior (the weighted particles): median and 90% interval, the posterior's mean and standard deviation, and the contraction, 1 minus the posterior variance over the prior variance: near 1 when the data pin the parameter down, near 0 when they say nothing of it (informed: at least 0.5; weakly informed: 0.1 to 0.5).".into()),
+        Block::Para("Each calibrated parameter's prior (its distribution in the scenario) and posterior (the weighted particles): median and 90% interval, the posterior's standard deviation, and the contraction, 1 minus the posterior variance over the prior variance: near 1 when the data pin the parameter down, near 0 when they say nothing of it (informed: at least 0.5; weakly informed: 0.1 to 0.5).".into()),
         Block::Table(Table {
             header: [
                 "parameter",
                 "prior",
                 "prior median [90%]",
                 "posterior median [90%]",
-                "posterior mean",
                 "posterior sd",
                 "contraction",
                 "the data",
