@@ -216,6 +216,10 @@ pub fn cmd_calibrate(args: CalibrateArgs) -> Result<(), Error> {
         }
         usage(message)
     })?;
+    let set_values: Vec<(String, String)> = overrides
+        .iter()
+        .map(|o| (o.name.clone(), o.value.clone()))
+        .collect();
     let overrides = override_texts(&overrides);
     let dir = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!(
@@ -292,6 +296,7 @@ pub fn cmd_calibrate(args: CalibrateArgs) -> Result<(), Error> {
                 &extends.display().to_string().replace('\\', "/"),
                 &variant.info.name,
                 &command,
+                &set_values,
             )
             .as_bytes(),
         )

@@ -91,7 +91,17 @@ fn key(name: &str) -> String {
 /// calibrated.toml: a variant of the scenario at `extends` (relative to
 /// the output folder) whose calibrated parameters are drawn jointly from
 /// the rows of posterior.csv.
-pub fn variant_toml(cal: &Calibration, extends: &str, name: &str, command: &str) -> String {
+///
+/// `overrides` are the `--set` flags the calibration ran with, as (name,
+/// value): those of parameters not calibrated are written as their `dist`,
+/// so the variant is the model that was calibrated.
+pub fn variant_toml(
+    cal: &Calibration,
+    extends: &str,
+    name: &str,
+    command: &str,
+    overrides: &[(String, String)],
+) -> String {
     let weight = weight_column(cal);
     let mut out = format!(
         "# The scenario calibrated to observed data: its calibrated parameters are\n\
@@ -103,6 +113,15 @@ pub fn variant_toml(cal: &Calibration, extends: &str, name: &str, command: &str)
         quoted(extends),
         quoted(name)
     );
+    for (param, value) in overrides {
+        if !cal.params.iter().any(|p| p.name == *param) {
+            out.push_str(&format!(
+                "\n[parameters.{}]\ndist = {}\ndoc = \"Set for the calibration (--set)\"\n",
+                key(param),
+                quoted(value)
+            ));
+        }
+    }
     for p in &cal.params {
         out.push_str(&format!(
             "\n[parameters.{}]\nsample = {{ file = \"posterior.csv\", column = {}, weight = {} }}\ndoc = {}\n",

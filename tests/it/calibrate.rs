@@ -152,9 +152,16 @@ fn the_calibrated_scenario_runs_and_draws_the_posterior_rows() {
         "--generations",
         "1",
         "--no-charts",
+        "--set",
+        "amnesty_uptake=0.4",
     ]);
     let variant = out.join("calibrated.toml");
     let text = std::fs::read_to_string(&variant).expect("calibrated.toml");
+    // A --set of a parameter carries into the variant, as its `dist`.
+    assert!(
+        text.contains("[parameters.amnesty_uptake]\ndist = \"0.4\""),
+        "{text}"
+    );
     assert!(text.contains("extends = ") && text.contains("sample = { file = \"posterior.csv\", column = \"recruitment\", weight = \"weight\" }"), "{text}");
     let runs = out.join("run");
     polsim()
