@@ -67,7 +67,22 @@ pub struct RawDoc {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawParam {
     pub dist: Option<ExprText>,
+    /// `sample = { file = "...", column = "...", weight = "..." }`: drawn
+    /// from the rows of a CSV file instead of a distribution.
+    pub sample: Option<RawSample>,
     pub doc: RawDoc,
+}
+
+/// A parameter drawn from a column of a CSV file (`sample = { ... }`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawSample {
+    /// The file, relative to the scenario file that names it.
+    pub file: Option<Sp<String>>,
+    pub column: Option<Sp<String>>,
+    /// A column of row weights; rows are equally likely without it.
+    pub weight: Option<Sp<String>>,
+    /// The whole `sample` value.
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -233,7 +248,8 @@ const INFO_KEYS: &[&str] = &[
     "start",
 ];
 const DOC_KEYS: &[&str] = &["doc", "source", "unit", "label"];
-const PARAM_KEYS: &[&str] = &["dist"];
+const PARAM_KEYS: &[&str] = &["dist", "sample"];
+const SAMPLE_KEYS: &[&str] = &["file", "column", "weight"];
 const STATE_KEYS: &[&str] = &["init", "update", "min", "max", "categories"];
 const DERIVED_KEYS: &[&str] = &["expr"];
 const EVENT_KEYS: &[&str] = &["p", "rate", "once", "outcomes", "otherwise"];
@@ -295,6 +311,7 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
     if let Some(t) = top.table(&mut w, "parameters") {
         raw.parameters = w.entries(t, "parameters", "dist", PARAM_KEYS, |w, f| RawParam {
             dist: f.expr(w, "dist"),
+            sample: f.sample(w, "sample"),
             doc: f.doc(w),
         });
     }
@@ -766,6 +783,29 @@ impl<'t, 'i> Fields<'t, 'i> {
         })
     }
 
+    /// A parameter's `sample = { file = "...", column = "...", weight = "..." }`.
+    fn sample(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<RawSample> {
+        let v = self.take(w, key)?;
+        let Some(table) = v.get_ref().as_table() else {
+            w.type_error(
+                v,
+                key,
+                "a table naming a CSV file and a column",
+                "{ file = \"posterior.csv\", column = \"theta\" }",
+            );
+            return None;
+        };
+        let mut f = w.fields(table, "`sample`", SAMPLE_KEYS);
+        let sample = RawSample {
+            file: f.string(w, "file"),
+            column: f.string(w, "column"),
+            weight: f.string(w, "weight"),
+            span: w.span(v.span()),
+        };
+        f.finish(w);
+        Some(sample)
+    }
+
     /// An expression: a string of the expression language, or a bare number.
     fn expr(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<ExprText> {
         let v = self.take(w, key)?;
@@ -970,9 +1010,19 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             events: pick(base.charts.events, over.charts.events),
         },
         info,
-        parameters: merge_entries(base.parameters, over.parameters, |b, o| RawParam {
-            dist: pick(b.dist, o.dist),
-            doc: merge_doc(b.doc, o.doc),
+        parameters: merge_entries(base.parameters, over.parameters, |b, o| {
+            // `dist` and `sample` are alternatives: a variant that sets one
+            // drops the base's other.
+            let (dist, sample) = if o.dist.is_some() || o.sample.is_some() {
+                (o.dist, o.sample)
+            } else {
+                (b.dist, b.sample)
+            };
+            RawParam {
+                dist,
+                sample,
+                doc: merge_doc(b.doc, o.doc),
+            }
         }),
         state: merge_entries(base.state, over.state, |b, o| RawState {
             init: pick(b.init, o.init),

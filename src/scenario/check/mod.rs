@@ -68,6 +68,12 @@ pub struct Input {
     pub default_name: String,
     pub path: String,
     pub hash: String,
+    /// The draws of parameters with `sample = { file, column }`, by
+    /// parameter name (their files are read by the loader).
+    pub samples: HashMap<String, Resample>,
+    /// Problems met reading those files (a parameter among them has no
+    /// definition).
+    pub sample_problems: Vec<Diagnostic>,
 }
 
 pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
@@ -83,6 +89,7 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         categories: HashMap::new(),
         owner_categories: HashMap::new(),
     };
+    c.diags.extend(input.sample_problems);
     let raw = input.raw;
     let info = c.info(&raw, input.default_name, input.path, input.hash);
     c.steps = info.steps;
@@ -92,7 +99,7 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
     c.lookups(&raw);
     let mut vars: Vec<Option<Var>> = vec![None; c.vars.len()];
 
-    c.parameters(&raw, &mut vars);
+    c.parameters(&raw, &input.samples, &mut vars);
     c.states(&raw, &mut vars);
     c.derived(&raw, &mut vars);
     c.events(&raw, &mut vars);

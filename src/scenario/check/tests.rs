@@ -19,6 +19,8 @@ fn check_text(body: &str) -> Result<Model, Vec<Diagnostic>> {
         default_name: "t".into(),
         path: "t.toml".into(),
         hash: String::new(),
+        samples: Default::default(),
+        sample_problems: Vec::new(),
     })
 }
 
