@@ -12,7 +12,9 @@
 //! CLI writes files and prints.
 
 pub mod compare;
+pub mod decision;
 pub mod precision;
+pub mod prim;
 pub mod qmc;
 pub mod sampled;
 pub mod sensitivity;

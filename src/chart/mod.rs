@@ -27,6 +27,8 @@ pub mod axes;
 pub mod build;
 pub mod canvas;
 pub mod compare;
+pub mod decision;
+pub mod discover;
 mod draw_heat;
 mod draw_rows;
 mod draw_xy;

@@ -5,6 +5,8 @@
 //! or strings, so tests compare them directly and nothing is half-written.
 
 pub mod analysis;
+pub mod decision;
+pub mod discover;
 pub mod files;
 pub mod table;
 pub mod tables;

@@ -8,6 +8,7 @@
 //! - `golden`: summary.csv, summary.json and timeseries.csv byte for byte (re-bless: `POLSIM_BLESS=1 cargo test golden`).
 //! - `hardening`: untrusted files, interrupted and concurrent runs, resource limits (docs/reliability.md).
 //! - `sampling`: `--sampling lhs|sobol` against a closed-form mean; replicate intervals; threads; common random numbers.
+//! - `discover`: `discover` finds a known box; the decision view of `compare` against closed forms; `--watch` reruns on a save.
 //! - `charts`: every chart type is drawn, decodes, and is not blank; the reports are complete.
 //! - `vocabulary`: lookups, lags, delays, test inputs and dates against hand computations and closed forms.
 
@@ -17,6 +18,7 @@ mod analysis;
 mod bad_input;
 mod charts;
 mod cli;
+mod discover;
 mod engine;
 mod golden;
 mod hardening;
