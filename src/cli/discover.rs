@@ -20,16 +20,6 @@ use crate::output::{OutputDir, discover as export};
 use crate::scenario;
 
 #[derive(Args, Debug)]
-#[command(
-    long_about = "Find the conditions behind an outcome (scenario discovery). polsim runs the scenario, \
-notes in every run whether the --where condition held and which values the uncertain parameters took, \
-and searches those values with PRIM (patient rule induction, as in EMA Workbench) for boxes: ranges on \
-a few parameters inside which the condition is concentrated.\n\nEach box comes with its coverage (the \
-share of the runs where the condition holds that fall inside it), its density (the share of its runs \
-where the condition holds) and the number of parameters it restricts; the peeling trajectory shows \
-the trade-off between coverage and density to choose a box from.\n\nExample:\n  polsim discover \
-scenarios/examples/deterrence.toml --where 'incursion_by_12'"
-)]
 pub struct DiscoverArgs {
     /// The scenario file (or a bundled name)
     pub file: PathBuf,

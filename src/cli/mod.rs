@@ -91,6 +91,18 @@ pub enum Command {
     /// Find which parameters drive each outcome (rank correlation, Sobol indices or swing)
     Sensitivity(analysis::SensitivityArgs),
     /// Find the conditions behind an outcome: parameter ranges where a condition holds (PRIM)
+    ///
+    /// polsim runs the scenario, notes in every run whether the --where condition held and
+    /// which values the uncertain parameters took, and searches those values with PRIM
+    /// (patient rule induction, as in EMA Workbench) for boxes: ranges on a few parameters
+    /// inside which the condition is concentrated.
+    ///
+    /// Each box comes with its coverage (the share of the runs where the condition holds that
+    /// fall inside it), its density (the share of its runs where the condition holds) and the
+    /// number of parameters it restricts. The peeling trajectory shows the trade-off between
+    /// coverage and density to choose a box from (--step).
+    ///
+    /// Example: polsim discover palmyra/baseline --where 'sanctions_return_by_dec_2027'
     Discover(discover::DiscoverArgs),
     /// Draw the model's causal map: which name reads which (DOT and SVG)
     Graph(GraphArgs),
