@@ -87,12 +87,26 @@ impl DiscoverArgs {
     }
 }
 
+/// The most parameter values `discover` holds (800 MB).
+pub const MAX_VALUES: u64 = 100_000_000;
+
 pub fn cmd_discover(args: DiscoverArgs) -> Result<(), Error> {
     let settings = args.charts.settings()?;
     let options = args.options()?;
     let (mut model, overrides) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
     let overrides = override_texts(&overrides);
     apply_sim_args(&mut model, &args.sim)?;
+    // PRIM holds every run's parameter values in memory.
+    let values = model.info.runs.saturating_mul(model.params.len() as u64);
+    if values > MAX_VALUES {
+        return Err(Error::Usage(format!(
+            "discover keeps every run's parameter values in memory: {} runs x {} parameters is more than {} values; lower --runs to at most {}",
+            model.info.runs,
+            model.params.len(),
+            MAX_VALUES,
+            MAX_VALUES / model.params.len().max(1) as u64
+        )));
+    }
     let condition =
         scenario::parse_extra(&model, "--where", &args.condition).map_err(Error::Scenario)?;
     let program = compile(&model, Some(&condition));

@@ -89,6 +89,51 @@ fn discover_finds_the_box_the_condition_was_built_from() {
 }
 
 #[test]
+fn discover_and_the_decision_view_give_the_same_bytes_on_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("boxed.toml");
+    std::fs::write(&file, BOXED).unwrap();
+    let file = file.to_string_lossy().into_owned();
+    let (keep, fixed) = options_files(dir.path());
+    let outputs = |threads: &str| {
+        let discover = polsim()
+            .args(["discover", &file, "--where", "hit", "--boxes", "2"])
+            .args([
+                "--runs",
+                "3000",
+                "--json",
+                "--no-charts",
+                "--threads",
+                threads,
+            ])
+            .arg("--out")
+            .arg(dir.path().join(format!("d{threads}")))
+            .output()
+            .unwrap();
+        let decide = polsim()
+            .args([
+                "compare", &keep, &fixed, "--decide", "y", "--better", "lower",
+            ])
+            .args(["--satisfice", "y > 0.5", "--decide-sweep", "x=0..1:3"])
+            .args([
+                "--runs",
+                "3000",
+                "--json",
+                "--no-charts",
+                "--threads",
+                threads,
+            ])
+            .arg("--out")
+            .arg(dir.path().join(format!("c{threads}")))
+            .output()
+            .unwrap();
+        assert!(discover.status.success() && decide.status.success());
+        (discover.stdout, decide.stdout)
+    };
+    assert_eq!(outputs("1"), outputs("3"));
+}
+
+#[test]
 fn discover_writes_its_tables_charts_and_report() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("boxed.toml");
