@@ -13,7 +13,9 @@
 
 pub mod calibrate;
 pub mod compare;
+pub mod decision;
 pub mod precision;
+pub mod prim;
 pub mod qmc;
 pub mod sampled;
 pub mod sensitivity;

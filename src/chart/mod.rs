@@ -28,6 +28,8 @@ pub mod build;
 pub mod calibrate;
 pub mod canvas;
 pub mod compare;
+pub mod decision;
+pub mod discover;
 mod draw_heat;
 mod draw_rows;
 mod draw_xy;

@@ -52,6 +52,10 @@ pub struct CompareArgs {
     pub out: OutArgs,
     #[command(flatten)]
     pub charts: ChartArgs,
+    #[command(flatten)]
+    pub decide: super::decision::DecideArgs,
+    #[command(flatten)]
+    pub watch: super::watch::WatchArgs,
 }
 
 #[derive(Args, Debug)]
@@ -162,7 +166,7 @@ fn tell_skipped(out: &OutArgs, skipped: &[Skip]) {
 }
 
 /// The scenarios named on the command line; a single folder means its .toml files.
-fn scenario_files(files: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+pub(super) fn scenario_files(files: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     if let [dir] = files
         && dir.is_dir()
     {
@@ -191,6 +195,49 @@ fn scenario_files(files: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 }
 
 pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
+    if args.watch.watch {
+        return super::watch::watch_compare(&args);
+    }
+    let (comparison, decision, dir, paths) = compare_once(&args, &mut |_, _| Ok(Vec::new()))?;
+    match &decision {
+        // With the decision view, the JSON on stdout holds both.
+        Some(d) if args.out.json => println!(
+            "{}",
+            serde_json::json!({ "comparison": comparison, "decision": d })
+        ),
+        Some(d) => show(
+            &args.out,
+            &[],
+            &format!(
+                "{}{}",
+                export::compare_table(&comparison),
+                crate::output::decision::table(d)
+            ),
+        ),
+        None => show(
+            &args.out,
+            &export::compare_json(&comparison),
+            &export::compare_table(&comparison),
+        ),
+    }
+    written(&args.out, &dir, &paths);
+    Ok(())
+}
+
+/// What one `compare` produced: the comparison, the decision view when
+/// asked, the folder and the files written.
+pub type Compared = (
+    compare::Comparison,
+    Option<crate::analysis::decision::Decision>,
+    PathBuf,
+    Vec<PathBuf>,
+);
+
+/// One `compare`: simulate, write the result set, return what it found.
+pub fn compare_once(
+    args: &CompareArgs,
+    before_commit: &mut super::BeforeCommit<'_>,
+) -> Result<Compared, Error> {
     let settings = args.charts.settings()?;
     let files = scenario_files(&args.files)?;
     if files.len() < 2 {
@@ -231,6 +278,16 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
         given: args.given.as_deref().zip(conditions.as_deref()),
         sampling: sampling(&args.sim),
     };
+    // The decision view first: a mistake in its flags costs no simulation.
+    let decision = super::decision::run(
+        &args.decide,
+        &args.sim,
+        args.given.as_deref(),
+        &models,
+        &names,
+        &options,
+        args.out.quiet || args.out.json,
+    )?;
     let result = with_progress(&models[0], args.out.quiet || args.out.json, |progress| {
         compare::compare_with(&models, &how, &options, progress)
     });
@@ -244,24 +301,31 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
         out.write("compare.json", &export::compare_json(&comparison))
             .map_err(Error::Io)?,
     ];
+    if let Some(d) = &decision {
+        paths.push(
+            out.write("decision.csv", &crate::output::decision::csv(d))
+                .map_err(Error::Io)?,
+        );
+        paths.push(
+            out.write("decision.json", &crate::output::decision::json(d))
+                .map_err(Error::Io)?,
+        );
+    }
     if let Some(settings) = &settings {
-        paths.extend(report::write_compare(
+        paths.extend(report::write_compare_decided(
             &out,
             &comparison,
+            decision.as_ref(),
             &models[0].charts,
             &overrides,
             settings,
         )?);
     }
+    let added = before_commit(&out, &paths)?;
+    paths.extend(added);
     let dir = out.path.clone();
     out.commit().map_err(Error::Io)?;
-    show(
-        &args.out,
-        &export::compare_json(&comparison),
-        &export::compare_table(&comparison),
-    );
-    written(&args.out, &dir, &paths);
-    Ok(())
+    Ok((comparison, decision, dir, paths))
 }
 
 pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {

@@ -12,6 +12,9 @@ use sha2::{Digest, Sha256};
 
 pub mod analysis;
 pub mod calibrate;
+pub mod decision;
+pub mod discover;
+pub mod watch;
 
 use crate::Error;
 use crate::analysis::qmc::Sampling;
@@ -91,6 +94,20 @@ pub enum Command {
     /// Find the parameter values that reproduce observed data (approximate Bayesian computation)
     #[command(long_about = calibrate::LONG_ABOUT)]
     Calibrate(calibrate::CalibrateArgs),
+    /// Find the conditions behind an outcome: parameter ranges where a condition holds (PRIM)
+    ///
+    /// polsim runs the scenario, notes in every run whether the --where condition held and
+    /// which values the uncertain parameters took, and searches those values with PRIM
+    /// (patient rule induction, as in EMA Workbench) for boxes: ranges on a few parameters
+    /// inside which the condition is concentrated.
+    ///
+    /// Each box comes with its coverage (the share of the runs where the condition holds that
+    /// fall inside it), its density (the share of its runs where the condition holds) and the
+    /// number of parameters it restricts. The peeling trajectory shows the trade-off between
+    /// coverage and density to choose a box from (--step).
+    ///
+    /// Example: polsim discover palmyra/baseline --where 'sanctions_return_by_dec_2027'
+    Discover(discover::DiscoverArgs),
     /// Draw the model's causal map: which name reads which (DOT and SVG)
     Graph(GraphArgs),
     /// List the scenarios bundled with polsim
@@ -220,6 +237,8 @@ pub struct RunArgs {
     pub max_runs: Option<u64>,
     #[command(flatten)]
     pub charts: ChartArgs,
+    #[command(flatten)]
+    pub watch: watch::WatchArgs,
 }
 
 /// How charts and reports are drawn.
@@ -271,6 +290,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Sweep(args) => analysis::cmd_sweep(args),
         Command::Sensitivity(args) => analysis::cmd_sensitivity(args),
         Command::Calibrate(args) => calibrate::cmd_calibrate(args),
+        Command::Discover(args) => discover::cmd_discover(args),
         Command::Graph(args) => cmd_graph(args),
         Command::Scenarios(args) => cmd_scenarios(args),
         Command::Completions(args) => {
@@ -455,6 +475,35 @@ fn folder_word(text: &str) -> String {
 }
 
 fn cmd_run(args: RunArgs) -> Result<(), Error> {
+    if args.watch.watch {
+        return watch::watch_run(&args);
+    }
+    let (summary, dir, written) = run_once(&args, &mut |_, _| Ok(Vec::new()))?;
+    if args.json {
+        print!(
+            "{}",
+            String::from_utf8_lossy(&tables::summary_json(&summary))
+        );
+    } else if !args.quiet {
+        // Labels and units are the scenario's free text: no control
+        // characters reach the terminal.
+        print!("{}", printable(&table::render(&summary)));
+        println!("\n{}", printable(&table::written(&dir, &written)));
+    }
+    Ok(())
+}
+
+/// What `--watch` adds to a result set before it is committed (the live
+/// reload of the report): given the folder and the files written, the
+/// files it wrote.
+pub type BeforeCommit<'a> = dyn FnMut(&OutputDir, &[PathBuf]) -> Result<Vec<PathBuf>, Error> + 'a;
+
+/// One `run`: simulate, write the result set, and return the summary, the
+/// folder and the files written.
+pub fn run_once(
+    args: &RunArgs,
+    before_commit: &mut BeforeCommit<'_>,
+) -> Result<(summary::Summary, PathBuf, Vec<PathBuf>), Error> {
     let file = args
         .file
         .clone()
@@ -463,7 +512,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
     let chart_settings = args.charts.settings()?;
     let (mut model, overrides) = load(&file, &args.sim.set, args.sim.root.as_deref())?;
     apply_sim_args(&mut model, &args.sim)?;
-    let stop = stop_rule(&args, model.info.runs)?;
+    let stop = stop_rule(args, model.info.runs)?;
     let condition = match &args.given {
         Some(text) => {
             Some(scenario::parse_extra(&model, "--given", text).map_err(Error::Scenario)?)
@@ -493,7 +542,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
     let mut rounds = 0;
     let (summary, runs_writer) = loop {
         rounds += 1;
-        let (mut summary, writer) = run_round(&model, &program, &args, &out, &ctx)?;
+        let (mut summary, writer) = run_round(&model, &program, args, &out, &ctx)?;
         let Some((target, max_runs)) = stop else {
             break (summary, writer);
         };
@@ -524,20 +573,11 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
     if let Some(settings) = &chart_settings {
         written.extend(crate::report::write_run(&out, &model, &summary, settings)?);
     }
+    let added = before_commit(&out, &written)?;
+    written.extend(added);
     let dir = out.path.clone();
     out.commit().map_err(Error::Io)?;
-    if args.json {
-        print!(
-            "{}",
-            String::from_utf8_lossy(&tables::summary_json(&summary))
-        );
-    } else if !args.quiet {
-        // Labels and units are the scenario's free text: no control
-        // characters reach the terminal.
-        print!("{}", printable(&table::render(&summary)));
-        println!("\n{}", printable(&table::written(&dir, &written)));
-    }
-    Ok(())
+    Ok((summary, dir, written))
 }
 
 /// The default cap on runs for `--precision`.

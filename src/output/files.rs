@@ -305,6 +305,12 @@ impl OutputDir {
         Ok(shown)
     }
 
+    /// Read back a file of this result set written earlier, to amend it
+    /// before the commit (`--watch` adds its reload script to a report).
+    pub fn read_back(&self, name: &str) -> io::Result<Vec<u8>> {
+        fs::read(self.staging.join(name))
+    }
+
     /// Stream a file of the result set row by row (`runs.csv`).
     pub fn runs_writer(&self, name: &str, header: &[String]) -> io::Result<RunsWriter> {
         let shown = self.path.join(name);

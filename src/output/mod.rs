@@ -6,6 +6,8 @@
 
 pub mod analysis;
 pub mod calibrate;
+pub mod decision;
+pub mod discover;
 pub mod files;
 pub mod table;
 pub mod tables;

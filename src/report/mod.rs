@@ -24,6 +24,8 @@ pub mod calibrate;
 pub mod compare;
 pub mod content;
 pub mod date;
+pub mod decision;
+pub mod discover;
 pub mod findings;
 pub mod html;
 pub mod markdown;
@@ -173,17 +175,39 @@ pub fn write_compare(
     overrides: &[String],
     settings: &ChartSettings,
 ) -> Result<Vec<PathBuf>, Error> {
+    write_compare_decided(out, comparison, None, select, overrides, settings)
+}
+
+/// [`write_compare`] with the decision view (`compare --decide`), whose
+/// section sits before the charts.
+pub fn write_compare_decided(
+    out: &OutputDir,
+    comparison: &Comparison,
+    decision: Option<&crate::analysis::decision::Decision>,
+    select: &ChartSelection,
+    overrides: &[String],
+    settings: &ChartSettings,
+) -> Result<Vec<PathBuf>, Error> {
     let generated = date::today();
-    let planned = chart::for_comparison(comparison, select);
+    let mut planned = chart::for_comparison(comparison, select);
+    if let Some(d) = decision {
+        planned.extend(chart::decision::for_decision(d));
+    }
     let drawn = write_charts(out, planned, settings, true)?;
     let mut written = drawn.written;
-    let report = compare::build(
-        comparison,
-        drawn.figures,
-        drawn.skipped,
-        overrides,
-        &generated,
-    );
+    let (decided, figures): (Vec<Figure>, Vec<Figure>) = drawn
+        .figures
+        .into_iter()
+        .partition(|f| decision::is_decision_chart(&f.name));
+    let mut report = compare::build(comparison, figures, drawn.skipped, overrides, &generated);
+    if let Some(d) = decision {
+        let at = report
+            .sections
+            .iter()
+            .position(|s| s.id == "charts")
+            .unwrap_or(report.sections.len());
+        report.sections.insert(at, decision::section(d, decided));
+    }
     written.extend(write_report(out, "compare", &report, settings)?);
     Ok(written)
 }

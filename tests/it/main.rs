@@ -8,6 +8,7 @@
 //! - `golden`: summary.csv, summary.json and timeseries.csv byte for byte (re-bless: `POLSIM_BLESS=1 cargo test golden`).
 //! - `hardening`: untrusted files, interrupted and concurrent runs, resource limits (docs/reliability.md).
 //! - `sampling`: `--sampling lhs|sobol` against a closed-form mean; replicate intervals; threads; common random numbers.
+//! - `discover`: `discover` finds a known box; the decision view of `compare` against closed forms; `--watch` reruns on a save.
 //! - `charts`: every chart type is drawn, decodes, and is not blank; the reports are complete.
 //! - `samples`: parameters drawn from a CSV file's rows: whole rows, weights, threads, common random numbers, errors.
 //! - `calibrate`: `polsim calibrate` recovers known parameters from synthetic data; its files, determinism and bad input.
@@ -21,6 +22,7 @@ mod bad_input;
 mod calibrate;
 mod charts;
 mod cli;
+mod discover;
 mod engine;
 mod golden;
 mod hardening;
