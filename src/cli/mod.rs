@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use sha2::{Digest, Sha256};
 
 pub mod analysis;
+pub mod shard;
 
 use crate::Error;
 use crate::analysis::qmc::Sampling;
@@ -87,6 +88,8 @@ pub enum Command {
     Sweep(analysis::SweepArgs),
     /// Find which parameters drive each outcome (rank correlation, Sobol indices or swing)
     Sensitivity(analysis::SensitivityArgs),
+    /// Merge the partial results of `run --shard K/M` into the outputs of one run
+    Merge(shard::MergeArgs),
     /// Draw the model's causal map: which name reads which (DOT and SVG)
     Graph(GraphArgs),
     /// List the scenarios bundled with polsim
@@ -214,6 +217,11 @@ pub struct RunArgs {
     /// The most runs --precision may reach (default 1000000)
     #[arg(long, value_name = "N")]
     pub max_runs: Option<u64>,
+    /// Compute only part K of M of the runs (K from 1 to M) and write a partial result
+    /// into --out DIR (default output/<scenario-name>.parts/) for `polsim merge`; the merged
+    /// outputs are those of one run, byte for byte (docs/scale.md)
+    #[arg(long, value_name = "K/M")]
+    pub shard: Option<String>,
     #[command(flatten)]
     pub charts: ChartArgs,
 }
@@ -266,6 +274,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Compare(args) => analysis::cmd_compare(args),
         Command::Sweep(args) => analysis::cmd_sweep(args),
         Command::Sensitivity(args) => analysis::cmd_sensitivity(args),
+        Command::Merge(args) => shard::cmd_merge(args),
         Command::Graph(args) => cmd_graph(args),
         Command::Scenarios(args) => cmd_scenarios(args),
         Command::Completions(args) => {
@@ -291,11 +300,26 @@ pub fn load(
     sets: &[String],
     root: Option<&Path>,
 ) -> Result<(Model, Vec<Override>), Error> {
-    let overrides = sets
-        .iter()
+    let overrides = parse_overrides(sets)?;
+    let (path, store) = store_for(file, root)?;
+    let model = scenario::load(&path, store.as_ref(), &overrides).map_err(Error::Scenario)?;
+    Ok((model, overrides))
+}
+
+/// `--set NAME=VALUE` flags, parsed.
+pub fn parse_overrides(sets: &[String]) -> Result<Vec<Override>, Error> {
+    sets.iter()
         .map(|s| Override::parse(s))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(Error::Usage)?;
+        .map_err(Error::Usage)
+}
+
+/// Where a scenario named on the command line is read from: the path to
+/// load and the store that reads it.
+pub fn store_for(
+    file: &Path,
+    root: Option<&Path>,
+) -> Result<(PathBuf, Box<dyn scenario::Store>), Error> {
     if let Some(root) = root
         && !root.is_dir()
     {
@@ -311,13 +335,14 @@ pub fn load(
     } else {
         bundled::find(&file.to_string_lossy())
     };
-    let model = match (bundled_name, root) {
-        (Some(name), _) => scenario::load(Path::new(name), &bundled::Bundled, &overrides),
-        (None, None) => scenario::load(file, &Disk, &overrides),
-        (None, Some(root)) => scenario::load(file, &DiskWithRoot(root.to_path_buf()), &overrides),
-    }
-    .map_err(Error::Scenario)?;
-    Ok((model, overrides))
+    Ok(match (bundled_name, root) {
+        (Some(name), _) => (PathBuf::from(name), Box::new(bundled::Bundled)),
+        (None, None) => (file.to_path_buf(), Box::new(Disk)),
+        (None, Some(root)) => (
+            file.to_path_buf(),
+            Box::new(DiskWithRoot(root.to_path_buf())),
+        ),
+    })
 }
 
 /// Apply `--runs` and `--seed` to a loaded model.
@@ -450,6 +475,9 @@ fn folder_word(text: &str) -> String {
 }
 
 fn cmd_run(args: RunArgs) -> Result<(), Error> {
+    if let Some(shard) = &args.shard {
+        return shard::cmd_run_shard(&args, shard);
+    }
     let file = args
         .file
         .clone()
@@ -505,31 +533,54 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
         }
         model.info.runs = precision::next_runs(model.info.runs, &misses, max_runs);
     };
+    write_run(
+        out,
+        &model,
+        &summary,
+        chart_settings.as_ref(),
+        runs_writer,
+        args.json,
+        args.quiet,
+    )
+}
+
+/// Write a run's result set (summary.csv, summary.json, timeseries.csv,
+/// runs.csv when streamed, charts and reports), commit it, and print the
+/// table (or the JSON, or nothing). `run` and `merge` end here alike.
+pub fn write_run(
+    out: OutputDir,
+    model: &Model,
+    summary: &summary::Summary,
+    chart_settings: Option<&crate::report::ChartSettings>,
+    runs_writer: Option<RunsWriter>,
+    json: bool,
+    quiet: bool,
+) -> Result<(), Error> {
     let mut written = vec![
-        out.write("summary.csv", &tables::summary_csv(&summary))
+        out.write("summary.csv", &tables::summary_csv(summary))
             .map_err(Error::Io)?,
-        out.write("summary.json", &tables::summary_json(&summary))
+        out.write("summary.json", &tables::summary_json(summary))
             .map_err(Error::Io)?,
-        out.write("timeseries.csv", &tables::timeseries_csv(&summary))
+        out.write("timeseries.csv", &tables::timeseries_csv(summary))
             .map_err(Error::Io)?,
     ];
     if let Some(w) = runs_writer {
         written.push(w.commit().map_err(Error::Io)?);
     }
-    if let Some(settings) = &chart_settings {
-        written.extend(crate::report::write_run(&out, &model, &summary, settings)?);
+    if let Some(settings) = chart_settings {
+        written.extend(crate::report::write_run(&out, model, summary, settings)?);
     }
     let dir = out.path.clone();
     out.commit().map_err(Error::Io)?;
-    if args.json {
+    if json {
         print!(
             "{}",
-            String::from_utf8_lossy(&tables::summary_json(&summary))
+            String::from_utf8_lossy(&tables::summary_json(summary))
         );
-    } else if !args.quiet {
+    } else if !quiet {
         // Labels and units are the scenario's free text: no control
         // characters reach the terminal.
-        print!("{}", printable(&table::render(&summary)));
+        print!("{}", printable(&table::render(summary)));
         println!("\n{}", printable(&table::written(&dir, &written)));
     }
     Ok(())

@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod files;
+pub mod part;
 pub mod table;
 pub mod tables;
 

@@ -8,6 +8,7 @@
 //! - `golden`: summary.csv, summary.json and timeseries.csv byte for byte (re-bless: `POLSIM_BLESS=1 cargo test golden`).
 //! - `hardening`: untrusted files, interrupted and concurrent runs, resource limits (docs/reliability.md).
 //! - `sampling`: `--sampling lhs|sobol` against a closed-form mean; replicate intervals; threads; common random numbers.
+//! - `shard`: `run --shard K/M` parts merged by `merge` give the single run's bytes; refusals.
 //! - `charts`: every chart type is drawn, decodes, and is not blank; the reports are complete.
 //! - `vocabulary`: lookups, lags, delays, test inputs and dates against hand computations and closed forms.
 
@@ -22,4 +23,5 @@ mod golden;
 mod hardening;
 mod palmyra;
 mod sampling;
+mod shard;
 mod vocabulary;
