@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 pub mod analysis;
 pub mod shard;
+pub mod sweep_shard;
 
 use crate::Error;
 use crate::analysis::qmc::Sampling;

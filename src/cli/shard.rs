@@ -23,7 +23,7 @@ use super::{
     store_for, use_threads, with_progress, write_run,
 };
 use crate::Error;
-use crate::engine::shard::{refine_from_blocks, shard_blocks, simulate_blocks};
+use crate::engine::shard::{cut, refine_from_blocks, shard_blocks, simulate_blocks};
 use crate::engine::{self, BLOCK_CHUNKS, CHUNK_RUNS, Job, RunOptions, block_count};
 use crate::output::part::{self, Header, JobSpec, MAX_HEADER_BYTES, ScenarioText};
 use crate::output::{OutputDir, write_atomic};
@@ -149,13 +149,7 @@ pub fn cmd_run_shard(args: &RunArgs, shard: &str) -> Result<(), Error> {
         .file
         .clone()
         .unwrap_or_else(|| PathBuf::from(scenario::bundled::DEFAULT));
-    let overrides = super::parse_overrides(&args.sim.set)?;
-    let (path, store) = store_for(&file, args.sim.root.as_deref())?;
-    let recording = Recording {
-        inner: store.as_ref(),
-        texts: RefCell::new(Vec::new()),
-    };
-    let mut model = scenario::load(&path, &recording, &overrides).map_err(Error::Scenario)?;
+    let (mut model, overrides, texts) = load_recorded(&file, &args.sim)?;
     apply_sim_args(&mut model, &args.sim)?;
     let condition = match &args.given {
         Some(text) => {
@@ -180,8 +174,9 @@ pub fn cmd_run_shard(args: &RunArgs, shard: &str) -> Result<(), Error> {
         sampling: "random".into(),
         chunk_runs: CHUNK_RUNS,
         block_chunks: BLOCK_CHUNKS,
-        blocks: block_count(runs),
+        units: block_count(runs),
         shards: m,
+        sweep: None,
     };
     let dir = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!(
@@ -213,20 +208,12 @@ pub fn cmd_run_shard(args: &RunArgs, shard: &str) -> Result<(), Error> {
         format: part::FORMAT,
         job: spec,
         shard: k,
-        first_block: blocks.start,
-        end_block: blocks.end,
+        first: blocks.start,
+        end: blocks.end,
         runs_held,
-        texts: recording.texts.into_inner(),
+        texts,
     };
-    let bytes = part::encode(&header, &held).map_err(|e| Error::Usage(e.0))?;
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        Error::Io(std::io::Error::new(
-            e.kind(),
-            format!("cannot create {}: {e}", dir.display()),
-        ))
-    })?;
-    let target = dir.join(part_name(k, m));
-    write_atomic(&target, &bytes).map_err(Error::Io)?;
+    let (target, size) = write_part(&dir, &header, &held)?;
     if !quiet {
         let first = (blocks.start * BLOCK_CHUNKS * CHUNK_RUNS).min(runs);
         let what = if runs_held == 0 {
@@ -238,14 +225,48 @@ pub fn cmd_run_shard(args: &RunArgs, shard: &str) -> Result<(), Error> {
         } else {
             format!("runs {first}..{} of {runs}", first + runs_held)
         };
-        println!(
-            "wrote part {k} of {m} ({what}) to {} ({}); when every part is written: polsim merge {}/*.polsim",
-            target.display(),
-            crate::format::bytes(bytes.len() as u64),
-            dir.display()
-        );
+        tell_written(k, m, &what, &target, size, &dir);
     }
     Ok(())
+}
+
+/// Load a scenario as `run` does, keeping every text read.
+pub fn load_recorded(
+    file: &Path,
+    sim: &super::SimArgs,
+) -> Result<(Model, Vec<Override>, Vec<ScenarioText>), Error> {
+    let overrides = super::parse_overrides(&sim.set)?;
+    let (path, store) = store_for(file, sim.root.as_deref())?;
+    let recording = Recording {
+        inner: store.as_ref(),
+        texts: RefCell::new(Vec::new()),
+    };
+    let model = scenario::load(&path, &recording, &overrides).map_err(Error::Scenario)?;
+    Ok((model, overrides, recording.texts.into_inner()))
+}
+
+/// Write part `header.shard` into `dir`; its path and size.
+pub fn write_part(dir: &Path, header: &Header, held: &[Results]) -> Result<(PathBuf, u64), Error> {
+    let bytes = part::encode(header, held).map_err(|e| Error::Usage(e.0))?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("cannot create {}: {e}", dir.display()),
+        ))
+    })?;
+    let target = dir.join(part_name(header.shard, header.job.shards));
+    write_atomic(&target, &bytes).map_err(Error::Io)?;
+    Ok((target, bytes.len() as u64))
+}
+
+/// What a shard says when its part is written.
+pub fn tell_written(k: u64, m: u64, what: &str, target: &Path, size: u64, dir: &Path) {
+    println!(
+        "wrote part {k} of {m} ({what}) to {} ({}); when every part is written: polsim merge {}/*.polsim",
+        target.display(),
+        crate::format::bytes(size),
+        dir.display()
+    );
 }
 
 /// The file name of part K of M: `part-03-of-16.polsim` (K padded so the
@@ -256,7 +277,7 @@ pub fn part_name(k: u64, m: u64) -> String {
 }
 
 /// The header of a part file, read from its first line(s) only.
-fn header_of(path: &Path) -> Result<Header, Error> {
+pub fn header_of(path: &Path) -> Result<Header, Error> {
     let file = std::fs::File::open(path)
         .map_err(|e| Error::Usage(format!("cannot read part file {}: {e}", path.display())))?;
     let mut head = Vec::new();
@@ -269,7 +290,7 @@ fn header_of(path: &Path) -> Result<Header, Error> {
     part::read_header(&head).map_err(|e| refused(path, &e))
 }
 
-fn refused(path: &Path, e: &part::PartError) -> Error {
+pub fn refused(path: &Path, e: &part::PartError) -> Error {
     Error::Usage(format!("part file {} {e}", path.display()))
 }
 
@@ -285,9 +306,10 @@ fn difference(a: &JobSpec, b: &JobSpec) -> Option<String> {
             ("--given condition", format!("{:?}", s.given)),
             ("--sampling", s.sampling.clone()),
             ("number of parts (M of K/M)", s.shards.to_string()),
+            ("sweep", format!("{:?}", s.sweep)),
             (
-                "block layout",
-                format!("{}x{}x{}", s.chunk_runs, s.block_chunks, s.blocks),
+                "cut (runs per chunk x chunks per block x blocks or grid points)",
+                format!("{}x{}x{}", s.chunk_runs, s.block_chunks, s.units),
             ),
             ("scenario content (SHA-256)", s.scenario_sha256.clone()),
         ]
@@ -308,7 +330,7 @@ fn check_parts(parts: Vec<(PathBuf, Header)>) -> Result<Vec<(PathBuf, Header)>, 
     for (path, h) in &parts {
         if let Some(what) = difference(&first.job, &h.job) {
             return Err(Error::Usage(format!(
-                "{} and {} are parts of different jobs: the {what}; merge only the parts of one `polsim run --shard K/M` command, with only K changed",
+                "{} and {} are parts of different jobs: the {what}; merge only the parts of one `--shard K/M` command, with only K changed",
                 first_path.display(),
                 path.display()
             )));
@@ -331,13 +353,13 @@ fn check_parts(parts: Vec<(PathBuf, Header)>) -> Result<Vec<(PathBuf, Header)>, 
                 h.shard
             )));
         }
-        let expected = shard_blocks(h.job.runs, h.shard, shards);
-        if (h.first_block, h.end_block) != (expected.start, expected.end) {
+        let expected = cut(h.job.units, h.shard, shards);
+        if (h.first, h.end) != (expected.start, expected.end) {
             return Err(refused(
                 &path,
                 &part::PartError(format!(
-                    "holds blocks {}..{} where part {} of {shards} holds {}..{}",
-                    h.first_block, h.end_block, h.shard, expected.start, expected.end
+                    "holds units {}..{} where part {} of {shards} holds {}..{}",
+                    h.first, h.end, h.shard, expected.start, expected.end
                 )),
             ));
         }
@@ -406,6 +428,9 @@ pub fn cmd_merge(args: MergeArgs) -> Result<(), Error> {
     let (first_path, first) = &parts[0];
     let (model, _) = model_of(first_path, first)?;
     let job = first.job.clone();
+    if job.command == "sweep" {
+        return super::sweep_shard::merge_sweep(&parts, model, &args, chart_settings.as_ref());
+    }
     let condition = match &job.given {
         Some(text) => {
             Some(scenario::parse_extra(&model, "--given", text).map_err(Error::Scenario)?)
@@ -416,7 +441,8 @@ pub fn cmd_merge(args: MergeArgs) -> Result<(), Error> {
     let read_blocks = |path: &Path| -> Result<Vec<(u64, Results)>, Error> {
         let bytes = std::fs::read(path)
             .map_err(|e| Error::Usage(format!("cannot read part file {}: {e}", path.display())))?;
-        let (_, blocks) = part::decode(&bytes, &model, &program).map_err(|e| refused(path, &e))?;
+        let (_, blocks) =
+            part::decode(&bytes, &model, &program, true).map_err(|e| refused(path, &e))?;
         Ok(blocks)
     };
     let mut total = Results::new(&model, &program, true);

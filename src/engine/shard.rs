@@ -29,9 +29,15 @@ use super::{Job, Pool, Rows, RunOptions, SimError, block_count};
 /// shards cover every block once, in order, and differ in size by at most
 /// one block. With more shards than blocks some shards hold none.
 pub fn shard_blocks(runs: u64, shard: u64, shards: u64) -> Range<u64> {
-    let blocks = u128::from(block_count(runs));
-    let cut = |k: u64| (blocks * u128::from(k) / u128::from(shards.max(1))) as u64;
-    cut(shard.saturating_sub(1))..cut(shard)
+    cut(block_count(runs), shard, shards)
+}
+
+/// Shard `shard` (1-based) of `shards` of `units` things (blocks of runs,
+/// grid points): `floor((K-1)U/M) .. floor(KU/M)`.
+pub fn cut(units: u64, shard: u64, shards: u64) -> Range<u64> {
+    let units = u128::from(units);
+    let at = |k: u64| (units * u128::from(k) / u128::from(shards.max(1))) as u64;
+    at(shard.saturating_sub(1))..at(shard)
 }
 
 /// Simulates `blocks` of every job: `[job][i]` is block `blocks.start + i`
@@ -58,15 +64,15 @@ pub fn simulate_blocks(
     Ok(out)
 }
 
+/// A source of stored blocks: hands each to the visitor it is given.
+pub type Replay<'a, E> = dyn FnMut(&mut dyn FnMut(&Results)) -> Result<(), E> + 'a;
+
 /// Makes the sketched outcome quantiles of `total` exact, as
 /// `engine::refine` does for a single run, from the values the blocks hold
 /// rather than from runs run again. `replay` hands every block that was
 /// merged into `total` (in any order) to its argument, once per pass; its
 /// error stops the refinement.
-pub fn refine_from_blocks<E>(
-    total: &mut Results,
-    replay: &mut dyn FnMut(&mut dyn FnMut(&Results)) -> Result<(), E>,
-) -> Result<(), E> {
+pub fn refine_from_blocks<E>(total: &mut Results, replay: &mut Replay<'_, E>) -> Result<(), E> {
     let mut plan = Refinements::new(total);
     while plan.is_open() {
         plan.begin_pass(super::refine_allowance(plan.open_windows()));

@@ -60,10 +60,22 @@ pub struct JobSpec {
     pub sampling: String,
     pub chunk_runs: u64,
     pub block_chunks: u64,
-    /// Blocks of the whole job.
-    pub blocks: u64,
+    /// What the job is cut into: blocks of runs (`run`) or grid points (`sweep`).
+    pub units: u64,
     /// Shards the job is cut into (M of `--shard K/M`).
     pub shards: u64,
+    /// A sweep's grid and what its outputs show.
+    pub sweep: Option<SweepSpec>,
+}
+
+/// The flags of a sharded `sweep` that its merge needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepSpec {
+    /// `--param NAME=LO..HI:STEPS`, as given.
+    pub params: Vec<String>,
+    pub outcome: Option<String>,
+    /// `--threshold`, as its shortest decimal (read back exactly).
+    pub threshold: Option<String>,
 }
 
 /// One text a scenario was read from, under the path it was read by.
@@ -81,9 +93,9 @@ pub struct Header {
     pub job: JobSpec,
     /// K of `--shard K/M`, from 1.
     pub shard: u64,
-    /// The blocks this part holds: `first..end`.
-    pub first_block: u64,
-    pub end_block: u64,
+    /// The units (blocks of runs, or grid points) this part holds: `first..end`.
+    pub first: u64,
+    pub end: u64,
     /// Runs this part holds.
     pub runs_held: u64,
     /// The scenario's texts, so a merge rebuilds the model anywhere.
@@ -100,9 +112,10 @@ impl std::fmt::Display for PartError {
     }
 }
 
-/// The bytes of a part file holding `blocks` (block `header.first_block`
-/// first). A block whose quantiles are not held exactly cannot be stored
-/// (a block of 16,384 runs never reaches an exact cap).
+/// The bytes of a part file holding `blocks` (unit `header.first` first):
+/// the blocks of a run, or the grid points of a sweep. Results whose
+/// quantiles are not held exactly cannot be stored (a block of 16,384 runs
+/// never reaches an exact cap; a sharded sweep stays under it).
 pub fn encode(header: &Header, blocks: &[Results]) -> Result<Vec<u8>, PartError> {
     let mut out = Vec::from(MAGIC);
     let json = serde_json::to_vec(header).map_err(|e| PartError(e.to_string()))?;
@@ -111,7 +124,7 @@ pub fn encode(header: &Header, blocks: &[Results]) -> Result<Vec<u8>, PartError>
     let mut w = Writer(out);
     w.u64(blocks.len() as u64);
     for (i, block) in blocks.iter().enumerate() {
-        w.u64(header.first_block + i as u64);
+        w.u64(header.first + i as u64);
         w.results(block)?;
     }
     let mut out = w.0;
@@ -141,12 +154,14 @@ pub fn read_header(bytes: &[u8]) -> Result<Header, PartError> {
     Ok(header)
 }
 
-/// The blocks of a whole part file, checked against its checksum, its
-/// header and the shape of `model`'s results.
+/// The units of a whole part file, checked against its checksum, its
+/// header and the shape of `model`'s results (with per-step statistics or
+/// without, as `series` says).
 pub fn decode(
     bytes: &[u8],
     model: &Model,
     program: &Program,
+    series: bool,
 ) -> Result<(Header, Vec<(u64, Results)>), PartError> {
     let header = read_header(bytes)?;
     if bytes.len() < 32 {
@@ -169,22 +184,22 @@ pub fn decode(
         at: 0,
     };
     let count = r.u64()?;
-    if count != header.end_block.saturating_sub(header.first_block) {
+    if count != header.end.saturating_sub(header.first) {
         return Err(PartError(format!(
-            "holds {count} blocks but its header says {}..{}",
-            header.first_block, header.end_block
+            "holds {count} units but its header says {}..{}",
+            header.first, header.end
         )));
     }
     let mut blocks = Vec::new();
     for i in 0..count {
         let index = r.u64()?;
-        if index != header.first_block + i {
+        if index != header.first + i {
             return Err(PartError(format!(
-                "holds block {index} where block {} belongs",
-                header.first_block + i
+                "holds unit {index} where unit {} belongs",
+                header.first + i
             )));
         }
-        let mut results = Results::new(model, program, true);
+        let mut results = Results::new(model, program, series);
         r.results(&mut results)?;
         blocks.push((index, results));
     }

@@ -388,3 +388,52 @@ fn shard_flags_are_checked_before_the_run() {
         "--runs-csv",
     );
 }
+
+/// A sweep is cut by grid points: 21 points in 1, 4 and 30 parts (9 empty).
+#[test]
+fn sweep_parts_merge_into_the_bytes_of_one_sweep() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let base = [
+        "sweep",
+        "scenarios/examples/deterrence.toml",
+        "--param",
+        "threat=0..1:7",
+        "--param",
+        "base_risk=0.02..0.1:3",
+        "--runs",
+        "2000",
+        "--outcome",
+        "incursion_by_12",
+        "--quiet",
+    ];
+    let single = tmp.path().join("single");
+    let mut args = base.to_vec();
+    args.extend(["--no-charts", "--out", s(&single)]);
+    ok(polsim(&args));
+    for shards in [1, 4, 30] {
+        let parts = write_parts(&base, shards, &tmp.path().join(format!("parts{shards}")));
+        let merged = tmp.path().join(format!("merged{shards}"));
+        ok(merge(&parts, &merged, &["--no-charts", "--quiet"]));
+        assert_same_files(&single, &merged, &["sweep.csv", "sweep.json"]);
+    }
+    // A part of another grid is another job.
+    let other = write_parts(
+        &[
+            "sweep",
+            "scenarios/examples/deterrence.toml",
+            "--param",
+            "threat=0..1:5",
+            "--runs",
+            "2000",
+            "--quiet",
+        ],
+        4,
+        &tmp.path().join("other"),
+    );
+    let mut mixed = parts_in(&tmp.path().join("parts4"));
+    mixed[3] = other[3].clone();
+    refused(
+        merge(&mixed, &tmp.path().join("mixed"), &[]),
+        "the sweep differs",
+    );
+}
