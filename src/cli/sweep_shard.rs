@@ -152,23 +152,35 @@ pub fn merge_sweep(
         None => None,
     };
     let program = crate::engine::compile::compile(&model, condition.as_ref());
-    let mut results: Vec<Results> = Vec::new();
-    for (path, _) in parts {
-        results.extend(read_points(path, &model, &program)?);
-    }
-    if results.len() as u64 != job.units || results.iter().any(|r| r.runs != job.runs) {
-        return Err(Error::Usage(format!(
-            "the parts hold {} grid points where the sweep has {} of {} runs each; write the parts again",
-            results.len(),
-            job.units,
-            job.runs
-        )));
-    }
     let how = sweep::Options {
         given: job.given.as_deref().zip(condition.as_ref()),
         sampling: Sampling::Random,
     };
-    let points = Simulated::from_results(&model, &axes, 0, results).summarize(&how);
+    // Each part's points are summarised as it is read, so the merge holds
+    // one part's accumulators at a time, whatever the size of the grid.
+    let mut points = Vec::new();
+    for (path, header) in parts {
+        let results = read_points(path, &model, &program)?;
+        if results.iter().any(|r| r.runs != job.runs) {
+            return Err(refused(
+                path,
+                &part::PartError(format!(
+                    "holds a grid point with other than the sweep's {} runs; write it again",
+                    job.runs
+                )),
+            ));
+        }
+        let first = points.len();
+        debug_assert_eq!(first as u64, header.first);
+        points.extend(Simulated::from_results(&model, &axes, first, results).summarize(&how));
+    }
+    if points.len() as u64 != job.units {
+        return Err(Error::Usage(format!(
+            "the parts hold {} grid points where the sweep has {}; write the parts again",
+            points.len(),
+            job.units
+        )));
+    }
     let out_args = OutArgs {
         out: args.out.clone(),
         quiet: args.quiet,
