@@ -413,3 +413,101 @@ impl Reader<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::engine::{self, RunOptions, compile::compile};
+    use crate::scenario::{self, OneText};
+
+    const SCENARIO: &str = "[scenario]\nname = \"t\"\nsteps = 3\n\n[parameters]\n\
+        x = { dist = \"normal(1, 2)\" }\n\n[state.s]\ninit = 0\nupdate = \"s + x\"\n\n\
+        [events.e]\np = 0.3\n\n[outcomes]\ntotal = { expr = \"s\", kind = \"number\" }\n\
+        seen = \"count(e) >= 1\"\n";
+
+    fn simulated() -> (Model, Program, Results) {
+        let model = scenario::load(Path::new("t.toml"), &OneText(SCENARIO), &[])
+            .unwrap_or_else(|r| panic!("{}", r.render(false)));
+        let program = compile(&model, None);
+        let options = RunOptions {
+            runs: 3000,
+            seed: 5,
+            threads: 1,
+            rows: false,
+        };
+        let results = engine::simulate(&model, &program, &options, None, &|_| {}, &mut |_| Ok(()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        (model, program, results)
+    }
+
+    fn header() -> Header {
+        Header {
+            format: FORMAT,
+            job: JobSpec {
+                command: "run".into(),
+                polsim_version: "0".into(),
+                scenario: "t".into(),
+                scenario_file: "t.toml".into(),
+                scenario_sha256: String::new(),
+                seed: 5,
+                runs: 3000,
+                overrides: Vec::new(),
+                given: None,
+                sampling: "random".into(),
+                chunk_runs: CHUNK_RUNS,
+                block_chunks: BLOCK_CHUNKS,
+                units: 1,
+                shards: 1,
+                sweep: None,
+            },
+            shard: 1,
+            first: 0,
+            end: 1,
+            runs_held: 3000,
+            texts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_decoded_part_encodes_to_the_same_bytes() {
+        let (model, program, results) = simulated();
+        let bytes = encode(&header(), std::slice::from_ref(&results)).expect("encode");
+        let (back, blocks) = decode(&bytes, &model, &program, true).expect("decode");
+        assert_eq!(back, header());
+        assert_eq!(blocks.len(), 1);
+        let again = encode(&back, &[blocks[0].1.clone()]).expect("encode again");
+        assert!(again == bytes, "a round trip changed the bytes");
+        assert_eq!(blocks[0].1.runs, 3000);
+    }
+
+    /// Any byte of the body changed (with a checksum that matches, as a
+    /// deliberately altered file would have) gives a part or an error,
+    /// never a panic.
+    #[test]
+    fn altered_bodies_are_refused_or_read_never_a_panic() {
+        let (model, program, results) = simulated();
+        let bytes = encode(&header(), std::slice::from_ref(&results)).expect("encode");
+        let body = bytes.iter().position(|&b| b == b'}').unwrap_or(0);
+        let content = bytes.len() - 32;
+        for at in (body..content).step_by(97) {
+            for flip in [0x01u8, 0xff] {
+                let mut altered = bytes[..content].to_vec();
+                altered[at] ^= flip;
+                let digest = Sha256::digest(&altered);
+                altered.extend_from_slice(&digest);
+                let _ = decode(&altered, &model, &program, true);
+            }
+        }
+        for cut in [0, 5, MAGIC.len(), body, content / 2, content - 1] {
+            let mut short = bytes[..cut].to_vec();
+            let digest = Sha256::digest(&short);
+            short.extend_from_slice(&digest);
+            assert!(
+                decode(&short, &model, &program, true).is_err(),
+                "cut at {cut}"
+            );
+        }
+    }
+}
