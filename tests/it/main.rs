@@ -11,6 +11,7 @@
 //! - `shard`: `run --shard K/M` parts merged by `merge` give the single run's bytes; refusals.
 //! - `charts`: every chart type is drawn, decodes, and is not blank; the reports are complete.
 //! - `vocabulary`: lookups, lags, delays, test inputs and dates against hand computations and closed forms.
+//! - `inputs`: `[inputs]` time series from CSV and named categories, against hand computations.
 
 mod common;
 
@@ -21,6 +22,7 @@ mod cli;
 mod engine;
 mod golden;
 mod hardening;
+mod inputs;
 mod palmyra;
 mod sampling;
 mod shard;
