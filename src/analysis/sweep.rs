@@ -12,6 +12,7 @@ use super::qmc::Sampling;
 use super::sampled::{Injected, Plan, Replicates};
 use crate::engine::exec::Inject;
 use crate::engine::{Rows, RunOptions, SimError};
+use crate::results::Results;
 use crate::scenario::{MExpr, Model, VarId};
 use crate::summary::{self, RunContext, Summary};
 
@@ -126,6 +127,13 @@ pub fn sweep_with(
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<Point>, SimError> {
+    let count = grid(axes).len();
+    let mut simulated = simulate_points(model, axes, how, options, 0..count, progress)?;
+    Ok(simulated.summarize(how))
+}
+
+/// Every grid point's values, in axis order (the first axis varies slowest).
+pub fn grid(axes: &[Axis]) -> Vec<Vec<f64>> {
     let mut grid: Vec<Vec<f64>> = vec![Vec::new()];
     for axis in axes {
         grid = grid
@@ -139,8 +147,12 @@ pub fn sweep_with(
             })
             .collect();
     }
-    let models: Vec<Model> = grid
-        .iter()
+    grid
+}
+
+/// The model of each grid point: the swept parameters fixed.
+pub fn point_models(model: &Model, axes: &[Axis], grid: &[Vec<f64>]) -> Vec<Model> {
+    grid.iter()
         .map(|values| {
             let mut m = model.clone();
             for (axis, &v) in axes.iter().zip(values) {
@@ -148,7 +160,39 @@ pub fn sweep_with(
             }
             m
         })
-        .collect();
+        .collect()
+}
+
+/// Grid points simulated, not yet summarised: `results[i]` is point
+/// `first + i`. A sweep cut into shards (`sweep --shard K/M`) simulates a
+/// range of points in each and summarises them in the merge; each point's
+/// results are those of the whole sweep, since every point's runs are its
+/// own (only the refinement of quantiles past 2^20 runs shares a budget
+/// between points, which is why shards stay under it).
+pub struct Simulated {
+    pub first: usize,
+    pub grid: Vec<Vec<f64>>,
+    pub models: Vec<Model>,
+    pub results: Vec<Results>,
+    plan: Option<Plan>,
+    replicates: Vec<Replicates>,
+}
+
+/// Simulates the grid points `points` (indices into [`grid`]).
+pub fn simulate_points(
+    model: &Model,
+    axes: &[Axis],
+    how: &Options<'_>,
+    options: &RunOptions,
+    points: std::ops::Range<usize>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Simulated, SimError> {
+    let all = grid(axes);
+    let grid: Vec<Vec<f64>> = all
+        .get(points.clone())
+        .map(<[Vec<f64>]>::to_vec)
+        .unwrap_or_default();
+    let models = point_models(model, axes, &grid);
     let plan =
         Plan::new(how.sampling, options.seed, options.runs, &[model]).map_err(SimError::Input)?;
     // The swept parameters keep their fixed values; the others share one
@@ -185,7 +229,7 @@ pub fn sweep_with(
         injects: &injects,
     };
     let sink: Option<&mut super::RowsSink<'_>> = plan.as_ref().map(|_| &mut on_rows as _);
-    let mut results = super::simulate_setup(&setup, false, options, progress, sink)?;
+    let results = super::simulate_setup(&setup, false, options, progress, sink)?;
     if let Some((text, _)) = how.given
         && let Some(i) = results.iter().position(|r| r.kept == 0)
     {
@@ -200,22 +244,62 @@ pub fn sweep_with(
             options.runs
         )));
     }
-    let context = RunContext {
-        given: how.given.map(|(text, _)| text.to_string()),
-        ..RunContext::default()
-    };
-    Ok(grid
-        .into_iter()
-        .zip(models.iter().zip(results.iter_mut()))
-        .enumerate()
-        .map(|(i, (values, (m, r)))| {
-            let mut summary = summary::summarize(m, r, &context);
-            if let (Some(p), Some(reps)) = (&plan, replicates.get(i)) {
-                reps.apply(p, &mut summary);
-            }
-            Point { values, summary }
-        })
-        .collect())
+    Ok(Simulated {
+        first: points.start,
+        grid,
+        models,
+        results,
+        plan,
+        replicates,
+    })
+}
+
+impl Simulated {
+    /// Grid points whose results were computed elsewhere (the parts of a
+    /// sharded sweep), in grid order from point `first`.
+    pub fn from_results(
+        model: &Model,
+        axes: &[Axis],
+        first: usize,
+        results: Vec<Results>,
+    ) -> Simulated {
+        let grid: Vec<Vec<f64>> = grid(axes)
+            .into_iter()
+            .skip(first)
+            .take(results.len())
+            .collect();
+        let models = point_models(model, axes, &grid);
+        Simulated {
+            first,
+            grid,
+            models,
+            results,
+            plan: None,
+            replicates: Vec::new(),
+        }
+    }
+
+    /// Each point's summary.
+    pub fn summarize(&mut self, how: &Options<'_>) -> Vec<Point> {
+        let context = RunContext {
+            given: how.given.map(|(text, _)| text.to_string()),
+            ..RunContext::default()
+        };
+        let (plan, replicates) = (&self.plan, &self.replicates);
+        self.grid
+            .iter()
+            .cloned()
+            .zip(self.models.iter().zip(self.results.iter_mut()))
+            .enumerate()
+            .map(|(i, (values, (m, r)))| {
+                let mut summary = summary::summarize(m, r, &context);
+                if let (Some(p), Some(reps)) = (plan, replicates.get(i)) {
+                    reps.apply(p, &mut summary);
+                }
+                Point { values, summary }
+            })
+            .collect()
+    }
 }
 
 /// Where a 1-D sweep's estimate crosses `level`, by linear interpolation

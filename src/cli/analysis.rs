@@ -71,6 +71,10 @@ pub struct SweepArgs {
     /// Report where a one-parameter sweep's estimate crosses this level, e.g. 0.5
     #[arg(long, value_name = "LEVEL")]
     pub threshold: Option<f64>,
+    /// Compute only part K of M of the grid points and write a partial result into
+    /// --out DIR (default output/<scenario-name>.parts/) for `polsim merge` (docs/scale.md)
+    #[arg(long, value_name = "K/M")]
+    pub shard: Option<String>,
     /// At every grid point, report only the runs where this holds, e.g. --given 'count(insider_attack) >= 1' or --given 'casualties > 10' (outcomes may be named)
     #[arg(long, value_name = "EXPR")]
     pub given: Option<String>,
@@ -329,42 +333,16 @@ pub fn compare_once(
 }
 
 pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
+    if let Some(shard) = &args.shard {
+        return super::sweep_shard::cmd_sweep_shard(&args, shard);
+    }
     let settings = args.charts.settings()?;
     let (mut model, overrides) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
     let overrides = override_texts(&overrides);
     apply_sim_args(&mut model, &args.sim)?;
-    if args.params.len() > 2 {
-        return Err(Error::Usage(format!(
-            "sweep takes one or two --param, got {}; sweep two at a time, or fix the others with --set",
-            args.params.len()
-        )));
-    }
-    let axes: Vec<Axis> = args
-        .params
-        .iter()
-        .map(|p| Axis::parse(&model, p))
-        .collect::<Result<_, _>>()
-        .map_err(Error::Usage)?;
-    if axes.len() == 2 && axes[0].name == axes[1].name {
-        return Err(Error::Usage(format!(
-            "`{}` is swept twice; sweep two different parameters",
-            axes[0].name
-        )));
-    }
-    let outcome = match &args.outcome {
-        Some(name) => find_outcome(&model, name).map_err(Error::Usage)?,
-        None if model.outcomes.is_empty() => {
-            return Err(Error::Usage("the scenario has no outcomes to sweep".into()));
-        }
-        None => 0,
-    };
-    let label: Vec<&str> = axes.iter().map(|a| a.name.as_str()).collect();
-    let dir = args.out.out.clone().unwrap_or_else(|| {
-        PathBuf::from("output")
-            .join(out_folder(&model.info.name, &overrides, None))
-            .join(format!("sweep-{}", label.join("-")))
-    });
-    let out = OutputDir::create(dir, "sweep").map_err(Error::Io)?;
+    let (axes, outcome) = sweep_axes(&model, &args.params, args.outcome.as_deref())?;
+    let out = OutputDir::create(sweep_dir(&model, &overrides, &axes, &args.out), "sweep")
+        .map_err(Error::Io)?;
     let options = options(&model, &args.sim);
     let condition = match &args.given {
         Some(text) => Some(conditions(std::slice::from_ref(&model), text)?.remove(0)),
@@ -377,33 +355,102 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
     let result = with_progress(&model, args.out.quiet || args.out.json, |progress| {
         sweep::sweep_with(&model, &axes, &how, &options, progress)
     });
-    let mut points = result.map_err(Error::from)?;
+    let points = result.map_err(Error::from)?;
+    write_sweep(
+        out,
+        &model,
+        &axes,
+        points,
+        &overrides,
+        outcome,
+        args.threshold,
+        settings.as_ref(),
+        &args.out,
+    )
+}
+
+/// The axes of `--param` flags and the index of the outcome to tabulate.
+pub fn sweep_axes(
+    model: &Model,
+    params: &[String],
+    outcome: Option<&str>,
+) -> Result<(Vec<Axis>, usize), Error> {
+    if params.len() > 2 {
+        return Err(Error::Usage(format!(
+            "sweep takes one or two --param, got {}; sweep two at a time, or fix the others with --set",
+            params.len()
+        )));
+    }
+    let axes: Vec<Axis> = params
+        .iter()
+        .map(|p| Axis::parse(model, p))
+        .collect::<Result<_, _>>()
+        .map_err(Error::Usage)?;
+    if axes.len() == 2 && axes[0].name == axes[1].name {
+        return Err(Error::Usage(format!(
+            "`{}` is swept twice; sweep two different parameters",
+            axes[0].name
+        )));
+    }
+    let outcome = match outcome {
+        Some(name) => find_outcome(model, name).map_err(Error::Usage)?,
+        None if model.outcomes.is_empty() => {
+            return Err(Error::Usage("the scenario has no outcomes to sweep".into()));
+        }
+        None => 0,
+    };
+    Ok((axes, outcome))
+}
+
+/// Where a sweep's results go: `--out`, or output/NAME/sweep-PARAMS.
+pub fn sweep_dir(model: &Model, overrides: &[String], axes: &[Axis], out: &OutArgs) -> PathBuf {
+    let label: Vec<&str> = axes.iter().map(|a| a.name.as_str()).collect();
+    out.out.clone().unwrap_or_else(|| {
+        PathBuf::from("output")
+            .join(out_folder(&model.info.name, overrides, None))
+            .join(format!("sweep-{}", label.join("-")))
+    })
+}
+
+/// Write a sweep's files (sweep.csv, sweep.json, charts), commit them and
+/// print its table: `sweep` and the merge of a sharded sweep end here alike.
+#[allow(clippy::too_many_arguments)]
+pub fn write_sweep(
+    out: OutputDir,
+    model: &Model,
+    axes: &[Axis],
+    mut points: Vec<sweep::Point>,
+    overrides: &[String],
+    outcome: usize,
+    threshold: Option<f64>,
+    settings: Option<&crate::report::ChartSettings>,
+    args: &OutArgs,
+) -> Result<(), Error> {
     for p in &mut points {
-        p.summary.provenance.overrides = overrides.clone();
+        p.summary.provenance.overrides = overrides.to_vec();
     }
     let mut paths = vec![
-        out.write("sweep.csv", &export::sweep_csv(&axes, &points))
+        out.write("sweep.csv", &export::sweep_csv(axes, &points))
             .map_err(Error::Io)?,
-        out.write("sweep.json", &export::sweep_json(&axes, &points))
+        out.write("sweep.json", &export::sweep_json(axes, &points))
             .map_err(Error::Io)?,
     ];
     let name = &model.outcomes[outcome].name;
     let mut skipped = Vec::new();
-    if let Some(settings) = &settings {
-        let (files, skips) =
-            report::write_sweep(&out, &axes, &points, name, args.threshold, settings)?;
+    if let Some(settings) = settings {
+        let (files, skips) = report::write_sweep(&out, axes, &points, name, threshold, settings)?;
         paths.extend(files);
         skipped = skips;
     }
     let dir = out.path.clone();
     out.commit().map_err(Error::Io)?;
     show(
-        &args.out,
-        &export::sweep_json(&axes, &points),
-        &export::sweep_table(&axes, &points, name, args.threshold),
+        args,
+        &export::sweep_json(axes, &points),
+        &export::sweep_table(axes, &points, name, threshold),
     );
-    tell_skipped(&args.out, &skipped);
-    written(&args.out, &dir, &paths);
+    tell_skipped(args, &skipped);
+    written(args, &dir, &paths);
     Ok(())
 }
 

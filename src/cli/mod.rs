@@ -14,6 +14,8 @@ pub mod analysis;
 pub mod calibrate;
 pub mod decision;
 pub mod discover;
+pub mod shard;
+pub mod sweep_shard;
 pub mod watch;
 
 use crate::Error;
@@ -108,6 +110,8 @@ pub enum Command {
     ///
     /// Example: polsim discover palmyra/baseline --where 'sanctions_return_by_dec_2027'
     Discover(discover::DiscoverArgs),
+    /// Merge the partial results of `run --shard K/M` into the outputs of one run
+    Merge(shard::MergeArgs),
     /// Draw the model's causal map: which name reads which (DOT and SVG)
     Graph(GraphArgs),
     /// List the scenarios bundled with polsim
@@ -235,6 +239,11 @@ pub struct RunArgs {
     /// The most runs --precision may reach (default 1000000)
     #[arg(long, value_name = "N")]
     pub max_runs: Option<u64>,
+    /// Compute only part K of M of the runs (K from 1 to M) and write a partial result
+    /// into --out DIR (default output/<scenario-name>.parts/) for `polsim merge`; the merged
+    /// outputs are those of one run, byte for byte (docs/scale.md)
+    #[arg(long, value_name = "K/M")]
+    pub shard: Option<String>,
     #[command(flatten)]
     pub charts: ChartArgs,
     #[command(flatten)]
@@ -291,6 +300,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Sensitivity(args) => analysis::cmd_sensitivity(args),
         Command::Calibrate(args) => calibrate::cmd_calibrate(args),
         Command::Discover(args) => discover::cmd_discover(args),
+        Command::Merge(args) => shard::cmd_merge(args),
         Command::Graph(args) => cmd_graph(args),
         Command::Scenarios(args) => cmd_scenarios(args),
         Command::Completions(args) => {
@@ -316,11 +326,26 @@ pub fn load(
     sets: &[String],
     root: Option<&Path>,
 ) -> Result<(Model, Vec<Override>), Error> {
-    let overrides = sets
-        .iter()
+    let overrides = parse_overrides(sets)?;
+    let (path, store) = store_for(file, root)?;
+    let model = scenario::load(&path, store.as_ref(), &overrides).map_err(Error::Scenario)?;
+    Ok((model, overrides))
+}
+
+/// `--set NAME=VALUE` flags, parsed.
+pub fn parse_overrides(sets: &[String]) -> Result<Vec<Override>, Error> {
+    sets.iter()
         .map(|s| Override::parse(s))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(Error::Usage)?;
+        .map_err(Error::Usage)
+}
+
+/// Where a scenario named on the command line is read from: the path to
+/// load and the store that reads it.
+pub fn store_for(
+    file: &Path,
+    root: Option<&Path>,
+) -> Result<(PathBuf, Box<dyn scenario::Store>), Error> {
     if let Some(root) = root
         && !root.is_dir()
     {
@@ -336,13 +361,14 @@ pub fn load(
     } else {
         bundled::find(&file.to_string_lossy())
     };
-    let model = match (bundled_name, root) {
-        (Some(name), _) => scenario::load(Path::new(name), &bundled::Bundled, &overrides),
-        (None, None) => scenario::load(file, &Disk, &overrides),
-        (None, Some(root)) => scenario::load(file, &DiskWithRoot(root.to_path_buf()), &overrides),
-    }
-    .map_err(Error::Scenario)?;
-    Ok((model, overrides))
+    Ok(match (bundled_name, root) {
+        (Some(name), _) => (PathBuf::from(name), Box::new(bundled::Bundled)),
+        (None, None) => (file.to_path_buf(), Box::new(Disk)),
+        (None, Some(root)) => (
+            file.to_path_buf(),
+            Box::new(DiskWithRoot(root.to_path_buf())),
+        ),
+    })
 }
 
 /// Apply `--runs` and `--seed` to a loaded model.
@@ -478,19 +504,34 @@ fn cmd_run(args: RunArgs) -> Result<(), Error> {
     if args.watch.watch {
         return watch::watch_run(&args);
     }
+    if let Some(shard) = &args.shard {
+        return shard::cmd_run_shard(&args, shard);
+    }
     let (summary, dir, written) = run_once(&args, &mut |_, _| Ok(Vec::new()))?;
-    if args.json {
+    print_run(&summary, &dir, &written, args.json, args.quiet);
+    Ok(())
+}
+
+/// Print a run's table and the files written (or the JSON, or nothing).
+/// `run` and `merge` end here alike.
+pub fn print_run(
+    summary: &summary::Summary,
+    dir: &Path,
+    written: &[PathBuf],
+    json: bool,
+    quiet: bool,
+) {
+    if json {
         print!(
             "{}",
-            String::from_utf8_lossy(&tables::summary_json(&summary))
+            String::from_utf8_lossy(&tables::summary_json(summary))
         );
-    } else if !args.quiet {
+    } else if !quiet {
         // Labels and units are the scenario's free text: no control
         // characters reach the terminal.
-        print!("{}", printable(&table::render(&summary)));
-        println!("\n{}", printable(&table::written(&dir, &written)));
+        print!("{}", printable(&table::render(summary)));
+        println!("\n{}", printable(&table::written(dir, written)));
     }
-    Ok(())
 }
 
 /// What `--watch` adds to a result set before it is committed (the live
@@ -559,25 +600,47 @@ pub fn run_once(
         }
         model.info.runs = precision::next_runs(model.info.runs, &misses, max_runs);
     };
+    let (dir, written) = write_run(
+        out,
+        &model,
+        &summary,
+        chart_settings.as_ref(),
+        runs_writer,
+        before_commit,
+    )?;
+    Ok((summary, dir, written))
+}
+
+/// Write a run's result set (summary.csv, summary.json, timeseries.csv,
+/// runs.csv when streamed, charts and reports) and commit it; return the
+/// folder and the files written. `run` and `merge` end here alike.
+pub fn write_run(
+    out: OutputDir,
+    model: &Model,
+    summary: &summary::Summary,
+    chart_settings: Option<&crate::report::ChartSettings>,
+    runs_writer: Option<RunsWriter>,
+    before_commit: &mut BeforeCommit<'_>,
+) -> Result<(PathBuf, Vec<PathBuf>), Error> {
     let mut written = vec![
-        out.write("summary.csv", &tables::summary_csv(&summary))
+        out.write("summary.csv", &tables::summary_csv(summary))
             .map_err(Error::Io)?,
-        out.write("summary.json", &tables::summary_json(&summary))
+        out.write("summary.json", &tables::summary_json(summary))
             .map_err(Error::Io)?,
-        out.write("timeseries.csv", &tables::timeseries_csv(&summary))
+        out.write("timeseries.csv", &tables::timeseries_csv(summary))
             .map_err(Error::Io)?,
     ];
     if let Some(w) = runs_writer {
         written.push(w.commit().map_err(Error::Io)?);
     }
-    if let Some(settings) = &chart_settings {
-        written.extend(crate::report::write_run(&out, &model, &summary, settings)?);
+    if let Some(settings) = chart_settings {
+        written.extend(crate::report::write_run(&out, model, summary, settings)?);
     }
     let added = before_commit(&out, &written)?;
     written.extend(added);
     let dir = out.path.clone();
     out.commit().map_err(Error::Io)?;
-    Ok((summary, dir, written))
+    Ok((dir, written))
 }
 
 /// The default cap on runs for `--precision`.

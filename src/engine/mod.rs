@@ -2,9 +2,11 @@
 //!
 //! Runs are cut into chunks of [`CHUNK_RUNS`] (fixed, whatever the thread
 //! count); chunks run in parallel on a rayon pool, each in batches of
-//! [`LANES`] runs, and their results are merged in chunk order. Together with
-//! per-(seed, run, variable) random streams this makes results bit-identical
-//! on any number of threads. Memory is bounded: chunks are processed in
+//! [`LANES`] runs, and their results are merged along a fixed tree: the
+//! chunks of each block of [`BLOCK_CHUNKS`] in chunk order, then the blocks
+//! in block order. Together with per-(seed, run, variable) random streams
+//! this makes results bit-identical on any number of threads, and when the
+//! blocks are computed by separate processes ([`shard`]) and merged. Memory is bounded: chunks are processed in
 //! windows, and per-run rows leave through a callback (for `runs.csv`).
 
 pub mod compile;
@@ -12,6 +14,7 @@ pub mod exec;
 pub mod program;
 pub mod results;
 pub mod rng;
+pub mod shard;
 
 use std::fmt;
 
@@ -25,6 +28,11 @@ use results::Results;
 
 /// Runs per chunk: the unit of parallel work and of merging.
 pub const CHUNK_RUNS: u64 = 1024;
+
+/// Chunks per block: the unit of the merge tree and of shards. A block's
+/// chunks are merged in chunk order into an empty `Results`, and blocks in
+/// block order into the total; a shard holds whole blocks (16,384 runs).
+pub const BLOCK_CHUNKS: u64 = 16;
 
 /// The memory the per-step accumulators of chunks in flight may take
 /// before fewer chunks are run at once (down to one).
@@ -163,48 +171,112 @@ pub fn simulate(
 /// scenario can be paired with run i of another without holding every run in
 /// memory. Common random numbers make such pairs share every draw the two
 /// models have in common.
+///
+/// Chunks are merged along the fixed tree of [`BLOCK_CHUNKS`]: each block's
+/// chunks into an empty `Results` in chunk order, then the blocks into the
+/// total in block order. A shard (`shard::simulate_blocks`) computes whole
+/// blocks the same way, so shards merged in block order give these bits.
 pub fn simulate_many(
     jobs: &[Job<'_>],
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
     on_rows: &mut dyn FnMut(&[Rows]) -> std::io::Result<()>,
 ) -> Result<Vec<Results>, SimError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
-        .build()
-        .map_err(|e| SimError::Io(std::io::Error::other(e.to_string())))?;
-    let chunks = options.runs.div_ceil(CHUNK_RUNS);
-    let threads = pool.current_num_threads() as u64;
-    let mut per_chunk = 0u64;
-    for job in jobs.iter().filter(|j| j.series) {
-        let (series, steps) = (job.program.series.len(), job.program.steps);
-        let pairs = series * (steps as usize + 1);
-        if pairs > results::MAX_SERIES_PAIRS {
-            return Err(SimError::Input(format!(
-                "per-step statistics of {series} variables over {} steps ({pairs} values per run) \
-                 would need about {:.1} GB; polsim keeps at most {} (variable, step) pairs: \
-                 shorten the horizon (`steps`) or turn derived variables that need no time \
-                 series into parts of the outcomes' expressions",
-                steps,
-                chunk_bytes(job) as f64 * (threads + 1) as f64 / 1e9,
-                results::MAX_SERIES_PAIRS
-            )));
-        }
-        per_chunk += chunk_bytes(job);
-    }
-    // Chunks in flight at once: four per thread keeps every core busy, but
-    // each holds a `Results`; for models with very many per-step quantities
-    // (long horizons) fewer are kept in flight, down to one.
-    let window = (IN_FLIGHT_BUDGET / per_chunk.max(1)).clamp(1, threads * 4);
+    let pool = Pool::new(jobs, options)?;
     let mut totals: Vec<Results> = jobs
         .iter()
         .map(|j| Results::new(j.model, j.program, j.series))
         .collect();
-    let mut done = 0;
-    let mut start = 0;
+    let blocks = 0..block_count(options.runs);
+    simulate_blocks_with(
+        jobs,
+        options,
+        &pool,
+        blocks,
+        progress,
+        on_rows,
+        &mut |job, _block, results| totals[job].merge(results),
+    )?;
+    refine(jobs, options, &pool.pool, pool.window, &mut totals)?;
+    Ok(totals)
+}
+
+/// Blocks of `runs` runs: the last may hold fewer than [`BLOCK_CHUNKS`] chunks.
+pub fn block_count(runs: u64) -> u64 {
+    runs.div_ceil(CHUNK_RUNS).div_ceil(BLOCK_CHUNKS)
+}
+
+/// The chunks of block `block` when `runs` runs are simulated.
+pub fn block_chunks(block: u64, runs: u64) -> std::ops::Range<u64> {
+    let chunks = runs.div_ceil(CHUNK_RUNS);
+    (block * BLOCK_CHUNKS).min(chunks)..((block + 1) * BLOCK_CHUNKS).min(chunks)
+}
+
+/// The thread pool of a simulation and how many chunks it keeps in flight.
+pub(crate) struct Pool {
+    pub(crate) pool: rayon::ThreadPool,
+    pub(crate) window: u64,
+}
+
+impl Pool {
+    /// A pool of `options.threads` threads; refuses jobs whose per-step
+    /// statistics could not be held.
+    pub(crate) fn new(jobs: &[Job<'_>], options: &RunOptions) -> Result<Pool, SimError> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(options.threads)
+            .build()
+            .map_err(|e| SimError::Io(std::io::Error::other(e.to_string())))?;
+        let threads = pool.current_num_threads() as u64;
+        let mut per_chunk = 0u64;
+        for job in jobs.iter().filter(|j| j.series) {
+            let (series, steps) = (job.program.series.len(), job.program.steps);
+            let pairs = series * (steps as usize + 1);
+            if pairs > results::MAX_SERIES_PAIRS {
+                return Err(SimError::Input(format!(
+                    "per-step statistics of {series} variables over {} steps ({pairs} values per run) \
+                     would need about {:.1} GB; polsim keeps at most {} (variable, step) pairs: \
+                     shorten the horizon (`steps`) or turn derived variables that need no time \
+                     series into parts of the outcomes' expressions",
+                    steps,
+                    chunk_bytes(job) as f64 * (threads + 1) as f64 / 1e9,
+                    results::MAX_SERIES_PAIRS
+                )));
+            }
+            per_chunk += chunk_bytes(job);
+        }
+        // Chunks in flight at once: four per thread keeps every core busy, but
+        // each holds a `Results`; for models with very many per-step quantities
+        // (long horizons) fewer are kept in flight, down to one.
+        let window = (IN_FLIGHT_BUDGET / per_chunk.max(1)).clamp(1, threads * 4);
+        Ok(Pool { pool, window })
+    }
+}
+
+/// Simulates the chunks of `blocks`, merging each block's chunks in chunk
+/// order into an empty `Results`, and hands every finished block to
+/// `on_block(job, block, results)` in block order.
+pub(crate) fn simulate_blocks_with(
+    jobs: &[Job<'_>],
+    options: &RunOptions,
+    pool: &Pool,
+    blocks: std::ops::Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+    on_rows: &mut dyn FnMut(&[Rows]) -> std::io::Result<()>,
+    on_block: &mut dyn FnMut(usize, u64, Results),
+) -> Result<(), SimError> {
+    let all = options.runs.div_ceil(CHUNK_RUNS);
+    let first = (blocks.start.saturating_mul(BLOCK_CHUNKS)).min(all);
+    let chunks = (blocks.end.saturating_mul(BLOCK_CHUNKS)).min(all);
+    let fresh = || -> Vec<Results> {
+        jobs.iter()
+            .map(|j| Results::new(j.model, j.program, j.series))
+            .collect()
+    };
+    let mut current = fresh();
+    let mut start = first;
     while start < chunks {
-        let end = (start + window).min(chunks);
-        let outs: Vec<Result<Vec<ChunkOut>, SimError>> = pool.install(|| {
+        let end = (start + pool.window).min(chunks);
+        let outs: Vec<Result<Vec<ChunkOut>, SimError>> = pool.pool.install(|| {
             (start..end)
                 .into_par_iter()
                 .map(|chunk| {
@@ -214,22 +286,29 @@ pub fn simulate_many(
                 })
                 .collect()
         });
-        for out in outs {
+        for (chunk, out) in (start..end).zip(outs) {
             let mut rows = Vec::new();
-            for (total, (results, chunk_rows)) in totals.iter_mut().zip(out?) {
-                total.merge(results);
+            for (block, (results, chunk_rows)) in current.iter_mut().zip(out?) {
+                block.merge(results);
                 rows.extend(chunk_rows);
             }
-            done = totals.first().map_or(0, |t| t.runs);
             if !rows.is_empty() {
                 on_rows(&rows).map_err(SimError::Io)?;
             }
+            let block = chunk / BLOCK_CHUNKS;
+            if chunk + 1 == block_chunks(block, options.runs).end {
+                for (job, results) in std::mem::replace(&mut current, fresh())
+                    .into_iter()
+                    .enumerate()
+                {
+                    on_block(job, block, results);
+                }
+            }
         }
-        progress(done);
+        progress(((end * CHUNK_RUNS).min(options.runs)).saturating_sub(first * CHUNK_RUNS));
         start = end;
     }
-    refine(jobs, options, &pool, window, &mut totals)?;
-    Ok(totals)
+    Ok(())
 }
 
 /// The memory one chunk's per-step accumulators take.
@@ -268,7 +347,7 @@ fn refine(
     };
     while plans.iter().flatten().any(results::Refinements::is_open) {
         let windows: usize = plans.iter().flatten().map(|p| p.open_windows()).sum();
-        let allowance = (results::REFINE_BUDGET / windows.max(1)).clamp(64, 1 << 22);
+        let allowance = refine_allowance(windows);
         for plan in plans.iter_mut().flatten() {
             plan.begin_pass(allowance);
         }
@@ -310,6 +389,11 @@ fn refine(
         }
     }
     Ok(())
+}
+
+/// Values each refinement window may keep in a pass, when `windows` are open.
+pub(crate) fn refine_allowance(windows: usize) -> usize {
+    (results::REFINE_BUDGET / windows.max(1)).clamp(64, 1 << 22)
 }
 
 /// One job's results for one chunk, with its rows when asked for.

@@ -440,6 +440,15 @@ pub struct Probes {
 }
 
 impl Probes {
+    /// Looks at values of outcome `outcome` (the kept runs' values, as a
+    /// chunk would add them): refinement from stored values rather than
+    /// from runs run again.
+    pub fn add_outcome(&mut self, outcome: usize, values: &[f64]) {
+        if let Some(Some(probe)) = self.outcomes.get_mut(outcome) {
+            probe.add_slice(values);
+        }
+    }
+
     fn add_batch(&mut self, rec: &BatchRecord, kept: &Kept) {
         let mut buffer = [0.0; LANES];
         for (probe, lanes) in self.outcomes.iter_mut().zip(&rec.outcomes) {

@@ -9,6 +9,7 @@ pub mod calibrate;
 pub mod decision;
 pub mod discover;
 pub mod files;
+pub mod part;
 pub mod table;
 pub mod tables;
 

@@ -63,6 +63,33 @@ impl Moments {
         Self::default()
     }
 
+    /// The whole state as plain numbers, for a partial-result file:
+    /// the counts (finite, +inf, -inf, none) and the floats (shift, mean,
+    /// m2, min, max). [`Moments::from_state`] gives back the same bits.
+    pub fn state(&self) -> ([u64; 4], [f64; 5]) {
+        (
+            [self.finite, self.pos_inf, self.neg_inf, self.none],
+            [self.shift, self.mean, self.m2, self.min, self.max],
+        )
+    }
+
+    /// The accumulator whose [`Moments::state`] this is.
+    pub fn from_state(counts: [u64; 4], floats: [f64; 5]) -> Moments {
+        let [finite, pos_inf, neg_inf, none] = counts;
+        let [shift, mean, m2, min, max] = floats;
+        Moments {
+            finite,
+            pos_inf,
+            neg_inf,
+            none,
+            shift,
+            mean,
+            m2,
+            min,
+            max,
+        }
+    }
+
     /// Adds one value. `NaN` counts as none; `±∞` count as values.
     pub fn add(&mut self, x: f64) {
         if x.is_nan() {

@@ -555,6 +555,16 @@ impl Quantiles {
         self.count
     }
 
+    /// Every value held, in no particular order, while the values are held
+    /// exactly (`None` for a sketch). With [`Quantiles::none`] they give back
+    /// the same accumulator: add them (and that many NaNs) to an empty one.
+    pub fn exact_values(&self) -> Option<&[f64]> {
+        match &self.repr {
+            Repr::Exact { values, .. } => Some(values),
+            Repr::Sketch(_) => None,
+        }
+    }
+
     /// Number of `NaN` ("none") values seen.
     pub fn none(&self) -> u64 {
         self.none

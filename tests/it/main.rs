@@ -9,6 +9,7 @@
 //! - `hardening`: untrusted files, interrupted and concurrent runs, resource limits (docs/reliability.md).
 //! - `sampling`: `--sampling lhs|sobol` against a closed-form mean; replicate intervals; threads; common random numbers.
 //! - `discover`: `discover` finds a known box; the decision view of `compare` against closed forms; `--watch` reruns on a save.
+//! - `shard`: `run --shard K/M` parts merged by `merge` give the single run's bytes; refusals.
 //! - `charts`: every chart type is drawn, decodes, and is not blank; the reports are complete.
 //! - `samples`: parameters drawn from a CSV file's rows: whole rows, weights, threads, common random numbers, errors.
 //! - `calibrate`: `polsim calibrate` recovers known parameters from synthetic data; its files, determinism and bad input.
@@ -30,4 +31,5 @@ mod inputs;
 mod palmyra;
 mod samples;
 mod sampling;
+mod shard;
 mod vocabulary;

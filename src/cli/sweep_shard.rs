@@ -1,0 +1,215 @@
+//! `polsim sweep FILE --param ... --shard K/M` and the merge of its parts.
+//!
+//! A sweep is cut by grid points: part K of M holds the points
+//! `floor((K-1)P/M)..floor(KP/M)` of the P points, each simulated whole (all
+//! its runs), so each point's results are the ones the whole sweep computes
+//! for it: a point's runs are its own, merged along the engine's fixed tree.
+//! The part stores every point's accumulators (`output::part`), and the
+//! merge summarises them and writes what `sweep` writes.
+
+use std::path::{Path, PathBuf};
+
+use super::analysis::{OutArgs, SweepArgs, sweep_axes, sweep_dir, write_sweep};
+use super::shard::{header_of, load_recorded, parse_shard, refused, tell_written, write_part};
+use super::{apply_sim_args, out_folder, override_texts, sampling, with_progress};
+use crate::Error;
+use crate::analysis::qmc::Sampling;
+use crate::analysis::sweep::{self, Simulated};
+use crate::engine::shard::cut;
+use crate::engine::{BLOCK_CHUNKS, CHUNK_RUNS, RunOptions};
+use crate::output::OutputDir;
+use crate::output::part::{self, Header, JobSpec, SweepSpec};
+use crate::results::{OUTCOME_EXACT_CAP, Results};
+use crate::scenario::{self, Model};
+
+/// `polsim sweep FILE --param ... --shard K/M`.
+pub fn cmd_sweep_shard(args: &SweepArgs, shard: &str) -> Result<(), Error> {
+    let (k, m) = parse_shard(shard)?;
+    if sampling(&args.sim) != Sampling::Random {
+        return Err(Error::Usage(
+            "--shard: --sampling lhs|sobol draws its points as one design over all runs; shard with --sampling random (the default)".into(),
+        ));
+    }
+    let (mut model, overrides, texts) = load_recorded(&args.file, &args.sim)?;
+    apply_sim_args(&mut model, &args.sim)?;
+    if model.info.runs > OUTCOME_EXACT_CAP as u64 {
+        return Err(Error::Usage(format!(
+            "--shard: a sharded sweep takes at most {OUTCOME_EXACT_CAP} runs per grid point (exact quantiles past that share one budget across the grid); lower --runs, or run the points you need past it with `polsim run --set`"
+        )));
+    }
+    let overrides = override_texts(&overrides);
+    let (axes, _) = sweep_axes(&model, &args.params, args.outcome.as_deref())?;
+    let condition = match &args.given {
+        Some(text) => {
+            Some(scenario::parse_extra(&model, "--given", text).map_err(Error::Scenario)?)
+        }
+        None => None,
+    };
+    let how = sweep::Options {
+        given: args.given.as_deref().zip(condition.as_ref()),
+        sampling: Sampling::Random,
+    };
+    let points = sweep::grid(&axes).len() as u64;
+    let range = cut(points, k, m);
+    let options = RunOptions {
+        runs: model.info.runs,
+        seed: model.info.seed,
+        threads: args.sim.threads,
+        rows: false,
+    };
+    let quiet = args.out.quiet || args.out.json;
+    let simulated = with_progress(&model, quiet, |progress| {
+        sweep::simulate_points(
+            &model,
+            &axes,
+            &how,
+            &options,
+            range.start as usize..range.end as usize,
+            progress,
+        )
+    })
+    .map_err(Error::from)?;
+    let header = Header {
+        format: part::FORMAT,
+        job: JobSpec {
+            command: "sweep".into(),
+            polsim_version: env!("CARGO_PKG_VERSION").into(),
+            scenario: model.info.name.clone(),
+            scenario_file: model.info.path.clone(),
+            scenario_sha256: model.info.hash.clone(),
+            seed: model.info.seed,
+            runs: model.info.runs,
+            overrides: overrides.clone(),
+            given: args.given.clone(),
+            sampling: "random".into(),
+            chunk_runs: CHUNK_RUNS,
+            block_chunks: BLOCK_CHUNKS,
+            units: points,
+            shards: m,
+            sweep: Some(SweepSpec {
+                params: args.params.clone(),
+                outcome: args.outcome.clone(),
+                threshold: args.threshold.map(|t| t.to_string()),
+            }),
+        },
+        shard: k,
+        first: range.start,
+        end: range.end,
+        runs_held: simulated.results.iter().map(|r| r.runs).sum(),
+        texts,
+    };
+    let label: Vec<&str> = axes.iter().map(|a| a.name.as_str()).collect();
+    let dir = args.out.out.clone().unwrap_or_else(|| {
+        PathBuf::from("output").join(format!(
+            "{}.sweep-{}.parts",
+            out_folder(&model.info.name, &overrides, None),
+            label.join("-")
+        ))
+    });
+    let (target, size) = write_part(&dir, &header, &simulated.results)?;
+    if !quiet {
+        let what = if range.is_empty() {
+            format!(
+                "no grid points: the sweep has {points}, fewer than the {m} parts; the merge accepts it"
+            )
+        } else {
+            format!("grid points {}..{} of {points}", range.start + 1, range.end)
+        };
+        tell_written(k, m, &what, &target, size, &dir);
+    }
+    Ok(())
+}
+
+/// The merge of a sharded sweep's parts (already checked to belong
+/// together and to cover every point once, in part order).
+pub fn merge_sweep(
+    parts: &[(PathBuf, Header)],
+    model: Model,
+    args: &super::shard::MergeArgs,
+    settings: Option<&crate::report::ChartSettings>,
+) -> Result<(), Error> {
+    let job = &parts[0].1.job;
+    let spec = job.sweep.clone().ok_or_else(|| {
+        refused(
+            &parts[0].0,
+            &part::PartError("is a sweep's part without its grid".into()),
+        )
+    })?;
+    let (axes, outcome) = sweep_axes(&model, &spec.params, spec.outcome.as_deref())?;
+    let threshold = match &spec.threshold {
+        Some(text) => Some(text.parse::<f64>().map_err(|_| {
+            refused(
+                &parts[0].0,
+                &part::PartError(format!("has a threshold `{text}` that is not a number")),
+            )
+        })?),
+        None => None,
+    };
+    let condition = match &job.given {
+        Some(text) => {
+            Some(scenario::parse_extra(&model, "--given", text).map_err(Error::Scenario)?)
+        }
+        None => None,
+    };
+    let program = crate::engine::compile::compile(&model, condition.as_ref());
+    let how = sweep::Options {
+        given: job.given.as_deref().zip(condition.as_ref()),
+        sampling: Sampling::Random,
+    };
+    // Each part's points are summarised as it is read, so the merge holds
+    // one part's accumulators at a time, whatever the size of the grid.
+    let mut points = Vec::new();
+    for (path, header) in parts {
+        let results = read_points(path, &model, &program)?;
+        if results.iter().any(|r| r.runs != job.runs) {
+            return Err(refused(
+                path,
+                &part::PartError(format!(
+                    "holds a grid point with other than the sweep's {} runs; write it again",
+                    job.runs
+                )),
+            ));
+        }
+        let first = points.len();
+        debug_assert_eq!(first as u64, header.first);
+        points.extend(Simulated::from_results(&model, &axes, first, results).summarize(&how));
+    }
+    if points.len() as u64 != job.units {
+        return Err(Error::Usage(format!(
+            "the parts hold {} grid points where the sweep has {}; write the parts again",
+            points.len(),
+            job.units
+        )));
+    }
+    let out_args = OutArgs {
+        out: args.out.clone(),
+        quiet: args.quiet,
+        json: args.json,
+    };
+    let dir = sweep_dir(&model, &job.overrides, &axes, &out_args);
+    let out = OutputDir::create(dir, "sweep").map_err(Error::Io)?;
+    write_sweep(
+        out,
+        &model,
+        &axes,
+        points,
+        &job.overrides,
+        outcome,
+        threshold,
+        settings,
+        &out_args,
+    )
+}
+
+/// The grid points a part holds, checked against the base model's shape.
+fn read_points(
+    path: &Path,
+    model: &Model,
+    program: &crate::engine::Program,
+) -> Result<Vec<Results>, Error> {
+    header_of(path)?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::Usage(format!("cannot read part file {}: {e}", path.display())))?;
+    let (_, points) = part::decode(&bytes, model, program, false).map_err(|e| refused(path, &e))?;
+    Ok(points.into_iter().map(|(_, r)| r).collect())
+}
