@@ -17,6 +17,7 @@ mod branches;
 mod charts;
 mod correlations;
 mod dates;
+mod dimensions;
 mod facts;
 mod interventions;
 mod lookups;
@@ -67,6 +68,10 @@ pub struct Input {
 }
 
 pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
+    check_all(input).map_err(dimensions::once_each)
+}
+
+fn check_all(input: Input) -> Result<Model, Vec<Diagnostic>> {
     let mut c = Checker {
         diags: Vec::new(),
         names: HashMap::new(),
@@ -76,12 +81,15 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         table_names: HashMap::new(),
         memories: 0,
         time: TimeAxis::plain("step"),
+        arrays: dimensions::Arrays::default(),
     };
     let raw = input.raw;
     let info = c.info(&raw, input.default_name, input.path, input.hash);
     c.steps = info.steps;
     c.time = info.time.clone();
+    let raw = c.explode(raw);
     c.declare(&raw);
+    c.check_array_names(&raw);
     c.lookups(&raw);
     let mut vars: Vec<Option<Var>> = vec![None; c.vars.len()];
 
@@ -191,6 +199,7 @@ pub fn resolve_extra(
             .collect(),
         memories: 0,
         time: model.info.time.clone(),
+        arrays: dimensions::Arrays::default(),
     };
     // Outcomes can be named too: numbered after the variables, they are read
     // from their values at the end of the run (`engine::compile`).
@@ -226,6 +235,8 @@ struct Checker {
     memories: u32,
     /// The calendar, for dates given instead of step numbers.
     time: TimeAxis,
+    /// Dimensions, arrays and constants (`dimensions.rs`).
+    arrays: dimensions::Arrays,
 }
 
 fn to_doc(doc: &RawDoc) -> Doc {
