@@ -450,11 +450,13 @@ impl Checker {
                     None
                 }
             };
-            if let Some(values) = values {
-                self.arrays
-                    .constants
-                    .insert(name.value.clone(), Constant { dims, values });
-            }
+            // A constant with a reported problem is still declared, so the
+            // expressions that read it are not reported as well.
+            let n = sizes.iter().product();
+            let values = values.unwrap_or_else(|| vec![f64::NAN; n]);
+            self.arrays
+                .constants
+                .insert(name.value.clone(), Constant { dims, values });
         }
     }
 
@@ -1116,7 +1118,8 @@ impl Checker {
             "here no dimension has a current element".to_string()
         } else {
             let bound: Vec<usize> = self.arrays.env.iter().map(|b| b.dim).collect();
-            format!("`{owner}` ranges over {}", self.dims_text(&bound))
+            let array = crate::scenario::element_of(owner).0;
+            format!("`{array}` ranges over {}", self.dims_text(&bound))
         };
         let first = &self.arrays.dims[dims[0]];
         let example = format!(
