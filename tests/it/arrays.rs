@@ -353,3 +353,46 @@ drawn = { over = "region", expr = "tempo" }
             .contains("`west` is not an element of `region`")
     );
 }
+
+#[test]
+fn the_regional_example_runs_with_an_element_column_and_element_charts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    crate::common::polsim()
+        .args([
+            "run",
+            "scenarios/examples/regional-conflict.toml",
+            "--runs",
+            "500",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let timeseries = std::fs::read_to_string(out.join("timeseries.csv")).expect("timeseries.csv");
+    assert!(timeseries.starts_with("variable,kind,step,period,statistic,value,element\n"));
+    assert!(timeseries.contains("\nviolence,state,3,2026-04,p50,"));
+    assert!(
+        timeseries
+            .lines()
+            .any(|l| l.starts_with("violence,state,3,") && l.ends_with(",east"))
+    );
+    let summary = std::fs::read_to_string(out.join("summary.csv")).expect("summary.csv");
+    assert!(summary.lines().any(|l| {
+        l.starts_with("uprising,Uprising within 24 months (west),probability,")
+            && l.ends_with(",west")
+    }));
+    assert!(
+        summary
+            .lines()
+            .any(|l| l.starts_with("any_uprising,") && l.ends_with(','))
+    );
+    for chart in [
+        "elements-violence.png",
+        "fan-violence-north.png",
+        "event-clash-west.png",
+    ] {
+        assert!(out.join("charts").join(chart).is_file(), "{chart}");
+    }
+}
