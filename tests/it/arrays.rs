@@ -396,3 +396,22 @@ fn the_regional_example_runs_with_an_element_column_and_element_charts() {
         assert!(out.join("charts").join(chart).is_file(), "{chart}");
     }
 }
+
+#[test]
+fn a_constant_file_outside_the_scenario_folder_is_refused_unread() {
+    // The file-access rule of docs/scenario-format.md holds for data files:
+    // the message names the rule and quotes none of the file.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
+    std::fs::write(dir.path().join("secret.csv"), "r,v\nnorth,42\n").expect("write");
+    let path = dir.path().join("sub").join("s.toml");
+    std::fs::write(
+        &path,
+        "[scenario]\nsteps = 2\n[dimensions]\nregion = [\"north\"]\n[constants.k]\nover = \"region\"\nfile = \"../secret.csv\"\n[outcomes]\nx = \"k[north]\"\n",
+    )
+    .expect("write");
+    let report = scenario::load(&path, &Disk, &[]).expect_err("refused");
+    let text = report.render(false);
+    assert!(text.contains("outside the folder tree"), "{text}");
+    assert!(!text.contains("42"), "{text}");
+}

@@ -1463,3 +1463,49 @@ pub(super) fn once_each(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .filter(|d| seen.insert((d.span, d.help.clone(), plain(&d.message))))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_name_their_elements() {
+        assert_eq!(
+            range("1..3"),
+            Some(Ok(vec!["1".into(), "2".into(), "3".into()]))
+        );
+        assert_eq!(
+            range("r2..r4"),
+            Some(Ok(vec!["r2".into(), "r3".into(), "r4".into()]))
+        );
+        assert_eq!(
+            range("c1..3"),
+            Some(Ok(vec!["c1".into(), "c2".into(), "c3".into()]))
+        );
+        assert!(matches!(range("5..1"), Some(Err(_))));
+        assert!(matches!(range("a1..b3"), Some(Err(_))));
+        assert!(matches!(range("1..100000"), Some(Err(_))));
+        assert_eq!(range("north"), None);
+    }
+
+    #[test]
+    fn element_names_and_tuples_are_row_major() {
+        assert_eq!(
+            tuples(&[2, 3]),
+            [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]
+        );
+        assert!(valid_element("north") && valid_element("12") && !valid_element("a-b"));
+    }
+
+    #[test]
+    fn a_mistake_in_a_shared_equation_is_reported_once() {
+        let span = Span::new(crate::diag::FileId(0), 3, 5);
+        let d = |m: &str| Diagnostic::new(span, m).help("h");
+        let kept = once_each(vec![
+            d("unknown name `x` in `v[north]`"),
+            d("unknown name `x` in `v[south]`"),
+            d("unknown name `y` in `v[south]`"),
+        ]);
+        assert_eq!(kept.len(), 2);
+    }
+}
