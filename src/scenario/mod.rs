@@ -11,6 +11,7 @@ pub mod access;
 pub mod bundled;
 pub mod check;
 mod constant_files;
+pub mod data;
 pub mod model;
 pub mod raw;
 
@@ -124,12 +125,14 @@ pub fn load(path: &Path, store: &dyn Store, overrides: &[Override]) -> Result<Mo
     };
     apply_overrides(&mut raw, overrides, &mut sources, &mut diags);
     constant_files::read(&mut raw, path, store, &mut sources, &mut diags);
+    let data = data::read_input_files(&raw, path, store, &mut sources, &mut diags);
     let hash = content_hash(&sources);
     let default_name = path
         .file_stem()
         .map_or("scenario".to_string(), |s| s.to_string_lossy().into_owned());
     let input = check::Input {
         raw,
+        data,
         default_name,
         path: path.display().to_string(),
         hash,

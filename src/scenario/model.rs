@@ -494,6 +494,12 @@ impl TimeAxis {
         }
     }
 
+    /// Whether steps have calendar dates (months, quarters or years from a
+    /// `start`), so a date can stand for a step.
+    pub fn has_calendar(&self) -> bool {
+        self.calendar != Calendar::Plain
+    }
+
     /// Axis title, e.g. "month (step 0 = 2025-12)".
     pub fn axis_title(&self) -> String {
         match &self.start {
@@ -533,6 +539,9 @@ pub struct Model {
     pub lookups: Vec<(Table, Doc)>,
     /// What `[charts]` selects; `None` in a field means "all".
     pub charts: ChartSelection,
+    /// Categorical variables (events with exclusive outcomes) and the names
+    /// of their values 0, 1, ..., sorted by variable.
+    pub categories: Vec<(VarId, Vec<String>)>,
 }
 
 /// Names chosen for charts in `[charts]`; `None` means every one.
@@ -567,6 +576,14 @@ impl ChartSelection {
 impl Model {
     pub fn var(&self, id: VarId) -> &Var {
         &self.vars[id.0 as usize]
+    }
+
+    /// The names of a categorical variable's values, if it is one.
+    pub fn categories_of(&self, id: VarId) -> Option<&[String]> {
+        self.categories
+            .iter()
+            .find(|(v, _)| *v == id)
+            .map(|(_, names)| names.as_slice())
     }
 
     pub fn find(&self, name: &str) -> Option<VarId> {

@@ -137,6 +137,8 @@ pub struct RawState {
     pub min: Option<Sp<f64>>,
     pub max: Option<Sp<f64>>,
     pub array: RawOver<RawState>,
+    /// Names of the values 0, 1, ...: a categorical state.
+    pub categories: Option<Sp<Vec<String>>>,
     pub doc: RawDoc,
 }
 
@@ -158,6 +160,8 @@ pub struct RawEvent {
     pub rate: Option<ExprText>,
     pub once: Option<Sp<bool>>,
     pub array: RawOver<RawEvent>,
+    /// The category's name while none of the exclusive outcomes has happened.
+    pub otherwise: Option<Sp<String>>,
     pub doc: RawDoc,
 }
 
@@ -204,6 +208,26 @@ pub struct RawLookup {
     pub doc: RawDoc,
 }
 
+/// `[inputs.NAME]`: a time series read from a column (or an ensemble of
+/// columns) of a CSV file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawInput {
+    /// The CSV file, relative to the scenario file that names it.
+    pub file: Option<Sp<String>>,
+    /// One column: the series.
+    pub column: Option<Sp<String>>,
+    /// Several columns (or `"*"`, every column but the index): an ensemble
+    /// from which each run picks one.
+    pub columns: Option<Sp<Vec<String>>>,
+    /// The column that says which step a row is (default: the first).
+    pub index: Option<Sp<String>>,
+    /// `"step"` (step numbers) or `"date"` (calendar dates).
+    pub by: Option<Sp<String>>,
+    /// After the data's last row: `"error"` (the default) or `"hold"`.
+    pub beyond: Option<Sp<String>>,
+    pub doc: RawDoc,
+}
+
 /// `[[correlations]]`: a rank correlation between two parameters.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RawCorrelation {
@@ -229,6 +253,7 @@ pub struct RawScenario {
     pub events: Entries<RawEvent>,
     pub outcomes: Entries<RawOutcome>,
     pub lookups: Entries<RawLookup>,
+    pub inputs: Entries<RawInput>,
     pub interventions: Vec<RawIntervention>,
     pub correlations: Vec<RawCorrelation>,
     pub charts: RawCharts,
@@ -262,6 +287,7 @@ const TOP_KEYS: &[&str] = &[
     "correlations",
     "dimensions",
     "constants",
+    "inputs",
 ];
 const CHART_KEYS: &[&str] = &["outcomes", "variables", "events"];
 const INFO_KEYS: &[&str] = &[
@@ -276,9 +302,25 @@ const INFO_KEYS: &[&str] = &[
 ];
 const DOC_KEYS: &[&str] = &["doc", "source", "unit", "label"];
 const PARAM_KEYS: &[&str] = &["dist", "shared", "over", "elements"];
-const STATE_KEYS: &[&str] = &["init", "update", "min", "max", "over", "elements"];
+const STATE_KEYS: &[&str] = &[
+    "init",
+    "update",
+    "min",
+    "max",
+    "categories",
+    "over",
+    "elements",
+];
 const DERIVED_KEYS: &[&str] = &["expr", "over", "elements"];
-const EVENT_KEYS: &[&str] = &["p", "rate", "once", "outcomes", "over", "elements"];
+const EVENT_KEYS: &[&str] = &[
+    "p",
+    "rate",
+    "once",
+    "outcomes",
+    "otherwise",
+    "over",
+    "elements",
+];
 const OUTCOME_KEYS: &[&str] = &[
     "expr",
     "kind",
@@ -290,6 +332,7 @@ const OUTCOME_KEYS: &[&str] = &[
 const DIMENSION_KEYS: &[&str] = &["elements", "same_as"];
 const CONSTANT_KEYS: &[&str] = &["value", "over", "file"];
 const LOOKUP_KEYS: &[&str] = &["points"];
+const INPUT_KEYS: &[&str] = &["file", "column", "columns", "index", "by", "beyond"];
 const CORRELATION_KEYS: &[&str] = &["between", "rank", "doc"];
 const INTERVENTION_KEYS: &[&str] = &["set", "at", "from", "to", "value", "doc"];
 
@@ -381,6 +424,17 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
             doc: f.doc(w),
         });
     }
+    if let Some(t) = top.table(&mut w, "inputs") {
+        raw.inputs = w.entries(t, "inputs", "", INPUT_KEYS, |w, f| RawInput {
+            file: f.string(w, "file"),
+            column: f.string(w, "column"),
+            columns: f.strings(w, "columns"),
+            index: f.string(w, "index"),
+            by: f.string(w, "by"),
+            beyond: f.string(w, "beyond"),
+            doc: f.doc(w),
+        });
+    }
     if let Some(t) = top
         .table(&mut w, "charts")
         .and_then(|t| t.get_ref().as_table())
@@ -418,6 +472,7 @@ fn read_state<'i>(w: &mut Walker<'_, 'i>, f: &mut Fields<'_, 'i>) -> RawState {
         update: f.expr(w, "update"),
         min: f.float(w, "min"),
         max: f.float(w, "max"),
+        categories: f.strings(w, "categories"),
         array: f.over(w, "state", "", STATE_KEYS, read_state),
         doc: f.doc(w),
     }
@@ -437,6 +492,7 @@ fn read_event<'i>(w: &mut Walker<'_, 'i>, f: &mut Fields<'_, 'i>) -> RawEvent {
         outcomes: f.expr_table(w, "outcomes"),
         rate: f.expr(w, "rate"),
         once: f.bool(w, "once"),
+        otherwise: f.string(w, "otherwise"),
         array: f.over(w, "events", "", EVENT_KEYS, read_event),
         doc: f.doc(w),
     }
@@ -1145,6 +1201,7 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             min: pick(b.min, o.min),
             max: pick(b.max, o.max),
             array: b.array.merge(o.array),
+            categories: pick(b.categories, o.categories),
             doc: merge_doc(b.doc, o.doc),
         }),
         derived: merge_entries(base.derived, over.derived, |b, o| RawDerived {
@@ -1180,12 +1237,31 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
                 rate,
                 once,
                 array: b.array.merge(o.array),
+                otherwise: pick(b.otherwise, o.otherwise),
                 doc: merge_doc(b.doc, o.doc),
             }
         }),
         lookups: merge_entries(base.lookups, over.lookups, |b, o| RawLookup {
             points: pick(b.points, o.points),
             doc: merge_doc(b.doc, o.doc),
+        }),
+        inputs: merge_entries(base.inputs, over.inputs, |b, o| {
+            // `column` and `columns` are alternatives: a variant that sets
+            // one drops the base's other.
+            let (column, columns) = if o.column.is_some() || o.columns.is_some() {
+                (o.column, o.columns)
+            } else {
+                (b.column, b.columns)
+            };
+            RawInput {
+                file: pick(b.file, o.file),
+                column,
+                columns,
+                index: pick(b.index, o.index),
+                by: pick(b.by, o.by),
+                beyond: pick(b.beyond, o.beyond),
+                doc: merge_doc(b.doc, o.doc),
+            }
         }),
         outcomes: merge_entries(base.outcomes, over.outcomes, |b, o| RawOutcome {
             expr: pick(b.expr, o.expr),

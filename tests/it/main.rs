@@ -11,6 +11,7 @@
 //! - `sampling`: `--sampling lhs|sobol` against a closed-form mean; replicate intervals; threads; common random numbers.
 //! - `charts`: every chart type is drawn, decodes, and is not blank; the reports are complete.
 //! - `vocabulary`: lookups, lags, delays, test inputs and dates against hand computations and closed forms.
+//! - `inputs`: `[inputs]` time series from CSV and named categories, against hand computations.
 
 mod common;
 
@@ -22,6 +23,7 @@ mod cli;
 mod engine;
 mod golden;
 mod hardening;
+mod inputs;
 mod palmyra;
 mod sampling;
 mod vocabulary;

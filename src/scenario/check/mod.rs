@@ -14,11 +14,13 @@ use crate::expr::builtins::{self, Agg, Builtin};
 use crate::expr::{self, ExprKind, UnOp};
 
 mod branches;
+mod categories;
 mod charts;
 mod correlations;
 mod dates;
 mod dimensions;
 mod facts;
+mod inputs;
 mod interventions;
 mod lookups;
 mod memory;
@@ -61,6 +63,8 @@ enum Ctx {
 
 pub struct Input {
     pub raw: RawScenario,
+    /// The data files of `[inputs]`, as read through the scenario's store.
+    pub data: Vec<crate::scenario::data::DataFile>,
     /// Used when the file has no `[scenario] name`.
     pub default_name: String,
     pub path: String,
@@ -82,6 +86,8 @@ fn check_all(input: Input) -> Result<Model, Vec<Diagnostic>> {
         memories: 0,
         time: TimeAxis::plain("step"),
         arrays: dimensions::Arrays::default(),
+        categories: HashMap::new(),
+        owner_categories: HashMap::new(),
     };
     let raw = input.raw;
     let info = c.info(&raw, input.default_name, input.path, input.hash);
@@ -90,6 +96,7 @@ fn check_all(input: Input) -> Result<Model, Vec<Diagnostic>> {
     let raw = c.explode(raw);
     c.declare(&raw);
     c.check_array_names(&raw);
+    let inputs = c.read_inputs(&raw, &input.data);
     c.lookups(&raw);
     let mut vars: Vec<Option<Var>> = vec![None; c.vars.len()];
 
@@ -97,6 +104,7 @@ fn check_all(input: Input) -> Result<Model, Vec<Diagnostic>> {
     c.states(&raw, &mut vars);
     c.derived(&raw, &mut vars);
     c.events(&raw, &mut vars);
+    let (input_ids, member_ids) = c.place_inputs(inputs, &mut vars);
 
     let outcomes = c.outcomes(&raw);
     let interventions = c.interventions(&raw);
@@ -120,20 +128,24 @@ fn check_all(input: Input) -> Result<Model, Vec<Diagnostic>> {
         .parameters
         .iter()
         .map(|(n, _)| c.names[&n.value])
+        .chain(member_ids)
         .collect();
     let states: Vec<VarId> = raw.state.iter().map(|(n, _)| c.names[&n.value]).collect();
-    let step_ids: Vec<VarId> = raw
-        .derived
-        .iter()
-        .map(|(n, _)| n)
-        .chain(raw.events.iter().flat_map(|(n, e)| {
-            let branches = e
-                .outcomes
+    let step_ids: Vec<VarId> = input_ids
+        .into_iter()
+        .chain(
+            raw.derived
                 .iter()
-                .flat_map(|b| b.value.iter().map(|(n, _)| n));
-            std::iter::once(n).chain(branches)
-        }))
-        .map(|n| c.names[&n.value])
+                .map(|(n, _)| n)
+                .chain(raw.events.iter().flat_map(|(n, e)| {
+                    let branches = e
+                        .outcomes
+                        .iter()
+                        .flat_map(|b| b.value.iter().map(|(n, _)| n));
+                    std::iter::once(n).chain(branches)
+                }))
+                .map(|n| c.names[&n.value]),
+        )
         .collect();
     let params = c.order(&vars, &param_ids, |k| match k {
         VarKind::Param { def, .. } => def.vars(),
@@ -164,6 +176,7 @@ fn check_all(input: Input) -> Result<Model, Vec<Diagnostic>> {
         copula,
         lookups,
         charts,
+        categories: c.category_list(),
     })
 }
 
@@ -200,6 +213,8 @@ pub fn resolve_extra(
         memories: 0,
         time: model.info.time.clone(),
         arrays: dimensions::Arrays::default(),
+        categories: model.categories.iter().cloned().collect(),
+        owner_categories: HashMap::new(),
     };
     // Outcomes can be named too: numbered after the variables, they are read
     // from their values at the end of the run (`engine::compile`).
@@ -237,6 +252,12 @@ struct Checker {
     time: TimeAxis,
     /// Dimensions, arrays and constants (`dimensions.rs`).
     arrays: dimensions::Arrays,
+    /// The category names of each categorical variable (an event with
+    /// exclusive outcomes): value 0 is the first name, 1 the next, ...
+    categories: HashMap<VarId, Vec<String>>,
+    /// The category names of categorical states and of category outcomes,
+    /// by name: their own expressions may give a value by its name.
+    owner_categories: HashMap<String, Vec<String>>,
 }
 
 fn to_doc(doc: &RawDoc) -> Doc {
