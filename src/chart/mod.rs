@@ -33,6 +33,7 @@ pub mod discover;
 mod draw_heat;
 mod draw_rows;
 mod draw_xy;
+pub mod elements;
 pub mod figure;
 pub mod overlay;
 pub mod sensitivity;
@@ -125,7 +126,9 @@ impl Chart {
 }
 
 /// A file stem from a prefix and a scenario name: letters, digits, '_' and
-/// '-' kept, anything else (a '/' in a quoted TOML key) made '-'.
+/// '-' kept, anything else (a '/' in a quoted TOML key, the brackets of an
+/// array's element: `violence[north]` is `violence-north`) made '-', with
+/// none left at the end.
 pub fn stem(prefix: &str, name: &str) -> String {
     let clean: String = name
         .chars()
@@ -137,7 +140,7 @@ pub fn stem(prefix: &str, name: &str) -> String {
             }
         })
         .collect();
-    format!("{prefix}-{clean}")
+    format!("{prefix}-{}", clean.trim_end_matches('-'))
 }
 
 /// Every chart of a run, in report order: the probabilities, then each
@@ -171,7 +174,13 @@ pub fn for_run(model: &Model, summary: &Summary) -> Vec<Result<Chart, Skip>> {
             _ => {}
         }
     }
-    for s in summary.series.iter().filter(|s| select.variable(&s.name)) {
+    let series: Vec<_> = summary
+        .series
+        .iter()
+        .filter(|s| select.variable(&s.name))
+        .collect();
+    out.extend(elements::overlays(&series, time, summary));
+    for s in series {
         out.push(build::fan(s, time, summary));
     }
     for e in summary.events.iter().filter(|e| select.event(&e.name)) {
@@ -206,7 +215,18 @@ pub fn for_run_count(model: &Model) -> usize {
             _ => 0,
         };
     }
-    count + probabilities
+    // and one chart of the elements of each arrayed variable
+    let mut arrays: Vec<&str> = model
+        .vars
+        .iter()
+        .filter(|v| matches!(v.kind, VarKind::State { .. } | VarKind::Derived { .. }))
+        .filter(|v| select.variable(&v.name))
+        .map(|v| crate::scenario::element_of(&v.name))
+        .filter(|(_, element)| !element.is_empty())
+        .map(|(array, _)| array)
+        .collect();
+    arrays.dedup();
+    count + probabilities + arrays.len()
 }
 
 /// Two names that clean to the same stem get "-2", "-3"... so no chart

@@ -25,6 +25,13 @@ pub enum ExprKind {
         name_span: Range<usize>,
         args: Vec<Expr>,
     },
+    /// An element of an array: `violence[north]`, `neighbours[region, other]`.
+    /// Each index is an element's name, a dimension's name or a whole number.
+    Index {
+        name: String,
+        name_span: Range<usize>,
+        indices: Vec<Expr>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -131,7 +138,9 @@ impl Expr {
                 a.walk(f);
                 b.walk(f);
             }
-            ExprKind::Call { args, .. } => args.iter().for_each(|a| a.walk(f)),
+            ExprKind::Call { args, .. } | ExprKind::Index { indices: args, .. } => {
+                args.iter().for_each(|a| a.walk(f))
+            }
         }
     }
 }

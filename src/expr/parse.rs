@@ -247,6 +247,17 @@ impl Parser {
                         },
                         span: span.start..close.end,
                     })
+                } else if *self.peek() == Tok::LBracket {
+                    let open = self.bump().1;
+                    let (indices, close) = self.indices(span.start..open.end, &name)?;
+                    Ok(Expr {
+                        kind: ExprKind::Index {
+                            name,
+                            name_span: span.clone(),
+                            indices,
+                        },
+                        span: span.start..close.end,
+                    })
                 } else {
                     Ok(Expr {
                         kind: ExprKind::Name(name),
@@ -303,6 +314,52 @@ impl Parser {
                 }
                 Tok::RParen => return Ok((args, self.bump().1)),
                 _ => return Err(self.unclosed(open, &format!("{name}("), &format!("`{name}("))),
+            }
+        }
+    }
+
+    /// After `name[`: comma-separated indices up to `]`, each a name or a
+    /// whole number.
+    fn indices(
+        &mut self,
+        open: Range<usize>,
+        name: &str,
+    ) -> Result<(Vec<Expr>, Range<usize>), ParseError> {
+        let mut indices = Vec::new();
+        loop {
+            let (tok, span) = self.bump();
+            let kind = match tok {
+                Tok::Ident(n) => ExprKind::Name(n),
+                Tok::Num(v) => ExprKind::Num(v),
+                other => {
+                    return Err(ParseError::new(
+                        span,
+                        format!("expected an element or a dimension in `{name}[...]`, found {}", other.describe()),
+                    )
+                    .help(format!("write e.g. `{name}[north]` (an element) or `{name}[region]` (the element of the equation)")));
+                }
+            };
+            indices.push(Expr { kind, span });
+            match self.peek() {
+                Tok::Comma => {
+                    self.bump();
+                }
+                Tok::RBracket => return Ok((indices, self.bump().1)),
+                _ => {
+                    let found = self.peek().describe();
+                    let span = if *self.peek() == Tok::Eof {
+                        open
+                    } else {
+                        self.span()
+                    };
+                    return Err(ParseError::new(
+                        span,
+                        format!("`{name}[` is not closed (found {found})"),
+                    )
+                    .help(format!(
+                        "close it with `]`: `{name}[north]`, or separate indices with `,`"
+                    )));
+                }
             }
         }
     }
@@ -374,6 +431,12 @@ mod tests {
             ExprKind::Unary(UnOp::Not, a) => format!("(not {})", show(a)),
             ExprKind::Binary(op, a, b) => format!("({} {} {})", show(a), op.symbol(), show(b)),
             ExprKind::If(c, a, b) => format!("if({}, {}, {})", show(c), show(a), show(b)),
+            ExprKind::Index { name, indices, .. } => {
+                format!(
+                    "{name}[{}]",
+                    indices.iter().map(show).collect::<Vec<_>>().join(", ")
+                )
+            }
             ExprKind::Call { name, args, .. } => {
                 format!(
                     "{name}({})",
@@ -407,6 +470,12 @@ mod tests {
             ("f()", "f()"),
             ("true + false", "(1 + 0)"),
             ("2 * -x", "(2 * (-x))"),
+            ("v[north] * 2", "(v[north] * 2)"),
+            (
+                "sum(m[region, other] * v[other], other)",
+                "sum((m[region, other] * v[other]), other)",
+            ),
+            ("age[3]^2", "(age[3] ^ 2)"),
         ];
         for (text, want) in cases {
             let e = parse(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
@@ -430,6 +499,9 @@ mod tests {
             ("a <> b", 2..4, "`<>`"),
             ("1e999", 0..5, "too large"),
             ("1 + )", 4..5, "expected a value"),
+            ("v[north", 0..2, "`v[` is not closed"),
+            ("v[1 + 2]", 4..5, "`v[` is not closed"),
+            ("v[]", 2..3, "expected an element"),
         ];
         for (text, span, word) in cases {
             let errs = parse(text).expect_err(text);

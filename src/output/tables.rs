@@ -3,13 +3,18 @@
 //! CSV columns are a stability boundary: scripts in R and pandas read them.
 //! `summary.csv` has one row per outcome (one per category of a category
 //! outcome); `timeseries.csv` is in long form (`variable, kind, step, period,
-//! statistic, value`), ready for `pivot` or ggplot facets. An empty field is
-//! a value that does not apply or does not exist (NaN).
+//! statistic, value, element`), ready for `pivot` or ggplot facets. An empty
+//! field is a value that does not apply or does not exist (NaN).
+//!
+//! An element of an array (`violence[north]`) is named by its array in the
+//! first column (`violence`) and by its element in the last (`north`; empty
+//! for a variable that is not an array), so a script can facet by element.
 
+use crate::scenario::element_of;
 use crate::summary::{Estimate, NumberStats, Summary};
 
 /// Columns of `summary.csv`.
-pub const SUMMARY_COLUMNS: [&str; 25] = [
+pub const SUMMARY_COLUMNS: [&str; 26] = [
     "outcome",
     "label",
     "kind",
@@ -35,6 +40,18 @@ pub const SUMMARY_COLUMNS: [&str; 25] = [
     "p50_mcse",
     "p75_mcse",
     "p95_mcse",
+    "element",
+];
+
+/// Columns of `timeseries.csv`.
+pub const TIMESERIES_COLUMNS: [&str; 7] = [
+    "variable",
+    "kind",
+    "step",
+    "period",
+    "statistic",
+    "value",
+    "element",
 ];
 
 fn num(x: f64) -> String {
@@ -99,9 +116,11 @@ pub fn summary_csv(s: &Summary) -> Vec<u8> {
             .collect::<Vec<_>>(),
     ];
     for o in &s.outcomes {
+        let (array, element) = element_of(&o.name);
+        let start = rows.len();
         let head = |category: &str| {
             vec![
-                o.name.clone(),
+                array.to_string(),
                 o.label.clone(),
                 o.kind.to_string(),
                 category.to_string(),
@@ -124,18 +143,17 @@ pub fn summary_csv(s: &Summary) -> Vec<u8> {
             row.extend(estimate_cells(e));
             rows.push(row);
         }
+        for row in &mut rows[start..] {
+            row.push(element.to_string());
+        }
     }
     to_bytes(rows)
 }
 
 pub fn timeseries_csv(s: &Summary) -> Vec<u8> {
-    let mut rows = vec![
-        ["variable", "kind", "step", "period", "statistic", "value"]
-            .iter()
-            .map(|c| c.to_string())
-            .collect(),
-    ];
+    let mut rows = vec![TIMESERIES_COLUMNS.iter().map(|c| c.to_string()).collect()];
     for series in &s.series {
+        let (array, element) = element_of(&series.name);
         for st in &series.steps {
             let n = &st.stats;
             for (stat, v) in [
@@ -148,17 +166,19 @@ pub fn timeseries_csv(s: &Summary) -> Vec<u8> {
                 ("p95", n.p95),
             ] {
                 rows.push(vec![
-                    series.name.clone(),
+                    array.to_string(),
                     series.kind.to_string(),
                     st.step.to_string(),
                     st.period.clone(),
                     stat.into(),
                     num(v),
+                    element.to_string(),
                 ]);
             }
         }
     }
     for e in &s.events {
+        let (array, element) = element_of(&e.name);
         for st in &e.steps {
             let cells = [
                 ("p_in_step", st.in_step.p),
@@ -171,12 +191,13 @@ pub fn timeseries_csv(s: &Summary) -> Vec<u8> {
             ];
             for (stat, v) in cells {
                 rows.push(vec![
-                    e.name.clone(),
+                    array.to_string(),
                     format!("event:{}", e.mode),
                     st.step.to_string(),
                     st.period.clone(),
                     stat.into(),
                     num(v),
+                    element.to_string(),
                 ]);
             }
         }

@@ -10,6 +10,7 @@
 pub mod access;
 pub mod bundled;
 pub mod check;
+mod constant_files;
 pub mod data;
 pub mod model;
 pub mod raw;
@@ -124,6 +125,7 @@ pub fn load(path: &Path, store: &dyn Store, overrides: &[Override]) -> Result<Mo
         });
     };
     apply_overrides(&mut raw, overrides, &mut sources, &mut diags);
+    constant_files::read(&mut raw, path, store, &mut sources, &mut diags);
     let data = data::read_input_files(&raw, path, store, &mut sources, &mut diags);
     let hash = content_hash(&sources);
     // Problems of data files are the checker's to report with its own: a
@@ -320,14 +322,43 @@ fn apply_overrides(
         let text = format!("{}={}", o.name, o.value);
         let file = sources.add("--set", text.clone());
         let name_span = Span::new(file, 0, o.name.len());
+        let base = o.name.len() + 1;
+        let dist = ExprText {
+            text: o.value.clone(),
+            span: Span::new(file, base, text.len()),
+            base: Some(base),
+        };
+        // `tempo[east]=1.2`: one element of an arrayed parameter.
+        if let Some((array, element)) = o.name.strip_suffix(']').and_then(|n| n.split_once('[')) {
+            match raw.parameters.iter_mut().find(|(n, _)| n.value == array.trim()) {
+                Some((_, p)) if p.array.over.is_some() => {
+                    let key = Sp {
+                        value: element.split(',').map(str::trim).collect::<Vec<_>>().join(","),
+                        span: name_span,
+                    };
+                    let one = raw::RawParam {
+                        dist: Some(dist),
+                        ..Default::default()
+                    };
+                    let list = p.array.elements.get_or_insert_with(|| Sp {
+                        value: Vec::new(),
+                        span: name_span,
+                    });
+                    list.value.retain(|(k, _)| k.value != key.value);
+                    list.value.push((key, one));
+                }
+                _ => diags.push(
+                    Diagnostic::new(name_span, format!("--set: `{}` is not an arrayed parameter of this scenario", clip(array)))
+                        .help("`--set NAME[ELEMENT]=VALUE` sets one element of a parameter declared `over` a dimension"),
+                ),
+            }
+            continue;
+        }
         match raw.parameters.iter_mut().find(|(n, _)| n.value == o.name) {
             Some((_, p)) => {
-                let base = o.name.len() + 1;
-                p.dist = Some(ExprText {
-                    text: o.value.clone(),
-                    span: Span::new(file, base, text.len()),
-                    base: Some(base),
-                });
+                // Over a dimension, the new definition holds for every element.
+                p.array.elements = None;
+                p.dist = Some(dist);
                 p.sample = None;
             }
             None => {

@@ -287,6 +287,17 @@ pub struct Var {
     pub span: Span,
 }
 
+/// An array element's variable (`violence[north]`, `x[north,sdf]`) split
+/// into its array's name and its element (`north`, `north,sdf`); any other
+/// name is its own array's name, with no element. Names in the expression
+/// language hold no `[`, so only an element's name splits.
+pub fn element_of(name: &str) -> (&str, &str) {
+    match name.strip_suffix(']').and_then(|n| n.split_once('[')) {
+        Some((array, element)) => (array, element),
+        None => (name, ""),
+    }
+}
+
 impl Var {
     /// The label if given, else the name.
     pub fn title(&self) -> &str {

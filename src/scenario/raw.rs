@@ -64,12 +64,72 @@ pub struct RawDoc {
     pub label: Option<Sp<String>>,
 }
 
+/// Arrays: the dimensions an entry is declared over (`over = "region"`), and
+/// its per-element overrides (`[state.violence.elements.north]`), each an
+/// entry of the same kind whose fields replace the shared ones.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawOver<T> {
+    pub over: Option<Sp<Vec<String>>>,
+    pub elements: Option<Sp<Entries<T>>>,
+}
+
+impl<T> Default for RawOver<T> {
+    fn default() -> Self {
+        RawOver {
+            over: None,
+            elements: None,
+        }
+    }
+}
+
+impl<T> RawOver<T> {
+    /// A variant's `over` and overrides replace the base's when given.
+    fn merge(self, over: RawOver<T>) -> RawOver<T> {
+        RawOver {
+            over: over.over.or(self.over),
+            elements: over.elements.or(self.elements),
+        }
+    }
+}
+
+/// `[dimensions]`: a list of elements, a range (`"1..5"`, `"r1..r5"`), or
+/// the same elements as another dimension (`same_as`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawDimension {
+    pub elements: Option<Sp<Vec<String>>>,
+    pub same_as: Option<Sp<String>>,
+    pub doc: RawDoc,
+}
+
+/// Numbers as written in a constant: one number, or nested lists.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawValues {
+    Num(f64),
+    List(Vec<Sp<RawValues>>),
+}
+
+/// `[constants]`: a named number, or an array of numbers over dimensions,
+/// given in the file (`value`) or read from a CSV file (`file`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawConstant {
+    pub value: Option<Sp<RawValues>>,
+    pub over: Option<Sp<Vec<String>>>,
+    pub file: Option<Sp<String>>,
+    /// The text of `file`, read by the loader through the scenario's store
+    /// (this module reads no files), with its place among the sources.
+    pub loaded: Option<(FileId, String)>,
+    pub doc: RawDoc,
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawParam {
     pub dist: Option<ExprText>,
     /// `sample = { file = "...", column = "...", weight = "..." }`: drawn
     /// from the rows of a CSV file instead of a distribution.
     pub sample: Option<RawSample>,
+    /// Over a dimension: one draw for every element.
+    pub shared: Option<Sp<bool>>,
+    pub array: RawOver<RawParam>,
     pub doc: RawDoc,
 }
 
@@ -91,6 +151,7 @@ pub struct RawState {
     pub update: Option<ExprText>,
     pub min: Option<Sp<f64>>,
     pub max: Option<Sp<f64>>,
+    pub array: RawOver<RawState>,
     /// Names of the values 0, 1, ...: a categorical state.
     pub categories: Option<Sp<Vec<String>>>,
     pub doc: RawDoc,
@@ -99,6 +160,7 @@ pub struct RawState {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawDerived {
     pub expr: Option<ExprText>,
+    pub array: RawOver<RawDerived>,
     pub doc: RawDoc,
 }
 
@@ -112,6 +174,7 @@ pub struct RawEvent {
     /// Expected count per step (a Poisson count event).
     pub rate: Option<ExprText>,
     pub once: Option<Sp<bool>>,
+    pub array: RawOver<RawEvent>,
     /// The category's name while none of the exclusive outcomes has happened.
     pub otherwise: Option<Sp<String>>,
     pub doc: RawDoc,
@@ -123,6 +186,7 @@ pub struct RawOutcome {
     pub kind: Option<Sp<String>>,
     pub categories: Option<Sp<Vec<String>>>,
     pub may_be_none: Option<Sp<bool>>,
+    pub array: RawOver<RawOutcome>,
     pub doc: RawDoc,
 }
 
@@ -196,6 +260,8 @@ pub type Entries<T> = Vec<(Sp<String>, T)>;
 pub struct RawScenario {
     pub extends: Option<Sp<String>>,
     pub info: RawInfo,
+    pub dimensions: Entries<RawDimension>,
+    pub constants: Entries<RawConstant>,
     pub parameters: Entries<RawParam>,
     pub state: Entries<RawState>,
     pub derived: Entries<RawDerived>,
@@ -234,6 +300,8 @@ const TOP_KEYS: &[&str] = &[
     "charts",
     "lookups",
     "correlations",
+    "dimensions",
+    "constants",
     "inputs",
 ];
 const CHART_KEYS: &[&str] = &["outcomes", "variables", "events"];
@@ -248,12 +316,37 @@ const INFO_KEYS: &[&str] = &[
     "start",
 ];
 const DOC_KEYS: &[&str] = &["doc", "source", "unit", "label"];
-const PARAM_KEYS: &[&str] = &["dist", "sample"];
+const PARAM_KEYS: &[&str] = &["dist", "sample", "shared", "over", "elements"];
 const SAMPLE_KEYS: &[&str] = &["file", "column", "weight"];
-const STATE_KEYS: &[&str] = &["init", "update", "min", "max", "categories"];
-const DERIVED_KEYS: &[&str] = &["expr"];
-const EVENT_KEYS: &[&str] = &["p", "rate", "once", "outcomes", "otherwise"];
-const OUTCOME_KEYS: &[&str] = &["expr", "kind", "categories", "may_be_none"];
+const STATE_KEYS: &[&str] = &[
+    "init",
+    "update",
+    "min",
+    "max",
+    "categories",
+    "over",
+    "elements",
+];
+const DERIVED_KEYS: &[&str] = &["expr", "over", "elements"];
+const EVENT_KEYS: &[&str] = &[
+    "p",
+    "rate",
+    "once",
+    "outcomes",
+    "otherwise",
+    "over",
+    "elements",
+];
+const OUTCOME_KEYS: &[&str] = &[
+    "expr",
+    "kind",
+    "categories",
+    "may_be_none",
+    "over",
+    "elements",
+];
+const DIMENSION_KEYS: &[&str] = &["elements", "same_as"];
+const CONSTANT_KEYS: &[&str] = &["value", "over", "file"];
 const LOOKUP_KEYS: &[&str] = &["points"];
 const INPUT_KEYS: &[&str] = &["file", "column", "columns", "index", "by", "beyond"];
 const CORRELATION_KEYS: &[&str] = &["between", "rank", "doc"];
@@ -308,47 +401,38 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
         f.finish(&mut w);
     }
     raw.info_problems = w.diags.len() > before_info;
-    if let Some(t) = top.table(&mut w, "parameters") {
-        raw.parameters = w.entries(t, "parameters", "dist", PARAM_KEYS, |w, f| RawParam {
-            dist: f.expr(w, "dist"),
-            sample: f.sample(w, "sample"),
+    if let Some(t) = top.table(&mut w, "dimensions") {
+        raw.dimensions = w.entries(t, "dimensions", "elements", DIMENSION_KEYS, |w, f| {
+            RawDimension {
+                elements: f.strings(w, "elements"),
+                same_as: f.string(w, "same_as"),
+                doc: f.doc(w),
+            }
+        });
+    }
+    if let Some(t) = top.table(&mut w, "constants") {
+        raw.constants = w.entries(t, "constants", "value", CONSTANT_KEYS, |w, f| RawConstant {
+            value: f.values(w, "value"),
+            over: f.strings(w, "over"),
+            file: f.string(w, "file"),
+            loaded: None,
             doc: f.doc(w),
         });
+    }
+    if let Some(t) = top.table(&mut w, "parameters") {
+        raw.parameters = w.entries(t, "parameters", "dist", PARAM_KEYS, read_param);
     }
     if let Some(t) = top.table(&mut w, "state") {
-        raw.state = w.entries(t, "state", "", STATE_KEYS, |w, f| RawState {
-            init: f.expr(w, "init"),
-            update: f.expr(w, "update"),
-            min: f.float(w, "min"),
-            max: f.float(w, "max"),
-            categories: f.strings(w, "categories"),
-            doc: f.doc(w),
-        });
+        raw.state = w.entries(t, "state", "", STATE_KEYS, read_state);
     }
     if let Some(t) = top.table(&mut w, "derived") {
-        raw.derived = w.entries(t, "derived", "expr", DERIVED_KEYS, |w, f| RawDerived {
-            expr: f.expr(w, "expr"),
-            doc: f.doc(w),
-        });
+        raw.derived = w.entries(t, "derived", "expr", DERIVED_KEYS, read_derived);
     }
     if let Some(t) = top.table(&mut w, "events") {
-        raw.events = w.entries(t, "events", "", EVENT_KEYS, |w, f| RawEvent {
-            p: f.expr(w, "p"),
-            outcomes: f.expr_table(w, "outcomes"),
-            rate: f.expr(w, "rate"),
-            once: f.bool(w, "once"),
-            otherwise: f.string(w, "otherwise"),
-            doc: f.doc(w),
-        });
+        raw.events = w.entries(t, "events", "", EVENT_KEYS, read_event);
     }
     if let Some(t) = top.table(&mut w, "outcomes") {
-        raw.outcomes = w.entries(t, "outcomes", "expr", OUTCOME_KEYS, |w, f| RawOutcome {
-            expr: f.expr(w, "expr"),
-            kind: f.string(w, "kind"),
-            categories: f.strings(w, "categories"),
-            may_be_none: f.bool(w, "may_be_none"),
-            doc: f.doc(w),
-        });
+        raw.outcomes = w.entries(t, "outcomes", "expr", OUTCOME_KEYS, read_outcome);
     }
     if let Some(t) = top.table(&mut w, "lookups") {
         raw.lookups = w.entries(t, "lookups", "points", LOOKUP_KEYS, |w, f| RawLookup {
@@ -387,6 +471,59 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
     }
     top.finish(&mut w);
     raw
+}
+
+fn read_param<'i>(w: &mut Walker<'_, 'i>, f: &mut Fields<'_, 'i>) -> RawParam {
+    RawParam {
+        dist: f.expr(w, "dist"),
+        sample: f.sample(w, "sample"),
+        shared: f.bool(w, "shared"),
+        array: f.over(w, "parameters", "dist", PARAM_KEYS, read_param),
+        doc: f.doc(w),
+    }
+}
+
+fn read_state<'i>(w: &mut Walker<'_, 'i>, f: &mut Fields<'_, 'i>) -> RawState {
+    RawState {
+        init: f.expr(w, "init"),
+        update: f.expr(w, "update"),
+        min: f.float(w, "min"),
+        max: f.float(w, "max"),
+        categories: f.strings(w, "categories"),
+        array: f.over(w, "state", "", STATE_KEYS, read_state),
+        doc: f.doc(w),
+    }
+}
+
+fn read_derived<'i>(w: &mut Walker<'_, 'i>, f: &mut Fields<'_, 'i>) -> RawDerived {
+    RawDerived {
+        expr: f.expr(w, "expr"),
+        array: f.over(w, "derived", "expr", DERIVED_KEYS, read_derived),
+        doc: f.doc(w),
+    }
+}
+
+fn read_event<'i>(w: &mut Walker<'_, 'i>, f: &mut Fields<'_, 'i>) -> RawEvent {
+    RawEvent {
+        p: f.expr(w, "p"),
+        outcomes: f.expr_table(w, "outcomes"),
+        rate: f.expr(w, "rate"),
+        once: f.bool(w, "once"),
+        otherwise: f.string(w, "otherwise"),
+        array: f.over(w, "events", "", EVENT_KEYS, read_event),
+        doc: f.doc(w),
+    }
+}
+
+fn read_outcome<'i>(w: &mut Walker<'_, 'i>, f: &mut Fields<'_, 'i>) -> RawOutcome {
+    RawOutcome {
+        expr: f.expr(w, "expr"),
+        kind: f.string(w, "kind"),
+        categories: f.strings(w, "categories"),
+        may_be_none: f.bool(w, "may_be_none"),
+        array: f.over(w, "outcomes", "expr", OUTCOME_KEYS, read_outcome),
+        doc: f.doc(w),
+    }
 }
 
 struct Walker<'a, 'i> {
@@ -806,6 +943,68 @@ impl<'t, 'i> Fields<'t, 'i> {
         Some(sample)
     }
 
+    /// `over` (a dimension or a list of them) and `elements` (per-element
+    /// overrides, each read as an entry of the section).
+    fn over<T>(
+        &mut self,
+        w: &mut Walker<'_, 'i>,
+        section: &str,
+        short_key: &'static str,
+        keys: &[&'static str],
+        build: fn(&mut Walker<'_, 'i>, &mut Fields<'_, 'i>) -> T,
+    ) -> RawOver<T> {
+        let over = self.strings(w, "over");
+        let elements = self.take(w, "elements").and_then(|v| {
+            if !v.get_ref().is_table() {
+                w.type_error(
+                    v,
+                    "elements",
+                    "a table of element names and overrides",
+                    "{ north = \"0.4\" }",
+                );
+                return None;
+            }
+            let span = w.span(v.span());
+            let keys: Vec<&'static str> = keys
+                .iter()
+                .copied()
+                .filter(|k| !matches!(*k, "over" | "elements" | "shared"))
+                .collect();
+            let value = w.entries(v, &format!("{section}.elements"), short_key, &keys, build);
+            Some(Sp { value, span })
+        });
+        RawOver { over, elements }
+    }
+
+    /// A number or nested lists of numbers (a constant's value).
+    fn values(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<Sp<RawValues>> {
+        fn walk<'i>(
+            w: &mut Walker<'_, 'i>,
+            key: &str,
+            v: &Spanned<DeValue<'i>>,
+        ) -> Option<Sp<RawValues>> {
+            let span = w.span(v.span());
+            let value = match v.get_ref() {
+                DeValue::Array(items) => RawValues::List(
+                    items
+                        .iter()
+                        .map(|item| walk(w, key, item))
+                        .collect::<Option<Vec<_>>>()?,
+                ),
+                other => match number(other) {
+                    Some(n) => RawValues::Num(n),
+                    None => {
+                        w.type_error(v, key, "a number or a list of numbers", "[0.2, 0.4, 0.1]");
+                        return None;
+                    }
+                },
+            };
+            Some(Sp { value, span })
+        }
+        let v = self.take(w, key)?;
+        walk(w, key, v)
+    }
+
     /// An expression: a string of the expression language, or a bare number.
     fn expr(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<ExprText> {
         let v = self.take(w, key)?;
@@ -1010,6 +1209,26 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             events: pick(base.charts.events, over.charts.events),
         },
         info,
+        dimensions: merge_entries(base.dimensions, over.dimensions, |b, o| RawDimension {
+            elements: pick(b.elements, o.elements),
+            same_as: pick(b.same_as, o.same_as),
+            doc: merge_doc(b.doc, o.doc),
+        }),
+        constants: merge_entries(base.constants, over.constants, |b, o| {
+            // `value` and `file` are alternatives: the variant's one wins.
+            let (value, file) = if o.value.is_some() || o.file.is_some() {
+                (o.value, o.file)
+            } else {
+                (b.value, b.file)
+            };
+            RawConstant {
+                value,
+                file,
+                loaded: None,
+                over: pick(b.over, o.over),
+                doc: merge_doc(b.doc, o.doc),
+            }
+        }),
         parameters: merge_entries(base.parameters, over.parameters, |b, o| {
             // `dist` and `sample` are alternatives: a variant that sets one
             // drops the base's other.
@@ -1021,6 +1240,8 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             RawParam {
                 dist,
                 sample,
+                shared: pick(b.shared, o.shared),
+                array: b.array.merge(o.array),
                 doc: merge_doc(b.doc, o.doc),
             }
         }),
@@ -1029,11 +1250,13 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             update: pick(b.update, o.update),
             min: pick(b.min, o.min),
             max: pick(b.max, o.max),
+            array: b.array.merge(o.array),
             categories: pick(b.categories, o.categories),
             doc: merge_doc(b.doc, o.doc),
         }),
         derived: merge_entries(base.derived, over.derived, |b, o| RawDerived {
             expr: pick(b.expr, o.expr),
+            array: b.array.merge(o.array),
             doc: merge_doc(b.doc, o.doc),
         }),
         events: merge_entries(base.events, over.events, |b, o| {
@@ -1063,6 +1286,7 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
                 outcomes,
                 rate,
                 once,
+                array: b.array.merge(o.array),
                 otherwise: pick(b.otherwise, o.otherwise),
                 doc: merge_doc(b.doc, o.doc),
             }
@@ -1094,6 +1318,7 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             kind: pick(b.kind, o.kind),
             categories: pick(b.categories, o.categories),
             may_be_none: pick(b.may_be_none, o.may_be_none),
+            array: b.array.merge(o.array),
             doc: merge_doc(b.doc, o.doc),
         }),
         interventions,

@@ -163,7 +163,7 @@ fn expected_messages_are_located_and_helpful() {
         }
         // Each problem points at `tests/bad/FILE.toml:LINE:COL` (an `extends`
         // chain may point into a base file in a subfolder, a bad cell into
-        // the `.csv` data file an input reads).
+        // the `.csv` data file an input reads or a constant is read from).
         let located = text
             .lines()
             .filter_map(|l| l.trim_start().strip_prefix("--> tests/bad/"))

@@ -180,10 +180,7 @@ fn run_writes_summary_and_timeseries_files_that_parse() {
     }
 
     let (header, rows) = read_csv(&dir.path().join("timeseries.csv"));
-    assert_eq!(
-        header,
-        ["variable", "kind", "step", "period", "statistic", "value"]
-    );
+    assert_eq!(header, polsim::output::tables::TIMESERIES_COLUMNS);
     assert!(!rows.is_empty());
     for row in &rows {
         let step: u32 = row[2].parse().expect("step is a whole number");

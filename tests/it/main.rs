@@ -1,5 +1,6 @@
 //! polsim's integration tests, one binary (one link step) for all of them.
 //!
+//! - `arrays`: arrays over dimensions against the same model written out, run by run; element streams; reductions; CSV constants; `--set` on an element.
 //! - `engine`: the engine against closed-form answers; determinism across threads.
 //! - `cli`: the `polsim` binary driven with assert_cmd: run, check, --set, outputs.
 //! - `bad_input`: every file in tests/bad/ gives its expected message and exit code 2.
@@ -19,6 +20,7 @@
 mod common;
 
 mod analysis;
+mod arrays;
 mod bad_input;
 mod calibrate;
 mod charts;

@@ -10,6 +10,20 @@ impl Checker {
     pub(super) fn lookups(&mut self, raw: &RawScenario) {
         for (name, l) in &raw.lookups {
             self.check_name(name);
+            // A table is called like a function, so it may not take a
+            // function's or a distribution's name (a variable may).
+            if builtins::is_reserved_name(&name.value) {
+                self.diags.push(
+                    Diagnostic::new(
+                        name.span,
+                        format!(
+                            "`{}` is the name of a function, so a lookup table cannot take it",
+                            name.value
+                        ),
+                    )
+                    .help(format!("choose another name, e.g. `{}_table`", name.value)),
+                );
+            }
             if let Some(&id) = self.names.get(&name.value) {
                 let word = self.vars[id.0 as usize].1;
                 self.diags.push(

@@ -18,6 +18,7 @@ mod categories;
 mod charts;
 mod correlations;
 mod dates;
+mod dimensions;
 mod facts;
 mod inputs;
 mod interventions;
@@ -77,6 +78,10 @@ pub struct Input {
 }
 
 pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
+    check_all(input).map_err(dimensions::once_each)
+}
+
+fn check_all(input: Input) -> Result<Model, Vec<Diagnostic>> {
     let mut c = Checker {
         diags: Vec::new(),
         names: HashMap::new(),
@@ -86,6 +91,7 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         table_names: HashMap::new(),
         memories: 0,
         time: TimeAxis::plain("step"),
+        arrays: dimensions::Arrays::default(),
         categories: HashMap::new(),
         owner_categories: HashMap::new(),
     };
@@ -94,7 +100,9 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
     let info = c.info(&raw, input.default_name, input.path, input.hash);
     c.steps = info.steps;
     c.time = info.time.clone();
+    let raw = c.explode(raw);
     c.declare(&raw);
+    c.check_array_names(&raw);
     let inputs = c.read_inputs(&raw, &input.data);
     c.lookups(&raw);
     let mut vars: Vec<Option<Var>> = vec![None; c.vars.len()];
@@ -211,6 +219,7 @@ pub fn resolve_extra(
             .collect(),
         memories: 0,
         time: model.info.time.clone(),
+        arrays: dimensions::Arrays::default(),
         categories: model.categories.iter().cloned().collect(),
         owner_categories: HashMap::new(),
     };
@@ -248,6 +257,8 @@ struct Checker {
     memories: u32,
     /// The calendar, for dates given instead of step numbers.
     time: TimeAxis,
+    /// Dimensions, arrays and constants (`dimensions.rs`).
+    arrays: dimensions::Arrays,
     /// The category names of each categorical variable (an event with
     /// exclusive outcomes): value 0 is the first name, 1 the next, ...
     categories: HashMap<VarId, Vec<String>>,

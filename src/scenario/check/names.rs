@@ -56,6 +56,10 @@ impl Checker {
     }
 
     pub(super) fn check_name(&mut self, name: &Sp<String>) {
+        // An array's element (`violence[north]`) was checked as its array's name.
+        if self.arrays.env_of.contains_key(&name.value) {
+            return;
+        }
         let n = &name.value;
         let valid = n
             .chars()
@@ -67,11 +71,7 @@ impl Checker {
                 Diagnostic::new(name.span, format!("`{n}` cannot be used as a name in expressions"))
                     .help("names start with a letter and use only letters, digits and _ (e.g. `coalition_trust`)"),
             );
-        } else if n == "t"
-            || n == "pi"
-            || expr::lex::KEYWORDS.contains(&n.as_str())
-            || builtins::is_reserved_name(n)
-        {
+        } else if n == "t" || n == "pi" || expr::lex::KEYWORDS.contains(&n.as_str()) {
             self.diags.push(
                 Diagnostic::new(
                     name.span,

@@ -24,7 +24,11 @@ impl Checker {
         };
         let mut site = 0;
         let before = self.diags.len();
+        // An array's element sees the element of each of its dimensions.
+        let env = self.arrays.env_of.get(owner).cloned().unwrap_or_default();
+        let outer = std::mem::replace(&mut self.arrays.env, env);
         let resolved = self.resolve(&ast, text, ctx, owner, &mut site);
+        self.arrays.env = outer;
         if self.diags.len() > before {
             None
         } else {
@@ -94,12 +98,23 @@ impl Checker {
                 let name_span = text.span_of(name_span.clone());
                 return self.call(name, name_span, span, args, text, ctx, owner, site);
             }
+            ExprKind::Index {
+                name,
+                name_span,
+                indices,
+            } => {
+                let name_span = text.span_of(name_span.clone());
+                return self.index(name, name_span, span, indices, text, ctx, owner);
+            }
         })
     }
 
     pub(super) fn name(&mut self, name: &str, span: Span, ctx: Ctx, owner: &str) -> Option<MExpr> {
         if name == "pi" {
             return Some(MExpr::Const(std::f64::consts::PI));
+        }
+        if let Some(resolved) = self.array_name(name, span, ctx, owner) {
+            return resolved;
         }
         if name == "t" {
             return match ctx {
@@ -176,6 +191,9 @@ impl Checker {
     ) -> Option<MExpr> {
         if let Some(&index) = self.table_names.get(name) {
             return self.lookup_call(index, name, span, args, text, ctx, owner, site);
+        }
+        if let Some(reduced) = self.reduction(name, span, args, text, ctx, owner, site) {
+            return reduced;
         }
         let Some(builtin) = builtins::lookup(name, args.len()) else {
             let mut d =

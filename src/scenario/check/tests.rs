@@ -132,7 +132,17 @@ fn intervention_steps_must_lie_in_the_run() {
 
 #[test]
 fn names_may_not_shadow_the_language() {
-    fails_with("[parameters]\nnormal = 1\n", "`normal` is a reserved word");
+    fails_with("[parameters]\nif = 1\n", "`if` is a reserved word");
+    fails_with(
+        "[lookups]\nnormal = [[0, 0], [1, 1]]\n",
+        "`normal` is the name of a function",
+    );
+    // A variable is named by position: an SIR model keeps its usual names,
+    // and `beta(2, 3)` still draws from the distribution.
+    let m = model(
+        "[parameters]\nbeta = \"beta(2, 3)\"\ngamma = 0.1\n[derived]\nr0 = \"beta / gamma\"\n",
+    );
+    assert!(m.find("beta").is_some() && m.find("gamma").is_some());
     fails_with(
         "[parameters]\na = 1\n[derived]\na = \"2\"\n",
         "`a` is declared twice (already a parameter)",
