@@ -539,13 +539,19 @@ pub fn svg(map: &Map) -> Result<String, String> {
 /// Lines under the title: what is drawn, and how to read the signs.
 fn heading_lines(map: &Map, direction: Direction) -> Vec<String> {
     let mut what = match map.focus {
-        Some(f) => format!(
-            "Around {} ({}), {} step{} upstream and downstream",
-            map.full.nodes[f].label,
-            map.full.nodes[f].name,
-            map.depth,
-            if map.depth == 1 { "" } else { "s" }
-        ),
+        Some(f) => {
+            let node = &map.full.nodes[f];
+            let name = if node.label == node.name {
+                node.name.clone()
+            } else {
+                format!("{} ({})", node.label, node.name)
+            };
+            format!(
+                "Around {name}, {} link{} upstream and downstream",
+                map.depth,
+                if map.depth == 1 { "" } else { "s" }
+            )
+        }
         None => "The whole model".to_string(),
     };
     if !map.parameters {
@@ -702,8 +708,8 @@ fn drawn_loops(map: &Map) -> Vec<usize> {
     drawn
 }
 
-/// A circled R or B at the middle of each drawn loop's nodes, moved down
-/// until it covers no node and no other mark.
+/// A circled R or B at the middle of each drawn loop's nodes, or the
+/// nearest spot to it that covers no node and no other mark.
 fn loop_marks(map: &Map, laid: &Layout, loops: &[usize], top: f64) -> String {
     let mut out = String::new();
     let mut taken: Vec<(f64, f64)> = Vec::new();
@@ -725,13 +731,20 @@ fn loop_marks(map: &Map, laid: &Layout, loops: &[usize], top: f64) -> String {
             .map(|d| (laid.nodes[d].x, laid.nodes[d].y))
             .collect();
         let count = points.len().max(1) as f64;
-        let x = points.iter().map(|p| p.0).sum::<f64>() / count;
-        let mut y = points.iter().map(|p| p.1).sum::<f64>() / count;
-        let mut tries = 0;
-        while covers(x, y, &taken) && tries < 200 {
-            y += 6.0;
-            tries += 1;
-        }
+        let cx = points.iter().map(|p| p.0).sum::<f64>() / count;
+        let cy = points.iter().map(|p| p.1).sum::<f64>() / count;
+        // The free spot nearest the middle, on rings around it.
+        let (x, y) = (0..40)
+            .flat_map(|ring| {
+                let r = f64::from(ring) * 8.0;
+                let spots = if ring == 0 { 1 } else { 8 + 4 * ring };
+                (0..spots).map(move |k| {
+                    let a = f64::from(k) / f64::from(spots) * std::f64::consts::TAU;
+                    (cx + r * a.cos(), cy + r * a.sin())
+                })
+            })
+            .find(|&(x, y)| !covers(x, y, &taken))
+            .unwrap_or((cx, cy));
         taken.push((x, y));
         let colour = polarity_colour(lp.polarity);
         let _ = writeln!(

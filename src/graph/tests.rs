@@ -196,7 +196,7 @@ fn focus_and_depth_draw_a_neighbourhood() {
     );
     assert_eq!(names(&alone), ["final"]);
     let svg = two.svg().expect("svg");
-    assert!(svg.contains("Around crowding (crowding), 2 steps upstream and downstream"));
+    assert!(svg.contains("Around crowding, 2 links upstream and downstream"));
 }
 
 #[test]
