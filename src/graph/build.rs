@@ -163,7 +163,9 @@ impl Graph {
                     r
                 }
                 VarKind::Derived { expr } => expr.vars(),
-                VarKind::Event { chance, .. } => chance.vars(),
+                VarKind::Event { .. } => signs::event_chance(&v.kind)
+                    .map(|c| c.vars())
+                    .unwrap_or_default(),
             };
             let target = VarId(i as u32);
             for r in reads {

@@ -732,9 +732,26 @@ pub fn var_edge(model: &Model, r: &Ranges, source: VarId, target: VarId) -> Opti
             }
         }
         VarKind::Derived { expr } => slope(expr, source, r),
-        VarKind::Event { chance, .. } => slope(chance, source, r),
+        VarKind::Event { .. } => slope(event_chance(&model.var(target).kind)?, source, r),
     };
     Some(slope.sign())
+}
+
+/// An event's chance as the scenario wrote it. The exclusive outcomes of
+/// an event that happens once are guarded by the checker with "not if one
+/// of them happened before" (`if prev(a) or prev(b) then 0 else chance`):
+/// that guard is how they stay exclusive, not an influence, so the map
+/// reads the chance inside it.
+pub fn event_chance(kind: &VarKind) -> Option<&MExpr> {
+    match kind {
+        VarKind::Event {
+            mode: EventMode::Once,
+            chance: MExpr::If(_, zero, inner),
+            branch: Some(_),
+        } if **zero == MExpr::Const(0.0) => Some(inner),
+        VarKind::Event { chance, .. } => Some(chance),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

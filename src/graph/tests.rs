@@ -493,3 +493,30 @@ fn wrap_breaks_at_spaces() {
         "averyveryverylongsingleword\nhere"
     );
 }
+
+#[test]
+fn exclusive_outcomes_of_a_once_event_are_not_loops() {
+    // The checker keeps the outcomes of a once-only event exclusive by
+    // guarding each with the others' last values; that is not feedback.
+    let m = model(
+        r#"
+[scenario]
+name = "talks"
+steps = 6
+[parameters]
+push = "uniform(0.1, 0.3)"
+[events.talks]
+outcomes = { deal = "push", walkout = "0.1" }
+once = true
+"#,
+    );
+    let map = map(&m, Options::default());
+    assert!(map.loops.is_empty(), "{}", map.loops_text(10));
+    let d = map.dot();
+    assert!(
+        d.contains("\"parameter:push\" -> \"event:deal\" [label=\"+\""),
+        "{d}"
+    );
+    assert!(!d.contains("\"event:deal\" -> \"event:deal\""), "{d}");
+    assert!(!d.contains("\"event:walkout\" -> \"event:deal\""), "{d}");
+}
