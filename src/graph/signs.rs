@@ -182,7 +182,10 @@ pub struct Ranges {
 /// Rounds of state-range iteration before a bound that still grows is
 /// widened to infinity.
 const ROUNDS_BEFORE_WIDENING: usize = 4;
-const MAX_ROUNDS: usize = 12;
+const MAX_ROUNDS: usize = 64;
+/// Rounds, at the end, in which a bound that still grows goes to infinity
+/// rather than to the next constant.
+const LAST_ROUNDS: usize = 4;
 
 impl Ranges {
     pub fn of(model: &Model) -> Ranges {
@@ -206,23 +209,10 @@ impl Ranges {
                 r.vars[s.0 as usize] = bounded(r.interval(init), *min, *max);
             }
         }
+        let mut settled = false;
         for round in 0..MAX_ROUNDS {
-            for &v in &model.step_order {
-                r.vars[v.0 as usize] = match &model.var(v).kind {
-                    VarKind::Derived { expr } => r.interval(expr),
-                    VarKind::Event {
-                        mode: EventMode::Count,
-                        ..
-                    } => NON_NEGATIVE,
-                    VarKind::Event { .. } => UNIT,
-                    _ => FULL,
-                };
-            }
-            for iv in &model.interventions {
-                let i = iv.var.0 as usize;
-                r.vars[i] = r.vars[i].hull(r.interval(&iv.value));
-            }
-            let mut changed = false;
+            // An intervention may widen a state: then go round again.
+            let mut changed = r.step_pass(model);
             for &s in &model.states {
                 if let VarKind::State {
                     update, min, max, ..
@@ -233,7 +223,7 @@ impl Ranges {
                     if round >= ROUNDS_BEFORE_WIDENING {
                         // Widen to the next constant of the model, then to
                         // infinity when that does not hold either.
-                        let past = round >= ROUNDS_BEFORE_WIDENING + 2;
+                        let past = round + LAST_ROUNDS >= MAX_ROUNDS;
                         if new.lo < old.lo {
                             new.lo = thresholds
                                 .iter()
@@ -256,10 +246,47 @@ impl Ranges {
                 }
             }
             if !changed {
+                settled = true;
                 break;
             }
         }
+        if !settled {
+            // Not a fixed point yet: states may take any value their
+            // bounds allow, and what is computed from them follows.
+            for &s in &model.states {
+                if let VarKind::State { min, max, .. } = &model.var(s).kind {
+                    r.vars[s.0 as usize] = bounded(FULL, *min, *max);
+                }
+            }
+            // twice: an intervention may force a state past its bounds
+            r.step_pass(model);
+            r.step_pass(model);
+        }
         r
+    }
+
+    /// Derived variables and events from the states' current bounds, and
+    /// the values interventions may force; whether a state's bounds grew.
+    fn step_pass(&mut self, model: &Model) -> bool {
+        for &v in &model.step_order {
+            self.vars[v.0 as usize] = match &model.var(v).kind {
+                VarKind::Derived { expr } => self.interval(expr),
+                VarKind::Event {
+                    mode: EventMode::Count,
+                    ..
+                } => NON_NEGATIVE,
+                VarKind::Event { .. } => UNIT,
+                _ => FULL,
+            };
+        }
+        let mut grew = false;
+        for iv in &model.interventions {
+            let i = iv.var.0 as usize;
+            let widened = self.vars[i].hull(self.interval(&iv.value));
+            grew |= widened != self.vars[i] && model.states.contains(&iv.var);
+            self.vars[i] = widened;
+        }
+        grew
     }
 
     /// Bounds on a state's next value from its update. When the update

@@ -202,3 +202,17 @@ fn product_of_signs() {
     assert_eq!(P.times(M), M);
     assert_eq!(U.times(P), U);
 }
+
+#[test]
+fn a_state_under_a_fixed_ceiling_keeps_its_gap_positive() {
+    // capacity rises toward 0.9 and never passes it, so what speeds its
+    // growth (relief) raises it; with a ceiling that can move (a derived
+    // variable here) the bounds overlap and the sign is not known.
+    let text = "[scenario]\nname = \"c\"\nsteps = 12\n[parameters]\ngrowth = \"pert(0.01, 0.02, 0.05)\"\n[events.relief]\np = 0.2\n[derived]\nmoving = \"0.6 + 0.3 * relief\"\n[state.capacity]\ninit = \"0.3\"\nupdate = \"capacity + growth * (1 + relief) * (0.9 - capacity)\"\nmax = 1\n[state.depth]\ninit = 0.3\nupdate = \"depth + growth * (1 + relief) * (moving - depth)\"\n";
+    let m = scenario::load(Path::new("c.toml"), &OneText(text), &[]).expect("model");
+    let r = Ranges::of(&m);
+    let id = |name: &str| m.find(name).expect("name");
+    assert_eq!(r.var(id("capacity")), Interval { lo: 0.3, hi: 0.9 });
+    assert_eq!(var_edge(&m, &r, id("relief"), id("capacity")), Some(P));
+    assert_eq!(var_edge(&m, &r, id("relief"), id("depth")), Some(U));
+}
