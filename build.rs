@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::{env, fs};
 
-fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) {
+fn collect(dir: &Path, root: &Path, ext: &str, out: &mut Vec<(String, String)>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -13,8 +13,8 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) {
     paths.sort();
     for path in paths {
         if path.is_dir() {
-            collect(&path, root, out);
-        } else if path.extension().is_some_and(|e| e == "toml") {
+            collect(&path, root, ext, out);
+        } else if path.extension().is_some_and(|e| e == ext) {
             let rel = path
                 .strip_prefix(root)
                 .unwrap_or(&path)
@@ -34,18 +34,23 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) {
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     println!("cargo:rerun-if-changed=scenarios");
-    let mut files = Vec::new();
-    collect(&root, &root, &mut files);
-    for (_, abs) in &files {
-        println!("cargo:rerun-if-changed={abs}");
+    let mut code = String::new();
+    // The scenarios, and the data files (CSV) their `[inputs]` read.
+    for (ext, name, what) in [("toml", "FILES", "scenario"), ("csv", "DATA", "data file")] {
+        let mut files = Vec::new();
+        collect(&root, &root, ext, &mut files);
+        for (_, abs) in &files {
+            println!("cargo:rerun-if-changed={abs}");
+        }
+        let _ = writeln!(
+            code,
+            "/// (path under scenarios/, text) of every bundled {what}.\npub static {name}: &[(&str, &str)] = &["
+        );
+        for (rel, abs) in &files {
+            let _ = writeln!(code, "    ({rel:?}, include_str!({abs:?})),");
+        }
+        code.push_str("];\n");
     }
-    let mut code = String::from(
-        "/// (path under scenarios/, text) of every bundled scenario.\npub static FILES: &[(&str, &str)] = &[\n",
-    );
-    for (rel, abs) in &files {
-        let _ = writeln!(code, "    ({rel:?}, include_str!({abs:?})),");
-    }
-    code.push_str("];\n");
     let out = Path::new(&env::var("OUT_DIR").expect("OUT_DIR is set by cargo")).join("bundled.rs");
     fs::write(out, code).expect("write bundled.rs");
 }

@@ -400,6 +400,7 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
         .copied()
         .chain(model.derived())
         .collect();
+    results.settle();
     let series = series_vars
         .par_iter()
         .zip(results.series.par_iter_mut())
@@ -419,7 +420,7 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
                     .map(|(t, acc)| StepStats {
                         step: t as u32,
                         period: info.time.label(t as u32),
-                        stats: number_stats(&acc.total_moments(), &mut acc.quantiles),
+                        stats: number_stats(&acc.moments, &mut acc.quantiles),
                     })
                     .collect(),
             }

@@ -11,6 +11,7 @@
 //! **Architecture invariant:** analyses are pure: they return values; the
 //! CLI writes files and prints.
 
+pub mod calibrate;
 pub mod compare;
 pub mod precision;
 pub mod qmc;

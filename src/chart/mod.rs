@@ -25,6 +25,7 @@
 
 pub mod axes;
 pub mod build;
+pub mod calibrate;
 pub mod canvas;
 pub mod compare;
 mod draw_heat;

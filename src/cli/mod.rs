@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use sha2::{Digest, Sha256};
 
 pub mod analysis;
+pub mod calibrate;
 
 use crate::Error;
 use crate::analysis::qmc::Sampling;
@@ -87,6 +88,9 @@ pub enum Command {
     Sweep(analysis::SweepArgs),
     /// Find which parameters drive each outcome (rank correlation, Sobol indices or swing)
     Sensitivity(analysis::SensitivityArgs),
+    /// Find the parameter values that reproduce observed data (approximate Bayesian computation)
+    #[command(long_about = calibrate::LONG_ABOUT)]
+    Calibrate(calibrate::CalibrateArgs),
     /// Draw the model's causal map: which name reads which (DOT and SVG)
     Graph(GraphArgs),
     /// List the scenarios bundled with polsim
@@ -280,6 +284,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Compare(args) => analysis::cmd_compare(args),
         Command::Sweep(args) => analysis::cmd_sweep(args),
         Command::Sensitivity(args) => analysis::cmd_sensitivity(args),
+        Command::Calibrate(args) => calibrate::cmd_calibrate(args),
         Command::Graph(args) => cmd_graph(args),
         Command::Scenarios(args) => cmd_scenarios(args),
         Command::Completions(args) => {
@@ -357,7 +362,7 @@ pub fn apply_sim_args(model: &mut Model, sim: &SimArgs) -> Result<(), Error> {
 /// sampling run on, to `--threads` (the simulation builds its own pool of
 /// the same size): so `--threads 1` means one thread throughout. Only the
 /// first call has an effect.
-fn use_threads(threads: usize) {
+pub(crate) fn use_threads(threads: usize) {
     if threads > 0 {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -373,7 +378,7 @@ pub fn max_threads() -> usize {
     (4 * cores).max(64)
 }
 
-fn check_threads(threads: usize) -> Result<(), Error> {
+pub(crate) fn check_threads(threads: usize) -> Result<(), Error> {
     let max = max_threads();
     if threads > max {
         return Err(Error::Usage(format!(
@@ -946,6 +951,25 @@ pub fn checked_json(model: &Model) -> serde_json::Value {
     })
 }
 
+/// The files parameters are drawn from, each with its parameters.
+fn sampled_files(model: &Model) -> Vec<(String, Vec<String>)> {
+    let mut files: Vec<(String, Vec<String>)> = Vec::new();
+    for &p in &model.params {
+        if let VarKind::Param {
+            def: scenario::MExpr::Resample(r),
+            ..
+        } = &model.var(p).kind
+        {
+            let name = model.var(p).name.clone();
+            match files.iter_mut().find(|(f, _)| *f == r.file) {
+                Some((_, names)) => names.push(name),
+                None => files.push((r.file.clone(), vec![name])),
+            }
+        }
+    }
+    files
+}
+
 pub fn evaluation_order(model: &Model) -> String {
     let info = &model.info;
     let count = |k: &str| model.vars.iter().filter(|v| v.kind.word() == k).count();
@@ -1018,6 +1042,12 @@ pub fn evaluation_order(model: &Model) -> String {
                 model.var(b).name
             ));
         }
+    }
+    for (file, names) in sampled_files(model) {
+        out.push_str(&format!(
+            "  drawn together from the rows of {file} (one row per run, the same for each): {}\n",
+            names.join(", ")
+        ));
     }
     out.push_str("each step t = 1..steps, in this order:\n");
     for &v in &model.step_order {

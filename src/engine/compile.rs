@@ -404,7 +404,10 @@ fn force_at_step_1(dst: Slot, src: Slot) -> Op {
 /// The text that identifies `e` for sharing, when it is worth sharing: not
 /// a leaf, and with no random draw or aggregate anywhere in it.
 fn cse_key(e: &MExpr) -> Option<String> {
-    if matches!(e, MExpr::Const(_) | MExpr::Var(_) | MExpr::Time) {
+    if matches!(
+        e,
+        MExpr::Const(_) | MExpr::Var(_) | MExpr::Time | MExpr::Resample(_)
+    ) {
         return None;
     }
     let mut pure = true;
@@ -1118,6 +1121,18 @@ impl Compiler<'_> {
                 for s in slots {
                     self.release(s);
                 }
+                d
+            }
+            MExpr::Resample(r) => {
+                // The row comes from the file's stream, not the owner's: every
+                // column of the file reads the same row in a run.
+                let d = dst.unwrap_or_else(|| self.temp());
+                let stream = self.stream(&format!("@rows:{}", r.key));
+                ops.push(Op::DrawConst {
+                    dst: d,
+                    dist: (*r.dist).clone(),
+                    stream,
+                });
                 d
             }
             MExpr::Memory { id, .. } => match self.mem_index.get(id) {

@@ -18,6 +18,7 @@ use std::fmt;
 use rayon::prelude::*;
 
 use crate::scenario::Model;
+use crate::stats::BatchMoments;
 use exec::{BatchRecord, Fault, Inject, Workspace};
 pub use program::{LANES, Program};
 use results::Results;
@@ -236,8 +237,8 @@ fn chunk_bytes(job: &Job<'_>) -> u64 {
     let (series, steps) = (job.program.series.len() as u64, job.program.steps);
     let plan = results::SeriesPlan::new(series as usize, steps);
     let kept = series * u64::from(steps / plan.stride + 2);
-    series * (u64::from(steps) + 1) * std::mem::size_of::<results::StepAcc>() as u64
-        + kept * plan.runs.min(CHUNK_RUNS) * 8
+    let per_pair = std::mem::size_of::<results::StepAcc>() + std::mem::size_of::<BatchMoments>();
+    series * (u64::from(steps) + 1) * per_pair as u64 + kept * plan.runs.min(CHUNK_RUNS) * 8
 }
 
 /// Makes every reported quantile held in a sketch exact: the runs are run

@@ -11,7 +11,9 @@ use super::exec::BatchRecord;
 use super::program::Program;
 use crate::expr::ast::truthy;
 use crate::scenario::{EventMode, Model, OutcomeKind};
-use crate::stats::{BatchMoments, Moments, Probe, Proportion, Quantiles, REPORTED_PS, Refinement};
+use crate::stats::{
+    BatchMoments, Moments, Probe, Proportion, Quantiles, REPORTED_PS, Refinement, add_each_batch,
+};
 
 /// Exact quantiles are kept for up to this many runs per outcome; beyond,
 /// a sketch, which refinement passes make exact (see [`Refinements`]).
@@ -79,21 +81,10 @@ pub enum OutcomeAcc {
     Category(Vec<u64>),
 }
 
-impl StepAcc {
-    /// The moments of every value added, merged or not yet.
-    pub fn total_moments(&self) -> Moments {
-        let mut m = self.moments.clone();
-        m.merge(&self.batches.to_moments());
-        m
-    }
-}
-
 #[derive(Clone, Debug)]
 pub struct StepAcc {
     /// The merged moments of every chunk so far.
     pub moments: Moments,
-    /// This chunk's values, reduced into `moments` when chunks merge.
-    pub batches: BatchMoments,
     pub quantiles: Quantiles,
 }
 
@@ -117,6 +108,11 @@ pub struct Results {
     pub outcomes: Vec<OutcomeAcc>,
     /// `series[s][t]`: states (t = 0..=steps) then derived variables (t = 0 unused).
     pub series: Vec<Vec<StepAcc>>,
+    /// This chunk's per-step values, reduced into `series[s][t].moments`
+    /// when chunks merge: `step_batches[t * series.len() + s]`. Kept apart
+    /// from the rest, step by step, so that adding a step's values walks
+    /// one short stretch of memory.
+    step_batches: Vec<BatchMoments>,
     /// `events[e][t - 1]`.
     pub events: Vec<Vec<EventStep>>,
     /// The drawn values of each parameter (kept runs).
@@ -130,7 +126,7 @@ pub struct Results {
     may_be_none: Vec<bool>,
     /// Scratch for [`Results::add_step`]: whether each event has happened
     /// yet in each lane of the current batch.
-    ever: Vec<[bool; LANES]>,
+    ever: Vec<u64>,
 }
 
 /// Which lanes of a batch are kept (`--given`).
@@ -184,8 +180,12 @@ impl Results {
         let plan = SeriesPlan::new(program.series.len(), model.info.steps);
         let step_acc = || StepAcc {
             moments: Moments::new(),
-            batches: BatchMoments::default(),
             quantiles: Quantiles::new(plan.runs as usize),
+        };
+        let step_batches = if series {
+            vec![BatchMoments::default(); program.series.len() * (steps + 1)]
+        } else {
+            Vec::new()
         };
         Results {
             runs: 0,
@@ -200,6 +200,7 @@ impl Results {
             } else {
                 Vec::new()
             },
+            step_batches,
             events: program
                 .events
                 .iter()
@@ -209,7 +210,7 @@ impl Results {
             plan,
             probes: None,
             may_be_none: model.outcomes.iter().map(|o| o.may_be_none).collect(),
-            ever: vec![[false; LANES]; program.events.len()],
+            ever: vec![0; program.events.len()],
         }
     }
 
@@ -234,21 +235,25 @@ impl Results {
         } else {
             0
         };
-        for (s, (spec, per_step)) in program.series.iter().zip(&mut self.series).enumerate() {
-            if t == 0 && s >= program.states {
-                break;
-            }
-            let values = &slots[spec.slot as usize][..n];
-            let acc = &mut per_step[ti];
-            acc.batches.add_slice(values);
-            if quantile_lanes > 0 {
-                acc.quantiles.add_slice(&values[..quantile_lanes]);
+        let count = self.series.len();
+        // Without per-step statistics `series` is empty, and so is this.
+        let live = if t == 0 {
+            program.states.min(count)
+        } else {
+            count
+        };
+        let specs = &program.series;
+        add_each_batch(&mut self.step_batches[ti * count..ti * count + live], |s| {
+            &slots[specs[s].slot as usize][..n]
+        });
+        if quantile_lanes > 0 {
+            for (spec, per_step) in specs.iter().zip(&mut self.series).take(live) {
+                let values = &slots[spec.slot as usize][..quantile_lanes];
+                per_step[ti].quantiles.add_slice(values);
             }
         }
         if t == 0 {
-            for ever in &mut self.ever {
-                *ever = [false; LANES];
-            }
+            self.ever.fill(0);
             return;
         }
         for ((spec, per_step), ever) in program
@@ -259,7 +264,7 @@ impl Results {
         {
             let once = spec.mode == EventMode::Once;
             let lanes = &slots[spec.slot as usize];
-            count_event_step(&mut per_step[ti - 1], once, lanes, n, None, ever);
+            count_event_step(&mut per_step[ti - 1], once, lanes, n, u64::MAX, ever);
         }
     }
 
@@ -342,12 +347,13 @@ impl Results {
         }
         // Series quantiles come from the first `plan.runs` runs.
         let quantile_lanes = self.plan.runs.saturating_sub(first_run).min(n as u64) as usize;
+        let count = self.series.len();
         for (s, per_step) in self.series.iter_mut().enumerate() {
             let first = if s < program.states { 0 } else { 1 };
             for (t, acc) in per_step.iter_mut().enumerate().skip(first) {
                 let lanes = &rec.series[s * (steps + 1) + t];
                 let values = kept_lanes.gather(lanes, &mut buffer);
-                acc.batches.add_slice(values);
+                self.step_batches[t * count + s].add_slice(values);
                 if self.plan.keeps(t as u32) {
                     for lane in (0..quantile_lanes).filter(|&i| keep[i]) {
                         acc.quantiles.add(lanes[lane]);
@@ -357,16 +363,29 @@ impl Results {
         }
         for (e, per_step) in self.events.iter_mut().enumerate() {
             let once = program.events[e].mode == EventMode::Once;
-            let mut ever = [false; LANES];
+            let mut ever = 0u64;
+            let keep = lane_mask(&keep, n);
             for (t, acc) in per_step.iter_mut().enumerate() {
                 let lanes = &rec.events[e * steps + t];
-                count_event_step(acc, once, lanes, n, Some(&keep), &mut ever);
+                count_event_step(acc, once, lanes, n, keep, &mut ever);
             }
         }
         Ok(())
     }
 
     /// Merge the next chunk's results (chunks are merged in order).
+    /// Reduces this chunk's own per-step values into the merged moments
+    /// (for a `Results` that took values itself rather than only merges).
+    pub fn settle(&mut self) {
+        let count = self.series.len();
+        for (s, per_step) in self.series.iter_mut().enumerate() {
+            for (t, acc) in per_step.iter_mut().enumerate() {
+                let batch = std::mem::take(&mut self.step_batches[t * count + s]);
+                acc.moments.merge(&batch.to_moments());
+            }
+        }
+    }
+
     pub fn merge(&mut self, other: Results) {
         self.runs += other.runs;
         self.kept += other.kept;
@@ -391,10 +410,12 @@ impl Results {
                 _ => {}
             }
         }
-        for (a, b) in self.series.iter_mut().zip(other.series) {
-            for (x, y) in a.iter_mut().zip(b) {
+        let count = self.series.len();
+        for (s, (a, b)) in self.series.iter_mut().zip(other.series).enumerate() {
+            for (t, (x, y)) in a.iter_mut().zip(b).enumerate() {
                 x.moments.merge(&y.moments);
-                x.moments.merge(&y.batches.to_moments());
+                x.moments
+                    .merge(&other.step_batches[t * count + s].to_moments());
                 x.quantiles.merge(y.quantiles);
             }
         }
@@ -515,31 +536,83 @@ impl Refinements {
     }
 }
 
-/// Count one step of an event over lanes `0..n` (those kept, when `keep` is
-/// given), branch-free: runs in which it happened (for a once-event: for the
-/// first time), runs in which it has happened by now (`ever` carries that per
-/// lane from step to step), and the sum of its values.
+/// Count one step of an event over lanes `0..n` (those set in `keep`),
+/// branch-free on bit masks of the lanes: runs in which it happened (for a
+/// once-event: for the first time), runs in which it has happened by now
+/// (`ever` carries that per lane from step to step), and the sum of its
+/// values.
 fn count_event_step(
     acc: &mut EventStep,
     once: bool,
     lanes: &[f64; LANES],
     n: usize,
-    keep: Option<&[bool; LANES]>,
-    ever: &mut [bool; LANES],
+    keep: u64,
+    ever: &mut u64,
 ) {
-    let (mut happened, mut by_now, mut total) = (0u64, 0u64, acc.total);
-    for (lane, seen) in ever.iter_mut().enumerate().take(n) {
-        if keep.is_some_and(|k| !k[lane]) {
-            continue;
-        }
-        let v = lanes[lane];
-        let now = v != 0.0;
-        happened += u64::from(now & !(once & *seen));
-        *seen |= now;
-        by_now += u64::from(*seen);
-        total += v;
+    const _: () = assert!(LANES == 64);
+    let live = keep
+        & if n == LANES {
+            u64::MAX
+        } else {
+            (1u64 << n) - 1
+        };
+    let (mut now, total) = event_lanes(lanes, live);
+    now &= live;
+    let first = if once { now & !*ever } else { now };
+    *ever |= now;
+    acc.happened += u64::from(first.count_ones());
+    acc.ever += u64::from((*ever & live).count_ones());
+    acc.total += total;
+}
+
+/// The lanes whose value is not 0, as a bit mask, and the sum of the values
+/// in the lanes set in `live`. An event's value is a whole number (0 or 1,
+/// or a count), so its sum is exact in any order: eight partial sums, then
+/// one, give the same bits as a sum lane by lane, without its chain of
+/// dependent adds.
+fn event_lanes(lanes: &[f64; LANES], live: u64) -> (u64, f64) {
+    #[cfg(target_arch = "x86_64")]
+    if live == u64::MAX && std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor supports AVX2, checked just above.
+        return unsafe { event_lanes_avx2(lanes) };
     }
-    acc.happened += happened;
-    acc.ever += by_now;
-    acc.total = total;
+    let (mut now, mut total) = (0u64, [0.0f64; 8]);
+    for (lane, &v) in lanes.iter().enumerate() {
+        now |= u64::from(v != 0.0) << lane;
+        total[lane % 8] += if (live >> lane) & 1 == 1 { v } else { 0.0 };
+    }
+    (now, total.iter().sum())
+}
+
+/// [`event_lanes`] for a full batch, four lanes to a register.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn event_lanes_avx2(lanes: &[f64; LANES]) -> (u64, f64) {
+    use std::arch::x86_64::*;
+    let (mut now, mut total) = (0u64, [0.0f64; 8]);
+    // SAFETY: each group of 8 lanes lies inside `lanes`, and `total` holds 8.
+    unsafe {
+        let zero = _mm256_setzero_pd();
+        let (mut ta, mut tb) = (zero, zero);
+        for g in 0..LANES / 8 {
+            let a = _mm256_loadu_pd(lanes.as_ptr().add(8 * g));
+            let b = _mm256_loadu_pd(lanes.as_ptr().add(8 * g + 4));
+            let ma = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_NEQ_UQ>(a, zero)) as u64;
+            let mb = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_NEQ_UQ>(b, zero)) as u64;
+            now |= (ma | (mb << 4)) << (8 * g);
+            ta = _mm256_add_pd(ta, a);
+            tb = _mm256_add_pd(tb, b);
+        }
+        _mm256_storeu_pd(total.as_mut_ptr(), ta);
+        _mm256_storeu_pd(total.as_mut_ptr().add(4), tb);
+    }
+    (now, total.iter().sum())
+}
+
+/// The lanes `0..n` of a batch whose flag is set, as a bit mask.
+fn lane_mask(flags: &[bool; LANES], n: usize) -> u64 {
+    flags[..n]
+        .iter()
+        .enumerate()
+        .fold(0, |m, (lane, &f)| m | (u64::from(f) << lane))
 }

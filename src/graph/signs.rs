@@ -318,6 +318,8 @@ impl Ranges {
             MExpr::Const(c) => Interval::new(*c, *c),
             MExpr::Var(v) => self.var(*v),
             MExpr::Time => Interval::new(0.0, self.steps),
+            // a value read from a data file: anything
+            MExpr::Resample(_) => FULL,
             MExpr::Unary(UnOp::Neg, a) => self.interval(a).neg(),
             MExpr::Unary(UnOp::Not, _) => UNIT,
             MExpr::Binary(op, a, b) => {
@@ -536,7 +538,7 @@ fn sign_interval(s: Sign) -> Interval {
 pub fn slope(e: &MExpr, x: VarId, r: &Ranges) -> Interval {
     let d = |a: &MExpr| slope(a, x, r);
     match e {
-        MExpr::Const(_) | MExpr::Time => ZERO,
+        MExpr::Const(_) | MExpr::Time | MExpr::Resample(_) => ZERO,
         MExpr::Var(v) => {
             if *v == x {
                 Interval::point(1.0)

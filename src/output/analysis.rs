@@ -432,7 +432,7 @@ pub fn sensitivity_table(s: &Sensitivity) -> String {
     }
     if !s.not_steered.is_empty() {
         out.push_str(&format!(
-            "not steered (defined from other parameters, or by a mixture): {}\n",
+            "not steered (defined from other parameters, by a mixture, or drawn from a file's rows): {}\n",
             s.not_steered.join(", ")
         ));
     }

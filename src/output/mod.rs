@@ -5,6 +5,7 @@
 //! or strings, so tests compare them directly and nothing is half-written.
 
 pub mod analysis;
+pub mod calibrate;
 pub mod files;
 pub mod table;
 pub mod tables;

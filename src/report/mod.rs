@@ -20,6 +20,7 @@
 //! charts/NAME.png|svg  one file per chart and format (--format, --size)
 //! ```
 
+pub mod calibrate;
 pub mod compare;
 pub mod content;
 pub mod date;
@@ -213,6 +214,25 @@ pub fn write_sensitivity(
     let planned = chart::for_sensitivity(sensitivity, scenario);
     let drawn = write_charts(out, planned, settings, false)?;
     Ok((drawn.written, drawn.skipped))
+}
+
+/// Draw a calibration's charts and write calibrate.html and calibrate.md
+/// into `out`; `predictive` is the summary of the calibrated scenario's runs.
+pub fn write_calibration(
+    out: &OutputDir,
+    model: &Model,
+    cal: &crate::analysis::calibrate::Calibration,
+    predictive: &Summary,
+    ctx: &calibrate::Context,
+    settings: &ChartSettings,
+) -> Result<Vec<PathBuf>, Error> {
+    let generated = date::today();
+    let planned = chart::calibrate::all(cal, predictive, &model.info.time);
+    let drawn = write_charts(out, planned, settings, true)?;
+    let mut written = drawn.written;
+    let report = calibrate::build(model, cal, ctx, drawn.figures, drawn.skipped, &generated);
+    written.extend(write_report(out, "calibrate", &report, settings)?);
+    Ok(written)
 }
 
 fn draw_error(e: chart::ChartError) -> Error {

@@ -1,5 +1,6 @@
 //! Scenarios compiled into the binary: the reference Palmyra model and the
-//! teaching examples, available from anywhere as `palmyra/baseline` etc.
+//! teaching examples, available from anywhere as `palmyra/baseline` etc.,
+//! with the data files their `[inputs]` read.
 
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -55,6 +56,7 @@ impl Store for Bundled {
         let key = normalize(path).to_string_lossy().replace('\\', "/");
         all()
             .iter()
+            .chain(files::DATA)
             .find(|(n, _)| *n == key)
             .map(|(_, text)| text.to_string())
             .ok_or_else(|| {

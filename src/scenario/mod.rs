@@ -10,8 +10,10 @@
 pub mod access;
 pub mod bundled;
 pub mod check;
+pub mod data;
 pub mod model;
 pub mod raw;
+pub mod samples;
 
 use std::path::{Path, PathBuf};
 
@@ -122,15 +124,23 @@ pub fn load(path: &Path, store: &dyn Store, overrides: &[Override]) -> Result<Mo
         });
     };
     apply_overrides(&mut raw, overrides, &mut sources, &mut diags);
+    let data = data::read_input_files(&raw, path, store, &mut sources, &mut diags);
     let hash = content_hash(&sources);
+    // Problems of data files are the checker's to report with its own: a
+    // parameter whose file failed has no definition, which it must know.
+    let mut sample_problems = Vec::new();
+    let samples = samples::read(&raw, path, store, &sources, &mut sample_problems);
     let default_name = path
         .file_stem()
         .map_or("scenario".to_string(), |s| s.to_string_lossy().into_owned());
     let input = check::Input {
         raw,
+        data,
         default_name,
         path: path.display().to_string(),
         hash,
+        samples,
+        sample_problems,
     };
     if !diags.is_empty() {
         // Still check, to report the model's own problems alongside.
@@ -318,6 +328,7 @@ fn apply_overrides(
                     span: Span::new(file, base, text.len()),
                     base: Some(base),
                 });
+                p.sample = None;
             }
             None => {
                 let other = [

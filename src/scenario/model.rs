@@ -45,6 +45,10 @@ pub enum MExpr {
     },
     /// A lookup table read at the argument's value.
     Lookup(Box<Table>, Box<MExpr>),
+    /// One column of the row of a CSV file drawn for this run
+    /// (`sample = { file, column }`); every draw of the same file in a run
+    /// takes the same row.
+    Resample(Box<Resample>),
     /// An aggregate over the run, only in outcomes. `step` is `at`'s step.
     Agg {
         agg: Agg,
@@ -57,7 +61,7 @@ impl MExpr {
     pub fn walk(&self, f: &mut impl FnMut(&MExpr)) {
         f(self);
         match self {
-            MExpr::Const(_) | MExpr::Var(_) | MExpr::Time => {}
+            MExpr::Const(_) | MExpr::Var(_) | MExpr::Time | MExpr::Resample(_) => {}
             MExpr::Unary(_, a) => a.walk(f),
             MExpr::Binary(_, a, b) => {
                 a.walk(f);
@@ -97,7 +101,7 @@ impl MExpr {
     fn collect_now(&self, out: &mut Vec<VarId>) {
         match self {
             MExpr::Var(v) => out.push(*v),
-            MExpr::Const(_) | MExpr::Time => {}
+            MExpr::Const(_) | MExpr::Time | MExpr::Resample(_) => {}
             MExpr::Unary(_, a) | MExpr::Agg { arg: a, .. } | MExpr::Lookup(_, a) => {
                 a.collect_now(out)
             }
@@ -150,7 +154,7 @@ impl MExpr {
 
     pub fn is_random(&self) -> bool {
         let mut random = false;
-        self.walk(&mut |e| random |= matches!(e, MExpr::Random { .. }));
+        self.walk(&mut |e| random |= matches!(e, MExpr::Random { .. } | MExpr::Resample(_)));
         random
     }
 }
@@ -188,6 +192,24 @@ impl Table {
         let (xa, xb, ya, yb) = (xs[i - 1], xs[i], ys[i - 1], ys[i]);
         ya + (x - xa) * (yb - ya) / (xb - xa)
     }
+}
+
+/// A parameter drawn from the rows of a CSV file: the values of one column,
+/// with the rows' weights, as a discrete distribution over rows. The row is
+/// picked from the stream of `key` (the file), so every parameter of the
+/// same file takes the same row in a run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resample {
+    /// The random stream's key: the file as the scenario names it.
+    pub key: String,
+    /// The file as read (for messages and `polsim check`).
+    pub file: String,
+    pub column: String,
+    /// The weight column, when rows are not equally likely.
+    pub weight: Option<String>,
+    pub rows: usize,
+    /// `discrete(value_1, weight_1, ...)` in row order.
+    pub dist: Box<Dist>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -483,6 +505,12 @@ impl TimeAxis {
         }
     }
 
+    /// Whether steps have calendar dates (months, quarters or years from a
+    /// `start`), so a date can stand for a step.
+    pub fn has_calendar(&self) -> bool {
+        self.calendar != Calendar::Plain
+    }
+
     /// Axis title, e.g. "month (step 0 = 2025-12)".
     pub fn axis_title(&self) -> String {
         match &self.start {
@@ -522,6 +550,9 @@ pub struct Model {
     pub lookups: Vec<(Table, Doc)>,
     /// What `[charts]` selects; `None` in a field means "all".
     pub charts: ChartSelection,
+    /// Categorical variables (events with exclusive outcomes) and the names
+    /// of their values 0, 1, ..., sorted by variable.
+    pub categories: Vec<(VarId, Vec<String>)>,
 }
 
 /// Names chosen for charts in `[charts]`; `None` means every one.
@@ -556,6 +587,14 @@ impl ChartSelection {
 impl Model {
     pub fn var(&self, id: VarId) -> &Var {
         &self.vars[id.0 as usize]
+    }
+
+    /// The names of a categorical variable's values, if it is one.
+    pub fn categories_of(&self, id: VarId) -> Option<&[String]> {
+        self.categories
+            .iter()
+            .find(|(v, _)| *v == id)
+            .map(|(_, names)| names.as_slice())
     }
 
     pub fn find(&self, name: &str) -> Option<VarId> {

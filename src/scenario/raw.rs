@@ -67,7 +67,22 @@ pub struct RawDoc {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawParam {
     pub dist: Option<ExprText>,
+    /// `sample = { file = "...", column = "...", weight = "..." }`: drawn
+    /// from the rows of a CSV file instead of a distribution.
+    pub sample: Option<RawSample>,
     pub doc: RawDoc,
+}
+
+/// A parameter drawn from a column of a CSV file (`sample = { ... }`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawSample {
+    /// The file, relative to the scenario file that names it.
+    pub file: Option<Sp<String>>,
+    pub column: Option<Sp<String>>,
+    /// A column of row weights; rows are equally likely without it.
+    pub weight: Option<Sp<String>>,
+    /// The whole `sample` value.
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -76,6 +91,8 @@ pub struct RawState {
     pub update: Option<ExprText>,
     pub min: Option<Sp<f64>>,
     pub max: Option<Sp<f64>>,
+    /// Names of the values 0, 1, ...: a categorical state.
+    pub categories: Option<Sp<Vec<String>>>,
     pub doc: RawDoc,
 }
 
@@ -95,6 +112,8 @@ pub struct RawEvent {
     /// Expected count per step (a Poisson count event).
     pub rate: Option<ExprText>,
     pub once: Option<Sp<bool>>,
+    /// The category's name while none of the exclusive outcomes has happened.
+    pub otherwise: Option<Sp<String>>,
     pub doc: RawDoc,
 }
 
@@ -140,6 +159,26 @@ pub struct RawLookup {
     pub doc: RawDoc,
 }
 
+/// `[inputs.NAME]`: a time series read from a column (or an ensemble of
+/// columns) of a CSV file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawInput {
+    /// The CSV file, relative to the scenario file that names it.
+    pub file: Option<Sp<String>>,
+    /// One column: the series.
+    pub column: Option<Sp<String>>,
+    /// Several columns (or `"*"`, every column but the index): an ensemble
+    /// from which each run picks one.
+    pub columns: Option<Sp<Vec<String>>>,
+    /// The column that says which step a row is (default: the first).
+    pub index: Option<Sp<String>>,
+    /// `"step"` (step numbers) or `"date"` (calendar dates).
+    pub by: Option<Sp<String>>,
+    /// After the data's last row: `"error"` (the default) or `"hold"`.
+    pub beyond: Option<Sp<String>>,
+    pub doc: RawDoc,
+}
+
 /// `[[correlations]]`: a rank correlation between two parameters.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RawCorrelation {
@@ -163,6 +202,7 @@ pub struct RawScenario {
     pub events: Entries<RawEvent>,
     pub outcomes: Entries<RawOutcome>,
     pub lookups: Entries<RawLookup>,
+    pub inputs: Entries<RawInput>,
     pub interventions: Vec<RawIntervention>,
     pub correlations: Vec<RawCorrelation>,
     pub charts: RawCharts,
@@ -194,6 +234,7 @@ const TOP_KEYS: &[&str] = &[
     "charts",
     "lookups",
     "correlations",
+    "inputs",
 ];
 const CHART_KEYS: &[&str] = &["outcomes", "variables", "events"];
 const INFO_KEYS: &[&str] = &[
@@ -207,12 +248,14 @@ const INFO_KEYS: &[&str] = &[
     "start",
 ];
 const DOC_KEYS: &[&str] = &["doc", "source", "unit", "label"];
-const PARAM_KEYS: &[&str] = &["dist"];
-const STATE_KEYS: &[&str] = &["init", "update", "min", "max"];
+const PARAM_KEYS: &[&str] = &["dist", "sample"];
+const SAMPLE_KEYS: &[&str] = &["file", "column", "weight"];
+const STATE_KEYS: &[&str] = &["init", "update", "min", "max", "categories"];
 const DERIVED_KEYS: &[&str] = &["expr"];
-const EVENT_KEYS: &[&str] = &["p", "rate", "once", "outcomes"];
+const EVENT_KEYS: &[&str] = &["p", "rate", "once", "outcomes", "otherwise"];
 const OUTCOME_KEYS: &[&str] = &["expr", "kind", "categories", "may_be_none"];
 const LOOKUP_KEYS: &[&str] = &["points"];
+const INPUT_KEYS: &[&str] = &["file", "column", "columns", "index", "by", "beyond"];
 const CORRELATION_KEYS: &[&str] = &["between", "rank", "doc"];
 const INTERVENTION_KEYS: &[&str] = &["set", "at", "from", "to", "value", "doc"];
 
@@ -268,6 +311,7 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
     if let Some(t) = top.table(&mut w, "parameters") {
         raw.parameters = w.entries(t, "parameters", "dist", PARAM_KEYS, |w, f| RawParam {
             dist: f.expr(w, "dist"),
+            sample: f.sample(w, "sample"),
             doc: f.doc(w),
         });
     }
@@ -277,6 +321,7 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
             update: f.expr(w, "update"),
             min: f.float(w, "min"),
             max: f.float(w, "max"),
+            categories: f.strings(w, "categories"),
             doc: f.doc(w),
         });
     }
@@ -292,6 +337,7 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
             outcomes: f.expr_table(w, "outcomes"),
             rate: f.expr(w, "rate"),
             once: f.bool(w, "once"),
+            otherwise: f.string(w, "otherwise"),
             doc: f.doc(w),
         });
     }
@@ -307,6 +353,17 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
     if let Some(t) = top.table(&mut w, "lookups") {
         raw.lookups = w.entries(t, "lookups", "points", LOOKUP_KEYS, |w, f| RawLookup {
             points: f.points(w, "points"),
+            doc: f.doc(w),
+        });
+    }
+    if let Some(t) = top.table(&mut w, "inputs") {
+        raw.inputs = w.entries(t, "inputs", "", INPUT_KEYS, |w, f| RawInput {
+            file: f.string(w, "file"),
+            column: f.string(w, "column"),
+            columns: f.strings(w, "columns"),
+            index: f.string(w, "index"),
+            by: f.string(w, "by"),
+            beyond: f.string(w, "beyond"),
             doc: f.doc(w),
         });
     }
@@ -726,6 +783,29 @@ impl<'t, 'i> Fields<'t, 'i> {
         })
     }
 
+    /// A parameter's `sample = { file = "...", column = "...", weight = "..." }`.
+    fn sample(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<RawSample> {
+        let v = self.take(w, key)?;
+        let Some(table) = v.get_ref().as_table() else {
+            w.type_error(
+                v,
+                key,
+                "a table naming a CSV file and a column",
+                "{ file = \"posterior.csv\", column = \"theta\" }",
+            );
+            return None;
+        };
+        let mut f = w.fields(table, "`sample`", SAMPLE_KEYS);
+        let sample = RawSample {
+            file: f.string(w, "file"),
+            column: f.string(w, "column"),
+            weight: f.string(w, "weight"),
+            span: w.span(v.span()),
+        };
+        f.finish(w);
+        Some(sample)
+    }
+
     /// An expression: a string of the expression language, or a bare number.
     fn expr(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<ExprText> {
         let v = self.take(w, key)?;
@@ -930,15 +1010,26 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             events: pick(base.charts.events, over.charts.events),
         },
         info,
-        parameters: merge_entries(base.parameters, over.parameters, |b, o| RawParam {
-            dist: pick(b.dist, o.dist),
-            doc: merge_doc(b.doc, o.doc),
+        parameters: merge_entries(base.parameters, over.parameters, |b, o| {
+            // `dist` and `sample` are alternatives: a variant that sets one
+            // drops the base's other.
+            let (dist, sample) = if o.dist.is_some() || o.sample.is_some() {
+                (o.dist, o.sample)
+            } else {
+                (b.dist, b.sample)
+            };
+            RawParam {
+                dist,
+                sample,
+                doc: merge_doc(b.doc, o.doc),
+            }
         }),
         state: merge_entries(base.state, over.state, |b, o| RawState {
             init: pick(b.init, o.init),
             update: pick(b.update, o.update),
             min: pick(b.min, o.min),
             max: pick(b.max, o.max),
+            categories: pick(b.categories, o.categories),
             doc: merge_doc(b.doc, o.doc),
         }),
         derived: merge_entries(base.derived, over.derived, |b, o| RawDerived {
@@ -972,12 +1063,31 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
                 outcomes,
                 rate,
                 once,
+                otherwise: pick(b.otherwise, o.otherwise),
                 doc: merge_doc(b.doc, o.doc),
             }
         }),
         lookups: merge_entries(base.lookups, over.lookups, |b, o| RawLookup {
             points: pick(b.points, o.points),
             doc: merge_doc(b.doc, o.doc),
+        }),
+        inputs: merge_entries(base.inputs, over.inputs, |b, o| {
+            // `column` and `columns` are alternatives: a variant that sets
+            // one drops the base's other.
+            let (column, columns) = if o.column.is_some() || o.columns.is_some() {
+                (o.column, o.columns)
+            } else {
+                (b.column, b.columns)
+            };
+            RawInput {
+                file: pick(b.file, o.file),
+                column,
+                columns,
+                index: pick(b.index, o.index),
+                by: pick(b.by, o.by),
+                beyond: pick(b.beyond, o.beyond),
+                doc: merge_doc(b.doc, o.doc),
+            }
         }),
         outcomes: merge_entries(base.outcomes, over.outcomes, |b, o| RawOutcome {
             expr: pick(b.expr, o.expr),

@@ -60,7 +60,7 @@ mod moments;
 mod quantiles;
 mod refine;
 
-pub use batch_moments::BatchMoments;
+pub use batch_moments::{BatchMoments, add_each as add_each_batch};
 pub use interval::{Paired, Proportion, wilson_interval, z_for_level};
 pub use moments::Moments;
 pub use quantiles::{DEFAULT_EXACT_CAP, Histogram, MAX_HISTOGRAM_BINS, Quantiles, SKETCH_ALPHA};

@@ -313,6 +313,71 @@ impl Default for Quantiles {
     }
 }
 
+/// What [`Quantiles::add_slice`] needs to know of a slice of values, in
+/// one pass that vectorises: their least and greatest (in the total order
+/// of `f64::total_cmp`, so -0 before +0) and whether all are whole numbers;
+/// `None` if any is NaN or infinite.
+struct Scan {
+    lo: f64,
+    hi: f64,
+    all_integer: bool,
+}
+
+impl Scan {
+    fn of(xs: &[f64]) -> Option<Scan> {
+        const W: usize = 4;
+        // 2^52: from here on every double is a whole number; below it,
+        // `(a + 2^52) - 2^52` rounds `a` to a whole number, so it gives
+        // back `a` exactly when `a` is one.
+        const BIG: f64 = 4_503_599_627_370_496.0;
+        let (mut lo, mut hi) = ([f64::INFINITY; W], [f64::NEG_INFINITY; W]);
+        let (mut bad, mut frac) = ([0.0f64; W], [false; W]);
+        let chunks = xs.chunks_exact(W);
+        let rest = chunks.remainder();
+        let mut visit = |k: usize, x: f64| {
+            lo[k] = if x < lo[k] { x } else { lo[k] };
+            hi[k] = if x > hi[k] { x } else { hi[k] };
+            // `x * 0` is NaN exactly when x is NaN or infinite.
+            bad[k] += x * 0.0;
+            let a = x.abs();
+            frac[k] |= a < BIG && (a + BIG) - BIG != a;
+        };
+        for c in chunks {
+            for (k, &x) in c.iter().enumerate() {
+                visit(k, x);
+            }
+        }
+        for (k, &x) in rest.iter().enumerate() {
+            visit(k, x);
+        }
+        if bad.iter().any(|b| b.is_nan()) {
+            return None;
+        }
+        let mut lo = lo.iter().fold(f64::INFINITY, |m, &x| m.min(x));
+        let mut hi = hi.iter().fold(f64::NEG_INFINITY, |m, &x| m.max(x));
+        // `<` does not order -0 and +0; the total order puts -0 first.
+        if lo == 0.0 {
+            lo = if xs.iter().any(|x| x.to_bits() == (-0.0f64).to_bits()) {
+                -0.0
+            } else {
+                0.0
+            };
+        }
+        if hi == 0.0 {
+            hi = if xs.iter().any(|x| x.to_bits() == 0) {
+                0.0
+            } else {
+                -0.0
+            };
+        }
+        Some(Scan {
+            lo,
+            hi,
+            all_integer: !frac.iter().any(|&f| f),
+        })
+    }
+}
+
 impl Quantiles {
     /// An empty accumulator keeping up to `exact_cap` values exactly
     /// (`0` means sketch mode from the first value).
@@ -401,25 +466,20 @@ impl Quantiles {
         self.refined = None;
         let fits = matches!(self.repr, Repr::Exact { .. })
             && self.count + xs.len() as u64 <= self.cap as u64;
-        if !fits || !xs.iter().all(|x| x.is_finite()) {
+        let scan = if fits { Scan::of(xs) } else { None };
+        let Some(scan) = scan else {
             for &x in xs {
                 self.add(x);
             }
             return;
+        };
+        if scan.lo.total_cmp(&self.lo).is_lt() {
+            self.lo = scan.lo;
         }
-        for &x in xs {
-            if x.total_cmp(&self.lo).is_lt() {
-                self.lo = x;
-            }
-            if x.total_cmp(&self.hi).is_gt() {
-                self.hi = x;
-            }
+        if scan.hi.total_cmp(&self.hi).is_gt() {
+            self.hi = scan.hi;
         }
-        // Whole numbers: beyond 2^52 every double is one; below, the value
-        // survives a round trip through an integer.
-        self.all_integer &= xs
-            .iter()
-            .all(|&x| x.abs() >= 4_503_599_627_370_496.0 || (x as i64) as f64 == x);
+        self.all_integer &= scan.all_integer;
         self.count += xs.len() as u64;
         if let Repr::Exact { values, sorted } = &mut self.repr {
             values.extend_from_slice(xs);
@@ -1515,12 +1575,21 @@ mod tests {
 
     #[test]
     fn add_slice_equals_adding_one_by_one() {
-        let batches: [&[f64]; 5] = [
+        let batches: [&[f64]; 8] = [
+            &[0.0, -0.0, 0.0, 0.0, 0.0],
+            &[-0.0, -0.0],
             &[1.0, -2.0, 3.0, 3.0],
             &[0.5, -0.0, 1e300],
             &[f64::NAN, 2.0],
             &[f64::INFINITY, 7.0],
-            &[4.0, 5.0, 6.0],
+            &[
+                4.0,
+                5.0,
+                6.0,
+                -4_503_599_627_370_495.5,
+                9_007_199_254_740_993.0,
+            ],
+            &[-3.0, -1e-300, 2.0, 0.0, 8.0],
         ];
         for cap in [0, 5, 100] {
             let (mut a, mut b) = (Quantiles::new(cap), Quantiles::new(cap));
@@ -1533,6 +1602,8 @@ mod tests {
                 assert_eq!(a.none(), b.none());
                 assert_eq!(a.is_exact(), b.is_exact());
                 assert_eq!(a.all_integer, b.all_integer, "cap {cap}");
+                assert_eq!(a.lo.to_bits(), b.lo.to_bits(), "cap {cap}");
+                assert_eq!(a.hi.to_bits(), b.hi.to_bits(), "cap {cap}");
                 let ps = [0.0, 0.1, 0.5, 0.9, 1.0];
                 let bits = |q: &mut Quantiles| {
                     q.quantiles(&ps)

@@ -162,7 +162,8 @@ fn expected_messages_are_located_and_helpful() {
             ));
         }
         // Each problem points at `tests/bad/FILE.toml:LINE:COL` (an `extends`
-        // chain may point into a base file in a subfolder).
+        // chain may point into a base file in a subfolder, a bad cell into
+        // the `.csv` data file an input reads).
         let located = text
             .lines()
             .filter_map(|l| l.trim_start().strip_prefix("--> tests/bad/"))
@@ -170,7 +171,9 @@ fn expected_messages_are_located_and_helpful() {
                 let mut parts = place.rsplitn(3, ':');
                 let col = parts.next().unwrap_or("");
                 let line = parts.next().unwrap_or("");
-                parts.next().is_some_and(|f| f.ends_with(".toml"))
+                parts
+                    .next()
+                    .is_some_and(|f| f.ends_with(".toml") || f.ends_with(".csv"))
                     && [line, col]
                         .iter()
                         .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))

@@ -9,17 +9,23 @@
 //! - `hardening`: untrusted files, interrupted and concurrent runs, resource limits (docs/reliability.md).
 //! - `sampling`: `--sampling lhs|sobol` against a closed-form mean; replicate intervals; threads; common random numbers.
 //! - `charts`: every chart type is drawn, decodes, and is not blank; the reports are complete.
+//! - `samples`: parameters drawn from a CSV file's rows: whole rows, weights, threads, common random numbers, errors.
+//! - `calibrate`: `polsim calibrate` recovers known parameters from synthetic data; its files, determinism and bad input.
 //! - `vocabulary`: lookups, lags, delays, test inputs and dates against hand computations and closed forms.
+//! - `inputs`: `[inputs]` time series from CSV and named categories, against hand computations.
 
 mod common;
 
 mod analysis;
 mod bad_input;
+mod calibrate;
 mod charts;
 mod cli;
 mod engine;
 mod golden;
 mod hardening;
+mod inputs;
 mod palmyra;
+mod samples;
 mod sampling;
 mod vocabulary;

@@ -130,21 +130,17 @@ impl Checker {
                 None => term,
             });
         }
-        let names: Vec<&str> = branches
-            .value
-            .iter()
-            .map(|(b, _)| b.value.as_str())
-            .collect();
+        let group = self.names[&name.value];
+        let names = self.categories.get(&group).cloned().unwrap_or_default();
         let text = format!(
-            "which outcome (0 none, {})",
+            "which outcome ({})",
             names
                 .iter()
                 .enumerate()
-                .map(|(i, n)| format!("{} {n}", i + 1))
+                .map(|(i, n)| format!("{i} {n}"))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let group = self.names[&name.value];
         if let Some(expr) = category {
             vars[group.0 as usize] = Some(self.var(name, VarKind::Derived { expr }, &e.doc, text));
         }

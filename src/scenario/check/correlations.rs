@@ -40,6 +40,26 @@ impl Checker {
                 );
                 continue;
             };
+            // Two parameters drawn from the rows of the same file (a variant
+            // written by `polsim calibrate`) keep the dependence of the rows:
+            // a correlation the base scenario gave them is superseded.
+            let file_of =
+                |name: &String| match self.names.get(name).and_then(|id| vars.get(id.0 as usize)) {
+                    Some(Var {
+                        kind:
+                            VarKind::Param {
+                                def: MExpr::Resample(r),
+                                ..
+                            },
+                        ..
+                    }) => Some(r.key.clone()),
+                    _ => None,
+                };
+            if let (Some(fa), Some(fb)) = (file_of(a), file_of(b))
+                && fa == fb
+            {
+                continue;
+            }
             let mut index = |name: &String| -> Option<usize> {
                 let found = self.names.get(name).copied().filter(|id| {
                     matches!(

@@ -31,7 +31,11 @@ pub fn const_value_with(e: &MExpr, env: &dyn Fn(VarId) -> Option<f64>) -> Option
         }
         MExpr::Var(v) => env(*v),
         MExpr::Lookup(table, x) => const_value(x).map(|x| table.at(x)),
-        MExpr::Time | MExpr::Random { .. } | MExpr::Agg { .. } | MExpr::Memory { .. } => None,
+        MExpr::Time
+        | MExpr::Random { .. }
+        | MExpr::Resample(_)
+        | MExpr::Agg { .. }
+        | MExpr::Memory { .. } => None,
     }
 }
 

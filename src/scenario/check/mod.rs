@@ -14,10 +14,12 @@ use crate::expr::builtins::{self, Agg, Builtin};
 use crate::expr::{self, ExprKind, UnOp};
 
 mod branches;
+mod categories;
 mod charts;
 mod correlations;
 mod dates;
 mod facts;
+mod inputs;
 mod interventions;
 mod lookups;
 mod memory;
@@ -60,10 +62,18 @@ enum Ctx {
 
 pub struct Input {
     pub raw: RawScenario,
+    /// The data files of `[inputs]`, as read through the scenario's store.
+    pub data: Vec<crate::scenario::data::DataFile>,
     /// Used when the file has no `[scenario] name`.
     pub default_name: String,
     pub path: String,
     pub hash: String,
+    /// The draws of parameters with `sample = { file, column }`, by
+    /// parameter name (their files are read by the loader).
+    pub samples: HashMap<String, Resample>,
+    /// Problems met reading those files (a parameter among them has no
+    /// definition).
+    pub sample_problems: Vec<Diagnostic>,
 }
 
 pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
@@ -76,19 +86,24 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         table_names: HashMap::new(),
         memories: 0,
         time: TimeAxis::plain("step"),
+        categories: HashMap::new(),
+        owner_categories: HashMap::new(),
     };
+    c.diags.extend(input.sample_problems);
     let raw = input.raw;
     let info = c.info(&raw, input.default_name, input.path, input.hash);
     c.steps = info.steps;
     c.time = info.time.clone();
     c.declare(&raw);
+    let inputs = c.read_inputs(&raw, &input.data);
     c.lookups(&raw);
     let mut vars: Vec<Option<Var>> = vec![None; c.vars.len()];
 
-    c.parameters(&raw, &mut vars);
+    c.parameters(&raw, &input.samples, &mut vars);
     c.states(&raw, &mut vars);
     c.derived(&raw, &mut vars);
     c.events(&raw, &mut vars);
+    let (input_ids, member_ids) = c.place_inputs(inputs, &mut vars);
 
     let outcomes = c.outcomes(&raw);
     let interventions = c.interventions(&raw);
@@ -112,20 +127,24 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         .parameters
         .iter()
         .map(|(n, _)| c.names[&n.value])
+        .chain(member_ids)
         .collect();
     let states: Vec<VarId> = raw.state.iter().map(|(n, _)| c.names[&n.value]).collect();
-    let step_ids: Vec<VarId> = raw
-        .derived
-        .iter()
-        .map(|(n, _)| n)
-        .chain(raw.events.iter().flat_map(|(n, e)| {
-            let branches = e
-                .outcomes
+    let step_ids: Vec<VarId> = input_ids
+        .into_iter()
+        .chain(
+            raw.derived
                 .iter()
-                .flat_map(|b| b.value.iter().map(|(n, _)| n));
-            std::iter::once(n).chain(branches)
-        }))
-        .map(|n| c.names[&n.value])
+                .map(|(n, _)| n)
+                .chain(raw.events.iter().flat_map(|(n, e)| {
+                    let branches = e
+                        .outcomes
+                        .iter()
+                        .flat_map(|b| b.value.iter().map(|(n, _)| n));
+                    std::iter::once(n).chain(branches)
+                }))
+                .map(|n| c.names[&n.value]),
+        )
         .collect();
     let params = c.order(&vars, &param_ids, |k| match k {
         VarKind::Param { def, .. } => def.vars(),
@@ -156,6 +175,7 @@ pub fn check(input: Input) -> Result<Model, Vec<Diagnostic>> {
         copula,
         lookups,
         charts,
+        categories: c.category_list(),
     })
 }
 
@@ -191,6 +211,8 @@ pub fn resolve_extra(
             .collect(),
         memories: 0,
         time: model.info.time.clone(),
+        categories: model.categories.iter().cloned().collect(),
+        owner_categories: HashMap::new(),
     };
     // Outcomes can be named too: numbered after the variables, they are read
     // from their values at the end of the run (`engine::compile`).
@@ -226,6 +248,12 @@ struct Checker {
     memories: u32,
     /// The calendar, for dates given instead of step numbers.
     time: TimeAxis,
+    /// The category names of each categorical variable (an event with
+    /// exclusive outcomes): value 0 is the first name, 1 the next, ...
+    categories: HashMap<VarId, Vec<String>>,
+    /// The category names of categorical states and of category outcomes,
+    /// by name: their own expressions may give a value by its name.
+    owner_categories: HashMap<String, Vec<String>>,
 }
 
 fn to_doc(doc: &RawDoc) -> Doc {

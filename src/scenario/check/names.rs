@@ -14,7 +14,7 @@ impl Checker {
                 .collect::<Vec<_>>(),
             None => vec![("event", n)],
         });
-        let sections: [Vec<(&'static str, &Sp<String>)>; 4] = [
+        let sections: [Vec<(&'static str, &Sp<String>)>; 5] = [
             raw.parameters
                 .iter()
                 .map(|(n, _)| ("parameter", n))
@@ -22,6 +22,7 @@ impl Checker {
             raw.state.iter().map(|(n, _)| ("state", n)).collect(),
             raw.derived.iter().map(|(n, _)| ("derived", n)).collect(),
             events.collect(),
+            raw.inputs.iter().map(|(n, _)| ("input", n)).collect(),
         ];
         for names in sections {
             for (word, name) in names {
@@ -51,6 +52,7 @@ impl Checker {
             seen.insert(name.clone(), VarId(i as u32));
         }
         self.names = seen;
+        self.declare_categories(raw);
     }
 
     pub(super) fn check_name(&mut self, name: &Sp<String>) {

@@ -17,6 +17,9 @@ impl Checker {
             let kind = match o.kind.as_ref().map(|k| (k.value.as_str(), k.span)) {
                 None => match &o.categories {
                     Some(_) => self.categories(name, o.categories.as_ref()),
+                    None if self.category_names(&expr).is_some() => {
+                        OutcomeKind::Category(self.category_names(&expr).unwrap_or_default())
+                    }
                     None => {
                         if self.is_logical_here(&expr, raw) {
                             OutcomeKind::Probability
@@ -45,7 +48,10 @@ impl Checker {
                     OutcomeKind::Probability
                 }
                 Some(("number", _)) => OutcomeKind::Number,
-                Some(("category", _)) => self.categories(name, o.categories.as_ref()),
+                Some(("category", _)) => match (&o.categories, self.category_names(&expr)) {
+                    (None, Some(names)) => OutcomeKind::Category(names),
+                    _ => self.categories(name, o.categories.as_ref()),
+                },
                 Some((other, span)) => {
                     let mut d = Diagnostic::new(span, format!("unknown outcome kind `{other}`"));
                     d = match did_you_mean(other, ["probability", "number", "category"]) {

@@ -43,16 +43,37 @@ impl Checker {
         let span = text.span_of(e.span.clone());
         Some(match &e.kind {
             ExprKind::Num(v) => MExpr::Const(*v),
+            ExprKind::Text(name) if self.owner_category(owner, name).is_some() => {
+                MExpr::Const(self.owner_category(owner, name)? as f64)
+            }
             ExprKind::Text(date) => {
+                let help = match self.owner_categories.get(owner) {
+                    Some(names) => format!(
+                        "`{owner}`'s values are named {}; numbers are written without quotes",
+                        names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
+                    ),
+                    None => "text in quotes is a date, and only `at(x, '2026-06')` takes one; numbers are written without quotes".to_string(),
+                };
                 self.diags.push(
-                    Diagnostic::new(span, format!("text \"{}\" is not a value (in `{owner}`)", crate::diag::tidy(date)))
-                        .help("text in quotes is a date, and only `at(x, '2026-06')` takes one; numbers are written without quotes"),
+                    Diagnostic::new(
+                        span,
+                        format!(
+                            "text \"{}\" is not a value (in `{owner}`)",
+                            crate::diag::tidy(date)
+                        ),
+                    )
+                    .help(help),
                 );
                 return None;
             }
             ExprKind::Name(name) => self.name(name, span, ctx, owner)?,
             ExprKind::Unary(op, a) => {
                 MExpr::Unary(*op, Box::new(self.resolve(a, text, ctx, owner, site)?))
+            }
+            ExprKind::Binary(op, a, b)
+                if matches!(a.kind, ExprKind::Text(_)) || matches!(b.kind, ExprKind::Text(_)) =>
+            {
+                return self.category_compare(*op, a, b, span, text, ctx, owner, site);
             }
             ExprKind::Binary(op, a, b) => {
                 let a = self.resolve(a, text, ctx, owner, site);

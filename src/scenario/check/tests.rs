@@ -15,9 +15,12 @@ fn check_text(body: &str) -> Result<Model, Vec<Diagnostic>> {
     assert!(diags.is_empty(), "TOML problems: {diags:?}");
     check(Input {
         raw,
+        data: Vec::new(),
         default_name: "t".into(),
         path: "t.toml".into(),
         hash: String::new(),
+        samples: Default::default(),
+        sample_problems: Vec::new(),
     })
 }
 

@@ -6,9 +6,25 @@ use super::*;
 impl Checker {
     /// `[parameters]`: each `dist` resolved; a single distribution with constant arguments
     /// (or a constant) is kept as a [`Dist`], which sensitivity analysis can steer.
-    pub(super) fn parameters(&mut self, raw: &RawScenario, vars: &mut [Option<Var>]) {
+    pub(super) fn parameters(
+        &mut self,
+        raw: &RawScenario,
+        samples: &HashMap<String, Resample>,
+        vars: &mut [Option<Var>],
+    ) {
         for (name, p) in &raw.parameters {
             let id = self.names[&name.value];
+            if let Some(sample) = &p.sample {
+                if let Some(r) = self.sampled(name, p, sample, samples) {
+                    let text = sample_text(&r);
+                    let kind = VarKind::Param {
+                        def: MExpr::Resample(Box::new(r)),
+                        dist: None,
+                    };
+                    vars[id.0 as usize] = Some(self.var(name, kind, &p.doc, text));
+                }
+                continue;
+            }
             let def = match &p.dist {
                 Some(text) => self.expression(text, Ctx::Param, &name.value),
                 None => {
@@ -16,7 +32,7 @@ impl Checker {
                         name,
                         "parameter",
                         "dist",
-                        "dist = \"uniform(0, 1)\" or dist = 0.5",
+                        "dist = \"uniform(0, 1)\" or dist = 0.5 (or sample = { file = \"draws.csv\", column = \"x\" })",
                     );
                     None
                 }
@@ -37,6 +53,43 @@ impl Checker {
         }
     }
 
+    /// A parameter drawn from a CSV file's rows: `file` and `column` given,
+    /// no `dist` beside them, and the file read (its problems were reported
+    /// by the loader).
+    fn sampled(
+        &mut self,
+        name: &Sp<String>,
+        p: &super::super::raw::RawParam,
+        sample: &super::super::raw::RawSample,
+        samples: &HashMap<String, Resample>,
+    ) -> Option<Resample> {
+        if let Some(dist) = &p.dist {
+            self.diags.push(
+                Diagnostic::new(
+                    dist.span,
+                    format!("parameter `{}` has both `dist` and `sample`", name.value),
+                )
+                .help("a parameter is either a distribution (`dist`) or drawn from a file's rows (`sample`); remove one"),
+            );
+            return None;
+        }
+        let example = "sample = { file = \"posterior.csv\", column = \"theta\" }";
+        for (key, present) in [
+            ("file", sample.file.is_some()),
+            ("column", sample.column.is_some()),
+        ] {
+            if !present {
+                self.diags.push(
+                    Diagnostic::new(
+                        sample.span,
+                        format!("`sample` of parameter `{}` has no `{key}`", name.value),
+                    )
+                    .help(format!("name the CSV file and its column: {example}")),
+                );
+            }
+        }
+        samples.get(&name.value).cloned()
+    }
     /// `[state]`: `init` and `update`, and bounds in order.
     pub(super) fn states(&mut self, raw: &RawScenario, vars: &mut [Option<Var>]) {
         for (name, s) in &raw.state {
@@ -230,4 +283,16 @@ impl Checker {
             ));
         }
     }
+}
+
+/// How a parameter drawn from a file reads in `polsim check` and reports.
+fn sample_text(r: &Resample) -> String {
+    let weights = match &r.weight {
+        Some(w) => format!("weighted by `{w}`"),
+        None => "equally likely".to_string(),
+    };
+    format!(
+        "column `{}` of a row of {} ({} rows, {weights})",
+        r.column, r.file, r.rows
+    )
 }
