@@ -26,10 +26,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(model) => {
             let _ = polsim::engine::compile::compile(&model, None);
             let _ = polsim::cli::evaluation_order(&model);
-            let _ = polsim::graph::dot_with(
-                &model,
-                polsim::graph::Options { parameters: true },
-            );
+            let _ = polsim::graph::dot_with(&model, &polsim::graph::Options::default());
         }
         Err(report) => {
             let _ = report.render(false);

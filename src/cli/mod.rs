@@ -145,6 +145,20 @@ pub struct GraphArgs {
     /// variables, events, outcomes), easier to read for large models
     #[arg(long)]
     pub no_parameters: bool,
+    /// Draw only the neighbourhood of NAME (a variable or an outcome), and
+    /// list the feedback loops through it
+    #[arg(long, value_name = "NAME")]
+    pub focus: Option<String>,
+    /// With --focus: how many edges upstream and downstream of NAME to draw
+    #[arg(long, value_name = "K", default_value_t = crate::graph::DEFAULT_DEPTH, requires = "focus")]
+    pub depth: usize,
+    /// Which way the causal chain runs in graph.svg: lr (left to right), tb
+    /// (top to bottom), or auto (the way that prints larger on a page)
+    #[arg(long, value_name = "WAY", default_value = "auto", value_parser = ["auto", "lr", "tb"])]
+    pub direction: String,
+    /// Print the map (nodes, signed edges, feedback loops) as JSON on stdout instead of writing files
+    #[arg(long, conflicts_with = "dot")]
+    pub json: bool,
     /// Let the scenario read (extend) files anywhere inside DIR, not only inside its own folder
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
@@ -873,13 +887,28 @@ fn cmd_graph(args: GraphArgs) -> Result<(), Error> {
     let (model, _) = load(&args.file, &[], args.root.as_deref())?;
     let options = crate::graph::Options {
         parameters: !args.no_parameters,
+        focus: args.focus.clone(),
+        depth: args.depth,
+        direction: match args.direction.as_str() {
+            "lr" => Some(crate::graph::Direction::LeftToRight),
+            "tb" => Some(crate::graph::Direction::TopToBottom),
+            _ => None,
+        },
     };
-    let dot = crate::graph::dot_with(&model, options);
+    let map = crate::graph::Map::new(&model, &options).map_err(|e| Error::Usage(e.to_string()))?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&map.json()).unwrap_or_default()
+        );
+        return Ok(());
+    }
+    let dot = map.dot();
     if args.dot {
         print!("{dot}");
         return Ok(());
     }
-    let svg = crate::graph::svg_with(&model, options).map_err(|e| {
+    let svg = map.svg().map_err(|e| {
         Error::Io(std::io::Error::other(format!(
             "cannot lay out the graph: {e}"
         )))
@@ -891,17 +920,19 @@ fn cmd_graph(args: GraphArgs) -> Result<(), Error> {
     let dot_path = out.write("graph.dot", dot.as_bytes()).map_err(Error::Io)?;
     let svg_path = out.write("graph.svg", svg.as_bytes()).map_err(Error::Io)?;
     out.commit().map_err(Error::Io)?;
+    let (nodes, edges) = map.size();
     println!(
-        "wrote {} and {} ({} nodes); `dot -Tpng {}` renders the DOT with Graphviz if you have it",
+        "wrote {} and {} ({nodes} nodes, {edges} edges); `dot -Tpng {}` renders the DOT with Graphviz if you have it",
         dot_path.display(),
         svg_path.display(),
-        dot.lines()
-            .filter(|l| l.contains("[label=") && !l.trim_start().starts_with("graph"))
-            .count(),
         dot_path.display()
     );
+    print!("{}", map.loops_text(GRAPH_LOOPS_PRINTED));
     Ok(())
 }
+
+/// Loops `graph` prints on the terminal, at most.
+const GRAPH_LOOPS_PRINTED: usize = 30;
 
 fn cmd_scenarios(args: ScenariosArgs) -> Result<(), Error> {
     let mut rows = Vec::new();

@@ -576,7 +576,7 @@ fn graph_writes_dot_and_svg() {
     polsim(&["graph", "scenarios/examples/coin-flips.toml", "--out", out]).ok();
     let dot = std::fs::read_to_string(dir.path().join("graph.dot")).expect("graph.dot");
     let svg = std::fs::read_to_string(dir.path().join("graph.svg")).expect("graph.svg");
-    assert!(dot.starts_with("digraph"), "{dot}");
+    assert!(dot.contains("\ndigraph \"coin-flips\" {"), "{dot}");
     assert!(
         dot.contains("p_incident") && dot.contains("incident"),
         "{dot}"
@@ -588,6 +588,61 @@ fn graph_writes_dot_and_svg() {
     let piped = polsim(&["graph", "examples/coin-flips", "--dot"]);
     piped.ok();
     assert_eq!(piped.stdout, dot, "--dot prints the same DOT");
+}
+
+#[test]
+fn graph_lists_loops_focuses_and_explains_a_misspelt_focus() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().to_str().expect("UTF-8");
+    let ran = polsim(&[
+        "graph",
+        "examples/deterrence",
+        "--focus",
+        "tension",
+        "--depth",
+        "1",
+        "--out",
+        out,
+    ]);
+    ran.ok();
+    // deterrence: incidents raise tension, which makes incidents likelier.
+    assert!(
+        ran.stdout.contains("Feedback loops through tension:"),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains("R1 "), "{}", ran.stdout);
+    let svg = std::fs::read_to_string(dir.path().join("graph.svg")).expect("graph.svg");
+    assert!(svg.contains("Around"), "the drawing says what it shows");
+
+    let json = polsim(&["graph", "examples/deterrence", "--json"]);
+    json.ok();
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert!(value["edges"].as_array().is_some_and(|e| !e.is_empty()));
+    let polarities: Vec<&str> = value["loops"]
+        .as_array()
+        .expect("loops")
+        .iter()
+        .filter_map(|l| l["polarity"].as_str())
+        .collect();
+    // tension forgets (a balancing loop of one) and feeds incidents that
+    // raise it (reinforcing)
+    assert_eq!(polarities, ["balancing", "reinforcing"], "{}", json.stdout);
+
+    let typo = polsim(&["graph", "examples/deterrence", "--focus", "tensoin"]);
+    assert_eq!(typo.code, Some(2), "{}", typo.stderr);
+    assert!(
+        typo.stderr.contains("did you mean `tension`?"),
+        "{}",
+        typo.stderr
+    );
+    let lone_depth = polsim(&["graph", "examples/deterrence", "--depth", "3"]);
+    assert_eq!(lone_depth.code, Some(2), "{}", lone_depth.stderr);
+    assert!(
+        lone_depth.stderr.contains("--focus"),
+        "{}",
+        lone_depth.stderr
+    );
 }
 
 #[test]
