@@ -52,6 +52,11 @@ unit = "index"
 expr = "level - 1"
 label = "Gap above the start"
 
+[state.alert]
+init = 0
+update = "if crisis then 1 else alert * (incidents < 3)"
+label = "On alert"
+
 [events.incidents]
 rate = "rate"
 label = "Incidents"
@@ -203,6 +208,7 @@ fn every_chart_of_a_run_is_drawn() {
             "exceedance-crisis_month",
             "categories-mood",
             "fan-level",
+            "chance-alert",
             "fan-gap",
             "event-incidents",
             "event-crisis",
@@ -212,6 +218,37 @@ fn every_chart_of_a_run_is_drawn() {
         assert!(!chart.caption.is_empty(), "{}: no caption", chart.name);
         assert_renders(chart, chart::DEFAULT_SIZE);
     }
+}
+
+/// A variable that is always 0 or 1 is drawn as its chance over time: the
+/// share of runs in which it is yes at each step, a percentage that matches
+/// the mean of its values there.
+#[test]
+fn a_yes_no_state_is_drawn_as_its_chance_over_time() {
+    use chart::figure::Plot;
+    let (model, summary) = rich();
+    let flags: Vec<(&str, bool)> = summary
+        .series
+        .iter()
+        .map(|s| (s.name.as_str(), s.yes_no))
+        .collect();
+    assert_eq!(flags, [("level", false), ("alert", true), ("gap", false)]);
+    let chart = charts_of(&model, &summary)
+        .into_iter()
+        .find(|c| c.name == "chance-alert")
+        .expect("chance chart of the yes/no state");
+    let Plot::Curves(plot) = &chart.figure.plot else {
+        panic!("not curves: {:?}", chart.figure.plot);
+    };
+    assert!(plot.y_percent, "the chance is not on a percentage axis");
+    assert_eq!(plot.curves.len(), 1);
+    let alert = &summary.series[1];
+    for ((x, p), step) in plot.curves[0].points.iter().zip(&alert.steps) {
+        assert_eq!(*x, f64::from(step.step));
+        assert!((p - step.stats.mean).abs() < 1e-12, "step {x}: {p}");
+        assert!((0.0..=1.0).contains(p));
+    }
+    assert!(chart.caption.contains("yes/no"), "{}", chart.caption);
 }
 
 #[test]
@@ -419,7 +456,8 @@ fn degenerate_data_never_panics() {
         [
             "histogram-final_level",
             "exceedance-final_level",
-            "fan-level"
+            "fan-level",
+            "chance-alert"
         ]
     );
     for chart in planned.iter().flatten() {
@@ -593,7 +631,7 @@ fn user_text_is_escaped_and_sources_are_not_links() {
         chart_files(&out, "png").is_empty(),
         "--format svg wrote PNGs"
     );
-    assert_eq!(chart_files(&out, "svg").len(), 12);
+    assert_eq!(chart_files(&out, "svg").len(), 13);
     let md = fs::read_to_string(out.join("report.md")).expect("report.md");
     assert!(
         md.contains("(charts/fan-level.svg)"),
