@@ -278,8 +278,7 @@ fn results(c: &Comparison, labels: &[String], reference: &str) -> Section {
 
 fn charts(figures: Vec<Figure>, skipped: Vec<Skip>) -> Section {
     super::content::charts_section(
-        figures,
-        skipped,
+        vec![super::content::FigureGroup::ungrouped(figures, skipped)],
         "Each chart's caption says how to read it. Every scenario keeps its colour and line pattern on every chart, in the order of the table above.",
         "The first scenario's [charts] selection names no chart.",
     )

@@ -39,7 +39,7 @@ use crate::output::OutputDir;
 use crate::scenario::{ChartSelection, Model};
 use crate::summary::Summary;
 
-pub use content::{Figure, Report};
+pub use content::{Figure, FigureGroup, Report};
 
 /// The chart settings (`--format`, `--size`), checked by the command line
 /// before any simulation.
@@ -155,9 +155,18 @@ pub fn write_run(
     settings: &ChartSettings,
 ) -> Result<Vec<PathBuf>, Error> {
     let generated = date::today();
-    let drawn = write_charts(out, chart::for_run(model, summary), settings, true)?;
-    let mut written = drawn.written;
-    let report = content::build(model, summary, drawn.figures, drawn.skipped, &generated);
+    let mut written = Vec::new();
+    let mut groups = Vec::new();
+    for group in chart::for_run_grouped(model, summary) {
+        let drawn = write_charts(out, group.charts, settings, true)?;
+        written.extend(drawn.written);
+        groups.push(FigureGroup {
+            heading: group.heading,
+            figures: drawn.figures,
+            skipped: drawn.skipped,
+        });
+    }
+    let report = content::build(model, summary, groups, &generated);
     written.extend(write_report(out, "report", &report, settings)?);
     Ok(written)
 }

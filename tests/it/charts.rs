@@ -1304,8 +1304,7 @@ label = "Shock within 10 steps"
         .expect("the chart of chances");
     let svg = bars.svg(chart::DEFAULT_SIZE).expect("svg");
     assert!(svg.contains(&text), "chart lacks {text}");
-    let figures = Vec::new();
-    let report = polsim::report::content::build(&model, &summary, figures, Vec::new(), "today");
+    let report = polsim::report::content::build(&model, &summary, Vec::new(), "today");
     let html = polsim::report::html::render(&report);
     assert!(
         html.contains(&format!("<td class=\"num\">{text}</td>")),
@@ -1459,4 +1458,93 @@ fn count_events_and_partial_histograms_say_what_they_show() {
         .svg(chart::DEFAULT_SIZE)
         .expect("svg");
     assert!(!whole.contains("of runs in which it has a value"));
+}
+
+/// `[[charts.groups]]` orders a run's charts by question: each group draws
+/// the chances of its yes/no outcomes (titled with its question), then its
+/// other outcomes, variables and events, in its own order and folder; what
+/// the top-level lists add comes last, under "Other charts".
+#[test]
+fn chart_groups_order_the_charts_by_question() {
+    let text = format!(
+        r#"{RICH}
+[charts]
+events = ["crisis"]
+
+[[charts.groups]]
+title = "Does a crisis come?"
+doc = "The crisis and the pressure before it."
+outcomes = ["crisis_month", "crisis_by_end"]
+variables = ["alert"]
+
+[[charts.groups]]
+title = "How many incidents?"
+outcomes = ["total_incidents", "many_incidents"]
+events = ["incidents"]
+"#
+    );
+    let model = common::load_text(&text);
+    let summary = run_summary(&model, 500, 5);
+    let groups = chart::for_run_grouped(&model, &summary);
+    let plan: Vec<(String, Vec<String>)> = groups
+        .iter()
+        .map(|g| {
+            let heading = g.heading.as_ref().expect("a heading").title.clone();
+            let names = g
+                .charts
+                .iter()
+                .map(|c| c.as_ref().expect("drawn").name.clone())
+                .collect();
+            (heading, names)
+        })
+        .collect();
+    let want = |heading: &str, names: &[&str]| {
+        (
+            heading.to_string(),
+            names.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        plan,
+        [
+            want(
+                "Does a crisis come?",
+                &[
+                    "01-does-a-crisis-come/probabilities",
+                    "01-does-a-crisis-come/histogram-crisis_month",
+                    "01-does-a-crisis-come/exceedance-crisis_month",
+                    "01-does-a-crisis-come/chance-alert",
+                ]
+            ),
+            want(
+                "How many incidents?",
+                &[
+                    "02-how-many-incidents/probabilities",
+                    "02-how-many-incidents/histogram-total_incidents",
+                    "02-how-many-incidents/exceedance-total_incidents",
+                    "02-how-many-incidents/event-incidents",
+                ]
+            ),
+            want("Other charts", &["03-other-charts/event-crisis"]),
+        ]
+    );
+    let first = groups[0].charts[0].as_ref().expect("drawn");
+    assert_eq!(first.figure.title, "Does a crisis come?");
+    // The report shows each group under its question, in order, and the
+    // files go into the groups' folders.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("grouped.toml");
+    fs::write(&file, &text).expect("write scenario");
+    let out = dir.path().join("out");
+    run_into(&out, &file.to_string_lossy(), &["--format", "png"]).success();
+    let html = fs::read_to_string(out.join("report.html")).expect("report.html");
+    let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("report lacks {s}"));
+    assert!(at("<h3>Does a crisis come?</h3>") < at("<h3>How many incidents?</h3>"));
+    assert!(at("<h3>How many incidents?</h3>") < at("<h3>Other charts</h3>"));
+    assert!(html.contains("The crisis and the pressure before it."));
+    assert!(common::exists(
+        &out.join("charts/02-how-many-incidents/event-incidents.png")
+    ));
+    let md = fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(md.contains("(charts/01-does-a-crisis-come/chance-alert.png)"));
 }
