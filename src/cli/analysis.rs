@@ -248,7 +248,7 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
         paths.extend(report::write_compare(
             &out,
             &comparison,
-            &models[0].charts,
+            &models,
             &overrides,
             settings,
         )?);

@@ -20,6 +20,7 @@
 //! charts/NAME.png|svg  one file per chart and format (--format, --size)
 //! ```
 
+pub mod changes;
 pub mod compare;
 pub mod content;
 pub mod date;
@@ -36,7 +37,7 @@ use crate::analysis::sensitivity::Sensitivity;
 use crate::analysis::sweep::{Axis, Point};
 use crate::chart::{self, Chart, Format, Size, Skip};
 use crate::output::OutputDir;
-use crate::scenario::{ChartSelection, Model};
+use crate::scenario::Model;
 use crate::summary::Summary;
 
 pub use content::{Figure, FigureGroup, Report};
@@ -172,21 +173,28 @@ pub fn write_run(
 }
 
 /// Draw a comparison's charts and write compare.html and compare.md into
-/// `out`; `select` is the first scenario's `[charts]` selection and
-/// `overrides` the `--set` flags every scenario ran with.
+/// `out`; `models` are the scenarios compared, in order (the first is the
+/// reference, whose `[charts]` selection is drawn), and `overrides` the
+/// `--set` flags every scenario ran with.
 pub fn write_compare(
     out: &OutputDir,
     comparison: &Comparison,
-    select: &ChartSelection,
+    models: &[Model],
     overrides: &[String],
     settings: &ChartSettings,
 ) -> Result<Vec<PathBuf>, Error> {
     let generated = date::today();
-    let planned = chart::for_comparison(comparison, select);
+    let select = models.first().map(|m| m.charts.clone()).unwrap_or_default();
+    let changes: Vec<Vec<String>> = models
+        .iter()
+        .map(|m| changes::between(&models[0], m))
+        .collect();
+    let planned = chart::for_comparison(comparison, &select);
     let drawn = write_charts(out, planned, settings, true)?;
     let mut written = drawn.written;
     let report = compare::build(
         comparison,
+        &changes,
         drawn.figures,
         drawn.skipped,
         overrides,

@@ -1241,7 +1241,7 @@ fn empty_analyses_give_reasons_not_panics() {
     };
     let planned = chart::for_comparison(&empty, &Default::default());
     assert!(planned.iter().all(Result::is_err), "{planned:?}");
-    let report = polsim::report::compare::build(&empty, Vec::new(), Vec::new(), &[], "today");
+    let report = polsim::report::compare::build(&empty, &[], Vec::new(), Vec::new(), &[], "today");
     let html = polsim::report::html::render(&report);
     assert!(html.contains("There are no scenarios to compare."));
     for method in [Method::Rank, Method::Sobol, Method::Swing] {
@@ -1547,4 +1547,71 @@ events = ["incidents"]
     ));
     let md = fs::read_to_string(out.join("report.md")).expect("report.md");
     assert!(md.contains("(charts/01-does-a-crisis-come/chance-alert.png)"));
+}
+
+/// The comparison report says what each variant changes, read from the
+/// models as run: a parameter with the value it replaces, a changed
+/// equation, an added intervention, an added outcome.
+#[test]
+fn a_variant_is_described_by_what_it_changes() {
+    let reference = common::load_text(
+        r#"
+[scenario]
+name = "ref"
+description = "The reference."
+steps = 12
+[parameters.p_attack]
+dist = "0.1"
+label = "Chance of an attack"
+[events.attack]
+p = "p_attack"
+[state.alarm]
+init = 0
+update = "alarm * 0.5 + attack"
+[outcomes.any]
+expr = "ever(attack)"
+"#,
+    );
+    let variant = common::load_text(
+        r#"
+[scenario]
+name = "variant"
+description = "The reference."
+steps = 12
+[parameters.p_attack]
+dist = "0.2"
+label = "Chance of an attack"
+[events.attack]
+p = "p_attack"
+[state.alarm]
+init = 0
+update = "alarm * 0.8 + attack"
+[outcomes.any]
+expr = "ever(attack)"
+[outcomes.many]
+expr = "count(attack) > 2"
+label = "More than two attacks"
+[[interventions]]
+set = "attack"
+at = 3
+value = 1
+doc = "An attack in month 3."
+"#,
+    );
+    let changes = polsim::report::changes::between(&reference, &variant);
+    assert_eq!(
+        changes,
+        [
+            "sets the parameter Chance of an attack to 0.2 (was 0.1)",
+            "changes the state alarm to 0 -> alarm * 0.8 + attack (was 0 -> alarm * 0.5 + attack)",
+            "adds the outcome More than two attacks",
+            "adds an intervention: attack set to 1 in step 3 (An attack in month 3)",
+        ]
+    );
+    assert!(polsim::report::changes::between(&reference, &reference).is_empty());
+    let text = polsim::report::changes::described(&changes);
+    assert!(
+        text.starts_with("The reference, with 4 changes: it sets"),
+        "{text}"
+    );
 }
