@@ -433,11 +433,7 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
     ];
     let mut skipped = Vec::new();
     if let Some(settings) = &settings {
-        let scenario = match crate::summary::what_if(&overrides, None) {
-            Some(what_if) => format!("{} {what_if}", model.info.name),
-            None => model.info.name.clone(),
-        };
-        let (files, skips) = report::write_sensitivity(&out, &s, &scenario, settings)?;
+        let (files, skips) = report::write_sensitivity(&out, &s, &model, &overrides, settings)?;
         paths.extend(files);
         skipped = skips;
     }

@@ -11,8 +11,8 @@
 //! costs nothing); nothing here knows the command line.
 //!
 //! Layout of a run's directory (a comparison's is the same, with
-//! compare.html and compare.md; a sweep or a sensitivity analysis writes
-//! only charts/):
+//! compare.html and compare.md, a sensitivity analysis' with
+//! sensitivity.html and sensitivity.md; a sweep writes only charts/):
 //!
 //! ```text
 //! report.html          one self-contained file: inline SVG and CSS, no links out
@@ -27,6 +27,7 @@ pub mod date;
 pub mod findings;
 pub mod html;
 pub mod markdown;
+pub mod sensitivity;
 
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -220,16 +221,42 @@ pub fn write_sweep(
 }
 
 /// Draw a sensitivity analysis' charts (one per outcome) under
-/// `out/charts/`; returns the files written and the charts not drawn.
+/// `out/charts/` and write sensitivity.html and sensitivity.md; returns the
+/// files written and the charts not drawn. `overrides` are the `--set`
+/// flags the scenario ran with.
 pub fn write_sensitivity(
     out: &OutputDir,
     sensitivity: &Sensitivity,
-    scenario: &str,
+    model: &Model,
+    overrides: &[String],
     settings: &ChartSettings,
 ) -> Result<(Vec<PathBuf>, Vec<Skip>), Error> {
-    let planned = chart::for_sensitivity(sensitivity, scenario);
-    let drawn = write_charts(out, planned, settings, false)?;
-    Ok((drawn.written, drawn.skipped))
+    let generated = date::today();
+    let named = |name: &str| match crate::summary::what_if(overrides, None) {
+        Some(what_if) => format!("{name} {what_if}"),
+        None => name.to_string(),
+    };
+    let planned = chart::for_sensitivity(sensitivity, &named(&model.info.name));
+    let drawn = write_charts(out, planned, settings, true)?;
+    let mut written = drawn.written;
+    let title = named(model.info.display_title());
+    let analysed = sensitivity::Analysed {
+        title: &title,
+        description: &model.info.description,
+        file: &model.info.path,
+        overrides,
+    };
+    let skipped = drawn.skipped.clone();
+    // The parameters left out, by their labels.
+    let mut shown = sensitivity.clone();
+    for name in &mut shown.not_steered {
+        if let Some(v) = model.find(name) {
+            *name = model.var(v).title().to_string();
+        }
+    }
+    let report = sensitivity::build(&shown, &analysed, drawn.figures, drawn.skipped, &generated);
+    written.extend(write_report(out, "sensitivity", &report, settings)?);
+    Ok((written, skipped))
 }
 
 fn draw_error(e: chart::ChartError) -> Error {

@@ -1094,6 +1094,28 @@ fn sensitivity_draws_one_chart_per_outcome_and_method() {
             ],
             method,
         );
+        // A report like run's and compare's: the top drivers first, a
+        // table per outcome, every chart inline, nothing fetched.
+        let html = fs::read_to_string(out.join("sensitivity.html")).expect("sensitivity.html");
+        assert_no_external_references(&html);
+        let findings = findings(&html);
+        assert_eq!(findings.len(), 3, "{method}: {findings:?}");
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.starts_with("Incidents over the year: driven most by Incident rate")),
+            "{method}: {findings:?}"
+        );
+        assert_eq!(html.matches("<figure").count(), 3, "{method}");
+        assert!(
+            html.contains("polsim sensitivity"),
+            "{method}: no command to reproduce"
+        );
+        let md = fs::read_to_string(out.join("sensitivity.md")).expect("sensitivity.md");
+        assert!(
+            md.contains(&format!("(charts/{method}-total.png)")),
+            "{method}"
+        );
     }
 }
 
