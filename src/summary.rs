@@ -239,6 +239,10 @@ pub struct SeriesSummary {
     /// "state" or "derived".
     pub kind: &'static str,
     pub unit: String,
+    /// True when every value is 0 or 1 (the model says so before running):
+    /// its mean at a step is the chance it is "yes" then.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub yes_no: bool,
     pub steps: Vec<StepStats>,
 }
 
@@ -401,6 +405,7 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
         .chain(model.derived())
         .collect();
     results.settle();
+    let yes_no = yes_no_vars(model, &series_vars);
     let series = series_vars
         .par_iter()
         .zip(results.series.par_iter_mut())
@@ -413,6 +418,7 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
                 label: var.title().to_string(),
                 kind: if first == 0 { "state" } else { "derived" },
                 unit: var.doc.unit.clone(),
+                yes_no: yes_no.contains(&v),
                 steps: per_step
                     .iter_mut()
                     .enumerate()
@@ -473,6 +479,39 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
         series,
         events,
         sketch_relative_error: SKETCH_ALPHA,
+    }
+}
+
+/// The state and derived variables among `vars` that are always 0 or 1:
+/// the largest set whose every expression (a state's start and update, a
+/// derived variable's formula) is a yes/no when the set's members are. A
+/// state that stays 0 or 1 if it was so before is one, by induction over
+/// the steps.
+fn yes_no_vars(model: &Model, vars: &[crate::scenario::VarId]) -> Vec<crate::scenario::VarId> {
+    use crate::scenario::check::is_yes_no_with;
+    let mut set: Vec<_> = vars.to_vec();
+    loop {
+        let known = |v: crate::scenario::VarId| set.contains(&v);
+        let kept: Vec<_> = set
+            .iter()
+            .copied()
+            .filter(|&v| match &model.var(v).kind {
+                VarKind::State { init, update, .. } => {
+                    is_yes_no_with(init, &model.vars, &known)
+                        && is_yes_no_with(update, &model.vars, &known)
+                }
+                VarKind::Derived { expr } => is_yes_no_with(expr, &model.vars, &known),
+                _ => false,
+            } && model
+                .interventions
+                .iter()
+                .filter(|i| i.var == v)
+                .all(|i| is_yes_no_with(&i.value, &model.vars, &known)))
+            .collect();
+        if kept.len() == set.len() {
+            return kept;
+        }
+        set = kept;
     }
 }
 

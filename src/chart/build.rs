@@ -349,8 +349,13 @@ pub fn categories(o: &OutcomeSummary, summary: &Summary) -> Result<Chart, Skip> 
     )
 }
 
-/// A fan chart: the median of a variable over time with 50% and 90% bands.
+/// A fan chart: the median of a variable over time with 50% and 90% bands;
+/// for a yes/no variable, its chance of being "yes" at each step instead
+/// ([`yes_no_over_time`]).
 pub fn fan(series: &SeriesSummary, time: &TimeAxis, summary: &Summary) -> Result<Chart, Skip> {
+    if series.yes_no {
+        return yes_no_over_time(series, time, summary);
+    }
     let name = stem("fan", &series.name);
     let steps: Vec<_> = series
         .steps
@@ -416,6 +421,81 @@ pub fn fan(series: &SeriesSummary, time: &TimeAxis, summary: &Summary) -> Result
                 y_title: with_unit(&series.label, &series.unit),
                 y_percent: false,
                 curves: vec![curve],
+                guides: Vec::new(),
+            }),
+        },
+    })
+}
+
+/// A yes/no variable over time: the share of runs in which it is "yes" at
+/// each step, with its 95% interval. A fan chart of a 0/1 variable would
+/// show bands jumping between 0 and 1 and a median that hides the chance.
+pub fn yes_no_over_time(
+    series: &SeriesSummary,
+    time: &TimeAxis,
+    summary: &Summary,
+) -> Result<Chart, Skip> {
+    let name = stem("chance", &series.name);
+    let kept = summary.provenance.kept_runs > 0;
+    let estimates: Vec<(f64, Estimate)> = series
+        .steps
+        .iter()
+        .filter(|s| kept && s.stats.n > 0 && s.stats.mean.is_finite())
+        .map(|s| {
+            let yes = (s.stats.mean * s.stats.n as f64).round() as u64;
+            (f64::from(s.step), Estimate::new(yes, s.stats.n))
+        })
+        .collect();
+    let (Some(first), Some(last)) = (series.steps.first(), estimates.last()) else {
+        return Err(Skip::new(
+            &name,
+            &series.label,
+            "no run was kept, so no chance can be estimated",
+        ));
+    };
+    let unit = &time.unit;
+    let title = format!("{}: chance it is yes in each {unit}", series.label);
+    let peak = estimates
+        .iter()
+        .map(|(_, e)| e.p)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let caption = format!(
+        "{} is a yes/no: the line is the share of runs in which it is yes in each {unit}, the band that share's 95% interval (Monte Carlo error). In the last {unit} ({}) it is {}; at its highest, {}.",
+        series.label,
+        time.label(last.0 as u32),
+        format::percent(last.1.p),
+        format::percent(peak)
+    );
+    let steps_first = first.step;
+    Ok(Chart {
+        name,
+        title: title.clone(),
+        caption,
+        figure: Figure {
+            title,
+            subtitle: subtitle(summary),
+            legend: vec![
+                legend_item("share of runs", Swatch::Line(MAIN, Dash::Solid)),
+                legend_item("95% interval", Swatch::Patch(MAIN, INNER_BAND)),
+            ],
+            plot: Plot::Curves(CurvePlot {
+                x: XAxis::Time {
+                    title: time_title(time),
+                    labels: time_labels(time, steps_first, last.0 as u32),
+                },
+                y_title: "Chance it is yes (%)".into(),
+                y_percent: true,
+                curves: vec![Curve {
+                    color: MAIN,
+                    points: estimates.iter().map(|(x, e)| (*x, e.p)).collect(),
+                    bands: vec![Band {
+                        points: estimates.iter().map(|(x, e)| (*x, e.lo, e.hi)).collect(),
+                        opacity: INNER_BAND,
+                    }],
+                    steps: Steps::None,
+                    dash: Dash::Solid,
+                    dot_radius: 0.0,
+                }],
                 guides: Vec::new(),
             }),
         },

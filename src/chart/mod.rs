@@ -143,18 +143,151 @@ pub fn stem(prefix: &str, name: &str) -> String {
     format!("{prefix}-{}", clean.trim_end_matches('-'))
 }
 
-/// Every chart of a run, in report order: the probabilities, then each
-/// number outcome (histogram, exceedance) or category outcome, the fan chart
-/// of each state and derived variable, and each event's cumulative chance.
-/// Only what the scenario's `[charts]` selects is included.
+/// Every chart of a run, in report order (the groups' order when the
+/// scenario declares `[[charts.groups]]`): see [`for_run_grouped`].
 pub fn for_run(model: &Model, summary: &Summary) -> Vec<Result<Chart, Skip>> {
+    for_run_grouped(model, summary)
+        .into_iter()
+        .flat_map(|g| g.charts)
+        .collect()
+}
+
+/// Charts that answer one question, with the group's title and what it
+/// asks (`None` for a run whose scenario declares no groups).
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub heading: Option<GroupHeading>,
+    pub charts: Vec<Result<Chart, Skip>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupHeading {
+    pub title: String,
+    pub doc: String,
+}
+
+/// The title of the group of charts no declared group names.
+pub const OTHER_CHARTS: &str = "Other charts";
+
+/// A run's charts by group. Without `[[charts.groups]]`, one group: the
+/// chances of the yes/no outcomes, then each number outcome (histogram,
+/// exceedance) or category outcome, the chart of each state and derived
+/// variable, and each event's chart, in the scenario's order, as far as
+/// `[charts]` selects them. With groups, each group in turn draws the same
+/// kinds of chart of what it names, in its own order, into a folder of its
+/// own (`charts/01-TITLE/`); what the top-level lists select and no group
+/// names follows under [`OTHER_CHARTS`].
+pub fn for_run_grouped(model: &Model, summary: &Summary) -> Vec<Group> {
     let select = &model.charts;
-    let time = &model.info.time;
-    let outcomes: Vec<_> = summary
-        .outcomes
+    if select.groups.is_empty() {
+        let outcomes = summary
+            .outcomes
+            .iter()
+            .filter(|o| select.outcome(&o.name))
+            .collect();
+        let series = summary
+            .series
+            .iter()
+            .filter(|s| select.variable(&s.name))
+            .collect();
+        let events = summary
+            .events
+            .iter()
+            .filter(|e| select.event(&e.name))
+            .collect();
+        let mut charts = plan(model, summary, (outcomes, series, events), None);
+        unique_names(&mut charts);
+        return vec![Group {
+            heading: None,
+            charts,
+        }];
+    }
+    let mut groups = Vec::new();
+    let in_group = |name: &str, of: fn(&crate::scenario::ChartGroup) -> &Vec<String>| {
+        select
+            .groups
+            .iter()
+            .any(|g| of(g).iter().any(|n| n == name))
+    };
+    let headings = select
+        .groups
         .iter()
-        .filter(|o| select.outcome(&o.name))
-        .collect();
+        .map(|g| (g.title.clone(), g.doc.clone()))
+        .chain(std::iter::once((OTHER_CHARTS.to_string(), String::new())));
+    for (i, (title, doc)) in headings.enumerate() {
+        let members = match select.groups.get(i) {
+            Some(g) => (
+                g.outcomes
+                    .iter()
+                    .filter_map(|n| summary.outcomes.iter().find(|o| o.name == *n))
+                    .collect(),
+                g.variables
+                    .iter()
+                    .filter_map(|n| summary.series.iter().find(|s| s.name == *n))
+                    .collect(),
+                g.events
+                    .iter()
+                    .filter_map(|n| summary.events.iter().find(|e| e.name == *n))
+                    .collect(),
+            ),
+            None => (
+                summary
+                    .outcomes
+                    .iter()
+                    .filter(|o| select.outcome(&o.name) && !in_group(&o.name, |g| &g.outcomes))
+                    .collect(),
+                summary
+                    .series
+                    .iter()
+                    .filter(|s| select.variable(&s.name) && !in_group(&s.name, |g| &g.variables))
+                    .collect(),
+                summary
+                    .events
+                    .iter()
+                    .filter(|e| select.event(&e.name) && !in_group(&e.name, |g| &g.events))
+                    .collect(),
+            ),
+        };
+        let folder = format!("{:02}-{}", i + 1, slug(&title));
+        let mut charts = plan(model, summary, members, Some(&title));
+        for chart in &mut charts {
+            let name = match chart {
+                Ok(c) => &mut c.name,
+                Err(s) => &mut s.name,
+            };
+            *name = format!("{folder}/{name}");
+        }
+        if charts.is_empty() {
+            continue;
+        }
+        // Two groups with the same title get folders of different numbers.
+        unique_names(&mut charts);
+        groups.push(Group {
+            heading: Some(GroupHeading { title, doc }),
+            charts,
+        });
+    }
+    groups
+}
+
+/// The outcomes, variables and events one group of charts shows.
+type Members<'a> = (
+    Vec<&'a crate::summary::OutcomeSummary>,
+    Vec<&'a crate::summary::SeriesSummary>,
+    Vec<&'a crate::summary::EventSummary>,
+);
+
+/// The charts of `members`, in order: one chart of the chances of the
+/// yes/no outcomes (titled `question` in a group), each number outcome's
+/// histogram and exceedance curve or category outcome's bars, each
+/// variable's chart, each event's chart.
+fn plan(
+    model: &Model,
+    summary: &Summary,
+    (outcomes, series, events): Members<'_>,
+    question: Option<&str>,
+) -> Vec<Result<Chart, Skip>> {
+    let time = &model.info.time;
     let mut out = Vec::new();
     let probabilities: Vec<_> = outcomes
         .iter()
@@ -162,7 +295,12 @@ pub fn for_run(model: &Model, summary: &Summary) -> Vec<Result<Chart, Skip>> {
         .filter(|o| o.kind == "probability")
         .collect();
     if !probabilities.is_empty() {
-        out.push(build::probabilities(&probabilities, summary));
+        let mut chart = build::probabilities(&probabilities, summary);
+        if let (Some(question), Ok(chart)) = (question, &mut chart) {
+            chart.title = question.to_string();
+            chart.figure.title = question.to_string();
+        }
+        out.push(chart);
     }
     for o in &outcomes {
         match o.kind {
@@ -174,20 +312,37 @@ pub fn for_run(model: &Model, summary: &Summary) -> Vec<Result<Chart, Skip>> {
             _ => {}
         }
     }
-    let series: Vec<_> = summary
-        .series
-        .iter()
-        .filter(|s| select.variable(&s.name))
-        .collect();
     out.extend(elements::overlays(&series, time, summary));
     for s in series {
         out.push(build::fan(s, time, summary));
     }
-    for e in summary.events.iter().filter(|e| select.event(&e.name)) {
+    for e in events {
         out.push(build::event(e, time, summary));
     }
-    unique_names(&mut out);
     out
+}
+
+/// A folder name from a group's title: lower-case letters and digits,
+/// words joined by '-', at most 40 characters.
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for word in title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if out.len() + word.len() + 1 > 40 && !out.is_empty() {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&word.to_ascii_lowercase());
+    }
+    if out.is_empty() {
+        "group".to_string()
+    } else {
+        out.chars().take(40).collect()
+    }
 }
 
 /// How many charts [`for_run`] plans for `model` (before any is skipped),
@@ -201,7 +356,8 @@ pub fn for_run_count(model: &Model) -> usize {
     let mut count = 0;
     for o in outcomes {
         match o.kind {
-            OutcomeKind::Probability => probabilities = 1,
+            // One chart of chances per group, at most.
+            OutcomeKind::Probability => probabilities = select.groups.len().max(1),
             OutcomeKind::Number => count += 2,
             OutcomeKind::Category(_) => count += 1,
         }

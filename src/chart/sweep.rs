@@ -216,7 +216,7 @@ fn line(
                 });
                 crossing_text = format!(
                     " The estimate first crosses the threshold ({shown}, dashed) at {} ≈ {} (dotted line), by linear interpolation between grid values.",
-                    axis.name,
+                    param_label(&first.summary, &axis.name),
                     format::number(x)
                 );
             }
@@ -240,8 +240,8 @@ fn line(
         param_label(&first.summary, &axis.name)
     );
     let caption = format!(
-        "{reads} At each grid value `{}` is fixed while every other parameter keeps its distribution, and every grid point shares its random numbers run by run, so the curve's changes are the parameter's effect rather than noise.{crossing_text}",
-        axis.name
+        "{reads} At each grid value {} is fixed while every other parameter keeps its distribution, and every grid point shares its random numbers run by run, so the curve's changes are the parameter's effect rather than noise.{crossing_text}",
+        param_label(&first.summary, &axis.name)
     );
     Ok(Chart {
         name,
@@ -346,8 +346,9 @@ fn heatmap(
         "the estimated chance"
     };
     let caption = format!(
-        "Each cell is {what} with `{}` fixed at the value on the vertical axis and `{}` at the value on the horizontal axis, every other parameter keeping its distribution. Colours run from dark purple (lowest) to yellow (highest), as the bar on the right shows; where cells are large enough their values are written in. Every cell shares its random numbers run by run, so differences between cells are the parameters' effect rather than noise.{boundary}",
-        rows.name, columns.name
+        "Each cell is {what} with {} fixed at the value on the vertical axis and {} at the value on the horizontal axis, every other parameter keeping its distribution. Colours run from dark purple (lowest) to yellow (highest), as the bar on the right shows; where cells are large enough their values are written in. Every cell shares its random numbers run by run, so differences between cells are the parameters' effect rather than noise.{boundary}",
+        param_label(&first.summary, &rows.name),
+        param_label(&first.summary, &columns.name)
     );
     Ok(Chart {
         name,

@@ -320,7 +320,7 @@ pub fn compare_once(
             &out,
             &comparison,
             decision.as_ref(),
-            &models[0].charts,
+            &models,
             &overrides,
             settings,
         )?);
@@ -544,11 +544,7 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
     ];
     let mut skipped = Vec::new();
     if let Some(settings) = &settings {
-        let scenario = match crate::summary::what_if(&overrides, None) {
-            Some(what_if) => format!("{} {what_if}", model.info.name),
-            None => model.info.name.clone(),
-        };
-        let (files, skips) = report::write_sensitivity(&out, &s, &scenario, settings)?;
+        let (files, skips) = report::write_sensitivity(&out, &s, &model, &overrides, settings)?;
         paths.extend(files);
         skipped = skips;
     }

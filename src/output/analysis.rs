@@ -48,7 +48,7 @@ pub fn compare_table(c: &Comparison) -> String {
     let names: Vec<&str> = c.summaries.iter().map(|s| s.name.as_str()).collect();
     let width = names.iter().map(|n| n.len()).max().unwrap_or(8).max(8);
     let mut out = format!(
-        "compare — {} scenarios, {} runs each, seed {}; differences are paired run by run against {}\n",
+        "compare — {} scenarios, {} runs each, seed {}; each difference is the scenario minus {}, paired run by run\n",
         names.len(),
         c.runs,
         c.seed,

@@ -2,7 +2,7 @@
 //! against its prior, which parameters the data informed, the fit over
 //! time, the steps of the ABC sequence, and how to use the result.
 
-use super::content::{Block, Figure, Report, Section, Table, charts_section};
+use super::content::{Block, Figure, FigureGroup, Report, Section, Table, charts_section};
 use crate::analysis::calibrate::Calibration;
 use crate::chart::Skip;
 use crate::format;
@@ -51,8 +51,7 @@ pub fn build(
             findings(cal),
             parameters(cal),
             charts_section(
-                figures,
-                skipped,
+                vec![FigureGroup::ungrouped(figures, skipped)],
                 "First each parameter's prior against its posterior, then the fit over time of each observed variable under the posterior.",
                 "No chart was drawn.",
             ),

@@ -20,6 +20,7 @@ use super::content::{
 /// Build the report of a comparison.
 pub fn build(
     c: &Comparison,
+    changes: &[Vec<String>],
     figures: Vec<Figure>,
     skipped: Vec<Skip>,
     overrides: &[String],
@@ -59,7 +60,7 @@ pub fn build(
         byline,
         sections: vec![
             super::findings::for_comparison(c, &labels),
-            scenarios(c, &labels),
+            scenarios(c, &labels, changes),
             results(c, &labels, &reference),
             charts(figures, skipped),
             provenance(c, &labels, overrides, date),
@@ -86,7 +87,29 @@ fn median_gain(differences: &[Difference]) -> Option<f64> {
     })
 }
 
-fn scenarios(c: &Comparison, labels: &[String]) -> Section {
+/// What a scenario is: the reference's description; a variant's own,
+/// followed by what it changes from the reference, or (a variant that
+/// kept the reference's description or has none) "the reference, with"
+/// its changes.
+fn what_it_is(c: &Comparison, i: usize, changes: Option<&Vec<String>>) -> String {
+    let description = &c.summaries[i].description;
+    let Some(changes) = changes.filter(|_| i > 0) else {
+        return description.clone();
+    };
+    let inherited = c
+        .summaries
+        .first()
+        .is_some_and(|r| r.description == *description);
+    if inherited || description.trim().is_empty() {
+        return super::changes::described(changes);
+    }
+    format!(
+        "{description} Changes from the reference: {}",
+        super::changes::listed(changes)
+    )
+}
+
+fn scenarios(c: &Comparison, labels: &[String], changes: &[Vec<String>]) -> Section {
     let rows = c
         .summaries
         .iter()
@@ -97,7 +120,7 @@ fn scenarios(c: &Comparison, labels: &[String]) -> Section {
             vec![
                 label.clone(),
                 role.to_string(),
-                s.description.clone(),
+                what_it_is(c, i, changes.get(i)),
                 s.provenance.scenario_file.clone(),
             ]
         })
@@ -278,8 +301,7 @@ fn results(c: &Comparison, labels: &[String], reference: &str) -> Section {
 
 fn charts(figures: Vec<Figure>, skipped: Vec<Skip>) -> Section {
     super::content::charts_section(
-        figures,
-        skipped,
+        vec![super::content::FigureGroup::ungrouped(figures, skipped)],
         "Each chart's caption says how to read it. Every scenario keeps its colour and line pattern on every chart, in the order of the table above.",
         "The first scenario's [charts] selection names no chart.",
     )

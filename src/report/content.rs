@@ -5,7 +5,7 @@
 //! report.html and report.md cannot drift apart. Text here is plain and
 //! unescaped; each renderer escapes for its own format.
 
-use crate::chart::{Chart, Skip};
+use crate::chart::{Chart, GroupHeading, Skip};
 use crate::format;
 use crate::scenario::Model;
 use crate::summary::{Estimate, FEW_RUNS, OutcomeSummary, Summary};
@@ -27,6 +27,26 @@ impl Figure {
             title: chart.title.clone(),
             caption: chart.caption.clone(),
             svg,
+        }
+    }
+}
+
+/// The drawn charts of one group (or of a report without groups), and
+/// those that could not be drawn.
+#[derive(Clone, Debug, Default)]
+pub struct FigureGroup {
+    pub heading: Option<GroupHeading>,
+    pub figures: Vec<Figure>,
+    pub skipped: Vec<Skip>,
+}
+
+impl FigureGroup {
+    /// Charts with no group heading.
+    pub fn ungrouped(figures: Vec<Figure>, skipped: Vec<Skip>) -> FigureGroup {
+        FigureGroup {
+            heading: None,
+            figures,
+            skipped,
         }
     }
 }
@@ -83,13 +103,7 @@ fn interval_text(e: &Estimate) -> String {
 }
 
 /// Build the report of one run.
-pub fn build(
-    model: &Model,
-    summary: &Summary,
-    figures: Vec<Figure>,
-    skipped: Vec<Skip>,
-    date: &str,
-) -> Report {
+pub fn build(model: &Model, summary: &Summary, groups: Vec<FigureGroup>, date: &str) -> Report {
     let p = &summary.provenance;
     let info = &model.info;
     let byline = format!(
@@ -109,7 +123,7 @@ pub fn build(
             super::findings::for_run(summary),
             outcomes(summary),
             parameters(summary),
-            charts(figures, skipped),
+            charts(groups),
             provenance(model, summary, date),
         ],
     }
@@ -274,33 +288,40 @@ fn parameters(summary: &Summary) -> Section {
     }
 }
 
-fn charts(figures: Vec<Figure>, skipped: Vec<Skip>) -> Section {
+fn charts(groups: Vec<FigureGroup>) -> Section {
     charts_section(
-        figures,
-        skipped,
+        groups,
         "Each chart's caption says how to read it. Every chart names the scenario, the number of runs and the seed it comes from.",
         "The scenario's [charts] selection names no chart.",
     )
 }
 
-/// The "Charts" section of a report: an introduction, the figures, and a
-/// note for each chart that could not be drawn.
-pub(crate) fn charts_section(
-    figures: Vec<Figure>,
-    skipped: Vec<Skip>,
-    intro: &str,
-    empty: &str,
-) -> Section {
+/// The "Charts" section of a report: an introduction, then each group's
+/// title, what it asks, its figures, and a note for each chart that could
+/// not be drawn.
+pub(crate) fn charts_section(groups: Vec<FigureGroup>, intro: &str, empty: &str) -> Section {
     let mut blocks = vec![Block::Para(intro.into())];
-    if figures.is_empty() && skipped.is_empty() {
+    if groups
+        .iter()
+        .all(|g| g.figures.is_empty() && g.skipped.is_empty())
+    {
         blocks.push(Block::Para(empty.into()));
     }
-    blocks.extend(figures.into_iter().map(Block::Figure));
-    blocks.extend(
-        skipped
-            .into_iter()
-            .map(|s| Block::Note(format!("No chart of {}: {}.", s.title, s.reason))),
-    );
+    for group in groups {
+        if let Some(heading) = group.heading {
+            blocks.push(Block::Subheading(heading.title));
+            if !heading.doc.is_empty() {
+                blocks.push(Block::Para(heading.doc));
+            }
+        }
+        blocks.extend(group.figures.into_iter().map(Block::Figure));
+        blocks.extend(
+            group
+                .skipped
+                .into_iter()
+                .map(|s| Block::Note(format!("No chart of {}: {}.", s.title, s.reason))),
+        );
+    }
     Section {
         id: "charts",
         heading: "Charts".into(),

@@ -10,6 +10,7 @@
 //! formatted by `crate::format`, so it reads as in the tables below.
 
 use crate::analysis::compare::{Comparison, Difference};
+use crate::analysis::sensitivity::{Effect, Method, OutcomeSensitivity, Sensitivity};
 use crate::format;
 use crate::summary::{Estimate, OutcomeSummary, Summary};
 
@@ -217,5 +218,80 @@ fn section(intro: String, items: Vec<String>, empty: &str) -> Section {
         id: "findings",
         heading: "Key findings".into(),
         blocks,
+    }
+}
+
+/// At most this many drivers of each outcome, and outcomes, in a
+/// sensitivity analysis' findings.
+const MAX_DRIVERS: usize = 3;
+const MAX_DRIVEN: usize = 8;
+
+/// The key findings of a sensitivity analysis: the top drivers of each
+/// outcome, largest first, each with its measure and 95% interval.
+pub fn for_sensitivity(s: &Sensitivity) -> Section {
+    let items = s
+        .outcomes
+        .iter()
+        .take(MAX_DRIVEN)
+        .filter_map(|o| {
+            let drivers: Vec<String> = o
+                .effects
+                .iter()
+                .filter(|e| e.size(s.method) >= 0.0)
+                .take(MAX_DRIVERS)
+                .map(|e| driver(s.method, o, e))
+                .collect();
+            (!drivers.is_empty())
+                .then(|| format!("{}: driven most by {}.", o.label, drivers.join("; then ")))
+        })
+        .collect();
+    let intro = match s.method {
+        Method::Rank => {
+            "The parameters whose draws go most closely with each outcome (Spearman rank correlation: +1 when the outcome always rises with the parameter, -1 when it always falls), with 95% intervals."
+        }
+        Method::Sobol => {
+            "The parameters that account for most of each outcome's variance (total Sobol index: the share due to the parameter, alone and with its interactions), with 95% intervals."
+        }
+        Method::Swing => {
+            "The parameters that move each outcome most when taken from their 10th to their 90th percentile, the others at their medians, with the outcome at each end."
+        }
+    };
+    section(
+        intro.to_string(),
+        items,
+        "No outcome has a driver to report.",
+    )
+}
+
+/// "Attack penalty (rank correlation +0.45, 95% interval +0.43 to +0.47)".
+fn driver(method: Method, o: &OutcomeSensitivity, e: &Effect) -> String {
+    let value = |x: f64| {
+        if o.kind == "number" {
+            format::number(x)
+        } else {
+            format::percent(x)
+        }
+    };
+    match method {
+        Method::Rank => format!(
+            "{} (rank correlation {}, 95% interval {} to {})",
+            e.label,
+            format::fixed(e.a, 2, true),
+            format::fixed(e.a_lo, 2, true),
+            format::fixed(e.a_hi, 2, true)
+        ),
+        Method::Sobol => format!(
+            "{} (total index {}, 95% interval {} to {})",
+            e.label,
+            format::fixed(e.b, 2, false),
+            format::fixed(e.b_lo, 2, false),
+            format::fixed(e.b_hi, 2, false)
+        ),
+        Method::Swing => format!(
+            "{} (from {} at its 10th percentile to {} at its 90th)",
+            e.label,
+            value(e.a),
+            value(e.b)
+        ),
     }
 }

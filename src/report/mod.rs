@@ -11,8 +11,8 @@
 //! costs nothing); nothing here knows the command line.
 //!
 //! Layout of a run's directory (a comparison's is the same, with
-//! compare.html and compare.md; a sweep or a sensitivity analysis writes
-//! only charts/):
+//! compare.html and compare.md, a sensitivity analysis' with
+//! sensitivity.html and sensitivity.md; a sweep writes only charts/):
 //!
 //! ```text
 //! report.html          one self-contained file: inline SVG and CSS, no links out
@@ -21,6 +21,7 @@
 //! ```
 
 pub mod calibrate;
+pub mod changes;
 pub mod compare;
 pub mod content;
 pub mod date;
@@ -29,6 +30,7 @@ pub mod discover;
 pub mod findings;
 pub mod html;
 pub mod markdown;
+pub mod sensitivity;
 
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -39,10 +41,10 @@ use crate::analysis::sensitivity::Sensitivity;
 use crate::analysis::sweep::{Axis, Point};
 use crate::chart::{self, Chart, Format, Size, Skip};
 use crate::output::OutputDir;
-use crate::scenario::{ChartSelection, Model};
+use crate::scenario::Model;
 use crate::summary::Summary;
 
-pub use content::{Figure, Report};
+pub use content::{Figure, FigureGroup, Report};
 
 /// The chart settings (`--format`, `--size`), checked by the command line
 /// before any simulation.
@@ -158,24 +160,34 @@ pub fn write_run(
     settings: &ChartSettings,
 ) -> Result<Vec<PathBuf>, Error> {
     let generated = date::today();
-    let drawn = write_charts(out, chart::for_run(model, summary), settings, true)?;
-    let mut written = drawn.written;
-    let report = content::build(model, summary, drawn.figures, drawn.skipped, &generated);
+    let mut written = Vec::new();
+    let mut groups = Vec::new();
+    for group in chart::for_run_grouped(model, summary) {
+        let drawn = write_charts(out, group.charts, settings, true)?;
+        written.extend(drawn.written);
+        groups.push(FigureGroup {
+            heading: group.heading,
+            figures: drawn.figures,
+            skipped: drawn.skipped,
+        });
+    }
+    let report = content::build(model, summary, groups, &generated);
     written.extend(write_report(out, "report", &report, settings)?);
     Ok(written)
 }
 
 /// Draw a comparison's charts and write compare.html and compare.md into
-/// `out`; `select` is the first scenario's `[charts]` selection and
-/// `overrides` the `--set` flags every scenario ran with.
+/// `out`; `models` are the scenarios compared, in order (the first is the
+/// reference, whose `[charts]` selection is drawn), and `overrides` the
+/// `--set` flags every scenario ran with.
 pub fn write_compare(
     out: &OutputDir,
     comparison: &Comparison,
-    select: &ChartSelection,
+    models: &[Model],
     overrides: &[String],
     settings: &ChartSettings,
 ) -> Result<Vec<PathBuf>, Error> {
-    write_compare_decided(out, comparison, None, select, overrides, settings)
+    write_compare_decided(out, comparison, None, models, overrides, settings)
 }
 
 /// [`write_compare`] with the decision view (`compare --decide`), whose
@@ -184,12 +196,17 @@ pub fn write_compare_decided(
     out: &OutputDir,
     comparison: &Comparison,
     decision: Option<&crate::analysis::decision::Decision>,
-    select: &ChartSelection,
+    models: &[Model],
     overrides: &[String],
     settings: &ChartSettings,
 ) -> Result<Vec<PathBuf>, Error> {
     let generated = date::today();
-    let mut planned = chart::for_comparison(comparison, select);
+    let select = models.first().map(|m| m.charts.clone()).unwrap_or_default();
+    let changes: Vec<Vec<String>> = models
+        .iter()
+        .map(|m| changes::between(&models[0], m))
+        .collect();
+    let mut planned = chart::for_comparison(comparison, &select);
     if let Some(d) = decision {
         planned.extend(chart::decision::for_decision(d));
     }
@@ -199,7 +216,14 @@ pub fn write_compare_decided(
         .figures
         .into_iter()
         .partition(|f| decision::is_decision_chart(&f.name));
-    let mut report = compare::build(comparison, figures, drawn.skipped, overrides, &generated);
+    let mut report = compare::build(
+        comparison,
+        &changes,
+        figures,
+        drawn.skipped,
+        overrides,
+        &generated,
+    );
     if let Some(d) = decision {
         let at = report
             .sections
@@ -228,16 +252,42 @@ pub fn write_sweep(
 }
 
 /// Draw a sensitivity analysis' charts (one per outcome) under
-/// `out/charts/`; returns the files written and the charts not drawn.
+/// `out/charts/` and write sensitivity.html and sensitivity.md; returns the
+/// files written and the charts not drawn. `overrides` are the `--set`
+/// flags the scenario ran with.
 pub fn write_sensitivity(
     out: &OutputDir,
     sensitivity: &Sensitivity,
-    scenario: &str,
+    model: &Model,
+    overrides: &[String],
     settings: &ChartSettings,
 ) -> Result<(Vec<PathBuf>, Vec<Skip>), Error> {
-    let planned = chart::for_sensitivity(sensitivity, scenario);
-    let drawn = write_charts(out, planned, settings, false)?;
-    Ok((drawn.written, drawn.skipped))
+    let generated = date::today();
+    let named = |name: &str| match crate::summary::what_if(overrides, None) {
+        Some(what_if) => format!("{name} {what_if}"),
+        None => name.to_string(),
+    };
+    let planned = chart::for_sensitivity(sensitivity, &named(&model.info.name));
+    let drawn = write_charts(out, planned, settings, true)?;
+    let mut written = drawn.written;
+    let title = named(model.info.display_title());
+    let analysed = sensitivity::Analysed {
+        title: &title,
+        description: &model.info.description,
+        file: &model.info.path,
+        overrides,
+    };
+    let skipped = drawn.skipped.clone();
+    // The parameters left out, by their labels.
+    let mut shown = sensitivity.clone();
+    for name in &mut shown.not_steered {
+        if let Some(v) = model.find(name) {
+            *name = model.var(v).title().to_string();
+        }
+    }
+    let report = sensitivity::build(&shown, &analysed, drawn.figures, drawn.skipped, &generated);
+    written.extend(write_report(out, "sensitivity", &report, settings)?);
+    Ok((written, skipped))
 }
 
 /// Draw a calibration's charts and write calibrate.html and calibrate.md

@@ -566,32 +566,58 @@ pub struct Model {
     pub categories: Vec<(VarId, Vec<String>)>,
 }
 
-/// Names chosen for charts in `[charts]`; `None` means every one.
+/// Names chosen for charts in `[charts]`; `None` means every one (when no
+/// group is declared; with groups, none beyond the groups' own).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChartSelection {
     pub outcomes: Option<Vec<String>>,
     /// State and derived variables for fan charts.
     pub variables: Option<Vec<String>>,
     pub events: Option<Vec<String>>,
+    /// `[[charts.groups]]`, in the order written: the report and the
+    /// charts folder follow it.
+    pub groups: Vec<ChartGroup>,
+}
+
+/// Charts that answer one question, drawn together under its title.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChartGroup {
+    pub title: String,
+    pub doc: String,
+    pub outcomes: Vec<String>,
+    pub variables: Vec<String>,
+    pub events: Vec<String>,
 }
 
 impl ChartSelection {
     pub fn outcome(&self, name: &str) -> bool {
-        self.outcomes
-            .as_ref()
-            .is_none_or(|l| l.iter().any(|n| n == name))
+        self.selects(&self.outcomes, |g| &g.outcomes, name)
     }
 
     pub fn variable(&self, name: &str) -> bool {
-        self.variables
-            .as_ref()
-            .is_none_or(|l| l.iter().any(|n| n == name))
+        self.selects(&self.variables, |g| &g.variables, name)
     }
 
     pub fn event(&self, name: &str) -> bool {
-        self.events
-            .as_ref()
-            .is_none_or(|l| l.iter().any(|n| n == name))
+        self.selects(&self.events, |g| &g.events, name)
+    }
+
+    /// Named in a group, or in the top-level list (every name when there
+    /// is neither a list nor a group).
+    fn selects(
+        &self,
+        list: &Option<Vec<String>>,
+        of_group: fn(&ChartGroup) -> &Vec<String>,
+        name: &str,
+    ) -> bool {
+        let grouped = self
+            .groups
+            .iter()
+            .any(|g| of_group(g).iter().any(|n| n == name));
+        match list {
+            Some(l) => grouped || l.iter().any(|n| n == name),
+            None => grouped || self.groups.is_empty(),
+        }
     }
 }
 

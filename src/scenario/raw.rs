@@ -286,6 +286,19 @@ pub struct RawCharts {
     pub outcomes: Option<Sp<Vec<String>>>,
     pub variables: Option<Sp<Vec<String>>>,
     pub events: Option<Sp<Vec<String>>>,
+    /// `[[charts.groups]]`: charts grouped by the question they answer.
+    pub groups: Option<Vec<RawChartGroup>>,
+}
+
+/// One `[[charts.groups]]` table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawChartGroup {
+    pub span: Span,
+    pub title: Option<Sp<String>>,
+    pub doc: Option<Sp<String>>,
+    pub outcomes: Option<Sp<Vec<String>>>,
+    pub variables: Option<Sp<Vec<String>>>,
+    pub events: Option<Sp<Vec<String>>>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -304,7 +317,8 @@ const TOP_KEYS: &[&str] = &[
     "constants",
     "inputs",
 ];
-const CHART_KEYS: &[&str] = &["outcomes", "variables", "events"];
+const CHART_KEYS: &[&str] = &["outcomes", "variables", "events", "groups"];
+const CHART_GROUP_KEYS: &[&str] = &["title", "doc", "outcomes", "variables", "events"];
 const INFO_KEYS: &[&str] = &[
     "name",
     "title",
@@ -460,6 +474,7 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
             outcomes: f.strings(&mut w, "outcomes"),
             variables: f.strings(&mut w, "variables"),
             events: f.strings(&mut w, "events"),
+            groups: f.take(&mut w, "groups").map(|list| w.chart_groups(list)),
         };
         f.finish(&mut w);
     }
@@ -674,6 +689,32 @@ impl<'i> Walker<'_, 'i> {
                 between: f.strings(self, "between"),
                 rank: f.float(self, "rank"),
                 doc: f.string(self, "doc"),
+            });
+            f.finish(self);
+        }
+        out
+    }
+
+    fn chart_groups(&mut self, list: &Spanned<DeValue<'i>>) -> Vec<RawChartGroup> {
+        let example = "[[charts.groups]]";
+        let Some(items) = list.get_ref().as_array() else {
+            self.type_error(list, "groups", "a list of tables", example);
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            let Some(t) = item.get_ref().as_table() else {
+                self.type_error(item, "groups", "a list of tables", example);
+                continue;
+            };
+            let mut f = self.fields(t, "[[charts.groups]]", CHART_GROUP_KEYS);
+            out.push(RawChartGroup {
+                span: self.span(item.span()),
+                title: f.string(self, "title"),
+                doc: f.string(self, "doc"),
+                outcomes: f.strings(self, "outcomes"),
+                variables: f.strings(self, "variables"),
+                events: f.strings(self, "events"),
             });
             f.finish(self);
         }
@@ -1207,6 +1248,7 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             outcomes: pick(base.charts.outcomes, over.charts.outcomes),
             variables: pick(base.charts.variables, over.charts.variables),
             events: pick(base.charts.events, over.charts.events),
+            groups: pick(base.charts.groups, over.charts.groups),
         },
         info,
         dimensions: merge_entries(base.dimensions, over.dimensions, |b, o| RawDimension {

@@ -872,10 +872,14 @@ impl Quantiles {
         // Integers below 2^52 in magnitude: every half-integer edge is exact.
         let integer = self.all_integer && lo.abs().max(hi.abs()) < 4_503_599_627_370_496.0;
         let edges: Vec<f64> = if integer {
+            // A whole number of values per bin, and a round one (1, 2, 5,
+            // 10, 20, 50...), with bins starting at its multiples: a bin
+            // then holds 0-4, 5-9..., never a value split between bins.
             let span = hi - lo + 1.0;
-            let w = (span / bins as f64).ceil().max(1.0);
-            let nb = ((span / w).ceil() as usize).max(1);
-            (0..=nb).map(|i| lo - 0.5 + i as f64 * w).collect()
+            let w = nice_width((span / bins as f64).ceil().max(1.0));
+            let start = (lo / w).floor() * w;
+            let nb = (((hi + 1.0 - start) / w).ceil() as usize).max(1);
+            (0..=nb).map(|i| start - 0.5 + i as f64 * w).collect()
         } else if lo == hi {
             let d = lo.abs() / 100.0;
             vec![lo - d, hi + d]
@@ -921,6 +925,19 @@ impl Quantiles {
             counts,
             integer,
         }
+    }
+}
+
+/// The smallest of 1, 2, 5, 10, 20, 50... that is at least `w`.
+fn nice_width(w: f64) -> f64 {
+    let mut unit = 1.0;
+    loop {
+        for step in [1.0, 2.0, 5.0] {
+            if step * unit >= w {
+                return step * unit;
+            }
+        }
+        unit *= 10.0;
     }
 }
 
@@ -1411,16 +1428,23 @@ mod tests {
         assert_eq!(h.edges, vec![-0.5, 0.5, 1.5, 2.5, 3.5]);
         assert_eq!(h.counts, vec![1, 2, 0, 3]);
 
-        // Wider range than bins: each bin covers w = ceil(101/10) = 11 integers.
+        // Wider range than bins: ceil(101/10) = 11 integers a bin, rounded
+        // up to 20, with bins at multiples of 20 (0-19, 20-39, ...).
         let xs: Vec<f64> = (0..=100).map(f64::from).collect();
         let h = build(&xs, 1000).histogram(10);
         assert!(h.integer);
-        assert_eq!(h.counts.len(), 10);
+        assert_eq!(h.counts.len(), 6);
         assert_eq!(h.edges[0], -0.5);
-        assert_eq!(h.edges[1], 10.5);
-        assert_eq!(h.counts[0], 11);
-        assert_eq!(h.counts[9], 2); // 99, 100
-        assert_eq!(h.counts.iter().sum::<u64>(), 101);
+        assert_eq!(h.edges[1], 19.5);
+        assert_eq!(h.counts, vec![20, 20, 20, 20, 20, 1]);
+
+        // Bins start at a multiple of their width, wherever the data start.
+        let xs: Vec<f64> = (13..=60).map(f64::from).collect();
+        let h = build(&xs, 1000).histogram(10);
+        assert_eq!(h.edges.first(), Some(&9.5));
+        assert_eq!(h.edges[1], 14.5);
+        assert_eq!(h.counts[0], 2); // 13, 14
+        assert_eq!(h.counts.iter().sum::<u64>(), 48);
 
         // Sketch mode keeps small integers exact (bucket width < 1 below 100).
         let xs: Vec<f64> = (0..5000).map(|i| f64::from(i % 50)).collect();

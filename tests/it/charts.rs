@@ -52,6 +52,11 @@ unit = "index"
 expr = "level - 1"
 label = "Gap above the start"
 
+[state.alert]
+init = 0
+update = "if crisis then 1 else alert * (incidents < 3)"
+label = "On alert"
+
 [events.incidents]
 rate = "rate"
 label = "Incidents"
@@ -203,6 +208,7 @@ fn every_chart_of_a_run_is_drawn() {
             "exceedance-crisis_month",
             "categories-mood",
             "fan-level",
+            "chance-alert",
             "fan-gap",
             "event-incidents",
             "event-crisis",
@@ -212,6 +218,37 @@ fn every_chart_of_a_run_is_drawn() {
         assert!(!chart.caption.is_empty(), "{}: no caption", chart.name);
         assert_renders(chart, chart::DEFAULT_SIZE);
     }
+}
+
+/// A variable that is always 0 or 1 is drawn as its chance over time: the
+/// share of runs in which it is yes at each step, a percentage that matches
+/// the mean of its values there.
+#[test]
+fn a_yes_no_state_is_drawn_as_its_chance_over_time() {
+    use chart::figure::Plot;
+    let (model, summary) = rich();
+    let flags: Vec<(&str, bool)> = summary
+        .series
+        .iter()
+        .map(|s| (s.name.as_str(), s.yes_no))
+        .collect();
+    assert_eq!(flags, [("level", false), ("alert", true), ("gap", false)]);
+    let chart = charts_of(&model, &summary)
+        .into_iter()
+        .find(|c| c.name == "chance-alert")
+        .expect("chance chart of the yes/no state");
+    let Plot::Curves(plot) = &chart.figure.plot else {
+        panic!("not curves: {:?}", chart.figure.plot);
+    };
+    assert!(plot.y_percent, "the chance is not on a percentage axis");
+    assert_eq!(plot.curves.len(), 1);
+    let alert = &summary.series[1];
+    for ((x, p), step) in plot.curves[0].points.iter().zip(&alert.steps) {
+        assert_eq!(*x, f64::from(step.step));
+        assert!((p - step.stats.mean).abs() < 1e-12, "step {x}: {p}");
+        assert!((0.0..=1.0).contains(p));
+    }
+    assert!(chart.caption.contains("yes/no"), "{}", chart.caption);
 }
 
 #[test]
@@ -419,7 +456,8 @@ fn degenerate_data_never_panics() {
         [
             "histogram-final_level",
             "exceedance-final_level",
-            "fan-level"
+            "fan-level",
+            "chance-alert"
         ]
     );
     for chart in planned.iter().flatten() {
@@ -593,7 +631,7 @@ fn user_text_is_escaped_and_sources_are_not_links() {
         chart_files(&out, "png").is_empty(),
         "--format svg wrote PNGs"
     );
-    assert_eq!(chart_files(&out, "svg").len(), 12);
+    assert_eq!(chart_files(&out, "svg").len(), 13);
     let md = fs::read_to_string(out.join("report.md")).expect("report.md");
     assert!(
         md.contains("(charts/fan-level.svg)"),
@@ -1056,6 +1094,28 @@ fn sensitivity_draws_one_chart_per_outcome_and_method() {
             ],
             method,
         );
+        // A report like run's and compare's: the top drivers first, a
+        // table per outcome, every chart inline, nothing fetched.
+        let html = fs::read_to_string(out.join("sensitivity.html")).expect("sensitivity.html");
+        assert_no_external_references(&html);
+        let findings = findings(&html);
+        assert_eq!(findings.len(), 3, "{method}: {findings:?}");
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.starts_with("Incidents over the year: driven most by Incident rate")),
+            "{method}: {findings:?}"
+        );
+        assert_eq!(html.matches("<figure").count(), 3, "{method}");
+        assert!(
+            html.contains("polsim sensitivity"),
+            "{method}: no command to reproduce"
+        );
+        let md = fs::read_to_string(out.join("sensitivity.md")).expect("sensitivity.md");
+        assert!(
+            md.contains(&format!("(charts/{method}-total.png)")),
+            "{method}"
+        );
     }
 }
 
@@ -1203,7 +1263,7 @@ fn empty_analyses_give_reasons_not_panics() {
     };
     let planned = chart::for_comparison(&empty, &Default::default());
     assert!(planned.iter().all(Result::is_err), "{planned:?}");
-    let report = polsim::report::compare::build(&empty, Vec::new(), Vec::new(), &[], "today");
+    let report = polsim::report::compare::build(&empty, &[], Vec::new(), Vec::new(), &[], "today");
     let html = polsim::report::html::render(&report);
     assert!(html.contains("There are no scenarios to compare."));
     for method in [Method::Rank, Method::Sobol, Method::Swing] {
@@ -1266,8 +1326,7 @@ label = "Shock within 10 steps"
         .expect("the chart of chances");
     let svg = bars.svg(chart::DEFAULT_SIZE).expect("svg");
     assert!(svg.contains(&text), "chart lacks {text}");
-    let figures = Vec::new();
-    let report = polsim::report::content::build(&model, &summary, figures, Vec::new(), "today");
+    let report = polsim::report::content::build(&model, &summary, Vec::new(), "today");
     let html = polsim::report::html::render(&report);
     assert!(
         html.contains(&format!("<td class=\"num\">{text}</td>")),
@@ -1421,4 +1480,160 @@ fn count_events_and_partial_histograms_say_what_they_show() {
         .svg(chart::DEFAULT_SIZE)
         .expect("svg");
     assert!(!whole.contains("of runs in which it has a value"));
+}
+
+/// `[[charts.groups]]` orders a run's charts by question: each group draws
+/// the chances of its yes/no outcomes (titled with its question), then its
+/// other outcomes, variables and events, in its own order and folder; what
+/// the top-level lists add comes last, under "Other charts".
+#[test]
+fn chart_groups_order_the_charts_by_question() {
+    let text = format!(
+        r#"{RICH}
+[charts]
+events = ["crisis"]
+
+[[charts.groups]]
+title = "Does a crisis come?"
+doc = "The crisis and the pressure before it."
+outcomes = ["crisis_month", "crisis_by_end"]
+variables = ["alert"]
+
+[[charts.groups]]
+title = "How many incidents?"
+outcomes = ["total_incidents", "many_incidents"]
+events = ["incidents"]
+"#
+    );
+    let model = common::load_text(&text);
+    let summary = run_summary(&model, 500, 5);
+    let groups = chart::for_run_grouped(&model, &summary);
+    let plan: Vec<(String, Vec<String>)> = groups
+        .iter()
+        .map(|g| {
+            let heading = g.heading.as_ref().expect("a heading").title.clone();
+            let names = g
+                .charts
+                .iter()
+                .map(|c| c.as_ref().expect("drawn").name.clone())
+                .collect();
+            (heading, names)
+        })
+        .collect();
+    let want = |heading: &str, names: &[&str]| {
+        (
+            heading.to_string(),
+            names.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        plan,
+        [
+            want(
+                "Does a crisis come?",
+                &[
+                    "01-does-a-crisis-come/probabilities",
+                    "01-does-a-crisis-come/histogram-crisis_month",
+                    "01-does-a-crisis-come/exceedance-crisis_month",
+                    "01-does-a-crisis-come/chance-alert",
+                ]
+            ),
+            want(
+                "How many incidents?",
+                &[
+                    "02-how-many-incidents/probabilities",
+                    "02-how-many-incidents/histogram-total_incidents",
+                    "02-how-many-incidents/exceedance-total_incidents",
+                    "02-how-many-incidents/event-incidents",
+                ]
+            ),
+            want("Other charts", &["03-other-charts/event-crisis"]),
+        ]
+    );
+    let first = groups[0].charts[0].as_ref().expect("drawn");
+    assert_eq!(first.figure.title, "Does a crisis come?");
+    // The report shows each group under its question, in order, and the
+    // files go into the groups' folders.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("grouped.toml");
+    fs::write(&file, &text).expect("write scenario");
+    let out = dir.path().join("out");
+    run_into(&out, &file.to_string_lossy(), &["--format", "png"]).success();
+    let html = fs::read_to_string(out.join("report.html")).expect("report.html");
+    let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("report lacks {s}"));
+    assert!(at("<h3>Does a crisis come?</h3>") < at("<h3>How many incidents?</h3>"));
+    assert!(at("<h3>How many incidents?</h3>") < at("<h3>Other charts</h3>"));
+    assert!(html.contains("The crisis and the pressure before it."));
+    assert!(common::exists(
+        &out.join("charts/02-how-many-incidents/event-incidents.png")
+    ));
+    let md = fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(md.contains("(charts/01-does-a-crisis-come/chance-alert.png)"));
+}
+
+/// The comparison report says what each variant changes, read from the
+/// models as run: a parameter with the value it replaces, a changed
+/// equation, an added intervention, an added outcome.
+#[test]
+fn a_variant_is_described_by_what_it_changes() {
+    let reference = common::load_text(
+        r#"
+[scenario]
+name = "ref"
+description = "The reference."
+steps = 12
+[parameters.p_attack]
+dist = "0.1"
+label = "Chance of an attack"
+[events.attack]
+p = "p_attack"
+[state.alarm]
+init = 0
+update = "alarm * 0.5 + attack"
+[outcomes.any]
+expr = "ever(attack)"
+"#,
+    );
+    let variant = common::load_text(
+        r#"
+[scenario]
+name = "variant"
+description = "The reference."
+steps = 12
+[parameters.p_attack]
+dist = "0.2"
+label = "Chance of an attack"
+[events.attack]
+p = "p_attack"
+[state.alarm]
+init = 0
+update = "alarm * 0.8 + attack"
+[outcomes.any]
+expr = "ever(attack)"
+[outcomes.many]
+expr = "count(attack) > 2"
+label = "More than two attacks"
+[[interventions]]
+set = "attack"
+at = 3
+value = 1
+doc = "An attack in month 3."
+"#,
+    );
+    let changes = polsim::report::changes::between(&reference, &variant);
+    assert_eq!(
+        changes,
+        [
+            "sets the parameter Chance of an attack to 0.2 (was 0.1)",
+            "changes the state alarm to 0 -> alarm * 0.8 + attack (was 0 -> alarm * 0.5 + attack)",
+            "adds the outcome More than two attacks",
+            "adds an intervention: attack set to 1 in step 3 (An attack in month 3)",
+        ]
+    );
+    assert!(polsim::report::changes::between(&reference, &reference).is_empty());
+    let text = polsim::report::changes::described(&changes);
+    assert!(
+        text.starts_with("The reference, with 4 changes: it sets"),
+        "{text}"
+    );
 }

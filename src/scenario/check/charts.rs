@@ -35,14 +35,40 @@ impl Checker {
             }
             Some(list.value.clone())
         };
+        let variables_are = "state or derived variables";
+        let outcomes = pick(&raw.charts.outcomes, &outcome_names, "outcomes");
+        let variables = pick(&raw.charts.variables, &variable_names, variables_are);
+        let events = pick(&raw.charts.events, &event_names, "events");
+        let mut groups = Vec::new();
+        let mut untitled = Vec::new();
+        for g in raw.charts.groups.iter().flatten() {
+            let group = ChartGroup {
+                title: g
+                    .title
+                    .as_ref()
+                    .map(|t| t.value.clone())
+                    .unwrap_or_default(),
+                doc: g.doc.as_ref().map(|t| t.value.clone()).unwrap_or_default(),
+                outcomes: pick(&g.outcomes, &outcome_names, "outcomes").unwrap_or_default(),
+                variables: pick(&g.variables, &variable_names, variables_are).unwrap_or_default(),
+                events: pick(&g.events, &event_names, "events").unwrap_or_default(),
+            };
+            if group.title.trim().is_empty() {
+                untitled.push(g.span);
+            }
+            groups.push(group);
+        }
+        for span in untitled {
+            self.diags.push(
+                Diagnostic::new(span, "a chart group has no `title`")
+                    .help("give each [[charts.groups]] the question its charts answer, e.g. title = \"Will the talks break down?\""),
+            );
+        }
         ChartSelection {
-            outcomes: pick(&raw.charts.outcomes, &outcome_names, "outcomes"),
-            variables: pick(
-                &raw.charts.variables,
-                &variable_names,
-                "state or derived variables",
-            ),
-            events: pick(&raw.charts.events, &event_names, "events"),
+            outcomes,
+            variables,
+            events,
+            groups,
         }
     }
 }

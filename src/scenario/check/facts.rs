@@ -2,6 +2,8 @@
 //! and whether it is a yes/no.
 
 use super::*;
+use crate::expr::ast::BinOp;
+use crate::expr::builtins::{Func, Memory};
 
 /// The value of an expression with no variables and no draws.
 pub fn const_value(e: &MExpr) -> Option<f64> {
@@ -77,5 +79,30 @@ pub fn never_yes_no(e: &MExpr) -> Option<(&'static str, &'static str)> {
         }
         MExpr::Time => Some(("the step number", ">= 1")),
         _ => None,
+    }
+}
+
+/// True when an expression is always 0 or 1, given which variables are
+/// (`known`): a comparison, `not`, `and`/`or`, an event that happens at most
+/// once a step, a constant 0 or 1, a product of yes/nos, `1 - x`, `min` or
+/// `max` of yes/nos, an `if` whose branches are yes/nos, or the previous
+/// value of one. Read by the charts, which draw a yes/no state as its
+/// chance over time rather than as a spread.
+pub fn is_yes_no_with(e: &MExpr, vars: &[Var], known: &dyn Fn(VarId) -> bool) -> bool {
+    let yes_no = |e: &MExpr| is_yes_no_with(e, vars, known);
+    match e {
+        MExpr::Const(v) => *v == 0.0 || *v == 1.0,
+        MExpr::Binary(BinOp::Mul, a, b) => yes_no(a) && yes_no(b),
+        MExpr::Binary(BinOp::Sub, a, b) => matches!(**a, MExpr::Const(1.0)) && yes_no(b),
+        MExpr::Call(Func::Min | Func::Max, args) => args.iter().all(yes_no),
+        MExpr::If(_, a, b) => yes_no(a) && yes_no(b),
+        MExpr::Var(v) => known(*v) || is_logical(e, vars),
+        MExpr::Memory {
+            kind: Memory::Prev | Memory::DelayFixed,
+            input,
+            init,
+            ..
+        } => yes_no(input) && init.as_deref().is_none_or(yes_no),
+        _ => is_logical(e, vars),
     }
 }

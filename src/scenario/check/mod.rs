@@ -34,7 +34,7 @@ mod settings;
 mod tests;
 mod variables;
 
-pub use facts::{const_value, const_value_with, is_logical, never_yes_no};
+pub use facts::{const_value, const_value_with, is_logical, is_yes_no_with, never_yes_no};
 
 /// Limits on the size of a scenario; beyond them a typo is likelier than intent.
 pub const MAX_RUNS: i64 = 100_000_000;
