@@ -310,6 +310,7 @@ pub fn watch_run(args: &RunArgs) -> Result<(), Error> {
         ("--json", args.json),
         ("--quiet", args.quiet),
         ("--precision", args.precision.is_some()),
+        ("--shard", args.shard.is_some()),
     ])?;
     let file = args.file.clone().ok_or_else(|| {
         Error::Usage("--watch needs a scenario file to watch: polsim run FILE --watch".into())

@@ -387,6 +387,10 @@ fn shard_flags_are_checked_before_the_run() {
         polsim(&["run", COIN_FLIPS, "--shard", "1/2", "--runs-csv"]),
         "--runs-csv",
     );
+    refused(
+        polsim(&["run", COIN_FLIPS, "--shard", "1/2", "--watch"]),
+        "--watch reruns",
+    );
 }
 
 /// A sweep is cut by grid points: 21 points in 1, 4 and 30 parts (9 empty).
