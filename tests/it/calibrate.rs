@@ -239,9 +239,9 @@ fn bad_observations_get_clear_messages() {
         "date,variable,value\n2027-06,members,1200\n2024-12,members,1200\n",
         &[],
     );
-    assert!(outside.contains("observed.csv:2: date 2027-06 is step 29, after the scenario's horizon; observations must fall within steps 1 to 24 (2025-02 to 2027-01)"), "{outside}");
+    assert!(outside.contains("observed.csv:2: date 2027-06, step 29, is after the scenario's horizon; observations must fall within steps 1 to 24 (2025-02 to 2027-01)"), "{outside}");
     assert!(
-        outside.contains("observed.csv:3: date 2024-12 is before the first step"),
+        outside.contains("observed.csv:3: date 2024-12, step -1, is before the first step"),
         "{outside}"
     );
     let bad = refused(

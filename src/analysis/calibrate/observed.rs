@@ -185,7 +185,7 @@ fn resolve_date(model: &Model, text: &str) -> Result<u32, String> {
         .time
         .step_of(text)
         .map_err(|why| format!("date `{}`: {why}", clip(text)))?;
-    in_horizon(model, step, &format!("date {}", clip(text)))
+    in_horizon(model, step, &format!("date {}, step {step},", clip(text)))
 }
 
 fn resolve_step(model: &Model, text: &str) -> Result<u32, String> {
@@ -206,7 +206,7 @@ fn in_horizon(model: &Model, step: i64, what: &str) -> Result<u32, String> {
     let why = if step < 1 {
         "is before the first step (step 0 is the start: the initial values, set by `init`, are not calibrated against)".to_string()
     } else {
-        format!("is step {step}, after the scenario's horizon")
+        "is after the scenario's horizon".to_string()
     };
     Err(format!(
         "{what} {why}; observations must fall within {}",
@@ -249,7 +249,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            bad[0].starts_with("o.csv:2: date 2027-06 is step 17, after"),
+            bad[0].starts_with("o.csv:2: date 2027-06, step 17, is after"),
             "{bad:?}"
         );
         assert!(
