@@ -13,6 +13,7 @@ use crate::dist::{self, DistKind};
 use crate::expr::BinOp;
 use crate::expr::ast::truthy;
 use crate::expr::builtins::{self, Agg, Func};
+use crate::expr::math;
 use crate::scenario::EventMode;
 
 pub type Lane = [f64; LANES];
@@ -287,13 +288,13 @@ impl Workspace {
             }
             Op::Un { f, dst, a } => match f {
                 Func::Abs => map1(s, dst, a, f64::abs),
-                Func::Exp => map1(s, dst, a, f64::exp),
+                Func::Exp => map1(s, dst, a, math::exp),
                 Func::Ln => map1(s, dst, a, f64::ln),
                 Func::Sqrt => map1(s, dst, a, f64::sqrt),
                 Func::Floor => map1(s, dst, a, f64::floor),
                 Func::Ceil => map1(s, dst, a, f64::ceil),
                 Func::Round => map1(s, dst, a, f64::round),
-                Func::Logistic => map1(s, dst, a, |x| Func::Logistic.apply1(x)),
+                Func::Logistic => map1(s, dst, a, math::logistic),
                 other => map1(s, dst, a, |x| other.apply1(x)),
             },
             Op::Fn2 { f, dst, a, b } => match f {

@@ -405,14 +405,14 @@ impl Func {
     pub fn apply1(self, x: f64) -> f64 {
         match self {
             Func::Abs => x.abs(),
-            Func::Exp => x.exp(),
+            Func::Exp => super::math::exp(x),
             Func::Ln => x.ln(),
             Func::Log10 => x.log10(),
             Func::Sqrt => x.sqrt(),
             Func::Floor => x.floor(),
             Func::Ceil => x.ceil(),
             Func::Round => x.round(),
-            Func::Logistic => 1.0 / (1.0 + (-x).exp()),
+            Func::Logistic => super::math::logistic(x),
             Func::Logit => (x / (1.0 - x)).ln(),
             Func::Sin => x.sin(),
             Func::Cos => x.cos(),

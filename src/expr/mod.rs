@@ -11,6 +11,7 @@
 pub mod ast;
 pub mod builtins;
 pub mod lex;
+pub mod math;
 pub mod parse;
 
 pub use ast::{BinOp, Expr, ExprKind, UnOp};
