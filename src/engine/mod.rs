@@ -6,8 +6,11 @@
 //! chunks of each block of [`BLOCK_CHUNKS`] in chunk order, then the blocks
 //! in block order. Together with per-(seed, run, variable) random streams
 //! this makes results bit-identical on any number of threads, and when the
-//! blocks are computed by separate processes ([`shard`]) and merged. Memory is bounded: chunks are processed in
-//! windows, and per-run rows leave through a callback (for `runs.csv`).
+//! blocks are computed by separate processes ([`shard`]) and merged. Chunks
+//! flow through a pipeline: a bounded number run ahead of the last one
+//! merged, and a new one starts as each is merged, so memory is bounded and
+//! no thread waits at a barrier. Per-run rows leave through a callback (for
+//! `runs.csv`).
 
 pub mod compile;
 pub mod exec;
@@ -273,42 +276,86 @@ pub(crate) fn simulate_blocks_with(
             .collect()
     };
     let mut current = fresh();
-    let mut start = first;
-    while start < chunks {
-        let end = (start + pool.window).min(chunks);
-        let outs: Vec<Result<Vec<ChunkOut>, SimError>> = pool.pool.install(|| {
-            (start..end)
-                .into_par_iter()
-                .map(|chunk| {
-                    jobs.iter()
-                        .map(|job| run_chunk(job, options, chunk, None))
-                        .collect()
-                })
-                .collect()
-        });
-        for (chunk, out) in (start..end).zip(outs) {
-            let mut rows = Vec::new();
-            for (block, (results, chunk_rows)) in current.iter_mut().zip(out?) {
-                block.merge(results);
-                rows.extend(chunk_rows);
+    let work = |chunk: u64| -> Result<Vec<ChunkOut>, SimError> {
+        jobs.iter()
+            .map(|job| run_chunk(job, options, chunk, None))
+            .collect()
+    };
+    let mut merge = |chunk: u64, out: Vec<ChunkOut>| -> Result<(), SimError> {
+        let mut rows = Vec::new();
+        for (block, (results, chunk_rows)) in current.iter_mut().zip(out) {
+            block.merge(results);
+            rows.extend(chunk_rows);
+        }
+        if !rows.is_empty() {
+            on_rows(&rows).map_err(SimError::Io)?;
+        }
+        let block = chunk / BLOCK_CHUNKS;
+        if chunk + 1 == block_chunks(block, options.runs).end {
+            for (job, results) in std::mem::replace(&mut current, fresh())
+                .into_iter()
+                .enumerate()
+            {
+                on_block(job, block, results);
             }
-            if !rows.is_empty() {
-                on_rows(&rows).map_err(SimError::Io)?;
-            }
-            let block = chunk / BLOCK_CHUNKS;
-            if chunk + 1 == block_chunks(block, options.runs).end {
-                for (job, results) in std::mem::replace(&mut current, fresh())
-                    .into_iter()
-                    .enumerate()
-                {
-                    on_block(job, block, results);
+        }
+        progress(((chunk + 1) * CHUNK_RUNS).min(options.runs).saturating_sub(first * CHUNK_RUNS));
+        Ok(())
+    };
+    in_chunk_order(pool, first..chunks, &work, &mut merge)
+}
+
+/// Runs `work(chunk)` for every chunk of `chunks` on the pool's threads and
+/// hands each result to `merge` on the calling thread, in chunk order.
+///
+/// A pipeline, not rounds: at most `pool.window` chunks are in flight past
+/// the last one merged, and a new chunk starts as soon as one is merged, so
+/// no thread waits for the slowest chunk of a round and merging overlaps the
+/// work. The order of merges is fixed by chunk index, never by arrival, so
+/// the result is the same on any number of threads. The first error in
+/// chunk order is returned; chunks after it are not started, and those
+/// already running are waited for and dropped.
+fn in_chunk_order<T: Send>(
+    pool: &Pool,
+    chunks: std::ops::Range<u64>,
+    work: &(dyn Fn(u64) -> Result<T, SimError> + Sync),
+    merge: &mut dyn FnMut(u64, T) -> Result<(), SimError>,
+) -> Result<(), SimError> {
+    let (tx, rx) = std::sync::mpsc::channel::<(u64, Result<T, SimError>)>();
+    pool.pool.in_place_scope(|scope| {
+        let spawn = |chunk: u64| {
+            let tx = tx.clone();
+            scope.spawn(move |_| {
+                // The receiver outlives every task (the scope waits for
+                // them), so a send cannot fail while it is listening; after
+                // an error it has stopped listening and the result is dropped.
+                let _ = tx.send((chunk, work(chunk)));
+            });
+        };
+        let mut next = chunks.start;
+        let mut done = chunks.start;
+        let mut waiting = std::collections::BTreeMap::new();
+        while next < chunks.end && next < done + pool.window {
+            spawn(next);
+            next += 1;
+        }
+        while done < chunks.end {
+            let Ok((chunk, out)) = rx.recv() else {
+                // Unreachable while chunks are outstanding: `tx` is alive.
+                break;
+            };
+            waiting.insert(chunk, out);
+            while let Some(out) = waiting.remove(&done) {
+                merge(done, out?)?;
+                done += 1;
+                if next < chunks.end {
+                    spawn(next);
+                    next += 1;
                 }
             }
         }
-        progress(((end * CHUNK_RUNS).min(options.runs)).saturating_sub(first * CHUNK_RUNS));
-        start = end;
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// The memory one chunk's per-step accumulators take.
@@ -439,6 +486,9 @@ fn run_chunk(
         BatchRecord::new(program, job.series)
     };
     let mut results = Results::new(model, program, job.series && probes.is_none());
+    if probes.is_none() {
+        results.reserve(first, last - first);
+    }
     results.probes = probes;
     let mut rows = options.rows.then(|| Rows {
         first_run: first,

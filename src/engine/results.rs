@@ -214,6 +214,26 @@ impl Results {
         }
     }
 
+    /// Makes room in the quantile buffers for runs `first..first + runs`
+    /// (a chunk), so adding them does not reallocate as it goes.
+    pub fn reserve(&mut self, first: u64, runs: u64) {
+        for o in &mut self.outcomes {
+            if let OutcomeAcc::Number { quantiles, .. } = o {
+                quantiles.reserve(runs as usize);
+            }
+        }
+        let series_runs = self.plan.runs.saturating_sub(first).min(runs) as usize;
+        if series_runs > 0 {
+            for per_step in &mut self.series {
+                for (t, acc) in per_step.iter_mut().enumerate() {
+                    if self.plan.keeps(t as u32) {
+                        acc.quantiles.reserve(series_runs);
+                    }
+                }
+            }
+        }
+    }
+
     /// Add step `t` of lanes `0..n` (runs `first_run..`) straight from the
     /// slots, for runs that no condition filters: every series' value at `t`
     /// and, for `t >= 1`, every event's. The same statistics, in the same

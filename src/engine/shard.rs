@@ -80,9 +80,9 @@ pub fn refine_from_blocks<E>(total: &mut Results, replay: &mut Replay<'_, E>) ->
             let mut probes = plan.probes();
             for (o, acc) in block.outcomes.iter().enumerate() {
                 if let OutcomeAcc::Number { quantiles, .. } = acc
-                    && let Some(values) = quantiles.exact_values()
+                    && let Some(slices) = quantiles.exact_values()
                 {
-                    probes.add_outcome(o, values);
+                    slices.for_each(|values| probes.add_outcome(o, values));
                 }
             }
             plan.absorb(probes);

@@ -227,12 +227,14 @@ impl Writer {
     }
 
     fn quantiles(&mut self, q: &Quantiles) -> Result<(), PartError> {
-        let values = q.exact_values().ok_or_else(|| {
-            PartError("a block's quantiles are held in a sketch and cannot be stored".into())
-        })?;
+        let slices = || {
+            q.exact_values().ok_or_else(|| {
+                PartError("a block's quantiles are held in a sketch and cannot be stored".into())
+            })
+        };
         self.u64(q.none());
-        self.u64(values.len() as u64);
-        values.iter().for_each(|&v| self.f64(v));
+        self.u64(slices()?.map(|v| v.len() as u64).sum());
+        slices()?.flatten().for_each(|&v| self.f64(v));
         Ok(())
     }
 

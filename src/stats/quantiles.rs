@@ -220,13 +220,28 @@ impl Classifier {
 
 #[derive(Clone, Debug)]
 enum Repr {
-    /// Every non-NaN value (infinities included), sorted by `f64::total_cmp`
-    /// when `sorted` is true.
+    /// Every non-NaN value (infinities included): `values` and then each of
+    /// `parts`, which hold the buffers of merged accumulators as they came
+    /// (a merge moves buffers instead of copying values; they are joined
+    /// once, when the values are first read in order). `sorted` means
+    /// `parts` is empty and `values` is sorted by `f64::total_cmp`.
     Exact {
         values: Vec<f64>,
+        parts: Vec<Vec<f64>>,
         sorted: bool,
     },
     Sketch(Sketch),
+}
+
+/// Appends every buffer of `parts` to `values`, with one allocation.
+fn join(values: &mut Vec<f64>, parts: &mut Vec<Vec<f64>>) {
+    if parts.is_empty() {
+        return;
+    }
+    values.reserve_exact(parts.iter().map(Vec::len).sum());
+    for p in parts.drain(..) {
+        values.extend_from_slice(&p);
+    }
 }
 
 /// Histogram of the values.
@@ -393,6 +408,7 @@ impl Quantiles {
             all_integer: true,
             repr: Repr::Exact {
                 values: Vec::new(),
+                parts: Vec::new(),
                 sorted: true,
             },
             refined: None,
@@ -440,7 +456,11 @@ impl Quantiles {
             }
         }
         match &mut self.repr {
-            Repr::Exact { values, sorted } => {
+            Repr::Exact {
+                values,
+                parts,
+                sorted,
+            } => {
                 if *sorted && values.last().is_some_and(|l| l.total_cmp(&x).is_gt()) {
                     *sorted = false;
                 }
@@ -448,6 +468,7 @@ impl Quantiles {
                 if self.count > self.cap as u64 {
                     let mut s = Sketch::default();
                     s.add_all(values);
+                    parts.iter().for_each(|p| s.add_all(p));
                     self.repr = Repr::Sketch(s);
                 }
             }
@@ -456,6 +477,15 @@ impl Quantiles {
                     s.add(x);
                 }
             }
+        }
+    }
+
+    /// Makes room for `n` more values without reallocating, as far as the
+    /// exact cap allows (a sketch needs no room).
+    pub fn reserve(&mut self, n: usize) {
+        let room = (self.cap as u64).saturating_sub(self.count).min(n as u64) as usize;
+        if let Repr::Exact { values, .. } = &mut self.repr {
+            values.reserve_exact(room);
         }
     }
 
@@ -481,7 +511,7 @@ impl Quantiles {
         }
         self.all_integer &= scan.all_integer;
         self.count += xs.len() as u64;
-        if let Repr::Exact { values, sorted } = &mut self.repr {
+        if let Repr::Exact { values, sorted, .. } = &mut self.repr {
             values.extend_from_slice(xs);
             *sorted = false;
         }
@@ -510,32 +540,60 @@ impl Quantiles {
             &mut self.repr,
             Repr::Exact {
                 values: Vec::new(),
+                parts: Vec::new(),
                 sorted: true,
             },
         );
         let exact_fits = self.count <= self.cap as u64;
         self.repr = match (mine, other.repr) {
-            (Repr::Exact { values: a, .. }, Repr::Exact { values: b, .. }) if exact_fits => {
-                let (mut big, small) = if a.capacity() >= b.capacity() {
-                    (a, b)
-                } else {
-                    (b, a)
-                };
-                big.extend_from_slice(&small);
+            (
                 Repr::Exact {
-                    values: big,
-                    sorted: false,
+                    values: a,
+                    parts: mut a_parts,
+                    ..
+                },
+                Repr::Exact {
+                    values: b,
+                    parts: b_parts,
+                    ..
+                },
+            ) if exact_fits => {
+                // The buffers move; no value is copied.
+                a_parts.extend(b_parts);
+                for v in [a, b] {
+                    if !v.is_empty() {
+                        a_parts.push(v);
+                    }
+                }
+                let values = a_parts.pop().unwrap_or_default();
+                Repr::Exact {
+                    sorted: values.is_empty() && a_parts.is_empty(),
+                    values,
+                    parts: a_parts,
                 }
             }
-            (Repr::Exact { values: a, .. }, Repr::Exact { values: b, .. }) => {
+            (
+                Repr::Exact {
+                    values: a,
+                    parts: a_parts,
+                    ..
+                },
+                Repr::Exact {
+                    values: b,
+                    parts: b_parts,
+                    ..
+                },
+            ) => {
                 let mut s = Sketch::default();
-                s.add_all(&a);
-                s.add_all(&b);
+                for v in [&a, &b].into_iter().chain(&a_parts).chain(&b_parts) {
+                    s.add_all(v);
+                }
                 Repr::Sketch(s)
             }
-            (Repr::Sketch(mut s), Repr::Exact { values, .. })
-            | (Repr::Exact { values, .. }, Repr::Sketch(mut s)) => {
+            (Repr::Sketch(mut s), Repr::Exact { values, parts, .. })
+            | (Repr::Exact { values, parts, .. }, Repr::Sketch(mut s)) => {
                 s.add_all(&values);
+                parts.iter().for_each(|p| s.add_all(p));
                 Repr::Sketch(s)
             }
             (Repr::Sketch(a), Repr::Sketch(b)) => {
@@ -555,12 +613,17 @@ impl Quantiles {
         self.count
     }
 
-    /// Every value held, in no particular order, while the values are held
-    /// exactly (`None` for a sketch). With [`Quantiles::none`] they give back
-    /// the same accumulator: add them (and that many NaNs) to an empty one.
-    pub fn exact_values(&self) -> Option<&[f64]> {
+    /// Every value held, in no particular order and in one or more
+    /// slices, while the values are held exactly (`None` for a sketch).
+    /// With [`Quantiles::none`] they give back the same accumulator: add
+    /// them (and that many NaNs) to an empty one.
+    pub fn exact_values(&self) -> Option<impl Iterator<Item = &[f64]>> {
         match &self.repr {
-            Repr::Exact { values, .. } => Some(values),
+            Repr::Exact { values, parts, .. } => Some(
+                std::iter::once(&values[..])
+                    .chain(parts.iter().map(|p| &p[..]))
+                    .filter(|v| !v.is_empty()),
+            ),
             Repr::Sketch(_) => None,
         }
     }
@@ -671,7 +734,12 @@ impl Quantiles {
     /// sketch mode). Never changes any result; the `&mut` readers call it.
     pub fn finish(&mut self) {
         match &mut self.repr {
-            Repr::Exact { values, sorted } if !*sorted => {
+            Repr::Exact {
+                values,
+                parts,
+                sorted,
+            } if !*sorted => {
+                join(values, parts);
                 sort_total(values);
                 *sorted = true;
             }
@@ -701,9 +769,11 @@ impl Quantiles {
         let sorted = match &self.repr {
             Repr::Exact {
                 values,
+                parts,
                 sorted: false,
             } => {
                 let mut v = values.clone();
+                join(&mut v, &mut parts.clone());
                 sort_total(&mut v);
                 copy = v;
                 &copy[..]
