@@ -299,7 +299,11 @@ pub(crate) fn simulate_blocks_with(
                 on_block(job, block, results);
             }
         }
-        progress(((chunk + 1) * CHUNK_RUNS).min(options.runs).saturating_sub(first * CHUNK_RUNS));
+        progress(
+            ((chunk + 1) * CHUNK_RUNS)
+                .min(options.runs)
+                .saturating_sub(first * CHUNK_RUNS),
+        );
         Ok(())
     };
     in_chunk_order(pool, first..chunks, &work, &mut merge)

@@ -16,22 +16,23 @@
 //! in about 93% of inputs (see the tests): the figures a model reports
 //! have four significant digits, and a last bit moves none of them.
 
+/// The constants of fdlibm's `e_exp.c`, by their bits as published.
 /// ln 2 split so that `k * LN2_HI` is exact for |k| < 2^11.
-const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
-const INV_LN2: f64 = 1.442_695_040_888_963_387_00;
+const LN2_HI: f64 = f64::from_bits(0x3fe62e42fee00000);
+const LN2_LO: f64 = f64::from_bits(0x3dea39ef35793c76);
+const INV_LN2: f64 = f64::from_bits(0x3ff71547652b82fe);
 /// 1.5 * 2^52: adding it rounds to the nearest integer, which then sits in
 /// the low bits of the sum.
 const ROUND: f64 = 6_755_399_441_055_744.0;
 /// Above this, exp overflows to infinity; below `UNDER`, it is 0.
-const OVER: f64 = 7.097_827_128_933_84e2;
-const UNDER: f64 = -7.451_332_191_019_41e2;
+const OVER: f64 = f64::from_bits(0x40862e42fefa39ef);
+const UNDER: f64 = f64::from_bits(0xc0874910d52d3051);
 
-const P1: f64 = 1.666_666_666_666_660_190_37e-1;
-const P2: f64 = -2.777_777_777_701_559_338_42e-3;
-const P3: f64 = 6.613_756_321_437_934_361_17e-5;
-const P4: f64 = -1.653_390_220_546_525_153_90e-6;
-const P5: f64 = 4.138_136_797_057_238_460_39e-8;
+const P1: f64 = f64::from_bits(0x3fc555555555553e);
+const P2: f64 = f64::from_bits(0xbf66c16c16bebd93);
+const P3: f64 = f64::from_bits(0x3f11566aaf25de2c);
+const P4: f64 = f64::from_bits(0xbebbbd41c5d26bf1);
+const P5: f64 = f64::from_bits(0x3e66376972bea4d0);
 
 /// 2^k for an integer-valued `k` in [-1022, 1023], from its bits.
 #[inline(always)]
@@ -46,13 +47,7 @@ fn pow2(k: f64) -> f64 {
 pub fn exp(x: f64) -> f64 {
     // Clamped (NaN passes through) so the exponent arithmetic below stays
     // in range; the ends are put right at the end.
-    let xc = if x > 710.0 {
-        710.0
-    } else if x < -750.0 {
-        -750.0
-    } else {
-        x
-    };
+    let xc = x.clamp(-750.0, 710.0);
     // x = k ln 2 + r, |r| <= ln(2)/2.
     let k = (xc * INV_LN2 + ROUND) - ROUND;
     let hi = xc - k * LN2_HI;
@@ -146,8 +141,8 @@ mod tests {
 
     #[test]
     fn logistic_matches_its_definition() {
-        for &x in &[-30.0, -3.0, -0.5, 0.25, 2.0, 40.0] {
-            let want = 1.0 / (1.0 + (-x as f64).exp());
+        for x in [-30.0f64, -3.0, -0.5, 0.25, 2.0, 40.0] {
+            let want = 1.0 / (1.0 + (-x).exp());
             assert!(ulps(logistic(x), want) <= 2, "{x}");
         }
     }
