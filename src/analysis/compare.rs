@@ -7,6 +7,13 @@
 //! error is much smaller than that of two independent estimates whenever the
 //! runs are positively correlated, which they are when the scenarios share
 //! most of their model.
+//!
+//! The paired accumulators follow the engine's merge tree: run by run
+//! within a block of runs ([`crate::engine::BLOCK_CHUNKS`] chunks), then
+//! block by block in block order into the total. A sharded comparison
+//! ([`compare_blocks`]) keeps its blocks apart, and [`from_blocks`] folds
+//! every part's blocks in block order: the same additions in the same order,
+//! so the same bits as one `compare`.
 
 use serde::Serialize;
 
@@ -14,7 +21,8 @@ use super::outcome_value;
 use super::qmc::Sampling;
 use super::sampled::{Injected, Plan, Replicates, Spread};
 use crate::engine::exec::Inject;
-use crate::engine::{Rows, RunOptions, SimError};
+use crate::engine::{BLOCK_CHUNKS, CHUNK_RUNS, Rows, RunOptions, SimError};
+use crate::results::Results;
 use crate::scenario::{MExpr, Model, OutcomeKind};
 use crate::stats::{Paired, z_for_level};
 use crate::summary::{LEVEL, SamplingRecord, Summary};
@@ -86,8 +94,11 @@ struct Track {
     category: Option<(usize, String)>,
     index: Vec<usize>,
     kinds: Vec<OutcomeKind>,
+    /// The total, one per other scenario.
     paired: Vec<Paired>,
-    /// `blocks[block][scenario - 1]`, with sampled parameters.
+    /// The block of runs being accumulated, one per other scenario.
+    current: Vec<Paired>,
+    /// `blocks[replicate][scenario - 1]`, with sampled parameters.
     blocks: Vec<Vec<Paired>>,
 }
 
@@ -145,33 +156,17 @@ pub fn compare_with(
         Some(p) => models.iter().map(|m| Replicates::new(m, p)).collect(),
         None => Vec::new(),
     };
+    let mut block = None;
     let mut on_rows = |rows: &[Rows]| -> std::io::Result<()> {
         if let Some(p) = &plan {
             for (r, row) in replicates.iter_mut().zip(rows) {
                 r.add(p, row);
             }
         }
-        for track in tracks.iter_mut() {
-            let first = &rows[0];
-            for (s, row) in rows.iter().enumerate().skip(1) {
-                let (a_values, b_values) = (
-                    &first.outcomes[track.index[0]],
-                    &row.outcomes[track.index[s]],
-                );
-                for i in 0..row.len() {
-                    if !(first.condition[i] && row.condition[i]) {
-                        continue;
-                    }
-                    let (x, y) = (track.value(0, a_values[i]), track.value(s, b_values[i]));
-                    // `Paired` takes (a, b) and estimates a - b: this scenario minus the first.
-                    track.paired[s - 1].add(y, x);
-                    if let Some(p) = &plan {
-                        let block = p.block_of(row.first_run + i as u64);
-                        track.blocks[block][s - 1].add(y, x);
-                    }
-                }
-            }
+        if let Some(done) = begin_block(&mut tracks, &mut block, rows) {
+            merge_block(&mut tracks, &done);
         }
+        add_rows(&mut tracks, rows, plan.as_ref());
         Ok(())
     };
     let conditions: Vec<Option<MExpr>> = match how.given {
@@ -183,7 +178,184 @@ pub fn compare_with(
         conditions: &conditions,
         injects: &injects,
     };
-    let mut results = super::simulate_setup(&setup, true, options, progress, Some(&mut on_rows))?;
+    let results = super::simulate_setup(&setup, true, options, progress, Some(&mut on_rows))?;
+    let done = take_block(&mut tracks);
+    merge_block(&mut tracks, &done);
+    let plan = plan.as_ref().map(|p| (p, replicates.as_slice()));
+    finish(models, how, options, results, &tracks, unmatched, plan)
+}
+
+/// One block of runs of a sharded comparison: each scenario's accumulators
+/// and the paired accumulators of its runs, in the order [`from_blocks`]
+/// reads them.
+pub struct Block {
+    pub results: Vec<Results>,
+    pub paired: Vec<Paired>,
+}
+
+/// The blocks `blocks` of a comparison (a shard of it), kept apart. Only
+/// pseudo-random sampling can be cut so (the caller refuses the others).
+pub fn compare_blocks(
+    models: &[Model],
+    how: &Options<'_>,
+    options: &RunOptions,
+    blocks: std::ops::Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<Block>, SimError> {
+    if how.sampling != Sampling::Random {
+        return Err(SimError::Input(
+            "a comparison with --sampling lhs|sobol cannot be cut into parts".into(),
+        ));
+    }
+    let (mut tracks, _) = tracks(models);
+    let mut paired = Vec::new();
+    let mut block = None;
+    let mut on_rows = |rows: &[Rows]| -> std::io::Result<()> {
+        if let Some(done) = begin_block(&mut tracks, &mut block, rows) {
+            paired.push(done);
+        }
+        add_rows(&mut tracks, rows, None);
+        Ok(())
+    };
+    let conditions: Vec<Option<MExpr>> = match how.given {
+        Some((_, exprs)) => exprs.iter().cloned().map(Some).collect(),
+        None => Vec::new(),
+    };
+    let setup = super::Setup {
+        models,
+        conditions: &conditions,
+        injects: &[],
+    };
+    let results =
+        super::simulate_setup_blocks(&setup, true, options, blocks, progress, &mut on_rows)?;
+    if block.is_some() {
+        paired.push(take_block(&mut tracks));
+    }
+    // results[scenario][block] to one `Block` per block.
+    let mut per_block: Vec<Block> = paired
+        .into_iter()
+        .map(|paired| Block {
+            results: Vec::new(),
+            paired,
+        })
+        .collect();
+    for scenario in results {
+        for (b, r) in per_block.iter_mut().zip(scenario) {
+            b.results.push(r);
+        }
+    }
+    Ok(per_block)
+}
+
+/// The paired accumulators a block of a comparison of `models` holds.
+pub fn paired_count(models: &[Model]) -> usize {
+    tracks(models).0.len() * models.len().saturating_sub(1)
+}
+
+/// The comparison from the merged accumulators of its blocks: `results`
+/// folded per scenario in block order (quantiles made exact), `paired` the
+/// blocks' paired accumulators folded in block order.
+pub fn from_blocks(
+    models: &[Model],
+    how: &Options<'_>,
+    options: &RunOptions,
+    results: Vec<Results>,
+    paired: &[Paired],
+) -> Result<Comparison, SimError> {
+    let (mut tracks, unmatched) = tracks(models);
+    if paired.len() != paired_count(models) {
+        return Err(SimError::Input(format!(
+            "the parts hold {} paired accumulators where the comparison has {}",
+            paired.len(),
+            paired_count(models)
+        )));
+    }
+    let mut at = paired.iter();
+    for track in tracks.iter_mut() {
+        for p in track.paired.iter_mut() {
+            *p = at.next().cloned().unwrap_or_default();
+        }
+    }
+    finish(models, how, options, results, &tracks, unmatched, None)
+}
+
+/// Runs in one block of the engine's merge tree.
+const BLOCK_RUNS: u64 = BLOCK_CHUNKS * CHUNK_RUNS;
+
+/// When `rows` begin a new block of runs, the accumulators of the block
+/// before (if any), and the tracks reset for the new one.
+fn begin_block(
+    tracks: &mut [Track],
+    block: &mut Option<u64>,
+    rows: &[Rows],
+) -> Option<Vec<Paired>> {
+    let this = rows.first()?.first_run / BLOCK_RUNS;
+    let before = block.replace(this);
+    match before {
+        Some(b) if b != this => Some(take_block(tracks)),
+        _ => None,
+    }
+}
+
+/// The block's accumulators, track by track and scenario by scenario; the
+/// tracks are left empty for the next block.
+fn take_block(tracks: &mut [Track]) -> Vec<Paired> {
+    tracks
+        .iter_mut()
+        .flat_map(|t| {
+            let empty = vec![Paired::new(); t.current.len()];
+            std::mem::replace(&mut t.current, empty)
+        })
+        .collect()
+}
+
+/// Merges a block's accumulators (as [`take_block`] gave them) into the totals.
+fn merge_block(tracks: &mut [Track], block: &[Paired]) {
+    let mut at = block.iter();
+    for track in tracks.iter_mut() {
+        for total in track.paired.iter_mut() {
+            if let Some(p) = at.next() {
+                total.merge(p);
+            }
+        }
+    }
+}
+
+/// Adds one chunk's rows (one `Rows` per scenario) to the current block.
+fn add_rows(tracks: &mut [Track], rows: &[Rows], plan: Option<&Plan>) {
+    for track in tracks.iter_mut() {
+        let first = &rows[0];
+        for (s, row) in rows.iter().enumerate().skip(1) {
+            let (a_values, b_values) = (
+                &first.outcomes[track.index[0]],
+                &row.outcomes[track.index[s]],
+            );
+            for i in 0..row.len() {
+                if !(first.condition[i] && row.condition[i]) {
+                    continue;
+                }
+                let (x, y) = (track.value(0, a_values[i]), track.value(s, b_values[i]));
+                // `Paired` takes (a, b) and estimates a - b: this scenario minus the first.
+                track.current[s - 1].add(y, x);
+                if let Some(p) = plan {
+                    let block = p.block_of(row.first_run + i as u64);
+                    track.blocks[block][s - 1].add(y, x);
+                }
+            }
+        }
+    }
+}
+
+/// The comparison from every scenario's results and the tracks' totals.
+fn finish(
+    models: &[Model],
+    how: &Options<'_>,
+    options: &RunOptions,
+    mut results: Vec<Results>,
+    tracks: &[Track],
+    unmatched: Vec<String>,
+    plan: Option<(&Plan, &[Replicates])>,
+) -> Result<Comparison, SimError> {
     if let Some((text, _)) = how.given
         && let Some(r) = results.iter().position(|r| r.kept == 0)
     {
@@ -193,8 +365,8 @@ pub fn compare_with(
         )));
     }
     let mut summaries = super::summaries(models, &mut results);
-    if let Some(p) = &plan {
-        for (summary, r) in summaries.iter_mut().zip(&replicates) {
+    if let Some((p, replicates)) = plan {
+        for (summary, r) in summaries.iter_mut().zip(replicates) {
             r.apply(p, summary);
         }
     }
@@ -203,7 +375,7 @@ pub fn compare_with(
     }
     let z = z_for_level(LEVEL);
     let mut differences = Vec::new();
-    for track in &tracks {
+    for track in tracks {
         for (s, p) in track.paired.iter().enumerate() {
             let diff = p.mean_diff();
             let (mcse, z) = if plan.is_some() {
@@ -234,7 +406,7 @@ pub fn compare_with(
         differences,
         unmatched,
         given: how.given.map(|(text, _)| text.to_string()),
-        sampling: plan.as_ref().map(Plan::record),
+        sampling: plan.map(|(p, _)| p.record()),
     })
 }
 
@@ -272,6 +444,7 @@ fn tracks(models: &[Model]) -> (Vec<Track>, Vec<String>) {
             index: index.clone(),
             kinds: kinds.clone(),
             paired: vec![Paired::new(); others],
+            current: vec![Paired::new(); others],
             blocks: Vec::new(),
         };
         match &o.kind {
