@@ -36,7 +36,7 @@ fn refuse_with_shard(args: &CompareArgs) -> Result<(), Error> {
         )
     } else if args.sim.sampling.is_some_and(|s| s != SamplingArg::Random) {
         Some(
-            "--sampling lhs|sobol draws its points as one design over all runs, with intervals from replicates that cross the parts; shard with --sampling random (the default)",
+            "a comparison with --sampling lhs|sobol is not cut into parts (its paired replicate intervals are not kept per block); shard it with --sampling random (the default), or run it on one machine",
         )
     } else {
         None
@@ -103,6 +103,7 @@ pub fn cmd_compare_shard(args: &CompareArgs, shard: &str) -> Result<(), Error> {
             results: b.results,
             paired: b.paired,
             values: Vec::new(),
+            moments: Vec::new(),
         })
         .collect();
     let header = Header {

@@ -79,6 +79,7 @@ pub fn cmd_sensitivity_shard(args: &SensitivityArgs, shard: &str) -> Result<(), 
             results: b.results,
             paired: b.paired,
             values: b.values,
+            moments: Vec::new(),
         })
         .collect();
     let header = Header {

@@ -16,20 +16,21 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::{
     ChartArgs, RunArgs, apply_sim_args, check_threads, definitions, out_folder, override_texts,
     print_run, store_for, use_threads, with_progress_of, write_run,
 };
 use crate::Error;
+use crate::analysis::sampled::{self, Injected, Plan, Replicates};
 use crate::engine::shard::{cut, refine_from_blocks, shard_blocks, simulate_blocks};
 use crate::engine::{self, BLOCK_CHUNKS, CHUNK_RUNS, Job, Program, RunOptions, block_count};
 use crate::output::part::{self, Header, JobSpec, MAX_HEADER_BYTES, ScenarioText, Unit};
 use crate::output::{OutputDir, write_atomic};
 use crate::results::Results;
 use crate::scenario::{self, Model, Override, Refusal, Store};
-use crate::stats::Paired;
+use crate::stats::{Moments, Paired};
 use crate::summary::{self, RunContext};
 
 #[derive(Args, Debug)]
@@ -125,14 +126,6 @@ fn refuse_with_shard(args: &RunArgs) -> Result<(), Error> {
         Some(
             "--runs-csv writes every run from one process; leave it out, or write runs.csv from a single run",
         )
-    } else if args
-        .sim
-        .sampling
-        .is_some_and(|s| s != super::SamplingArg::Random)
-    {
-        Some(
-            "--sampling lhs|sobol draws its points as one design over all runs; shard with --sampling random (the default)",
-        )
     } else {
         None
     };
@@ -162,14 +155,24 @@ pub fn cmd_run_shard(args: &RunArgs, shard: &str) -> Result<(), Error> {
     let runs = model.info.runs;
     let blocks = shard_blocks(runs, k, m);
     let override_texts = override_texts(&overrides);
-    let spec = job_spec(
-        "run",
-        &model,
-        &override_texts,
-        args.given.clone(),
-        block_count(runs),
-        m,
-    );
+    let sampling = super::sampling(&args.sim);
+    let spec = JobSpec {
+        sampling: sampled::name(sampling).into(),
+        ..job_spec(
+            "run",
+            &model,
+            &override_texts,
+            args.given.clone(),
+            block_count(runs),
+            m,
+        )
+    };
+    // With sampled parameters every part draws the whole design (a pure
+    // function of sampling, seed and runs) and reads its own runs' points.
+    let plan = Plan::new(sampling, model.info.seed, runs, &[&model]).map_err(Error::Usage)?;
+    let values = plan.as_ref().map(|p| p.values(&model)).unwrap_or_default();
+    let injected = Injected::new(&values, &[]);
+    let mut replicates = plan.as_ref().map(|p| Replicates::for_shard(&model, p));
     let dir = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!(
             "{}.parts",
@@ -179,7 +182,9 @@ pub fn cmd_run_shard(args: &RunArgs, shard: &str) -> Result<(), Error> {
     let job = Job {
         model: &model,
         program: &program,
-        inject: None,
+        inject: plan
+            .as_ref()
+            .map(|_| &injected as &(dyn engine::exec::Inject + Sync)),
         series: true,
         exact_quantiles: true,
     };
@@ -187,18 +192,32 @@ pub fn cmd_run_shard(args: &RunArgs, shard: &str) -> Result<(), Error> {
         runs,
         seed: model.info.seed,
         threads: args.sim.threads,
-        rows: false,
+        rows: plan.is_some(),
     };
     let quiet = args.quiet || args.json;
     let mut blocks_out = with_progress_of(&model, runs_in(&blocks, runs), quiet, |progress| {
-        simulate_blocks(&[job], &options, blocks.clone(), progress, &mut |_| Ok(()))
+        simulate_blocks(&[job], &options, blocks.clone(), progress, &mut |rows| {
+            if let (Some(r), Some(p), Some(rows)) =
+                (replicates.as_mut(), plan.as_ref(), rows.first())
+            {
+                r.add(p, rows);
+            }
+            Ok(())
+        })
     })
     .map_err(Error::from)?;
+    let mut moments = replicates
+        .map(Replicates::take_runs_blocks)
+        .unwrap_or_default()
+        .into_iter();
     let held: Vec<Unit> = blocks_out
         .pop()
         .unwrap_or_default()
         .into_iter()
-        .map(Unit::of)
+        .map(|results| Unit {
+            moments: moments.next().unwrap_or_default(),
+            ..Unit::of(results)
+        })
         .collect();
     let runs_held: u64 = runs_in(&blocks, runs);
     let header = Header {
@@ -512,6 +531,8 @@ pub struct Folded {
     pub results: Vec<Results>,
     pub paired: Vec<Paired>,
     pub values: Vec<Vec<f64>>,
+    /// Each unit's replicate moments, in unit order.
+    pub moments: Vec<Vec<Moments>>,
 }
 
 /// Reads every part (already checked to belong together, in part order)
@@ -534,6 +555,7 @@ pub fn fold_parts(
             .collect(),
         paired: Vec::new(),
         values: Vec::new(),
+        moments: Vec::new(),
     };
     let mut first = true;
     for (path, _) in parts {
@@ -561,6 +583,7 @@ pub fn fold_parts(
             for (column, v) in folded.values.iter_mut().zip(unit.values) {
                 column.extend(v);
             }
+            folded.moments.push(unit.moments);
         }
     }
     for (s, total) in folded.results.iter_mut().enumerate() {
@@ -630,6 +653,31 @@ pub fn cmd_merge(args: MergeArgs) -> Result<(), Error> {
     let mut folded = fold_parts(&parts, &[(&model, &program)], true)?;
     check_runs(&folded.results, job.runs)?;
     let mut total = folded.results.remove(0);
+    let sampling = super::SamplingArg::from_str(&job.sampling, false)
+        .map_err(|_| {
+            refused(
+                first_path,
+                &part::PartError(format!("names an unknown sampling `{}`", job.sampling)),
+            )
+        })?
+        .sampling();
+    let plan = Plan::new(sampling, job.seed, job.runs, &[&model]).map_err(Error::Usage)?;
+    let replicates = match &plan {
+        Some(p) => {
+            let mut r = Replicates::new(&model, p);
+            if !folded.moments.iter().all(|m| r.fold(m)) {
+                return Err(refused(
+                    first_path,
+                    &part::PartError(
+                        "holds replicates of another shape than its sampling; write it again"
+                            .into(),
+                    ),
+                ));
+            }
+            Some(r)
+        }
+        None => None,
+    };
     if let Some(text) = &job.given
         && total.kept == 0
     {
@@ -643,7 +691,10 @@ pub fn cmd_merge(args: MergeArgs) -> Result<(), Error> {
         overrides: job.overrides.clone(),
         definitions: definitions(&model),
     };
-    let summary = summary::summarize(&model, &mut total, &ctx);
+    let mut summary = summary::summarize(&model, &mut total, &ctx);
+    if let (Some(p), Some(r)) = (&plan, &replicates) {
+        r.apply(p, &mut summary);
+    }
     let dir = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(out_folder(
             &model.info.name,

@@ -29,7 +29,7 @@ pub fn cmd_sweep_shard(args: &SweepArgs, shard: &str) -> Result<(), Error> {
     let (k, m) = parse_shard(shard)?;
     if sampling(&args.sim) != Sampling::Random {
         return Err(Error::Usage(
-            "--shard: --sampling lhs|sobol draws its points as one design over all runs; shard with --sampling random (the default)".into(),
+            "--shard: a sweep with --sampling lhs|sobol is not cut into parts (its replicate intervals are not kept per grid point); shard it with --sampling random (the default), or run it on one machine".into(),
         ));
     }
     let (mut model, overrides, texts) = load_recorded(&args.file, &args.sim)?;

@@ -17,7 +17,8 @@
 //! variable's per-step moments and, at the steps that keep them, its
 //! quantile values, each event's per-step counts, each parameter's
 //! moments); then the paired-difference accumulators of a comparison; then
-//! the per-run value columns of a sensitivity analysis. Floats are stored
+//! the per-run value columns of a sensitivity analysis; then the
+//! replicates' moments of a run with sampled parameters. Floats are stored
 //! as their bits, so a merge reads back exactly what the shard computed.
 //!
 //! A part file is untrusted input: every length is checked against the
@@ -111,6 +112,9 @@ pub struct Unit {
     /// Per-run values kept whole, in run order, one column each in the
     /// analysis's order (rank correlations, Sobol indices).
     pub values: Vec<Vec<f64>>,
+    /// The replicates' moments of a run with `--sampling lhs|sobol`
+    /// (replicate by replicate, outcome by outcome).
+    pub moments: Vec<Moments>,
 }
 
 impl Unit {
@@ -304,6 +308,8 @@ impl Writer {
             self.u64(column.len() as u64);
             column.iter().for_each(|&v| self.f64(v));
         }
+        self.u64(unit.moments.len() as u64);
+        unit.moments.iter().for_each(|m| self.moments(m));
         Ok(())
     }
 
@@ -459,6 +465,11 @@ impl Reader<'_> {
             }
             unit.values.push(column);
         }
+        // Four counts and five floats each.
+        let moments = self.len(8 * 9)?;
+        for _ in 0..moments {
+            unit.moments.push(self.moments()?);
+        }
         Ok(unit)
     }
 
@@ -585,6 +596,7 @@ mod tests {
             results: vec![results],
             paired: vec![paired.clone()],
             values: vec![vec![0.5, f64::NAN], Vec::new()],
+            moments: vec![Moments::new()],
         };
         let bytes = encode(&header(), std::slice::from_ref(&unit)).expect("encode");
         let (back, blocks) = decode(&bytes, &[(&model, &program)], true).expect("decode");

@@ -371,6 +371,65 @@ fn merge_refuses_damaged_and_foreign_files() {
     );
 }
 
+/// With `--sampling lhs|sobol` every part draws the whole design and runs
+/// its own runs' points; the replicates' moments are kept per block, so the
+/// replicate intervals merge to the single run's bits too.
+#[test]
+fn sampled_runs_merge_into_the_bytes_of_one_run() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for (sampling, shards) in [("lhs", 3), ("sobol", 2)] {
+        let base = [
+            "run",
+            DETERRENCE,
+            "--runs",
+            RUNS,
+            "--seed",
+            "4",
+            "--sampling",
+            sampling,
+            "--quiet",
+        ];
+        let whole = tmp.path().join(format!("{sampling}-single"));
+        single(&base, &["--no-charts"], &whole);
+        let json = fs::read_to_string(whole.join("summary.json")).expect("summary.json");
+        assert!(
+            json.contains("\"replicates\": 8"),
+            "{sampling}: no replicates"
+        );
+        let parts = write_parts(&base, shards, &tmp.path().join(format!("{sampling}-parts")));
+        let merged = tmp.path().join(format!("{sampling}-merged"));
+        ok(merge(&parts, &merged, &["--no-charts", "--quiet"]));
+        assert_same_files(&whole, &merged, &FILES);
+    }
+    let lhs = parts_in(&tmp.path().join("lhs-parts"));
+    let random = write_parts(
+        &["run", DETERRENCE, "--runs", RUNS, "--seed", "4", "--quiet"],
+        3,
+        &tmp.path().join("random"),
+    );
+    refused(
+        merge(
+            &[lhs[0].clone(), random[1].clone(), lhs[2].clone()],
+            &tmp.path().join("m"),
+            &[],
+        ),
+        "the --sampling differs",
+    );
+    refused(
+        polsim(&[
+            "sweep",
+            DETERRENCE,
+            "--param",
+            "threat=0..1:3",
+            "--sampling",
+            "lhs",
+            "--shard",
+            "1/2",
+        ]),
+        "not cut into parts",
+    );
+}
+
 #[test]
 fn shard_flags_are_checked_before_the_run() {
     for bad in ["0/3", "4/3", "3", "a/b", "1/0"] {
