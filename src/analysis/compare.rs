@@ -9,7 +9,7 @@
 //! most of their model.
 //!
 //! The paired accumulators follow the engine's merge tree: run by run
-//! within a block of runs ([`crate::engine::BLOCK_CHUNKS`] chunks), then
+//! within a block of runs ([`super::BLOCK_RUNS`] runs), then
 //! block by block in block order into the total. A sharded comparison
 //! ([`compare_blocks`]) keeps its blocks apart, and [`from_blocks`] folds
 //! every part's blocks in block order: the same additions in the same order,
@@ -21,7 +21,7 @@ use super::outcome_value;
 use super::qmc::Sampling;
 use super::sampled::{Injected, Plan, Replicates, Spread};
 use crate::engine::exec::Inject;
-use crate::engine::{BLOCK_CHUNKS, CHUNK_RUNS, Rows, RunOptions, SimError};
+use crate::engine::{Rows, RunOptions, SimError};
 use crate::results::Results;
 use crate::scenario::{MExpr, Model, OutcomeKind};
 use crate::stats::{Paired, z_for_level};
@@ -279,9 +279,6 @@ pub fn from_blocks(
     finish(models, how, options, results, &tracks, unmatched, None)
 }
 
-/// Runs in one block of the engine's merge tree.
-const BLOCK_RUNS: u64 = BLOCK_CHUNKS * CHUNK_RUNS;
-
 /// When `rows` begin a new block of runs, the accumulators of the block
 /// before (if any), and the tracks reset for the new one.
 fn begin_block(
@@ -289,7 +286,7 @@ fn begin_block(
     block: &mut Option<u64>,
     rows: &[Rows],
 ) -> Option<Vec<Paired>> {
-    let this = rows.first()?.first_run / BLOCK_RUNS;
+    let this = rows.first()?.first_run / super::BLOCK_RUNS;
     let before = block.replace(this);
     match before {
         Some(b) if b != this => Some(take_block(tracks)),
