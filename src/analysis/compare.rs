@@ -24,7 +24,7 @@ use crate::engine::exec::Inject;
 use crate::engine::{Rows, RunOptions, SimError};
 use crate::results::Results;
 use crate::scenario::{MExpr, Model, OutcomeKind};
-use crate::stats::{Paired, z_for_level};
+use crate::stats::{Moments, Paired, z_for_level};
 use crate::summary::{LEVEL, SamplingRecord, Summary};
 
 /// The paired difference of one outcome (or one category of it) between a
@@ -100,6 +100,8 @@ struct Track {
     current: Vec<Paired>,
     /// `blocks[replicate][scenario - 1]`, with sampled parameters.
     blocks: Vec<Vec<Paired>>,
+    /// The same for the block of runs being accumulated.
+    current_blocks: Vec<Vec<Paired>>,
 }
 
 impl Track {
@@ -149,9 +151,7 @@ pub fn compare_with(
         .collect();
     let (mut tracks, unmatched) = tracks(models);
     let blocks = plan.as_ref().map_or(0, Plan::replicates);
-    for track in tracks.iter_mut() {
-        track.blocks = vec![track.paired.clone(); blocks];
-    }
+    with_replicates(&mut tracks, blocks);
     let mut replicates: Vec<Replicates> = match &plan {
         Some(p) => models.iter().map(|m| Replicates::new(m, p)).collect(),
         None => Vec::new(),
@@ -191,10 +191,22 @@ pub fn compare_with(
 pub struct Block {
     pub results: Vec<Results>,
     pub paired: Vec<Paired>,
+    /// With sampled parameters, each scenario's replicates' moments of the
+    /// block, one scenario after the other.
+    pub moments: Vec<Moments>,
 }
 
-/// The blocks `blocks` of a comparison (a shard of it), kept apart. Only
-/// pseudo-random sampling can be cut so (the caller refuses the others).
+/// Gives the tracks `replicates` replicate accumulators each.
+fn with_replicates(tracks: &mut [Track], replicates: usize) {
+    for track in tracks.iter_mut() {
+        track.blocks = vec![track.paired.clone(); replicates];
+        track.current_blocks = track.blocks.clone();
+    }
+}
+
+/// The blocks `blocks` of a comparison (a shard of it), kept apart. With
+/// sampled parameters every shard draws the whole design and runs its own
+/// runs' points.
 pub fn compare_blocks(
     models: &[Model],
     how: &Options<'_>,
@@ -202,19 +214,36 @@ pub fn compare_blocks(
     blocks: std::ops::Range<u64>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<Block>, SimError> {
-    if how.sampling != Sampling::Random {
-        return Err(SimError::Input(
-            "a comparison with --sampling lhs|sobol cannot be cut into parts".into(),
-        ));
-    }
+    let refs: Vec<&Model> = models.iter().collect();
+    let plan =
+        Plan::new(how.sampling, options.seed, options.runs, &refs).map_err(SimError::Input)?;
+    let values: Vec<Vec<Option<Vec<f64>>>> = match &plan {
+        Some(p) => models.iter().map(|m| p.values(m)).collect(),
+        None => Vec::new(),
+    };
+    let injected: Vec<Injected> = values.iter().map(|v| Injected::new(v, &[])).collect();
+    let injects: Vec<Option<&(dyn Inject + Sync)>> = injected
+        .iter()
+        .map(|i| Some(i as &(dyn Inject + Sync)))
+        .collect();
     let (mut tracks, _) = tracks(models);
+    with_replicates(&mut tracks, plan.as_ref().map_or(0, Plan::replicates));
+    let mut replicates: Vec<Replicates> = match &plan {
+        Some(p) => models.iter().map(|m| Replicates::for_shard(m, p)).collect(),
+        None => Vec::new(),
+    };
     let mut paired = Vec::new();
     let mut block = None;
     let mut on_rows = |rows: &[Rows]| -> std::io::Result<()> {
+        if let Some(p) = &plan {
+            for (r, row) in replicates.iter_mut().zip(rows) {
+                r.add(p, row);
+            }
+        }
         if let Some(done) = begin_block(&mut tracks, &mut block, rows) {
             paired.push(done);
         }
-        add_rows(&mut tracks, rows, None);
+        add_rows(&mut tracks, rows, plan.as_ref());
         Ok(())
     };
     let conditions: Vec<Option<MExpr>> = match how.given {
@@ -224,7 +253,7 @@ pub fn compare_blocks(
     let setup = super::Setup {
         models,
         conditions: &conditions,
-        injects: &[],
+        injects: &injects,
     };
     let results =
         super::simulate_setup_blocks(&setup, true, options, blocks, progress, &mut on_rows)?;
@@ -237,6 +266,7 @@ pub fn compare_blocks(
         .map(|paired| Block {
             results: Vec::new(),
             paired,
+            moments: Vec::new(),
         })
         .collect();
     for scenario in results {
@@ -244,39 +274,59 @@ pub fn compare_blocks(
             b.results.push(r);
         }
     }
+    for r in replicates {
+        for (b, m) in per_block.iter_mut().zip(r.take_runs_blocks()) {
+            b.moments.extend(m);
+        }
+    }
     Ok(per_block)
-}
-
-/// The paired accumulators a block of a comparison of `models` holds.
-pub fn paired_count(models: &[Model]) -> usize {
-    tracks(models).0.len() * models.len().saturating_sub(1)
 }
 
 /// The comparison from the merged accumulators of its blocks: `results`
 /// folded per scenario in block order (quantiles made exact), `paired` the
-/// blocks' paired accumulators folded in block order.
+/// blocks' paired accumulators folded in block order, and with sampled
+/// parameters `moments` each block's replicate moments, in block order.
 pub fn from_blocks(
     models: &[Model],
     how: &Options<'_>,
     options: &RunOptions,
     results: Vec<Results>,
     paired: &[Paired],
+    moments: &[Vec<Moments>],
 ) -> Result<Comparison, SimError> {
+    let refs: Vec<&Model> = models.iter().collect();
+    let plan =
+        Plan::new(how.sampling, options.seed, options.runs, &refs).map_err(SimError::Input)?;
     let (mut tracks, unmatched) = tracks(models);
-    if paired.len() != paired_count(models) {
+    let replicate_count = plan.as_ref().map_or(0, Plan::replicates);
+    with_replicates(&mut tracks, replicate_count);
+    let expected = tracks.len() * models.len().saturating_sub(1) * (1 + replicate_count);
+    if paired.len() != expected {
         return Err(SimError::Input(format!(
-            "the parts hold {} paired accumulators where the comparison has {}",
-            paired.len(),
-            paired_count(models)
+            "the parts hold {} paired accumulators where the comparison has {expected}; write them again",
+            paired.len()
         )));
     }
-    let mut at = paired.iter();
-    for track in tracks.iter_mut() {
-        for p in track.paired.iter_mut() {
-            *p = at.next().cloned().unwrap_or_default();
+    // Into empty accumulators: a copy of the folded ones.
+    merge_block(&mut tracks, paired);
+    let mut replicates: Vec<Replicates> = match &plan {
+        Some(p) => models.iter().map(|m| Replicates::new(m, p)).collect(),
+        None => Vec::new(),
+    };
+    for block in moments {
+        let mut at = 0;
+        for r in replicates.iter_mut() {
+            let end = at + r.block_len();
+            if !block.get(at..end).is_some_and(|m| r.fold(m)) {
+                return Err(SimError::Input(
+                    "the parts hold replicates of another shape than the comparison's sampling; write them again".into(),
+                ));
+            }
+            at = end;
         }
     }
-    finish(models, how, options, results, &tracks, unmatched, None)
+    let plan = plan.as_ref().map(|p| (p, replicates.as_slice()));
+    finish(models, how, options, results, &tracks, unmatched, plan)
 }
 
 /// When `rows` begin a new block of runs, the accumulators of the block
@@ -294,16 +344,22 @@ fn begin_block(
     }
 }
 
-/// The block's accumulators, track by track and scenario by scenario; the
-/// tracks are left empty for the next block.
+/// The block's accumulators, track by track and scenario by scenario,
+/// then with sampled parameters track by track, replicate by replicate and
+/// scenario by scenario; the tracks are left empty for the next block.
 fn take_block(tracks: &mut [Track]) -> Vec<Paired> {
-    tracks
-        .iter_mut()
-        .flat_map(|t| {
-            let empty = vec![Paired::new(); t.current.len()];
-            std::mem::replace(&mut t.current, empty)
-        })
-        .collect()
+    let mut out = Vec::new();
+    for t in tracks.iter_mut() {
+        let empty = vec![Paired::new(); t.current.len()];
+        out.extend(std::mem::replace(&mut t.current, empty));
+    }
+    for t in tracks.iter_mut() {
+        for reps in t.current_blocks.iter_mut() {
+            let empty = vec![Paired::new(); reps.len()];
+            out.extend(std::mem::replace(reps, empty));
+        }
+    }
+    out
 }
 
 /// Merges a block's accumulators (as [`take_block`] gave them) into the totals.
@@ -311,6 +367,13 @@ fn merge_block(tracks: &mut [Track], block: &[Paired]) {
     let mut at = block.iter();
     for track in tracks.iter_mut() {
         for total in track.paired.iter_mut() {
+            if let Some(p) = at.next() {
+                total.merge(p);
+            }
+        }
+    }
+    for track in tracks.iter_mut() {
+        for total in track.blocks.iter_mut().flatten() {
             if let Some(p) = at.next() {
                 total.merge(p);
             }
@@ -336,7 +399,7 @@ fn add_rows(tracks: &mut [Track], rows: &[Rows], plan: Option<&Plan>) {
                 track.current[s - 1].add(y, x);
                 if let Some(p) = plan {
                     let block = p.block_of(row.first_run + i as u64);
-                    track.blocks[block][s - 1].add(y, x);
+                    track.current_blocks[block][s - 1].add(y, x);
                 }
             }
         }
@@ -443,6 +506,7 @@ fn tracks(models: &[Model]) -> (Vec<Track>, Vec<String>) {
             paired: vec![Paired::new(); others],
             current: vec![Paired::new(); others],
             blocks: Vec::new(),
+            current_blocks: Vec::new(),
         };
         match &o.kind {
             OutcomeKind::Probability => tracks.push(base("probability", None)),

@@ -322,6 +322,12 @@ impl Replicates {
         self.kept.unwrap_or_default()
     }
 
+    /// The moments of one block of runs, as [`Replicates::take_runs_blocks`]
+    /// gives them: replicates times tracks.
+    pub fn block_len(&self) -> usize {
+        self.blocks.len() * self.tracks.len()
+    }
+
     /// Folds one block of runs (as [`Replicates::take_runs_blocks`] gives
     /// it) into the totals; false when it has another shape.
     pub fn fold(&mut self, block: &[Moments]) -> bool {

@@ -10,15 +10,17 @@
 
 use std::path::PathBuf;
 
+use clap::ValueEnum;
+
 use super::analysis::{CompareArgs, OutArgs, compare_folder, scenario_files, show, written};
 use super::shard::{
-    MergeArgs, check_runs, fold_parts, job_spec, load_recorded, models_of, parse_shard,
+    MergeArgs, check_runs, fold_parts, job_spec, load_recorded, models_of, parse_shard, refused,
     runs_held_text, runs_in, tell_written, write_part,
 };
 use super::{SamplingArg, apply_sim_args, override_texts, with_progress_of};
 use crate::Error;
 use crate::analysis::compare;
-use crate::analysis::qmc::Sampling;
+use crate::analysis::sampled;
 use crate::engine::shard::shard_blocks;
 use crate::engine::{RunOptions, block_count, compile::compile};
 use crate::output::part::{self, Header, JobSpec, ScenarioText, Unit, Variant};
@@ -33,10 +35,6 @@ fn refuse_with_shard(args: &CompareArgs) -> Result<(), Error> {
     } else if args.decide.asked() {
         Some(
             "the decision view (--decide, --satisfice) is not cut into parts; run it on one machine, or leave it out",
-        )
-    } else if args.sim.sampling.is_some_and(|s| s != SamplingArg::Random) {
-        Some(
-            "a comparison with --sampling lhs|sobol is not cut into parts (its paired replicate intervals are not kept per block); shard it with --sampling random (the default), or run it on one machine",
         )
     } else {
         None
@@ -80,9 +78,10 @@ pub fn cmd_compare_shard(args: &CompareArgs, shard: &str) -> Result<(), Error> {
         overrides = override_texts(&o);
     }
     let conditions = given_in(&models, args.given.as_deref())?;
+    let sampling = super::sampling(&args.sim);
     let how = compare::Options {
         given: args.given.as_deref().zip(conditions.as_deref()),
-        sampling: Sampling::Random,
+        sampling,
     };
     let runs = models[0].info.runs;
     let options = RunOptions {
@@ -103,12 +102,13 @@ pub fn cmd_compare_shard(args: &CompareArgs, shard: &str) -> Result<(), Error> {
             results: b.results,
             paired: b.paired,
             values: Vec::new(),
-            moments: Vec::new(),
+            moments: b.moments,
         })
         .collect();
     let header = Header {
         format: part::FORMAT,
         job: JobSpec {
+            sampling: sampled::name(sampling).into(),
             variants: models[1..]
                 .iter()
                 .map(|v| Variant {
@@ -175,9 +175,17 @@ pub fn merge_compare(
     let shapes: Vec<_> = models.iter().zip(&programs).collect();
     let folded = fold_parts(parts, &shapes, true)?;
     check_runs(&folded.results, job.runs)?;
+    let sampling = SamplingArg::from_str(&job.sampling, false)
+        .map_err(|_| {
+            refused(
+                path,
+                &part::PartError(format!("names an unknown sampling `{}`", job.sampling)),
+            )
+        })?
+        .sampling();
     let how = compare::Options {
         given: job.given.as_deref().zip(conditions.as_deref()),
-        sampling: Sampling::Random,
+        sampling,
     };
     let options = RunOptions {
         runs: job.runs,
@@ -185,9 +193,15 @@ pub fn merge_compare(
         threads: args.threads,
         rows: false,
     };
-    let mut comparison =
-        compare::from_blocks(&models, &how, &options, folded.results, &folded.paired)
-            .map_err(Error::from)?;
+    let mut comparison = compare::from_blocks(
+        &models,
+        &how,
+        &options,
+        folded.results,
+        &folded.paired,
+        &folded.moments,
+    )
+    .map_err(Error::from)?;
     for summary in &mut comparison.summaries {
         summary.provenance.overrides = job.overrides.clone();
     }

@@ -18,8 +18,9 @@
 //! quantile values, each event's per-step counts, each parameter's
 //! moments); then the paired-difference accumulators of a comparison; then
 //! the per-run value columns of a sensitivity analysis; then the
-//! replicates' moments of a run with sampled parameters. Floats are stored
-//! as their bits, so a merge reads back exactly what the shard computed.
+//! replicates' moments of a run or comparison with sampled parameters.
+//! Floats are stored as their bits, so a merge reads back exactly what the
+//! shard computed.
 //!
 //! A part file is untrusted input: every length is checked against the
 //! bytes left and every shape against the model before anything is
@@ -112,7 +113,7 @@ pub struct Unit {
     /// Per-run values kept whole, in run order, one column each in the
     /// analysis's order (rank correlations, Sobol indices).
     pub values: Vec<Vec<f64>>,
-    /// The replicates' moments of a run with `--sampling lhs|sobol`
+    /// The replicates' moments of a run or comparison with `--sampling lhs|sobol`
     /// (replicate by replicate, outcome by outcome).
     pub moments: Vec<Moments>,
 }

@@ -373,7 +373,7 @@ fn merge_refuses_damaged_and_foreign_files() {
 
 /// With `--sampling lhs|sobol` every part draws the whole design and runs
 /// its own runs' points; the replicates' moments are kept per block, so the
-/// replicate intervals merge to the single run's bits too.
+/// replicate intervals merge to the single run's (and comparison's) bits too.
 #[test]
 fn sampled_runs_merge_into_the_bytes_of_one_run() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -401,6 +401,26 @@ fn sampled_runs_merge_into_the_bytes_of_one_run() {
         ok(merge(&parts, &merged, &["--no-charts", "--quiet"]));
         assert_same_files(&whole, &merged, &FILES);
     }
+    // A sampled comparison: its scenarios' replicates and the paired
+    // differences' replicates are kept per block too.
+    let base = [
+        "compare",
+        DETERRENCE,
+        CREDIBLE,
+        "--runs",
+        RUNS,
+        "--seed",
+        "4",
+        "--sampling",
+        "sobol",
+        "--quiet",
+    ];
+    let whole = tmp.path().join("compare-single");
+    single(&base, &["--no-charts"], &whole);
+    let parts = write_parts(&base, 3, &tmp.path().join("compare-parts"));
+    let merged = tmp.path().join("compare-merged");
+    ok(merge(&parts, &merged, &["--no-charts", "--quiet"]));
+    assert_same_files(&whole, &merged, &["compare.csv", "compare.json"]);
     let lhs = parts_in(&tmp.path().join("lhs-parts"));
     let random = write_parts(
         &["run", DETERRENCE, "--runs", RUNS, "--seed", "4", "--quiet"],
@@ -625,10 +645,6 @@ fn compare_parts_of_other_scenarios_or_flags_are_refused() {
     refused(
         polsim(&[&compare[..], &["--decide", "incursion_by_12"]].concat()),
         "decision view",
-    );
-    refused(
-        polsim(&[&compare[..], &["--sampling", "lhs"]].concat()),
-        "--sampling lhs|sobol",
     );
     refused(polsim(&[&compare[..], &["--watch"]].concat()), "--watch");
 }
