@@ -5,14 +5,19 @@
 #   scripts/run-parts.sh scenarios/examples/coin-flips.toml 1000000 16 [FLAGS...]
 #
 # FLAGS (the same for every part): --seed 42, --set NAME=VALUE, --given 'EXPR'.
-# Environment: JOBS (parts at once; default: the number of cores),
-# WORK (default output/parts-job), POLSIM (default polsim).
+# Environment: COMMAND (run, compare, sensitivity or sweep; default run),
+# JOBS (parts at once; default: the number of cores), WORK (default
+# output/parts-job), POLSIM (default polsim). For compare, SCENARIO names
+# the scenarios separated by spaces, in quotes:
+#
+#   COMMAND=compare scripts/run-parts.sh "base.toml variant.toml" 1000000 16
 set -euo pipefail
 if [ $# -lt 3 ]; then
   echo "usage: $0 SCENARIO RUNS PARTS [FLAGS...]" >&2
   exit 2
 fi
-scenario=$1 runs=$2 parts=$3
+read -ra scenarios <<<"$1"
+runs=$2 parts=$3
 shift 3
 work=${WORK:-output/parts-job}
 polsim=${POLSIM:-polsim}
@@ -20,6 +25,6 @@ jobs=${JOBS:-$(nproc)}
 mkdir -p "$work/parts"
 # Each part runs on one thread; JOBS of them keep the cores busy.
 seq 1 "$parts" | xargs -P "$jobs" -I K \
-  "$polsim" run "$scenario" --runs "$runs" "$@" --shard "K/$parts" --threads 1 \
+  "$polsim" "${COMMAND:-run}" "${scenarios[@]}" --runs "$runs" "$@" --shard "K/$parts" --threads 1 \
   --out "$work/parts" --quiet
 "$polsim" merge "$work"/parts/part-*.polsim --out "$work/results"

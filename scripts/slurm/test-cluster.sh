@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts a one-node Slurm cluster on this machine (munge, slurmctld, slurmd,
-# all as root), submits a polsim run as a job array of parts and a merge
-# that depends on it with scripts/slurm/submit.sh, and compares the merged
-# outputs with a single run byte for byte. Then stops what it started.
+# all as root), submits a polsim run and a polsim compare, each as a job
+# array of parts and a merge that depends on it, with
+# scripts/slurm/submit.sh, and compares the merged outputs with a single
+# run and a single compare byte for byte. Then stops what it started.
 #
 #   scripts/slurm/test-cluster.sh            (from a clone; run by .ci/run)
 #
@@ -95,21 +96,28 @@ if [ "$ready" != 1 ]; then
 fi
 echo "one-node Slurm cluster up ($host, $cpus CPUs)"
 
-# The job: coin-flips, 50,000 runs in 5 parts (4 blocks of 16,384 runs, so
-# one part is empty), charts as SVG.
+# The jobs: coin-flips, 50,000 runs in 5 parts (4 blocks of 16,384 runs, so
+# one part is empty), and two deterrence scenarios compared over 40,000
+# runs in 2 parts; charts as SVG.
 export SOURCE_DATE_EPOCH=1767225600
 work=$dir/job
 SCENARIO=$root/scenarios/examples/coin-flips.toml RUNS=50000 PARTS=5 FLAGS="--seed 7" \
   WORK=$work POLSIM=$POLSIM MERGE_FLAGS="--format svg --size 600x400" \
   scripts/slurm/submit.sh
+examples=$root/scenarios/examples
+compare_work=$dir/compare-job
+COMMAND=compare SCENARIO="$examples/deterrence.toml $examples/deterrence-credible.toml" \
+  RUNS=40000 PARTS=2 FLAGS="--seed 7" WORK=$compare_work POLSIM=$POLSIM \
+  MERGE_FLAGS="--format svg --size 600x400" scripts/slurm/submit.sh
 done_merge=0
 for _ in $(seq 1 300); do
   if [ -z "$(squeue -h -o %i 2>/dev/null)" ]; then done_merge=1; break; fi
   sleep 1
 done
-if [ "$done_merge" != 1 ] || [ ! -f "$work/results/summary.json" ]; then
+if [ "$done_merge" != 1 ] || [ ! -f "$work/results/summary.json" ] \
+  || [ ! -f "$compare_work/results/compare.json" ]; then
   squeue || true
-  tail -n 20 "$work"/logs/* "$dir"/log/*.log || true
+  tail -n 20 "$work"/logs/* "$compare_work"/logs/* "$dir"/log/*.log || true
   echo "the Slurm jobs did not finish with results"
   exit 1
 fi
@@ -123,3 +131,11 @@ if ! diff -r "$dir/single" "$work/results" >/dev/null; then
   exit 1
 fi
 echo "ok: the Slurm job array's merged outputs are the single run's, byte for byte ($(find "$work/results" -type f | wc -l) files)"
+"$POLSIM" compare "$examples/deterrence.toml" "$examples/deterrence-credible.toml" \
+  --runs 40000 --seed 7 --format svg --size 600x400 --out "$dir/single-compare" --quiet
+if ! diff -r "$dir/single-compare" "$compare_work/results" >/dev/null; then
+  diff -rq "$dir/single-compare" "$compare_work/results" || true
+  echo "FAIL: the merged Slurm compare differs from the single compare"
+  exit 1
+fi
+echo "ok: the merged Slurm compare is the single compare, byte for byte ($(find "$compare_work/results" -type f | wc -l) files)"

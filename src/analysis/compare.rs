@@ -7,6 +7,13 @@
 //! error is much smaller than that of two independent estimates whenever the
 //! runs are positively correlated, which they are when the scenarios share
 //! most of their model.
+//!
+//! The paired accumulators follow the engine's merge tree: run by run
+//! within a block of runs ([`super::BLOCK_RUNS`] runs), then
+//! block by block in block order into the total. A sharded comparison
+//! ([`compare_blocks`]) keeps its blocks apart, and [`from_blocks`] folds
+//! every part's blocks in block order: the same additions in the same order,
+//! so the same bits as one `compare`.
 
 use serde::Serialize;
 
@@ -15,8 +22,9 @@ use super::qmc::Sampling;
 use super::sampled::{Injected, Plan, Replicates, Spread};
 use crate::engine::exec::Inject;
 use crate::engine::{Rows, RunOptions, SimError};
+use crate::results::Results;
 use crate::scenario::{MExpr, Model, OutcomeKind};
-use crate::stats::{Paired, z_for_level};
+use crate::stats::{Moments, Paired, z_for_level};
 use crate::summary::{LEVEL, SamplingRecord, Summary};
 
 /// The paired difference of one outcome (or one category of it) between a
@@ -86,9 +94,14 @@ struct Track {
     category: Option<(usize, String)>,
     index: Vec<usize>,
     kinds: Vec<OutcomeKind>,
+    /// The total, one per other scenario.
     paired: Vec<Paired>,
-    /// `blocks[block][scenario - 1]`, with sampled parameters.
+    /// The block of runs being accumulated, one per other scenario.
+    current: Vec<Paired>,
+    /// `blocks[replicate][scenario - 1]`, with sampled parameters.
     blocks: Vec<Vec<Paired>>,
+    /// The same for the block of runs being accumulated.
+    current_blocks: Vec<Vec<Paired>>,
 }
 
 impl Track {
@@ -138,40 +151,22 @@ pub fn compare_with(
         .collect();
     let (mut tracks, unmatched) = tracks(models);
     let blocks = plan.as_ref().map_or(0, Plan::replicates);
-    for track in tracks.iter_mut() {
-        track.blocks = vec![track.paired.clone(); blocks];
-    }
+    with_replicates(&mut tracks, blocks);
     let mut replicates: Vec<Replicates> = match &plan {
         Some(p) => models.iter().map(|m| Replicates::new(m, p)).collect(),
         None => Vec::new(),
     };
+    let mut block = None;
     let mut on_rows = |rows: &[Rows]| -> std::io::Result<()> {
         if let Some(p) = &plan {
             for (r, row) in replicates.iter_mut().zip(rows) {
                 r.add(p, row);
             }
         }
-        for track in tracks.iter_mut() {
-            let first = &rows[0];
-            for (s, row) in rows.iter().enumerate().skip(1) {
-                let (a_values, b_values) = (
-                    &first.outcomes[track.index[0]],
-                    &row.outcomes[track.index[s]],
-                );
-                for i in 0..row.len() {
-                    if !(first.condition[i] && row.condition[i]) {
-                        continue;
-                    }
-                    let (x, y) = (track.value(0, a_values[i]), track.value(s, b_values[i]));
-                    // `Paired` takes (a, b) and estimates a - b: this scenario minus the first.
-                    track.paired[s - 1].add(y, x);
-                    if let Some(p) = &plan {
-                        let block = p.block_of(row.first_run + i as u64);
-                        track.blocks[block][s - 1].add(y, x);
-                    }
-                }
-            }
+        if let Some(done) = begin_block(&mut tracks, &mut block, rows) {
+            merge_block(&mut tracks, &done);
         }
+        add_rows(&mut tracks, rows, plan.as_ref());
         Ok(())
     };
     let conditions: Vec<Option<MExpr>> = match how.given {
@@ -183,7 +178,244 @@ pub fn compare_with(
         conditions: &conditions,
         injects: &injects,
     };
-    let mut results = super::simulate_setup(&setup, true, options, progress, Some(&mut on_rows))?;
+    let results = super::simulate_setup(&setup, true, options, progress, Some(&mut on_rows))?;
+    let done = take_block(&mut tracks);
+    merge_block(&mut tracks, &done);
+    let plan = plan.as_ref().map(|p| (p, replicates.as_slice()));
+    finish(models, how, options, results, &tracks, unmatched, plan)
+}
+
+/// One block of runs of a sharded comparison: each scenario's accumulators
+/// and the paired accumulators of its runs, in the order [`from_blocks`]
+/// reads them.
+pub struct Block {
+    pub results: Vec<Results>,
+    pub paired: Vec<Paired>,
+    /// With sampled parameters, each scenario's replicates' moments of the
+    /// block, one scenario after the other.
+    pub moments: Vec<Moments>,
+}
+
+/// Gives the tracks `replicates` replicate accumulators each.
+fn with_replicates(tracks: &mut [Track], replicates: usize) {
+    for track in tracks.iter_mut() {
+        track.blocks = vec![track.paired.clone(); replicates];
+        track.current_blocks = track.blocks.clone();
+    }
+}
+
+/// The blocks `blocks` of a comparison (a shard of it), kept apart. With
+/// sampled parameters every shard draws the whole design and runs its own
+/// runs' points.
+pub fn compare_blocks(
+    models: &[Model],
+    how: &Options<'_>,
+    options: &RunOptions,
+    blocks: std::ops::Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<Block>, SimError> {
+    let refs: Vec<&Model> = models.iter().collect();
+    let plan =
+        Plan::new(how.sampling, options.seed, options.runs, &refs).map_err(SimError::Input)?;
+    let values: Vec<Vec<Option<Vec<f64>>>> = match &plan {
+        Some(p) => models.iter().map(|m| p.values(m)).collect(),
+        None => Vec::new(),
+    };
+    let injected: Vec<Injected> = values.iter().map(|v| Injected::new(v, &[])).collect();
+    let injects: Vec<Option<&(dyn Inject + Sync)>> = injected
+        .iter()
+        .map(|i| Some(i as &(dyn Inject + Sync)))
+        .collect();
+    let (mut tracks, _) = tracks(models);
+    with_replicates(&mut tracks, plan.as_ref().map_or(0, Plan::replicates));
+    let mut replicates: Vec<Replicates> = match &plan {
+        Some(p) => models.iter().map(|m| Replicates::for_shard(m, p)).collect(),
+        None => Vec::new(),
+    };
+    let mut paired = Vec::new();
+    let mut block = None;
+    let mut on_rows = |rows: &[Rows]| -> std::io::Result<()> {
+        if let Some(p) = &plan {
+            for (r, row) in replicates.iter_mut().zip(rows) {
+                r.add(p, row);
+            }
+        }
+        if let Some(done) = begin_block(&mut tracks, &mut block, rows) {
+            paired.push(done);
+        }
+        add_rows(&mut tracks, rows, plan.as_ref());
+        Ok(())
+    };
+    let conditions: Vec<Option<MExpr>> = match how.given {
+        Some((_, exprs)) => exprs.iter().cloned().map(Some).collect(),
+        None => Vec::new(),
+    };
+    let setup = super::Setup {
+        models,
+        conditions: &conditions,
+        injects: &injects,
+    };
+    let results =
+        super::simulate_setup_blocks(&setup, true, options, blocks, progress, &mut on_rows)?;
+    if block.is_some() {
+        paired.push(take_block(&mut tracks));
+    }
+    // results[scenario][block] to one `Block` per block.
+    let mut per_block: Vec<Block> = paired
+        .into_iter()
+        .map(|paired| Block {
+            results: Vec::new(),
+            paired,
+            moments: Vec::new(),
+        })
+        .collect();
+    for scenario in results {
+        for (b, r) in per_block.iter_mut().zip(scenario) {
+            b.results.push(r);
+        }
+    }
+    for r in replicates {
+        for (b, m) in per_block.iter_mut().zip(r.take_runs_blocks()) {
+            b.moments.extend(m);
+        }
+    }
+    Ok(per_block)
+}
+
+/// The comparison from the merged accumulators of its blocks: `results`
+/// folded per scenario in block order (quantiles made exact), `paired` the
+/// blocks' paired accumulators folded in block order, and with sampled
+/// parameters `moments` each block's replicate moments, in block order.
+pub fn from_blocks(
+    models: &[Model],
+    how: &Options<'_>,
+    options: &RunOptions,
+    results: Vec<Results>,
+    paired: &[Paired],
+    moments: &[Vec<Moments>],
+) -> Result<Comparison, SimError> {
+    let refs: Vec<&Model> = models.iter().collect();
+    let plan =
+        Plan::new(how.sampling, options.seed, options.runs, &refs).map_err(SimError::Input)?;
+    let (mut tracks, unmatched) = tracks(models);
+    let replicate_count = plan.as_ref().map_or(0, Plan::replicates);
+    with_replicates(&mut tracks, replicate_count);
+    let expected = tracks.len() * models.len().saturating_sub(1) * (1 + replicate_count);
+    if paired.len() != expected {
+        return Err(SimError::Input(format!(
+            "the parts hold {} paired accumulators where the comparison has {expected}; write them again",
+            paired.len()
+        )));
+    }
+    // Into empty accumulators: a copy of the folded ones.
+    merge_block(&mut tracks, paired);
+    let mut replicates: Vec<Replicates> = match &plan {
+        Some(p) => models.iter().map(|m| Replicates::new(m, p)).collect(),
+        None => Vec::new(),
+    };
+    for block in moments {
+        let mut at = 0;
+        for r in replicates.iter_mut() {
+            let end = at + r.block_len();
+            if !block.get(at..end).is_some_and(|m| r.fold(m)) {
+                return Err(SimError::Input(
+                    "the parts hold replicates of another shape than the comparison's sampling; write them again".into(),
+                ));
+            }
+            at = end;
+        }
+    }
+    let plan = plan.as_ref().map(|p| (p, replicates.as_slice()));
+    finish(models, how, options, results, &tracks, unmatched, plan)
+}
+
+/// When `rows` begin a new block of runs, the accumulators of the block
+/// before (if any), and the tracks reset for the new one.
+fn begin_block(
+    tracks: &mut [Track],
+    block: &mut Option<u64>,
+    rows: &[Rows],
+) -> Option<Vec<Paired>> {
+    let this = rows.first()?.first_run / super::BLOCK_RUNS;
+    let before = block.replace(this);
+    match before {
+        Some(b) if b != this => Some(take_block(tracks)),
+        _ => None,
+    }
+}
+
+/// The block's accumulators, track by track and scenario by scenario,
+/// then with sampled parameters track by track, replicate by replicate and
+/// scenario by scenario; the tracks are left empty for the next block.
+fn take_block(tracks: &mut [Track]) -> Vec<Paired> {
+    let mut out = Vec::new();
+    for t in tracks.iter_mut() {
+        let empty = vec![Paired::new(); t.current.len()];
+        out.extend(std::mem::replace(&mut t.current, empty));
+    }
+    for t in tracks.iter_mut() {
+        for reps in t.current_blocks.iter_mut() {
+            let empty = vec![Paired::new(); reps.len()];
+            out.extend(std::mem::replace(reps, empty));
+        }
+    }
+    out
+}
+
+/// Merges a block's accumulators (as [`take_block`] gave them) into the totals.
+fn merge_block(tracks: &mut [Track], block: &[Paired]) {
+    let mut at = block.iter();
+    for track in tracks.iter_mut() {
+        for total in track.paired.iter_mut() {
+            if let Some(p) = at.next() {
+                total.merge(p);
+            }
+        }
+    }
+    for track in tracks.iter_mut() {
+        for total in track.blocks.iter_mut().flatten() {
+            if let Some(p) = at.next() {
+                total.merge(p);
+            }
+        }
+    }
+}
+
+/// Adds one chunk's rows (one `Rows` per scenario) to the current block.
+fn add_rows(tracks: &mut [Track], rows: &[Rows], plan: Option<&Plan>) {
+    for track in tracks.iter_mut() {
+        let first = &rows[0];
+        for (s, row) in rows.iter().enumerate().skip(1) {
+            let (a_values, b_values) = (
+                &first.outcomes[track.index[0]],
+                &row.outcomes[track.index[s]],
+            );
+            for i in 0..row.len() {
+                if !(first.condition[i] && row.condition[i]) {
+                    continue;
+                }
+                let (x, y) = (track.value(0, a_values[i]), track.value(s, b_values[i]));
+                // `Paired` takes (a, b) and estimates a - b: this scenario minus the first.
+                track.current[s - 1].add(y, x);
+                if let Some(p) = plan {
+                    let block = p.block_of(row.first_run + i as u64);
+                    track.current_blocks[block][s - 1].add(y, x);
+                }
+            }
+        }
+    }
+}
+
+/// The comparison from every scenario's results and the tracks' totals.
+fn finish(
+    models: &[Model],
+    how: &Options<'_>,
+    options: &RunOptions,
+    mut results: Vec<Results>,
+    tracks: &[Track],
+    unmatched: Vec<String>,
+    plan: Option<(&Plan, &[Replicates])>,
+) -> Result<Comparison, SimError> {
     if let Some((text, _)) = how.given
         && let Some(r) = results.iter().position(|r| r.kept == 0)
     {
@@ -193,8 +425,8 @@ pub fn compare_with(
         )));
     }
     let mut summaries = super::summaries(models, &mut results);
-    if let Some(p) = &plan {
-        for (summary, r) in summaries.iter_mut().zip(&replicates) {
+    if let Some((p, replicates)) = plan {
+        for (summary, r) in summaries.iter_mut().zip(replicates) {
             r.apply(p, summary);
         }
     }
@@ -203,7 +435,7 @@ pub fn compare_with(
     }
     let z = z_for_level(LEVEL);
     let mut differences = Vec::new();
-    for track in &tracks {
+    for track in tracks {
         for (s, p) in track.paired.iter().enumerate() {
             let diff = p.mean_diff();
             let (mcse, z) = if plan.is_some() {
@@ -234,7 +466,7 @@ pub fn compare_with(
         differences,
         unmatched,
         given: how.given.map(|(text, _)| text.to_string()),
-        sampling: plan.as_ref().map(Plan::record),
+        sampling: plan.map(|(p, _)| p.record()),
     })
 }
 
@@ -272,7 +504,9 @@ fn tracks(models: &[Model]) -> (Vec<Track>, Vec<String>) {
             index: index.clone(),
             kinds: kinds.clone(),
             paired: vec![Paired::new(); others],
+            current: vec![Paired::new(); others],
             blocks: Vec::new(),
+            current_blocks: Vec::new(),
         };
         match &o.kind {
             OutcomeKind::Probability => tracks.push(base("probability", None)),

@@ -67,30 +67,105 @@ pub fn simulate_setup(
     progress: &(dyn Fn(u64) + Sync),
     on_rows: Option<&mut RowsSink<'_>>,
 ) -> Result<Vec<Results>, SimError> {
-    let models = setup.models;
-    let programs: Vec<_> = models
-        .iter()
-        .enumerate()
-        .map(|(i, m)| compile(m, setup.conditions.get(i).and_then(Option::as_ref)))
-        .collect();
-    let jobs: Vec<Job> = models
-        .iter()
-        .zip(&programs)
-        .enumerate()
-        .map(|(i, (model, program))| Job {
-            model,
-            program,
-            inject: setup.injects.get(i).copied().flatten(),
-            series,
-            exact_quantiles: true,
-        })
-        .collect();
+    let programs = setup.programs();
+    let jobs = setup.jobs(&programs, series);
     let options = RunOptions {
         rows: on_rows.is_some(),
         ..options.clone()
     };
     let mut ignore = |_: &[Rows]| Ok(());
     engine::simulate_many(&jobs, &options, progress, on_rows.unwrap_or(&mut ignore))
+}
+
+/// The blocks `blocks` of [`simulate_setup`] (a shard of it), kept apart:
+/// `[model][i]` is block `blocks.start + i` (`engine::shard`). The rows of
+/// every chunk go to `on_rows`, in run order.
+pub fn simulate_setup_blocks(
+    setup: &Setup<'_>,
+    series: bool,
+    options: &RunOptions,
+    blocks: std::ops::Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+    on_rows: &mut RowsSink<'_>,
+) -> Result<Vec<Vec<Results>>, SimError> {
+    let programs = setup.programs();
+    let jobs = setup.jobs(&programs, series);
+    let options = RunOptions {
+        rows: true,
+        ..options.clone()
+    };
+    engine::shard::simulate_blocks(&jobs, &options, blocks, progress, on_rows)
+}
+
+impl Setup<'_> {
+    fn programs(&self) -> Vec<engine::Program> {
+        self.models
+            .iter()
+            .enumerate()
+            .map(|(i, m)| compile(m, self.conditions.get(i).and_then(Option::as_ref)))
+            .collect()
+    }
+
+    fn jobs<'a>(&'a self, programs: &'a [engine::Program], series: bool) -> Vec<Job<'a>> {
+        self.models
+            .iter()
+            .zip(programs)
+            .enumerate()
+            .map(|(i, (model, program))| Job {
+                model,
+                program,
+                inject: self.injects.get(i).copied().flatten(),
+                series,
+                exact_quantiles: true,
+            })
+            .collect()
+    }
+}
+
+/// Runs in one block of the engine's merge tree (`engine::shard`).
+pub const BLOCK_RUNS: u64 = engine::BLOCK_CHUNKS * engine::CHUNK_RUNS;
+
+/// Per-run value columns, kept whole or cut at the engine's blocks of runs
+/// (for the parts of a sharded analysis). Rows arrive in run order; joining
+/// the cut columns in block order gives the whole ones.
+pub struct BlockColumns {
+    cut: bool,
+    width: usize,
+    block: Option<u64>,
+    current: Vec<Vec<f64>>,
+    done: Vec<Vec<Vec<f64>>>,
+}
+
+impl BlockColumns {
+    /// `width` columns, cut at blocks when `cut`.
+    pub fn new(width: usize, cut: bool) -> BlockColumns {
+        BlockColumns {
+            cut,
+            width,
+            block: None,
+            current: vec![Vec::new(); width],
+            done: Vec::new(),
+        }
+    }
+
+    /// The columns to append the values of runs from `first_run` on.
+    pub fn at(&mut self, first_run: u64) -> &mut [Vec<f64>] {
+        let block = first_run / BLOCK_RUNS;
+        if self.cut && self.block.is_some_and(|b| b != block) {
+            let full = std::mem::replace(&mut self.current, vec![Vec::new(); self.width]);
+            self.done.push(full);
+        }
+        self.block = Some(block);
+        &mut self.current
+    }
+
+    /// The columns of each block (one entry, the whole columns, when not cut).
+    pub fn finish(mut self) -> Vec<Vec<Vec<f64>>> {
+        if !self.cut || self.block.is_some() {
+            self.done.push(self.current);
+        }
+        self.done
+    }
 }
 
 /// The summary of each model's results.

@@ -265,10 +265,21 @@ enum Track {
 }
 
 /// Block-by-block estimates of a model's outcomes, over the runs kept.
+///
+/// The moments follow the engine's merge tree: run by run within a block
+/// of runs (`engine::BLOCK_CHUNKS` chunks), then block by block in block
+/// order into the totals; so the blocks of a sharded run, kept apart
+/// ([`Replicates::take_runs_blocks`]) and folded in block order
+/// ([`Replicates::fold`]), give the same bits.
 pub struct Replicates {
     tracks: Vec<Track>,
-    /// `blocks[block][track]`.
+    /// `blocks[replicate][track]`: the blocks of runs folded so far.
     blocks: Vec<Vec<Moments>>,
+    /// The block of runs being accumulated, and its index.
+    current: Vec<Vec<Moments>>,
+    runs_block: Option<u64>,
+    /// A shard's blocks of runs, kept apart, each flattened.
+    kept: Option<Vec<Vec<Moments>>>,
 }
 
 impl Replicates {
@@ -284,16 +295,94 @@ impl Replicates {
             }
         }
         let blocks = vec![vec![Moments::new(); tracks.len()]; plan.replicates()];
-        Replicates { tracks, blocks }
+        Replicates {
+            tracks,
+            current: blocks.clone(),
+            blocks,
+            runs_block: None,
+            kept: None,
+        }
+    }
+
+    /// Replicates of a shard: each block of runs is kept apart for a part.
+    pub fn for_shard(model: &Model, plan: &Plan) -> Replicates {
+        Replicates {
+            kept: Some(Vec::new()),
+            ..Replicates::new(model, plan)
+        }
+    }
+
+    /// The accumulators of each block of runs of a shard
+    /// ([`Replicates::for_shard`]), in block order, each flattened
+    /// replicate by replicate and track by track.
+    pub fn take_runs_blocks(mut self) -> Vec<Vec<Moments>> {
+        if self.runs_block.is_some() {
+            self.end_runs_block();
+        }
+        self.kept.unwrap_or_default()
+    }
+
+    /// The moments of one block of runs, as [`Replicates::take_runs_blocks`]
+    /// gives them: replicates times tracks.
+    pub fn block_len(&self) -> usize {
+        self.blocks.len() * self.tracks.len()
+    }
+
+    /// Folds one block of runs (as [`Replicates::take_runs_blocks`] gives
+    /// it) into the totals; false when it has another shape.
+    pub fn fold(&mut self, block: &[Moments]) -> bool {
+        if block.len() != self.blocks.len() * self.tracks.len() {
+            return false;
+        }
+        let mut at = block.iter();
+        for total in self.blocks.iter_mut().flatten() {
+            if let Some(m) = at.next() {
+                total.merge(m);
+            }
+        }
+        true
+    }
+
+    fn end_runs_block(&mut self) {
+        let empty = vec![vec![Moments::new(); self.tracks.len()]; self.blocks.len()];
+        let done = std::mem::replace(&mut self.current, empty);
+        match self.kept.as_mut() {
+            Some(kept) => kept.push(done.into_iter().flatten().collect()),
+            None => {
+                for (total, block) in self.blocks.iter_mut().zip(&done) {
+                    for (t, m) in total.iter_mut().zip(block) {
+                        t.merge(m);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The totals: the folded blocks and the block being accumulated.
+    fn totals(&self) -> Vec<Vec<Moments>> {
+        let mut totals = self.blocks.clone();
+        if self.runs_block.is_some() && self.kept.is_none() {
+            for (total, block) in totals.iter_mut().zip(&self.current) {
+                for (t, m) in total.iter_mut().zip(block) {
+                    t.merge(m);
+                }
+            }
+        }
+        totals
     }
 
     /// Add one chunk's rows (of this model).
     pub fn add(&mut self, plan: &Plan, rows: &Rows) {
+        let runs_block = rows.first_run / super::BLOCK_RUNS;
+        if self.runs_block.is_some_and(|b| b != runs_block) {
+            self.end_runs_block();
+        }
+        self.runs_block = Some(runs_block);
         for i in 0..rows.len() {
             if !rows.condition[i] {
                 continue;
             }
-            let block = &mut self.blocks[plan.block_of(rows.first_run + i as u64)];
+            let block = &mut self.current[plan.block_of(rows.first_run + i as u64)];
             for (acc, track) in block.iter_mut().zip(&self.tracks) {
                 let value = match *track {
                     Track::Probability(o) => {
@@ -317,8 +406,9 @@ impl Replicates {
     /// Replace the i.i.d. standard errors and intervals of `summary`'s
     /// outcomes by those of the replicates.
     pub fn apply(&self, plan: &Plan, summary: &mut Summary) {
+        let totals = self.totals();
         for (t, track) in self.tracks.iter().enumerate() {
-            let spread = Spread::of(self.blocks.iter().map(|b| b[t].mean()));
+            let spread = Spread::of(totals.iter().map(|b| b[t].mean()));
             let outcome = match *track {
                 Track::Probability(o) | Track::Number(o) | Track::Category(o, _) => {
                     &mut summary.outcomes[o]

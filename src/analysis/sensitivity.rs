@@ -35,7 +35,10 @@ use super::qmc::Sampling;
 use super::sobol::{self, Design};
 use super::{outcome_value, pearson, ranks};
 use crate::dist::Dist;
+use std::ops::Range;
+
 use crate::engine::{self, Job, Rows, RunOptions, SimError, compile::compile};
+use crate::results::Results;
 use crate::scenario::{MExpr, Model, OutcomeKind, VarId};
 use crate::stats::Paired;
 use crate::summary;
@@ -172,17 +175,42 @@ pub fn analyse_with(
 ) -> Result<Sensitivity, SimError> {
     let sampling = how.sampling;
     let given = how.given.map(|(_, e)| e);
-    if let (Method::Sobol, Some((text, _))) = (method, how.given) {
-        return Err(SimError::Input(format!(
-            "--given `{text}` cannot be used with --method sobol: Sobol indices split the variance of independently drawn parameters, and keeping only the runs where a condition holds makes them dependent; use --method rank or swing with --given, or leave --given out"
-        )));
-    }
-    // Parameters with a distribution to steer; fixed ones have nothing to vary.
-    let steer: Vec<(VarId, Dist)> = model
+    refuse_given(method, how)?;
+    let steer = steered(model);
+    let (results, design) = match method {
+        Method::Rank => (rank(model, given, outcomes, options, progress)?, None),
+        Method::Swing => (
+            swing(model, &steer, given, outcomes, options, progress)?,
+            None,
+        ),
+        Method::Sobol => {
+            let (results, design) =
+                sobol::sobol(model, &steer, outcomes, sampling, options, progress)?;
+            (results, Some(design))
+        }
+    };
+    Ok(wrap(model, method, how, options, results, design))
+}
+
+/// Parameters with a distribution to steer; fixed ones have nothing to vary.
+fn steered(model: &Model) -> Vec<(VarId, Dist)> {
+    model
         .steerable_params()
         .into_iter()
         .filter(|(_, d)| d.quantile(0.0) < d.quantile(1.0))
-        .collect();
+        .collect()
+}
+
+/// The analysis around each outcome's results.
+fn wrap(
+    model: &Model,
+    method: Method,
+    how: &Options<'_>,
+    options: &RunOptions,
+    results: Vec<OutcomeSensitivity>,
+    design: Option<Design>,
+) -> Sensitivity {
+    let steer = steered(model);
     let fixed = |p: &VarId| {
         model
             .steerable_params()
@@ -195,28 +223,12 @@ pub fn analyse_with(
         .filter(|p| !steer.iter().any(|(s, _)| s == *p) && !fixed(p))
         .map(|&p| model.var(p).name.clone())
         .collect();
-    let (results, total_runs, design) = match method {
-        Method::Rank => (
-            rank(model, given, outcomes, options, progress)?,
-            options.runs,
-            None,
-        ),
-        Method::Swing => (
-            swing(model, &steer, given, outcomes, options, progress)?,
-            options.runs * (2 * steer.len() as u64 + 1),
-            None,
-        ),
-        Method::Sobol => {
-            let (results, design) =
-                sobol::sobol(model, &steer, outcomes, sampling, options, progress)?;
-            (
-                results,
-                options.runs * (steer.len() as u64 + 2),
-                Some(design),
-            )
-        }
+    let total_runs = match method {
+        Method::Rank => options.runs,
+        Method::Swing => options.runs * (2 * steer.len() as u64 + 1),
+        Method::Sobol => options.runs * (steer.len() as u64 + 2),
     };
-    Ok(Sensitivity {
+    Sensitivity {
         method,
         total_runs,
         runs: options.runs,
@@ -225,7 +237,135 @@ pub fn analyse_with(
         not_steered,
         design,
         given: how.given.map(|(text, _)| text.to_string()),
+    }
+}
+
+/// What one block of runs of a sharded analysis holds: the results of each
+/// swing setting and the swings' paired accumulators (swing), or per-run
+/// value columns (rank, sobol).
+pub struct Block {
+    pub results: Vec<Results>,
+    pub paired: Vec<Paired>,
+    pub values: Vec<Vec<f64>>,
+}
+
+/// The models whose accumulators a block holds: a swing analysis's
+/// settings (the median setting, then each parameter's low and high);
+/// none for rank and sobol, whose blocks hold per-run values.
+pub fn block_models(model: &Model, method: Method) -> Vec<Model> {
+    match method {
+        Method::Swing => swing_settings(model, &steered(model)).0,
+        Method::Rank | Method::Sobol => Vec::new(),
+    }
+}
+
+/// The blocks `blocks` of an analysis (a shard of it; for sobol, blocks of
+/// the base sample), kept apart. Every method can be cut so: each block is
+/// computed as in the whole analysis, and [`from_blocks`] folds them.
+pub fn analyse_blocks(
+    model: &Model,
+    method: Method,
+    how: &Options<'_>,
+    outcomes: &[usize],
+    options: &RunOptions,
+    blocks: Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<Block>, SimError> {
+    refuse_given(method, how)?;
+    let given = how.given.map(|(_, e)| e);
+    let steer = steered(model);
+    let columns = |cut: Vec<Vec<Vec<f64>>>| -> Vec<Block> {
+        cut.into_iter()
+            .map(|values| Block {
+                results: Vec::new(),
+                paired: Vec::new(),
+                values,
+            })
+            .collect()
+    };
+    Ok(match method {
+        Method::Rank => columns(rank_values(model, given, options, Some(blocks), progress)?),
+        Method::Sobol => columns(sobol::sobol_values(
+            model,
+            &steer,
+            outcomes,
+            how.sampling,
+            options,
+            Some(blocks),
+            progress,
+        )?),
+        Method::Swing => {
+            let (models, _) = swing_settings(model, &steer);
+            let (results, paired) =
+                swing_blocks(&models, given, outcomes, options, Some(blocks), progress)?;
+            let mut out: Vec<Block> = paired
+                .into_iter()
+                .map(|paired| Block {
+                    results: Vec::new(),
+                    paired,
+                    values: Vec::new(),
+                })
+                .collect();
+            for setting in results {
+                for (b, r) in out.iter_mut().zip(setting) {
+                    b.results.push(r);
+                }
+            }
+            out
+        }
     })
+}
+
+/// The analysis from its blocks' contents folded in block order: each
+/// setting's results merged (quantiles made exact), the paired
+/// accumulators merged, the value columns joined.
+#[allow(clippy::too_many_arguments)]
+pub fn from_blocks(
+    model: &Model,
+    method: Method,
+    how: &Options<'_>,
+    outcomes: &[usize],
+    options: &RunOptions,
+    results: Vec<Results>,
+    paired: &[Paired],
+    values: Vec<Vec<f64>>,
+) -> Result<Sensitivity, SimError> {
+    refuse_given(method, how)?;
+    let given = how.given.map(|(_, e)| e);
+    let steer = steered(model);
+    let (out, design) = match method {
+        Method::Rank => (rank_indices(model, given, outcomes, options, values)?, None),
+        Method::Sobol => {
+            let (out, design) =
+                sobol::sobol_indices(model, &steer, outcomes, how.sampling, options.runs, values)?;
+            (out, Some(design))
+        }
+        Method::Swing => {
+            let (models, inputs) = swing_settings(model, &steer);
+            let swings = paired.to_vec();
+            if swings.len() != outcomes.len() * steer.len() || results.len() != models.len() {
+                return Err(SimError::Input(
+                    "the parts of a swing analysis do not hold its settings; write them again"
+                        .into(),
+                ));
+            }
+            let out = swing_effects(
+                model, &steer, &inputs, &models, given, outcomes, options, results, &swings,
+            )?;
+            (out, None)
+        }
+    };
+    Ok(wrap(model, method, how, options, out, design))
+}
+
+/// Sobol indices cannot be taken over the runs where a condition holds.
+fn refuse_given(method: Method, how: &Options<'_>) -> Result<(), SimError> {
+    match (method, how.given) {
+        (Method::Sobol, Some((text, _))) => Err(SimError::Input(format!(
+            "--given `{text}` cannot be used with --method sobol: Sobol indices split the variance of independently drawn parameters, and keeping only the runs where a condition holds makes them dependent; use --method rank or swing with --given, or leave --given out"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 pub(super) fn header(model: &Model, o: usize) -> OutcomeSensitivity {
@@ -259,13 +399,28 @@ fn rank(
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<OutcomeSensitivity>, SimError> {
+    let columns = rank_values(model, given, options, None, progress)?
+        .pop()
+        .unwrap_or_default();
+    rank_indices(model, given, outcomes, options, columns)
+}
+
+/// The kept runs' values of every parameter, then of every outcome, one
+/// column each: whole, or with `shard` only those blocks, cut at blocks.
+fn rank_values(
+    model: &Model,
+    given: Option<&MExpr>,
+    options: &RunOptions,
+    shard: Option<Range<u64>>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<Vec<Vec<f64>>>, SimError> {
     let program = compile(model, given);
     let options = RunOptions {
         rows: true,
         ..options.clone()
     };
-    let mut params: Vec<Vec<f64>> = vec![Vec::new(); model.params.len()];
-    let mut values: Vec<Vec<f64>> = vec![Vec::new(); model.outcomes.len()];
+    let width = model.params.len() + model.outcomes.len();
+    let mut columns = super::BlockColumns::new(width, shard.is_some());
     let job = Job {
         model,
         program: &program,
@@ -273,7 +428,7 @@ fn rank(
         series: false,
         exact_quantiles: false,
     };
-    engine::simulate_many(&[job], &options, progress, &mut |rows: &[Rows]| {
+    let mut sink = |rows: &[Rows]| {
         let Some(rows) = rows.first() else {
             return Ok(());
         };
@@ -285,16 +440,44 @@ fn rank(
                 .map(|(&v, _)| v)
                 .collect()
         };
-        for (col, r) in params.iter_mut().zip(&rows.params) {
-            col.extend(kept(r));
-        }
-        for (col, r) in values.iter_mut().zip(&rows.outcomes) {
+        let cols = columns.at(rows.first_run);
+        for (col, r) in cols
+            .iter_mut()
+            .zip(rows.params.iter().chain(&rows.outcomes))
+        {
             col.extend(kept(r));
         }
         Ok(())
-    })?;
+    };
+    match shard {
+        Some(blocks) => {
+            engine::shard::simulate_blocks(&[job], &options, blocks, progress, &mut sink)?;
+        }
+        None => {
+            engine::simulate_many(&[job], &options, progress, &mut sink)?;
+        }
+    }
+    Ok(columns.finish())
+}
+
+/// Rank and partial rank correlations from the columns of [`rank_values`].
+fn rank_indices(
+    model: &Model,
+    given: Option<&MExpr>,
+    outcomes: &[usize],
+    options: &RunOptions,
+    mut columns: Vec<Vec<f64>>,
+) -> Result<Vec<OutcomeSensitivity>, SimError> {
+    if columns.len() != model.params.len() + model.outcomes.len() {
+        return Err(SimError::Input(
+            "the parts of a rank analysis do not hold a column per parameter and outcome; write them again"
+                .into(),
+        ));
+    }
+    let values = columns.split_off(model.params.len());
+    let params = columns;
     if given.is_some() && values.first().is_some_and(Vec::is_empty) {
-        return Err(no_run_kept(&options));
+        return Err(no_run_kept(options));
     }
     // Parameters with draws of their own that vary across runs. A parameter
     // computed from others without a draw (`alarm_decay = 0.5^(1/half_life)`)
@@ -481,6 +664,25 @@ fn swing(
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<OutcomeSensitivity>, SimError> {
+    let (models, inputs) = swing_settings(model, steer);
+    let (mut results, blocks) = swing_blocks(&models, given, outcomes, options, None, progress)?;
+    let results = results.iter_mut().map(|r| r.remove(0)).collect();
+    // The swings, block by block in block order: the merge tree of a shard.
+    let mut swings = vec![Paired::new(); outcomes.len() * steer.len()];
+    for block in &blocks {
+        for (total, p) in swings.iter_mut().zip(block) {
+            total.merge(p);
+        }
+    }
+    swing_effects(
+        model, steer, &inputs, &models, given, outcomes, options, results, &swings,
+    )
+}
+
+/// The models of a swing analysis (the median setting, then each
+/// parameter's 10th and 90th percentile setting) and each parameter's two
+/// inputs.
+fn swing_settings(model: &Model, steer: &[(VarId, Dist)]) -> (Vec<Model>, Vec<(f64, f64)>) {
     let medians: Vec<f64> = steer.iter().map(|(_, d)| d.quantile(0.5)).collect();
     let at = |which: Option<(usize, f64)>| {
         let mut m = model.clone();
@@ -501,13 +703,42 @@ fn swing(
         models.push(at(Some((i, lo))));
         models.push(at(Some((i, hi))));
     }
-    // swings[outcome slot][parameter]: run-by-run (90th - 10th percentile
-    // setting), runs where either has no value left out.
-    let mut swings = vec![vec![Paired::new(); steer.len()]; outcomes.len()];
+    (models, inputs)
+}
+
+/// Every setting's results (`[setting][block]`: whole as one entry, or with
+/// `shard` those blocks) and, per block of runs, the swings' paired
+/// accumulators `[slot * k + parameter]`: run-by-run (90th - 10th percentile
+/// setting), runs where either has no value left out, accumulated run by
+/// run within the block.
+#[allow(clippy::type_complexity)]
+fn swing_blocks(
+    models: &[Model],
+    given: Option<&MExpr>,
+    outcomes: &[usize],
+    options: &RunOptions,
+    shard: Option<Range<u64>>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Vec<Vec<Results>>, Vec<Vec<Paired>>), SimError> {
+    let model = &models[0];
+    let k = (models.len() - 1) / 2;
+    let mut blocks: Vec<Vec<Paired>> = Vec::new();
+    let mut block = None;
     let mut on_rows = |rows: &[Rows]| {
+        let Some(first) = rows.first() else {
+            return Ok(());
+        };
+        let this = first.first_run / super::BLOCK_RUNS;
+        if block != Some(this) {
+            block = Some(this);
+            blocks.push(vec![Paired::new(); outcomes.len() * k]);
+        }
+        let Some(swings) = blocks.last_mut() else {
+            return Ok(());
+        };
         for (slot, &o) in outcomes.iter().enumerate() {
             let kind = &model.outcomes[o].kind;
-            for (i, paired) in swings[slot].iter_mut().enumerate() {
+            for (i, paired) in swings[slot * k..(slot + 1) * k].iter_mut().enumerate() {
                 let (low, high) = (&rows[1 + 2 * i], &rows[2 + 2 * i]);
                 for j in 0..low.len() {
                     if !(low.condition[j] && high.condition[j]) {
@@ -522,15 +753,41 @@ fn swing(
     };
     let conditions: Vec<Option<MExpr>> = vec![given.cloned(); models.len()];
     let setup = super::Setup {
-        models: &models,
+        models,
         conditions: &conditions,
         injects: &[],
     };
-    let mut results = super::simulate_setup(&setup, false, options, progress, Some(&mut on_rows))?;
+    let results = match shard {
+        Some(range) => {
+            super::simulate_setup_blocks(&setup, false, options, range, progress, &mut on_rows)?
+        }
+        None => super::simulate_setup(&setup, false, options, progress, Some(&mut on_rows))?
+            .into_iter()
+            .map(|r| vec![r])
+            .collect(),
+    };
+    Ok((results, blocks))
+}
+
+/// Each outcome's swings from every setting's results and the swings'
+/// merged paired accumulators.
+#[allow(clippy::too_many_arguments)]
+fn swing_effects(
+    model: &Model,
+    steer: &[(VarId, Dist)],
+    inputs: &[(f64, f64)],
+    models: &[Model],
+    given: Option<&MExpr>,
+    outcomes: &[usize],
+    options: &RunOptions,
+    mut results: Vec<Results>,
+    swings: &[Paired],
+) -> Result<Vec<OutcomeSensitivity>, SimError> {
+    let k = steer.len();
     if given.is_some() && results.iter().any(|r| r.kept == 0) {
         return Err(no_run_kept(options));
     }
-    let summaries = super::summaries(&models, &mut results);
+    let summaries = super::summaries(models, &mut results);
     let mut out = Vec::new();
     for (slot, &o) in outcomes.iter().enumerate() {
         let mut res = header(model, o);
@@ -557,7 +814,7 @@ fn swing(
                 b_lo: high.lo,
                 b_hi: high.hi,
                 b_mcse: high.mcse,
-                swing_mcse: swings[slot][i].mcse(),
+                swing_mcse: swings[slot * k + i].mcse(),
                 low_input: inputs[i].0,
                 high_input: inputs[i].1,
             });

@@ -115,6 +115,26 @@ pub(super) fn sobol(
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(Vec<OutcomeSensitivity>, Design), SimError> {
+    let columns = sobol_values(model, steer, outcomes, sampling, options, None, progress)?
+        .pop()
+        .unwrap_or_default();
+    sobol_indices(model, steer, outcomes, sampling, options.runs, columns)
+}
+
+/// The per-run values of a Sobol analysis, one column per outcome and
+/// matrix (`[slot * (k + 2) + m]` for f(A), f(B), f(AB_1)..f(AB_k)): whole,
+/// or with `shard` only those blocks of the base sample (a shard), cut at
+/// the engine's blocks of runs. The design is the whole analysis's in either
+/// case, so a block's values are the same wherever it is computed.
+pub(super) fn sobol_values(
+    model: &Model,
+    steer: &[(VarId, Dist)],
+    outcomes: &[usize],
+    sampling: Sampling,
+    options: &RunOptions,
+    shard: Option<std::ops::Range<u64>>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<Vec<Vec<f64>>>, SimError> {
     if model.copula.is_some() {
         return Err(SimError::Input(
             "Sobol indices need independent parameters, and this scenario correlates some ([[correlations]]); \
@@ -194,21 +214,62 @@ pub(super) fn sobol(
             exact_quantiles: false,
         })
         .collect();
-    // f[o][matrix][run]
-    let mut f: Vec<Vec<Vec<f64>>> = vec![vec![Vec::with_capacity(n); jobs.len()]; outcomes.len()];
+    let matrices = jobs.len();
+    let mut columns = super::BlockColumns::new(outcomes.len() * matrices, shard.is_some());
     let options = RunOptions {
         rows: true,
         ..options.clone()
     };
-    engine::simulate_many(&jobs, &options, progress, &mut |rows: &[Rows]| {
+    let mut sink = |rows: &[Rows]| {
+        let Some(first) = rows.first() else {
+            return Ok(());
+        };
+        let f = columns.at(first.first_run);
         for (slot, &o) in outcomes.iter().enumerate() {
             let kind = &model.outcomes[o].kind;
             for (m, r) in rows.iter().enumerate() {
-                f[slot][m].extend(r.outcomes[o].iter().map(|&v| outcome_value(kind, v)));
+                f[slot * matrices + m]
+                    .extend(r.outcomes[o].iter().map(|&v| outcome_value(kind, v)));
             }
         }
         Ok(())
-    })?;
+    };
+    match shard {
+        Some(blocks) => {
+            engine::shard::simulate_blocks(&jobs, &options, blocks, progress, &mut sink)?;
+        }
+        None => {
+            engine::simulate_many(&jobs, &options, progress, &mut sink)?;
+        }
+    }
+    Ok(columns.finish())
+}
+
+/// Sobol indices from the per-run values of [`sobol_values`], whole: `runs`
+/// base runs in each column.
+pub(super) fn sobol_indices(
+    model: &Model,
+    steer: &[(VarId, Dist)],
+    outcomes: &[usize],
+    sampling: Sampling,
+    runs: u64,
+    columns: Vec<Vec<f64>>,
+) -> Result<(Vec<OutcomeSensitivity>, Design), SimError> {
+    let n = runs as usize;
+    let matrices = steer.len() + 2;
+    if columns.len() != outcomes.len() * matrices || columns.iter().any(|c| c.len() != n) {
+        return Err(SimError::Input(format!(
+            "the parts of a Sobol analysis hold {} value columns where {} of {n} runs belong; write them again",
+            columns.len(),
+            outcomes.len() * matrices
+        )));
+    }
+    let starts = blocks(n);
+    let mut f: Vec<Vec<Vec<f64>>> = Vec::new();
+    let mut columns = columns.into_iter();
+    for _ in outcomes {
+        f.push(columns.by_ref().take(matrices).collect());
+    }
     let mut out = Vec::new();
     for (slot, &o) in outcomes.iter().enumerate() {
         let mut res = header(model, o);

@@ -46,6 +46,10 @@ pub struct CompareArgs {
     /// Compare only the runs where this holds (in each scenario; differences over the runs where it holds in both), e.g. --given 'count(insider_attack) >= 1' or --given 'casualties > 10' (outcomes may be named)
     #[arg(long, value_name = "EXPR")]
     pub given: Option<String>,
+    /// Compute only part K of M of the runs and write a partial result into
+    /// --out DIR (default output/compare-<names>.parts/) for `polsim merge` (docs/scale.md)
+    #[arg(long, value_name = "K/M")]
+    pub shard: Option<String>,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
@@ -109,6 +113,10 @@ pub struct SensitivityArgs {
     /// Analyse only the runs where this holds (rank and swing), e.g. --given 'count(insider_attack) >= 1' or --given 'casualties > 10' (outcomes may be named)
     #[arg(long, value_name = "EXPR")]
     pub given: Option<String>,
+    /// Compute only part K of M of the runs (for sobol, of the base sample) and write a partial
+    /// result into --out DIR (default output/<scenario-name>.sensitivity-METHOD.parts/) for `polsim merge` (docs/scale.md)
+    #[arg(long, value_name = "K/M")]
+    pub shard: Option<String>,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
@@ -136,7 +144,7 @@ fn options(model: &Model, sim: &SimArgs) -> RunOptions {
 }
 
 /// Print the JSON or the table, as the flags ask.
-fn show(out: &OutArgs, json: &[u8], table: &str) {
+pub(super) fn show(out: &OutArgs, json: &[u8], table: &str) {
     if out.json {
         print!("{}", String::from_utf8_lossy(json));
     } else if !out.quiet {
@@ -144,7 +152,7 @@ fn show(out: &OutArgs, json: &[u8], table: &str) {
     }
 }
 
-fn written(out: &OutArgs, dir: &Path, paths: &[PathBuf]) {
+pub(super) fn written(out: &OutArgs, dir: &Path, paths: &[PathBuf]) {
     if !out.quiet && !out.json {
         println!(
             "\n{}",
@@ -199,6 +207,9 @@ pub(super) fn scenario_files(files: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 }
 
 pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
+    if let Some(shard) = &args.shard {
+        return super::compare_shard::cmd_compare_shard(&args, shard);
+    }
     if args.watch.watch {
         return super::watch::watch_compare(&args);
     }
@@ -259,17 +270,11 @@ pub fn compare_once(
         overrides = override_texts(&o);
     }
     let names: Vec<String> = models.iter().map(|m| slug(&m.info.name)).collect();
-    let compared = if names.len() <= 3 {
-        format!("compare-{}", names.join("-vs-"))
-    } else {
-        format!("compare-{}-and-{}-more", names[0], names.len() - 1)
-    };
-    let dir_name = out_folder(&compared, &overrides, None);
     let dir = args
         .out
         .out
         .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(dir_name));
+        .unwrap_or_else(|| PathBuf::from("output").join(compare_folder(&models, &overrides)));
     // The folder is locked before the work, so a second writer stops at once.
     let out = OutputDir::create(dir, "compare").map_err(Error::Io)?;
     // Every scenario runs with the first one's runs and seed (or the flags').
@@ -299,13 +304,50 @@ pub fn compare_once(
     for summary in &mut comparison.summaries {
         summary.provenance.overrides = overrides.clone();
     }
+    let mut paths = write_compare(
+        &out,
+        &comparison,
+        decision.as_ref(),
+        &models,
+        &overrides,
+        settings.as_ref(),
+    )?;
+    let added = before_commit(&out, &paths)?;
+    paths.extend(added);
+    let dir = out.path.clone();
+    out.commit().map_err(Error::Io)?;
+    Ok((comparison, decision, dir, paths))
+}
+
+/// The folder name of a comparison of `models`: `compare-a-vs-b`, with
+/// the overrides.
+pub(super) fn compare_folder(models: &[Model], overrides: &[String]) -> String {
+    let names: Vec<String> = models.iter().map(|m| slug(&m.info.name)).collect();
+    let compared = if names.len() <= 3 {
+        format!("compare-{}", names.join("-vs-"))
+    } else {
+        format!("compare-{}-and-{}-more", names[0], names.len() - 1)
+    };
+    out_folder(&compared, overrides, None)
+}
+
+/// Writes a comparison's files (compare.csv, compare.json, the decision
+/// view's, and unless `--no-charts` its charts and report) into `out`.
+pub(super) fn write_compare(
+    out: &OutputDir,
+    comparison: &compare::Comparison,
+    decision: Option<&crate::analysis::decision::Decision>,
+    models: &[Model],
+    overrides: &[String],
+    settings: Option<&report::ChartSettings>,
+) -> Result<Vec<PathBuf>, Error> {
     let mut paths = vec![
-        out.write("compare.csv", &export::compare_csv(&comparison))
+        out.write("compare.csv", &export::compare_csv(comparison))
             .map_err(Error::Io)?,
-        out.write("compare.json", &export::compare_json(&comparison))
+        out.write("compare.json", &export::compare_json(comparison))
             .map_err(Error::Io)?,
     ];
-    if let Some(d) = &decision {
+    if let Some(d) = decision {
         paths.push(
             out.write("decision.csv", &crate::output::decision::csv(d))
                 .map_err(Error::Io)?,
@@ -315,21 +357,12 @@ pub fn compare_once(
                 .map_err(Error::Io)?,
         );
     }
-    if let Some(settings) = &settings {
+    if let Some(settings) = settings {
         paths.extend(report::write_compare_decided(
-            &out,
-            &comparison,
-            decision.as_ref(),
-            &models,
-            &overrides,
-            settings,
+            out, comparison, decision, models, overrides, settings,
         )?);
     }
-    let added = before_commit(&out, &paths)?;
-    paths.extend(added);
-    let dir = out.path.clone();
-    out.commit().map_err(Error::Io)?;
-    Ok((comparison, decision, dir, paths))
+    Ok(paths)
 }
 
 pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
@@ -455,13 +488,48 @@ pub fn write_sweep(
 }
 
 pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
+    if let Some(shard) = &args.shard {
+        return super::sensitivity_shard::cmd_sensitivity_shard(&args, shard);
+    }
     let settings = args.charts.settings()?;
     let (mut model, overrides) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
     let overrides = override_texts(&overrides);
     apply_sim_args(&mut model, &args.sim)?;
-    let outcomes: Vec<usize> = match &args.outcome {
+    let outcomes = sensitivity_outcomes(&model, args.outcome.as_deref())?;
+    let method = method_of(args.method);
+    check_uncertain(&model, method)?;
+    let dir = args
+        .out
+        .out
+        .clone()
+        .unwrap_or_else(|| sensitivity_dir(&model, &overrides, method));
+    let out = OutputDir::create(dir, "sensitivity").map_err(Error::Io)?;
+    let options = options(&model, &args.sim);
+    let sampling = sensitivity_sampling(method, args.sim.sampling)?;
+    let condition = match &args.given {
+        Some(text) => Some(conditions(std::slice::from_ref(&model), text)?.remove(0)),
+        None => None,
+    };
+    let how = sensitivity::Options {
+        sampling,
+        given: args.given.as_deref().zip(condition.as_ref()),
+    };
+    let result = with_progress(&model, args.out.quiet || args.out.json, |progress| {
+        sensitivity::analyse_with(&model, method, &how, &outcomes, &options, progress)
+    });
+    let s = result.map_err(Error::from)?;
+    write_sensitivity(out, &s, &model, &overrides, settings.as_ref(), &args.out)
+}
+
+/// The outcomes a sensitivity analysis looks at: `--outcome`, or every
+/// number and probability outcome.
+pub(super) fn sensitivity_outcomes(
+    model: &Model,
+    outcome: Option<&str>,
+) -> Result<Vec<usize>, Error> {
+    let outcomes: Vec<usize> = match outcome {
         Some(name) => {
-            let o = find_outcome(&model, name).map_err(Error::Usage)?;
+            let o = find_outcome(model, name).map_err(Error::Usage)?;
             if matches!(
                 model.outcomes[o].kind,
                 crate::scenario::OutcomeKind::Category(_)
@@ -486,11 +554,28 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
             "the scenario has no number or probability outcome to analyse".into(),
         ));
     }
-    let method = match args.method {
+    Ok(outcomes)
+}
+
+pub(super) fn method_of(arg: MethodArg) -> Method {
+    match arg {
         MethodArg::Rank => Method::Rank,
         MethodArg::Sobol => Method::Sobol,
         MethodArg::Swing => Method::Swing,
-    };
+    }
+}
+
+/// `--method`'s own word for a method.
+pub(super) fn method_name(method: Method) -> &'static str {
+    match method {
+        Method::Rank => "rank",
+        Method::Sobol => "sobol",
+        Method::Swing => "swing",
+    }
+}
+
+/// Refuses swing and sobol on a scenario without an uncertain parameter.
+pub(super) fn check_uncertain(model: &Model, method: Method) -> Result<(), Error> {
     if model
         .steerable_params()
         .iter()
@@ -501,19 +586,23 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
             "no parameter of this scenario is uncertain, so there is nothing to analyse".into(),
         ));
     }
-    let method_name = match method {
-        Method::Rank => "rank",
-        Method::Sobol => "sobol",
-        Method::Swing => "swing",
-    };
-    let dir = args.out.out.clone().unwrap_or_else(|| {
-        Path::new("output")
-            .join(out_folder(&model.info.name, &overrides, None))
-            .join(format!("sensitivity-{method_name}"))
-    });
-    let out = OutputDir::create(dir, "sensitivity").map_err(Error::Io)?;
-    let options = options(&model, &args.sim);
-    let sampling = match (method, args.sim.sampling) {
+    Ok(())
+}
+
+/// The default folder of a sensitivity analysis.
+pub(super) fn sensitivity_dir(model: &Model, overrides: &[String], method: Method) -> PathBuf {
+    Path::new("output")
+        .join(out_folder(&model.info.name, overrides, None))
+        .join(format!("sensitivity-{}", method_name(method)))
+}
+
+/// The sampling of a sensitivity analysis: `--sampling` for sobol (a
+/// scrambled Sobol sequence by default); rank and swing refuse one.
+pub(super) fn sensitivity_sampling(
+    method: Method,
+    arg: Option<super::SamplingArg>,
+) -> Result<crate::analysis::qmc::Sampling, Error> {
+    Ok(match (method, arg) {
         (Method::Sobol, Some(s)) => s.sampling(),
         (Method::Sobol, None) => crate::analysis::qmc::Sampling::Sobol,
         (_, None | Some(super::SamplingArg::Random)) => crate::analysis::qmc::Sampling::Random,
@@ -523,39 +612,39 @@ pub fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Error> {
                 crate::analysis::sampled::name(s.sampling())
             )));
         }
-    };
-    let condition = match &args.given {
-        Some(text) => Some(conditions(std::slice::from_ref(&model), text)?.remove(0)),
-        None => None,
-    };
-    let how = sensitivity::Options {
-        sampling,
-        given: args.given.as_deref().zip(condition.as_ref()),
-    };
-    let result = with_progress(&model, args.out.quiet || args.out.json, |progress| {
-        sensitivity::analyse_with(&model, method, &how, &outcomes, &options, progress)
-    });
-    let s = result.map_err(Error::from)?;
+    })
+}
+
+/// Writes a sensitivity analysis's files (and unless `--no-charts` its
+/// charts) into `out`, commits them and prints the table or JSON.
+pub(super) fn write_sensitivity(
+    out: OutputDir,
+    s: &sensitivity::Sensitivity,
+    model: &Model,
+    overrides: &[String],
+    settings: Option<&report::ChartSettings>,
+    out_args: &OutArgs,
+) -> Result<(), Error> {
     let mut paths = vec![
-        out.write("sensitivity.csv", &export::sensitivity_csv(&s))
+        out.write("sensitivity.csv", &export::sensitivity_csv(s))
             .map_err(Error::Io)?,
-        out.write("sensitivity.json", &export::sensitivity_json(&s))
+        out.write("sensitivity.json", &export::sensitivity_json(s))
             .map_err(Error::Io)?,
     ];
     let mut skipped = Vec::new();
-    if let Some(settings) = &settings {
-        let (files, skips) = report::write_sensitivity(&out, &s, &model, &overrides, settings)?;
+    if let Some(settings) = settings {
+        let (files, skips) = report::write_sensitivity(&out, s, model, overrides, settings)?;
         paths.extend(files);
         skipped = skips;
     }
     let dir = out.path.clone();
     out.commit().map_err(Error::Io)?;
     show(
-        &args.out,
-        &export::sensitivity_json(&s),
-        &export::sensitivity_table(&s),
+        out_args,
+        &export::sensitivity_json(s),
+        &export::sensitivity_table(s),
     );
-    tell_skipped(&args.out, &skipped);
-    written(&args.out, &dir, &paths);
+    tell_skipped(out_args, &skipped);
+    written(out_args, &dir, &paths);
     Ok(())
 }

@@ -12,8 +12,10 @@ use sha2::{Digest, Sha256};
 
 pub mod analysis;
 pub mod calibrate;
+pub mod compare_shard;
 pub mod decision;
 pub mod discover;
+pub mod sensitivity_shard;
 pub mod shard;
 pub mod sweep_shard;
 pub mod watch;
@@ -835,7 +837,17 @@ pub fn with_progress<T>(
     quiet: bool,
     work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> T,
 ) -> T {
-    let bar = progress_bar(model, quiet);
+    with_progress_of(model, model.info.runs, quiet, work)
+}
+
+/// [`with_progress`] counting against `runs` runs: a shard's own runs.
+pub fn with_progress_of<T>(
+    model: &Model,
+    runs: u64,
+    quiet: bool,
+    work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> T,
+) -> T {
+    let bar = progress_bar(model, runs, quiet);
     let progress = |done: u64| {
         if let Some(b) = &bar {
             b.set_position(done);
@@ -848,12 +860,12 @@ pub fn with_progress<T>(
     result
 }
 
-fn progress_bar(model: &Model, quiet: bool) -> Option<indicatif::ProgressBar> {
-    let work = model.info.runs.saturating_mul(u64::from(model.info.steps));
+fn progress_bar(model: &Model, runs: u64, quiet: bool) -> Option<indicatif::ProgressBar> {
+    let work = runs.saturating_mul(u64::from(model.info.steps));
     if quiet || !std::io::stderr().is_terminal() || work < 2_000_000 {
         return None;
     }
-    let bar = indicatif::ProgressBar::new(model.info.runs);
+    let bar = indicatif::ProgressBar::new(runs);
     // indicatif's own {per_sec} prints "137,244.5994/s": the rate is
     // written by the format module instead ("137,245 runs/s").
     let style = indicatif::ProgressStyle::with_template(

@@ -16,19 +16,21 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::{
     ChartArgs, RunArgs, apply_sim_args, check_threads, definitions, out_folder, override_texts,
-    print_run, store_for, use_threads, with_progress, write_run,
+    print_run, store_for, use_threads, with_progress_of, write_run,
 };
 use crate::Error;
+use crate::analysis::sampled::{self, Injected, Plan, Replicates};
 use crate::engine::shard::{cut, refine_from_blocks, shard_blocks, simulate_blocks};
-use crate::engine::{self, BLOCK_CHUNKS, CHUNK_RUNS, Job, RunOptions, block_count};
-use crate::output::part::{self, Header, JobSpec, MAX_HEADER_BYTES, ScenarioText};
+use crate::engine::{self, BLOCK_CHUNKS, CHUNK_RUNS, Job, Program, RunOptions, block_count};
+use crate::output::part::{self, Header, JobSpec, MAX_HEADER_BYTES, ScenarioText, Unit};
 use crate::output::{OutputDir, write_atomic};
 use crate::results::Results;
 use crate::scenario::{self, Model, Override, Refusal, Store};
+use crate::stats::{Moments, Paired};
 use crate::summary::{self, RunContext};
 
 #[derive(Args, Debug)]
@@ -124,14 +126,6 @@ fn refuse_with_shard(args: &RunArgs) -> Result<(), Error> {
         Some(
             "--runs-csv writes every run from one process; leave it out, or write runs.csv from a single run",
         )
-    } else if args
-        .sim
-        .sampling
-        .is_some_and(|s| s != super::SamplingArg::Random)
-    {
-        Some(
-            "--sampling lhs|sobol draws its points as one design over all runs; shard with --sampling random (the default)",
-        )
     } else {
         None
     };
@@ -161,23 +155,24 @@ pub fn cmd_run_shard(args: &RunArgs, shard: &str) -> Result<(), Error> {
     let runs = model.info.runs;
     let blocks = shard_blocks(runs, k, m);
     let override_texts = override_texts(&overrides);
+    let sampling = super::sampling(&args.sim);
     let spec = JobSpec {
-        command: "run".into(),
-        polsim_version: env!("CARGO_PKG_VERSION").into(),
-        scenario: model.info.name.clone(),
-        scenario_file: model.info.path.clone(),
-        scenario_sha256: model.info.hash.clone(),
-        seed: model.info.seed,
-        runs,
-        overrides: override_texts.clone(),
-        given: args.given.clone(),
-        sampling: "random".into(),
-        chunk_runs: CHUNK_RUNS,
-        block_chunks: BLOCK_CHUNKS,
-        units: block_count(runs),
-        shards: m,
-        sweep: None,
+        sampling: sampled::name(sampling).into(),
+        ..job_spec(
+            "run",
+            &model,
+            &override_texts,
+            args.given.clone(),
+            block_count(runs),
+            m,
+        )
     };
+    // With sampled parameters every part draws the whole design (a pure
+    // function of sampling, seed and runs) and reads its own runs' points.
+    let plan = Plan::new(sampling, model.info.seed, runs, &[&model]).map_err(Error::Usage)?;
+    let values = plan.as_ref().map(|p| p.values(&model)).unwrap_or_default();
+    let injected = Injected::new(&values, &[]);
+    let mut replicates = plan.as_ref().map(|p| Replicates::for_shard(&model, p));
     let dir = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!(
             "{}.parts",
@@ -187,7 +182,9 @@ pub fn cmd_run_shard(args: &RunArgs, shard: &str) -> Result<(), Error> {
     let job = Job {
         model: &model,
         program: &program,
-        inject: None,
+        inject: plan
+            .as_ref()
+            .map(|_| &injected as &(dyn engine::exec::Inject + Sync)),
         series: true,
         exact_quantiles: true,
     };
@@ -195,15 +192,34 @@ pub fn cmd_run_shard(args: &RunArgs, shard: &str) -> Result<(), Error> {
         runs,
         seed: model.info.seed,
         threads: args.sim.threads,
-        rows: false,
+        rows: plan.is_some(),
     };
     let quiet = args.quiet || args.json;
-    let mut blocks_out = with_progress(&model, quiet, |progress| {
-        simulate_blocks(&[job], &options, blocks.clone(), progress, &mut |_| Ok(()))
+    let mut blocks_out = with_progress_of(&model, runs_in(&blocks, runs), quiet, |progress| {
+        simulate_blocks(&[job], &options, blocks.clone(), progress, &mut |rows| {
+            if let (Some(r), Some(p), Some(rows)) =
+                (replicates.as_mut(), plan.as_ref(), rows.first())
+            {
+                r.add(p, rows);
+            }
+            Ok(())
+        })
     })
     .map_err(Error::from)?;
-    let held: Vec<Results> = blocks_out.pop().unwrap_or_default();
-    let runs_held: u64 = held.iter().map(|r| r.runs).sum();
+    let mut moments = replicates
+        .map(Replicates::take_runs_blocks)
+        .unwrap_or_default()
+        .into_iter();
+    let held: Vec<Unit> = blocks_out
+        .pop()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|results| Unit {
+            moments: moments.next().unwrap_or_default(),
+            ..Unit::of(results)
+        })
+        .collect();
+    let runs_held: u64 = runs_in(&blocks, runs);
     let header = Header {
         format: part::FORMAT,
         job: spec,
@@ -215,19 +231,62 @@ pub fn cmd_run_shard(args: &RunArgs, shard: &str) -> Result<(), Error> {
     };
     let (target, size) = write_part(&dir, &header, &held)?;
     if !quiet {
-        let first = (blocks.start * BLOCK_CHUNKS * CHUNK_RUNS).min(runs);
-        let what = if runs_held == 0 {
-            format!(
-                "no runs: {runs} runs make {} blocks of {} runs, fewer than the {m} parts; the merge accepts it",
-                block_count(runs),
-                BLOCK_CHUNKS * CHUNK_RUNS
-            )
-        } else {
-            format!("runs {first}..{} of {runs}", first + runs_held)
-        };
-        tell_written(k, m, &what, &target, size, &dir);
+        tell_written(k, m, &runs_held_text(&blocks, runs, m), &target, size, &dir);
     }
     Ok(())
+}
+
+/// The runs of a simulation of `runs` runs that `blocks` hold.
+pub fn runs_in(blocks: &std::ops::Range<u64>, runs: u64) -> u64 {
+    let at = |b: u64| (b.saturating_mul(BLOCK_CHUNKS * CHUNK_RUNS)).min(runs);
+    at(blocks.end) - at(blocks.start)
+}
+
+/// What a part of `blocks` holds, in words: `runs 0..16384 of 49652`.
+pub fn runs_held_text(blocks: &std::ops::Range<u64>, runs: u64, m: u64) -> String {
+    let first = (blocks.start.saturating_mul(BLOCK_CHUNKS * CHUNK_RUNS)).min(runs);
+    let held = runs_in(blocks, runs);
+    if held == 0 {
+        format!(
+            "no runs: {runs} runs make {} blocks of {} runs, fewer than the {m} parts; the merge accepts it",
+            block_count(runs),
+            BLOCK_CHUNKS * CHUNK_RUNS
+        )
+    } else {
+        format!("runs {first}..{} of {runs}", first + held)
+    }
+}
+
+/// The job of a part: `command` on `model` (the first scenario of a
+/// comparison) with its overrides and condition, cut into `units` units and
+/// `shards` parts; no sweep, comparison or sensitivity fields.
+pub fn job_spec(
+    command: &str,
+    model: &Model,
+    overrides: &[String],
+    given: Option<String>,
+    units: u64,
+    shards: u64,
+) -> JobSpec {
+    JobSpec {
+        command: command.into(),
+        polsim_version: env!("CARGO_PKG_VERSION").into(),
+        scenario: model.info.name.clone(),
+        scenario_file: model.info.path.clone(),
+        scenario_sha256: model.info.hash.clone(),
+        seed: model.info.seed,
+        runs: model.info.runs,
+        overrides: overrides.to_vec(),
+        given,
+        sampling: "random".into(),
+        chunk_runs: CHUNK_RUNS,
+        block_chunks: BLOCK_CHUNKS,
+        units,
+        shards,
+        sweep: None,
+        variants: Vec::new(),
+        sensitivity: None,
+    }
 }
 
 /// Load a scenario as `run` does, keeping every text read.
@@ -246,7 +305,7 @@ pub fn load_recorded(
 }
 
 /// Write part `header.shard` into `dir`; its path and size.
-pub fn write_part(dir: &Path, header: &Header, held: &[Results]) -> Result<(PathBuf, u64), Error> {
+pub fn write_part(dir: &Path, header: &Header, held: &[Unit]) -> Result<(PathBuf, u64), Error> {
     let bytes = part::encode(header, held).map_err(|e| Error::Usage(e.0))?;
     std::fs::create_dir_all(dir).map_err(|e| {
         Error::Io(std::io::Error::new(
@@ -307,6 +366,17 @@ fn difference(a: &JobSpec, b: &JobSpec) -> Option<String> {
             ("--sampling", s.sampling.clone()),
             ("number of parts (M of K/M)", s.shards.to_string()),
             ("sweep", format!("{:?}", s.sweep)),
+            (
+                "compared scenarios",
+                format!(
+                    "{:?}",
+                    s.variants
+                        .iter()
+                        .map(|v| &v.scenario_file)
+                        .collect::<Vec<_>>()
+                ),
+            ),
+            ("sensitivity analysis", format!("{:?}", s.sensitivity)),
             (
                 "cut (runs per chunk x chunks per block x blocks or grid points)",
                 format!("{}x{}x{}", s.chunk_runs, s.block_chunks, s.units),
@@ -398,10 +468,49 @@ fn check_parts(parts: Vec<(PathBuf, Header)>) -> Result<Vec<(PathBuf, Header)>, 
 fn model_of(path: &Path, header: &Header) -> Result<(Model, Vec<Override>), Error> {
     let job = &header.job;
     let overrides = super::parse_overrides(&job.overrides)?;
+    let model = rebuild(
+        path,
+        header,
+        &job.scenario_file,
+        &job.scenario_sha256,
+        &overrides,
+    )?;
+    Ok((model, overrides))
+}
+
+/// Every scenario of a comparison's job, the first first, rebuilt from a
+/// part's recorded texts.
+pub fn models_of(path: &Path, header: &Header) -> Result<Vec<Model>, Error> {
+    let (first, overrides) = model_of(path, header)?;
+    let mut models = vec![first];
+    for v in &header.job.variants {
+        let mut model = rebuild(
+            path,
+            header,
+            &v.scenario_file,
+            &v.scenario_sha256,
+            &overrides,
+        )?;
+        model.info.runs = v.runs;
+        model.info.seed = v.seed;
+        models.push(model);
+    }
+    Ok(models)
+}
+
+/// One scenario of a job, loaded from the part's texts, checked against its
+/// recorded hash, with the job's runs and seed.
+fn rebuild(
+    path: &Path,
+    header: &Header,
+    file: &str,
+    sha256: &str,
+    overrides: &[Override],
+) -> Result<Model, Error> {
+    let job = &header.job;
     let store = Replay(&header.texts);
-    let mut model = scenario::load(Path::new(&job.scenario_file), &store, &overrides)
-        .map_err(Error::Scenario)?;
-    if model.info.hash != job.scenario_sha256 {
+    let mut model = scenario::load(Path::new(file), &store, overrides).map_err(Error::Scenario)?;
+    if model.info.hash != sha256 {
         return Err(refused(
             path,
             &part::PartError(
@@ -411,7 +520,96 @@ fn model_of(path: &Path, header: &Header) -> Result<(Model, Vec<Override>), Erro
     }
     model.info.runs = job.runs;
     model.info.seed = job.seed;
-    Ok((model, overrides))
+    Ok(model)
+}
+
+/// What the parts of a job hold, folded in unit order: each scenario's
+/// results merged (and past-the-cap quantiles made exact from the values
+/// the units hold, as the single run makes them), the paired accumulators
+/// merged, the value columns joined.
+pub struct Folded {
+    pub results: Vec<Results>,
+    pub paired: Vec<Paired>,
+    pub values: Vec<Vec<f64>>,
+    /// Each unit's replicate moments, in unit order.
+    pub moments: Vec<Vec<Moments>>,
+}
+
+/// Reads every part (already checked to belong together, in part order)
+/// and folds its units: the merge of any sharded job.
+pub fn fold_parts(
+    parts: &[(PathBuf, Header)],
+    shapes: &[(&Model, &Program)],
+    series: bool,
+) -> Result<Folded, Error> {
+    let read_units = |path: &Path| -> Result<Vec<(u64, Unit)>, Error> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::Usage(format!("cannot read part file {}: {e}", path.display())))?;
+        let (_, units) = part::decode(&bytes, shapes, series).map_err(|e| refused(path, &e))?;
+        Ok(units)
+    };
+    let mut folded = Folded {
+        results: shapes
+            .iter()
+            .map(|(m, p)| Results::new(m, p, series))
+            .collect(),
+        paired: Vec::new(),
+        values: Vec::new(),
+        moments: Vec::new(),
+    };
+    let mut first = true;
+    for (path, _) in parts {
+        for (_, unit) in read_units(path)? {
+            if first {
+                folded.paired = vec![Paired::new(); unit.paired.len()];
+                folded.values = vec![Vec::new(); unit.values.len()];
+                first = false;
+            }
+            if unit.paired.len() != folded.paired.len() || unit.values.len() != folded.values.len()
+            {
+                return Err(refused(
+                    path,
+                    &part::PartError(
+                        "holds units of another shape than the other parts; write it again".into(),
+                    ),
+                ));
+            }
+            for (total, r) in folded.results.iter_mut().zip(unit.results) {
+                total.merge(r);
+            }
+            for (total, p) in folded.paired.iter_mut().zip(&unit.paired) {
+                total.merge(p);
+            }
+            for (column, v) in folded.values.iter_mut().zip(unit.values) {
+                column.extend(v);
+            }
+            folded.moments.push(unit.moments);
+        }
+    }
+    for (s, total) in folded.results.iter_mut().enumerate() {
+        refine_from_blocks(total, &mut |visit| {
+            for (path, _) in parts {
+                for (_, unit) in read_units(path)? {
+                    if let Some(r) = unit.results.get(s) {
+                        visit(r);
+                    }
+                }
+            }
+            Ok::<(), Error>(())
+        })?;
+    }
+    Ok(folded)
+}
+
+/// Refuses merged results that do not hold the job's runs.
+pub fn check_runs(results: &[Results], runs: u64) -> Result<(), Error> {
+    match results.iter().find(|r| r.runs != runs) {
+        Some(r) => Err(Error::Usage(format!(
+            "the parts hold {} runs but the job has {runs}; write the parts again",
+            r.runs
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// `polsim merge PART...`.
@@ -428,8 +626,22 @@ pub fn cmd_merge(args: MergeArgs) -> Result<(), Error> {
     let (first_path, first) = &parts[0];
     let (model, _) = model_of(first_path, first)?;
     let job = first.job.clone();
-    if job.command == "sweep" {
-        return super::sweep_shard::merge_sweep(&parts, model, &args, chart_settings.as_ref());
+    match job.command.as_str() {
+        "sweep" => {
+            return super::sweep_shard::merge_sweep(&parts, model, &args, chart_settings.as_ref());
+        }
+        "compare" => {
+            return super::compare_shard::merge_compare(&parts, &args, chart_settings.as_ref());
+        }
+        "sensitivity" => {
+            return super::sensitivity_shard::merge_sensitivity(
+                &parts,
+                model,
+                &args,
+                chart_settings.as_ref(),
+            );
+        }
+        _ => {}
     }
     let condition = match &job.given {
         Some(text) => {
@@ -438,33 +650,34 @@ pub fn cmd_merge(args: MergeArgs) -> Result<(), Error> {
         None => None,
     };
     let program = engine::compile::compile(&model, condition.as_ref());
-    let read_blocks = |path: &Path| -> Result<Vec<(u64, Results)>, Error> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::Usage(format!("cannot read part file {}: {e}", path.display())))?;
-        let (_, blocks) =
-            part::decode(&bytes, &model, &program, true).map_err(|e| refused(path, &e))?;
-        Ok(blocks)
-    };
-    let mut total = Results::new(&model, &program, true);
-    for (path, _) in &parts {
-        for (_, block) in read_blocks(path)? {
-            total.merge(block);
-        }
-    }
-    if total.runs != job.runs {
-        return Err(Error::Usage(format!(
-            "the parts hold {} runs but the job has {}; write the parts again",
-            total.runs, job.runs
-        )));
-    }
-    refine_from_blocks(&mut total, &mut |visit| {
-        for (path, _) in &parts {
-            for (_, block) in read_blocks(path)? {
-                visit(&block);
+    let mut folded = fold_parts(&parts, &[(&model, &program)], true)?;
+    check_runs(&folded.results, job.runs)?;
+    let mut total = folded.results.remove(0);
+    let sampling = super::SamplingArg::from_str(&job.sampling, false)
+        .map_err(|_| {
+            refused(
+                first_path,
+                &part::PartError(format!("names an unknown sampling `{}`", job.sampling)),
+            )
+        })?
+        .sampling();
+    let plan = Plan::new(sampling, job.seed, job.runs, &[&model]).map_err(Error::Usage)?;
+    let replicates = match &plan {
+        Some(p) => {
+            let mut r = Replicates::new(&model, p);
+            if !folded.moments.iter().all(|m| r.fold(m)) {
+                return Err(refused(
+                    first_path,
+                    &part::PartError(
+                        "holds replicates of another shape than its sampling; write it again"
+                            .into(),
+                    ),
+                ));
             }
+            Some(r)
         }
-        Ok::<(), Error>(())
-    })?;
+        None => None,
+    };
     if let Some(text) = &job.given
         && total.kept == 0
     {
@@ -478,7 +691,10 @@ pub fn cmd_merge(args: MergeArgs) -> Result<(), Error> {
         overrides: job.overrides.clone(),
         definitions: definitions(&model),
     };
-    let summary = summary::summarize(&model, &mut total, &ctx);
+    let mut summary = summary::summarize(&model, &mut total, &ctx);
+    if let (Some(p), Some(r)) = (&plan, &replicates) {
+        r.apply(p, &mut summary);
+    }
     let dir = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(out_folder(
             &model.info.name,

@@ -10,15 +10,17 @@
 use std::path::{Path, PathBuf};
 
 use super::analysis::{OutArgs, SweepArgs, sweep_axes, sweep_dir, write_sweep};
-use super::shard::{header_of, load_recorded, parse_shard, refused, tell_written, write_part};
+use super::shard::{
+    header_of, job_spec, load_recorded, parse_shard, refused, tell_written, write_part,
+};
 use super::{apply_sim_args, out_folder, override_texts, sampling, with_progress};
 use crate::Error;
 use crate::analysis::qmc::Sampling;
 use crate::analysis::sweep::{self, Simulated};
+use crate::engine::RunOptions;
 use crate::engine::shard::cut;
-use crate::engine::{BLOCK_CHUNKS, CHUNK_RUNS, RunOptions};
 use crate::output::OutputDir;
-use crate::output::part::{self, Header, JobSpec, SweepSpec};
+use crate::output::part::{self, Header, JobSpec, SweepSpec, Unit};
 use crate::results::{OUTCOME_EXACT_CAP, Results};
 use crate::scenario::{self, Model};
 
@@ -27,7 +29,7 @@ pub fn cmd_sweep_shard(args: &SweepArgs, shard: &str) -> Result<(), Error> {
     let (k, m) = parse_shard(shard)?;
     if sampling(&args.sim) != Sampling::Random {
         return Err(Error::Usage(
-            "--shard: --sampling lhs|sobol draws its points as one design over all runs; shard with --sampling random (the default)".into(),
+            "--shard: a sweep with --sampling lhs|sobol is not cut into parts (its replicate intervals are not kept per grid point); shard it with --sampling random (the default), or run it on one machine".into(),
         ));
     }
     let (mut model, overrides, texts) = load_recorded(&args.file, &args.sim)?;
@@ -72,25 +74,12 @@ pub fn cmd_sweep_shard(args: &SweepArgs, shard: &str) -> Result<(), Error> {
     let header = Header {
         format: part::FORMAT,
         job: JobSpec {
-            command: "sweep".into(),
-            polsim_version: env!("CARGO_PKG_VERSION").into(),
-            scenario: model.info.name.clone(),
-            scenario_file: model.info.path.clone(),
-            scenario_sha256: model.info.hash.clone(),
-            seed: model.info.seed,
-            runs: model.info.runs,
-            overrides: overrides.clone(),
-            given: args.given.clone(),
-            sampling: "random".into(),
-            chunk_runs: CHUNK_RUNS,
-            block_chunks: BLOCK_CHUNKS,
-            units: points,
-            shards: m,
             sweep: Some(SweepSpec {
                 params: args.params.clone(),
                 outcome: args.outcome.clone(),
                 threshold: args.threshold.map(|t| t.to_string()),
             }),
+            ..job_spec("sweep", &model, &overrides, args.given.clone(), points, m)
         },
         shard: k,
         first: range.start,
@@ -106,7 +95,8 @@ pub fn cmd_sweep_shard(args: &SweepArgs, shard: &str) -> Result<(), Error> {
             label.join("-")
         ))
     });
-    let (target, size) = write_part(&dir, &header, &simulated.results)?;
+    let units: Vec<Unit> = simulated.results.into_iter().map(Unit::of).collect();
+    let (target, size) = write_part(&dir, &header, &units)?;
     if !quiet {
         let what = if range.is_empty() {
             format!(
@@ -210,6 +200,10 @@ fn read_points(
     header_of(path)?;
     let bytes = std::fs::read(path)
         .map_err(|e| Error::Usage(format!("cannot read part file {}: {e}", path.display())))?;
-    let (_, points) = part::decode(&bytes, model, program, false).map_err(|e| refused(path, &e))?;
-    Ok(points.into_iter().map(|(_, r)| r).collect())
+    let (_, points) =
+        part::decode(&bytes, &[(model, program)], false).map_err(|e| refused(path, &e))?;
+    Ok(points
+        .into_iter()
+        .flat_map(|(_, unit)| unit.results)
+        .collect())
 }

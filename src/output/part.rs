@@ -10,12 +10,17 @@
 //! SHA-256 of all the above      32 bytes: a truncated or damaged file is refused
 //! ```
 //!
-//! The body is a block count, then per block its index and its accumulators
-//! (`Results`) in the model's order: runs, kept runs, each outcome (a tag,
-//! then counts, or moments and the exact values), each variable's per-step
-//! moments and, at the steps that keep them, its quantile values, each
-//! event's per-step counts, each parameter's moments. Floats are stored as
-//! their bits, so a merge reads back exactly what the shard computed.
+//! The body is a unit count, then per unit (a block of runs, or a grid
+//! point) its index and a [`Unit`]: the accumulators (`Results`) of each
+//! scenario simulated together, in the model's order (runs, kept runs, each
+//! outcome (a tag, then counts, or moments and the exact values), each
+//! variable's per-step moments and, at the steps that keep them, its
+//! quantile values, each event's per-step counts, each parameter's
+//! moments); then the paired-difference accumulators of a comparison; then
+//! the per-run value columns of a sensitivity analysis; then the
+//! replicates' moments of a run or comparison with sampled parameters.
+//! Floats are stored as their bits, so a merge reads back exactly what the
+//! shard computed.
 //!
 //! A part file is untrusted input: every length is checked against the
 //! bytes left and every shape against the model before anything is
@@ -27,12 +32,12 @@ use sha2::{Digest, Sha256};
 use crate::engine::{BLOCK_CHUNKS, CHUNK_RUNS, Program};
 use crate::results::{EventStep, OutcomeAcc, Results, StepAcc};
 use crate::scenario::Model;
-use crate::stats::{Moments, Quantiles};
+use crate::stats::{Moments, Paired, Quantiles};
 
 /// The first line of every part file.
 pub const MAGIC: &[u8] = b"polsim part\n";
 /// The version of this layout; a merge refuses parts of another.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// The longest header line read (the scenario texts are inside it; each
 /// file of a scenario is at most 16 MiB).
 pub const MAX_HEADER_BYTES: usize = 256 << 20;
@@ -66,6 +71,61 @@ pub struct JobSpec {
     pub shards: u64,
     /// A sweep's grid and what its outputs show.
     pub sweep: Option<SweepSpec>,
+    /// A comparison's scenarios after the first (the first is `scenario`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<Variant>,
+    /// A sensitivity analysis's method and outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<SensitivitySpec>,
+}
+
+/// One more scenario of a comparison.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Variant {
+    pub scenario: String,
+    pub scenario_file: String,
+    pub scenario_sha256: String,
+    /// Its own runs and seed (those of its file, or of `--runs` and
+    /// `--seed`); every scenario runs with the first one's.
+    pub runs: u64,
+    pub seed: u64,
+}
+
+/// The flags of a sharded `sensitivity` that its merge needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SensitivitySpec {
+    /// `--method`: rank, sobol or swing.
+    pub method: String,
+    /// `--outcome`, when one outcome was analysed.
+    pub outcome: Option<String>,
+}
+
+/// What a part holds for one unit (a block of runs, or a sweep's grid point).
+#[derive(Clone, Debug, Default)]
+pub struct Unit {
+    /// The accumulators of each scenario simulated together: one for `run`
+    /// and a sweep's point, one per scenario for `compare`, one per setting
+    /// for a swing analysis; none where only per-run values are kept.
+    pub results: Vec<Results>,
+    /// Paired differences accumulated over the unit's runs, in the
+    /// analysis's order (`compare`, swing).
+    pub paired: Vec<Paired>,
+    /// Per-run values kept whole, in run order, one column each in the
+    /// analysis's order (rank correlations, Sobol indices).
+    pub values: Vec<Vec<f64>>,
+    /// The replicates' moments of a run or comparison with `--sampling lhs|sobol`
+    /// (replicate by replicate, outcome by outcome).
+    pub moments: Vec<Moments>,
+}
+
+impl Unit {
+    /// A unit of one scenario's accumulators.
+    pub fn of(results: Results) -> Unit {
+        Unit {
+            results: vec![results],
+            ..Unit::default()
+        }
+    }
 }
 
 /// The flags of a sharded `sweep` that its merge needs.
@@ -116,7 +176,7 @@ impl std::fmt::Display for PartError {
 /// the blocks of a run, or the grid points of a sweep. Results whose
 /// quantiles are not held exactly cannot be stored (a block of 16,384 runs
 /// never reaches an exact cap; a sharded sweep stays under it).
-pub fn encode(header: &Header, blocks: &[Results]) -> Result<Vec<u8>, PartError> {
+pub fn encode(header: &Header, blocks: &[Unit]) -> Result<Vec<u8>, PartError> {
     let mut out = Vec::from(MAGIC);
     let json = serde_json::to_vec(header).map_err(|e| PartError(e.to_string()))?;
     out.extend_from_slice(&json);
@@ -125,7 +185,7 @@ pub fn encode(header: &Header, blocks: &[Results]) -> Result<Vec<u8>, PartError>
     w.u64(blocks.len() as u64);
     for (i, block) in blocks.iter().enumerate() {
         w.u64(header.first + i as u64);
-        w.results(block)?;
+        w.unit(block)?;
     }
     let mut out = w.0;
     let digest = Sha256::digest(&out);
@@ -155,14 +215,13 @@ pub fn read_header(bytes: &[u8]) -> Result<Header, PartError> {
 }
 
 /// The units of a whole part file, checked against its checksum, its
-/// header and the shape of `model`'s results (with per-step statistics or
-/// without, as `series` says).
+/// header and the shape of each scenario's results in `shapes` (with
+/// per-step statistics or without, as `series` says).
 pub fn decode(
     bytes: &[u8],
-    model: &Model,
-    program: &Program,
+    shapes: &[(&Model, &Program)],
     series: bool,
-) -> Result<(Header, Vec<(u64, Results)>), PartError> {
+) -> Result<(Header, Vec<(u64, Unit)>), PartError> {
     let header = read_header(bytes)?;
     if bytes.len() < 32 {
         return Err(PartError("is cut short".into()));
@@ -199,9 +258,7 @@ pub fn decode(
                 header.first + i
             )));
         }
-        let mut results = Results::new(model, program, series);
-        r.results(&mut results)?;
-        blocks.push((index, results));
+        blocks.push((index, r.unit(shapes, series)?));
     }
     if r.at != r.bytes.len() {
         return Err(PartError("has bytes after its last block".into()));
@@ -235,6 +292,27 @@ impl Writer {
         self.u64(q.none());
         self.u64(slices()?.map(|v| v.len() as u64).sum());
         slices()?.flatten().for_each(|&v| self.f64(v));
+        Ok(())
+    }
+
+    fn unit(&mut self, unit: &Unit) -> Result<(), PartError> {
+        self.u64(unit.results.len() as u64);
+        for r in &unit.results {
+            self.results(r)?;
+        }
+        self.u64(unit.paired.len() as u64);
+        for p in &unit.paired {
+            let (moments, none) = p.state();
+            moments.iter().for_each(|m| self.moments(m));
+            self.u64(none);
+        }
+        self.u64(unit.values.len() as u64);
+        for column in &unit.values {
+            self.u64(column.len() as u64);
+            column.iter().for_each(|&v| self.f64(v));
+        }
+        self.u64(unit.moments.len() as u64);
+        unit.moments.iter().for_each(|m| self.moments(m));
         Ok(())
     }
 
@@ -361,6 +439,43 @@ impl Reader<'_> {
         Ok(())
     }
 
+    fn unit(&mut self, shapes: &[(&Model, &Program)], series: bool) -> Result<Unit, PartError> {
+        let count = self.u64()?;
+        if count != shapes.len() as u64 {
+            return Err(PartError(format!(
+                "holds the results of {count} scenario(s) per unit where its job has {}",
+                shapes.len()
+            )));
+        }
+        let mut unit = Unit::default();
+        for (model, program) in shapes {
+            let mut results = Results::new(model, program, series);
+            self.results(&mut results)?;
+            unit.results.push(results);
+        }
+        // Three moments (4 counts and 5 floats each) and a count.
+        let paired = self.len(8 * (3 * 9 + 1))?;
+        for _ in 0..paired {
+            let moments = [self.moments()?, self.moments()?, self.moments()?];
+            unit.paired.push(Paired::from_state(moments, self.u64()?));
+        }
+        let columns = self.len(8)?;
+        for _ in 0..columns {
+            let n = self.len(8)?;
+            let mut column = Vec::with_capacity(n);
+            for _ in 0..n {
+                column.push(self.f64()?);
+            }
+            unit.values.push(column);
+        }
+        // Four counts and five floats each.
+        let moments = self.len(8 * 9)?;
+        for _ in 0..moments {
+            unit.moments.push(self.moments()?);
+        }
+        Ok(unit)
+    }
+
     fn results(&mut self, r: &mut Results) -> Result<(), PartError> {
         let mismatch = |what: &str| {
             PartError(format!(
@@ -463,6 +578,8 @@ mod tests {
                 units: 1,
                 shards: 1,
                 sweep: None,
+                variants: Vec::new(),
+                sensitivity: None,
             },
             shard: 1,
             first: 0,
@@ -475,13 +592,29 @@ mod tests {
     #[test]
     fn a_decoded_part_encodes_to_the_same_bytes() {
         let (model, program, results) = simulated();
-        let bytes = encode(&header(), std::slice::from_ref(&results)).expect("encode");
-        let (back, blocks) = decode(&bytes, &model, &program, true).expect("decode");
+        let mut paired = Paired::new();
+        paired.add(1.5, 0.25);
+        paired.add(f64::NAN, 1.0);
+        let unit = Unit {
+            results: vec![results],
+            paired: vec![paired.clone()],
+            values: vec![vec![0.5, f64::NAN], Vec::new()],
+            moments: vec![Moments::new()],
+        };
+        let bytes = encode(&header(), std::slice::from_ref(&unit)).expect("encode");
+        let (back, blocks) = decode(&bytes, &[(&model, &program)], true).expect("decode");
         assert_eq!(back, header());
         assert_eq!(blocks.len(), 1);
         let again = encode(&back, &[blocks[0].1.clone()]).expect("encode again");
         assert!(again == bytes, "a round trip changed the bytes");
-        assert_eq!(blocks[0].1.runs, 3000);
+        assert_eq!(blocks[0].1.results[0].runs, 3000);
+        assert_eq!(blocks[0].1.paired, vec![paired]);
+        assert_eq!(blocks[0].1.values[0][0], 0.5);
+        assert!(blocks[0].1.values[0][1].is_nan());
+        assert!(
+            decode(&bytes, &[(&model, &program), (&model, &program)], true).is_err(),
+            "a part of one scenario read as two"
+        );
     }
 
     /// Any byte of the body changed (with a checksum that matches, as a
@@ -490,7 +623,7 @@ mod tests {
     #[test]
     fn altered_bodies_are_refused_or_read_never_a_panic() {
         let (model, program, results) = simulated();
-        let bytes = encode(&header(), std::slice::from_ref(&results)).expect("encode");
+        let bytes = encode(&header(), &[Unit::of(results)]).expect("encode");
         let body = bytes.iter().position(|&b| b == b'}').unwrap_or(0);
         let content = bytes.len() - 32;
         for at in (body..content).step_by(97) {
@@ -499,7 +632,7 @@ mod tests {
                 altered[at] ^= flip;
                 let digest = Sha256::digest(&altered);
                 altered.extend_from_slice(&digest);
-                let _ = decode(&altered, &model, &program, true);
+                let _ = decode(&altered, &[(&model, &program)], true);
             }
         }
         for cut in [0, 5, MAGIC.len(), body, content / 2, content - 1] {
@@ -507,7 +640,7 @@ mod tests {
             let digest = Sha256::digest(&short);
             short.extend_from_slice(&digest);
             assert!(
-                decode(&short, &model, &program, true).is_err(),
+                decode(&short, &[(&model, &program)], true).is_err(),
                 "cut at {cut}"
             );
         }

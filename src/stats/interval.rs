@@ -169,6 +169,22 @@ impl Paired {
         self.diff.count()
     }
 
+    /// The whole state, for a partial-result file: the moments of a, b and
+    /// a - b, and the count of pairs left out. [`Paired::from_state`] gives
+    /// back the same bits.
+    pub fn state(&self) -> ([Moments; 3], u64) {
+        (
+            [self.a.clone(), self.b.clone(), self.diff.clone()],
+            self.none,
+        )
+    }
+
+    /// The accumulator whose [`Paired::state`] this is.
+    pub fn from_state(moments: [Moments; 3], none: u64) -> Paired {
+        let [a, b, diff] = moments;
+        Paired { a, b, diff, none }
+    }
+
     /// Number of pairs left out because a value was `NaN`.
     pub fn none(&self) -> u64 {
         self.none

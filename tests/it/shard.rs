@@ -371,6 +371,85 @@ fn merge_refuses_damaged_and_foreign_files() {
     );
 }
 
+/// With `--sampling lhs|sobol` every part draws the whole design and runs
+/// its own runs' points; the replicates' moments are kept per block, so the
+/// replicate intervals merge to the single run's (and comparison's) bits too.
+#[test]
+fn sampled_runs_merge_into_the_bytes_of_one_run() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for (sampling, shards) in [("lhs", 3), ("sobol", 2)] {
+        let base = [
+            "run",
+            DETERRENCE,
+            "--runs",
+            RUNS,
+            "--seed",
+            "4",
+            "--sampling",
+            sampling,
+            "--quiet",
+        ];
+        let whole = tmp.path().join(format!("{sampling}-single"));
+        single(&base, &["--no-charts"], &whole);
+        let json = fs::read_to_string(whole.join("summary.json")).expect("summary.json");
+        assert!(
+            json.contains("\"replicates\": 8"),
+            "{sampling}: no replicates"
+        );
+        let parts = write_parts(&base, shards, &tmp.path().join(format!("{sampling}-parts")));
+        let merged = tmp.path().join(format!("{sampling}-merged"));
+        ok(merge(&parts, &merged, &["--no-charts", "--quiet"]));
+        assert_same_files(&whole, &merged, &FILES);
+    }
+    // A sampled comparison: its scenarios' replicates and the paired
+    // differences' replicates are kept per block too.
+    let base = [
+        "compare",
+        DETERRENCE,
+        CREDIBLE,
+        "--runs",
+        RUNS,
+        "--seed",
+        "4",
+        "--sampling",
+        "sobol",
+        "--quiet",
+    ];
+    let whole = tmp.path().join("compare-single");
+    single(&base, &["--no-charts"], &whole);
+    let parts = write_parts(&base, 3, &tmp.path().join("compare-parts"));
+    let merged = tmp.path().join("compare-merged");
+    ok(merge(&parts, &merged, &["--no-charts", "--quiet"]));
+    assert_same_files(&whole, &merged, &["compare.csv", "compare.json"]);
+    let lhs = parts_in(&tmp.path().join("lhs-parts"));
+    let random = write_parts(
+        &["run", DETERRENCE, "--runs", RUNS, "--seed", "4", "--quiet"],
+        3,
+        &tmp.path().join("random"),
+    );
+    refused(
+        merge(
+            &[lhs[0].clone(), random[1].clone(), lhs[2].clone()],
+            &tmp.path().join("m"),
+            &[],
+        ),
+        "the --sampling differs",
+    );
+    refused(
+        polsim(&[
+            "sweep",
+            DETERRENCE,
+            "--param",
+            "threat=0..1:3",
+            "--sampling",
+            "lhs",
+            "--shard",
+            "1/2",
+        ]),
+        "not cut into parts",
+    );
+}
+
 #[test]
 fn shard_flags_are_checked_before_the_run() {
     for bad in ["0/3", "4/3", "3", "a/b", "1/0"] {
@@ -439,5 +518,250 @@ fn sweep_parts_merge_into_the_bytes_of_one_sweep() {
     refused(
         merge(&mixed, &tmp.path().join("mixed"), &[]),
         "the sweep differs",
+    );
+}
+
+const DETERRENCE: &str = "scenarios/examples/deterrence.toml";
+const CREDIBLE: &str = "scenarios/examples/deterrence-credible.toml";
+const PROVOCATION: &str = "scenarios/examples/deterrence-provocation.toml";
+
+/// Charts as SVG at a small size: quick to draw, and text to compare.
+const SVG: [&str; 4] = ["--format", "svg", "--size", "600x400"];
+
+/// Writes the single analysis `args` (with `extra`) into `dir`.
+fn single(args: &[&str], extra: &[&str], dir: &Path) {
+    let mut all = args.to_vec();
+    all.extend_from_slice(extra);
+    all.extend(["--threads", "2", "--out", s(dir)]);
+    ok(polsim(&all));
+}
+
+/// Every file of `a` (charts and reports too) is in `b` with the same bytes.
+fn assert_same_tree(a: &Path, b: &Path) {
+    let (x, y) = (snapshot(a), snapshot(b));
+    assert_eq!(x.keys().collect::<Vec<_>>(), y.keys().collect::<Vec<_>>());
+    for (name, bytes) in &x {
+        assert!(y[name] == *bytes, "{name} differs");
+    }
+}
+
+/// A comparison cut into parts: 49,652 runs are four blocks, so 3 parts do
+/// not divide them evenly and 5 parts leave one empty. The paired
+/// differences of every part fold into the single comparison's bits.
+#[test]
+fn compare_parts_merge_into_the_bytes_of_one_compare() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let base = [
+        "compare",
+        DETERRENCE,
+        CREDIBLE,
+        PROVOCATION,
+        "--runs",
+        RUNS,
+        "--seed",
+        "7",
+        "--quiet",
+    ];
+    let whole = tmp.path().join("single");
+    single(&base, &SVG, &whole);
+    assert!(snapshot(&whole).keys().any(|n| n.ends_with(".svg")));
+    assert!(snapshot(&whole).keys().any(|n| n.ends_with(".html")));
+    let parts = write_parts(&base, 2, &tmp.path().join("parts2"));
+    let merged = tmp.path().join("merged2");
+    ok(merge(&parts, &merged, &[&SVG[..], &["--quiet"]].concat()));
+    assert_same_tree(&whole, &merged);
+    for shards in [1, 3, 5] {
+        let parts = write_parts(&base, shards, &tmp.path().join(format!("parts{shards}")));
+        let merged = tmp.path().join(format!("merged{shards}"));
+        ok(merge(&parts, &merged, &["--no-charts", "--quiet"]));
+        assert_same_files(&whole, &merged, &["compare.csv", "compare.json"]);
+    }
+}
+
+#[test]
+fn a_compare_with_a_condition_and_overrides_merges_too() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let base = [
+        "compare",
+        DETERRENCE,
+        CREDIBLE,
+        "--runs",
+        RUNS,
+        "--given",
+        "incursion_by_12",
+        "--set",
+        "threat=0.6",
+        "--quiet",
+    ];
+    let whole = tmp.path().join("single");
+    single(&base, &["--no-charts"], &whole);
+    let parts = write_parts(&base, 3, &tmp.path().join("parts"));
+    let merged = tmp.path().join("merged");
+    ok(merge(&parts, &merged, &["--no-charts", "--quiet"]));
+    assert_same_files(&whole, &merged, &["compare.csv", "compare.json"]);
+}
+
+#[test]
+fn compare_parts_of_other_scenarios_or_flags_are_refused() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let runs = ["--runs", "40000", "--quiet"];
+    let ab = write_parts(
+        &[&["compare", DETERRENCE, CREDIBLE][..], &runs].concat(),
+        2,
+        &tmp.path().join("ab"),
+    );
+    let ac = write_parts(
+        &[&["compare", DETERRENCE, PROVOCATION][..], &runs].concat(),
+        2,
+        &tmp.path().join("ac"),
+    );
+    refused(
+        merge(&[ab[0].clone(), ac[1].clone()], &tmp.path().join("m"), &[]),
+        "the compared scenarios differs",
+    );
+    let three = write_parts(
+        &[&["compare", DETERRENCE, CREDIBLE, PROVOCATION][..], &runs].concat(),
+        2,
+        &tmp.path().join("abc"),
+    );
+    refused(
+        merge(
+            &[ab[0].clone(), three[1].clone()],
+            &tmp.path().join("m"),
+            &[],
+        ),
+        "the compared scenarios differs",
+    );
+    let run = three_parts(tmp.path(), "run", &[]);
+    refused(
+        merge(&[ab[0].clone(), run[1].clone()], &tmp.path().join("m"), &[]),
+        "differs",
+    );
+    assert!(
+        !tmp.path().join("m").exists(),
+        "a refused merge wrote files"
+    );
+    let compare = ["compare", DETERRENCE, CREDIBLE, "--shard", "1/2"];
+    refused(
+        polsim(&[&compare[..], &["--decide", "incursion_by_12"]].concat()),
+        "decision view",
+    );
+    refused(polsim(&[&compare[..], &["--watch"]].concat()), "--watch");
+}
+
+/// Every sensitivity method cut into parts: rank and swing by blocks of
+/// runs, sobol by blocks of its base sample; each merges into the single
+/// analysis's bytes, sobol's replicate intervals included.
+#[test]
+fn sensitivity_parts_merge_into_the_bytes_of_one_analysis() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cases: [(&str, &[&str]); 4] = [
+        (
+            "rank",
+            &[
+                "sensitivity",
+                DETERRENCE,
+                "--method",
+                "rank",
+                "--runs",
+                RUNS,
+            ],
+        ),
+        (
+            "rank-given",
+            &[
+                "sensitivity",
+                DETERRENCE,
+                "--method",
+                "rank",
+                "--runs",
+                RUNS,
+                "--given",
+                "incursion_by_12",
+            ],
+        ),
+        (
+            "swing",
+            &[
+                "sensitivity",
+                DETERRENCE,
+                "--method",
+                "swing",
+                "--runs",
+                RUNS,
+                "--outcome",
+                "incursion_by_12",
+            ],
+        ),
+        (
+            "sobol",
+            &[
+                "sensitivity",
+                "tests/analytic/ishigami.toml",
+                "--method",
+                "sobol",
+                "--runs",
+                RUNS,
+                "--sampling",
+                "lhs",
+            ],
+        ),
+    ];
+    for (name, args) in cases {
+        let base = [args, &["--seed", "11", "--quiet"]].concat();
+        let whole = tmp.path().join(format!("{name}-single"));
+        single(&base, &SVG, &whole);
+        let shard_counts: &[u64] = if name == "sobol" { &[2, 3, 5] } else { &[3] };
+        for &shards in shard_counts {
+            let parts = write_parts(&base, shards, &tmp.path().join(format!("{name}-{shards}")));
+            let merged = tmp.path().join(format!("{name}-merged{shards}"));
+            ok(merge(&parts, &merged, &[&SVG[..], &["--quiet"]].concat()));
+            assert_same_tree(&whole, &merged);
+        }
+    }
+}
+
+#[test]
+fn sensitivity_parts_of_another_method_or_outcome_are_refused() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let base = ["sensitivity", DETERRENCE, "--runs", "40000", "--quiet"];
+    let rank = write_parts(
+        &[&base[..], &["--method", "rank"]].concat(),
+        2,
+        &tmp.path().join("rank"),
+    );
+    let swing = write_parts(
+        &[&base[..], &["--method", "swing"]].concat(),
+        2,
+        &tmp.path().join("swing"),
+    );
+    let one = write_parts(
+        &[
+            &base[..],
+            &["--method", "rank", "--outcome", "incursion_by_12"],
+        ]
+        .concat(),
+        2,
+        &tmp.path().join("one"),
+    );
+    refused(
+        merge(
+            &[rank[0].clone(), swing[1].clone()],
+            &tmp.path().join("m"),
+            &[],
+        ),
+        "the sensitivity analysis differs",
+    );
+    refused(
+        merge(
+            &[rank[0].clone(), one[1].clone()],
+            &tmp.path().join("m"),
+            &[],
+        ),
+        "the sensitivity analysis differs",
+    );
+    assert!(
+        !tmp.path().join("m").exists(),
+        "a refused merge wrote files"
     );
 }
