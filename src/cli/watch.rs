@@ -309,7 +309,7 @@ pub fn watch_run(args: &RunArgs) -> Result<(), Error> {
     refuse(&[
         ("--json", args.json),
         ("--quiet", args.quiet),
-        ("--precision", args.precision.is_some()),
+        ("--precision", args.stop.precision.is_some()),
         ("--shard", args.shard.is_some()),
     ])?;
     let file = args.file.clone().ok_or_else(|| {

@@ -78,14 +78,45 @@ pub fn sampling_note(s: &crate::summary::SamplingRecord, what: &str) -> String {
     )
 }
 
+/// What a stop rule held to its target: a run's outcomes, a comparison's
+/// paired differences, or a sweep's outcomes at every grid point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Outcomes,
+    Differences,
+    GridPoints,
+}
+
+impl Scope {
+    /// The target in words, for a target `p` and its percentage `percent`.
+    fn target(self, p: f64, percent: f64) -> String {
+        match self {
+            Scope::Outcomes => format!(
+                "95% intervals within ±{p} (probabilities) and ±{percent}% of the mean (numbers)"
+            ),
+            Scope::Differences => format!(
+                "95% intervals of the differences within ±{p} (probabilities) and ±{percent}% of the larger of the two means (numbers)"
+            ),
+            Scope::GridPoints => format!(
+                "95% intervals at every grid point within ±{p} (probabilities) and ±{percent}% of the mean (numbers)"
+            ),
+        }
+    }
+}
+
 /// The line that says how many runs `--precision` needed, or what it
-/// could not reach.
+/// could not reach, for a run's outcomes.
 pub fn precision_note(p: &crate::summary::PrecisionRecord, runs: u64) -> String {
-    let target = format!(
-        "95% intervals within ±{} (probabilities) and ±{}% of the mean (numbers)",
-        p.target,
-        p.target * 100.0
-    );
+    precision_note_of(p, runs, Scope::Outcomes)
+}
+
+/// The line that says how many runs `--precision` needed, or what it
+/// could not reach, for what `scope` says it held to the target.
+pub fn precision_note_of(p: &crate::summary::PrecisionRecord, runs: u64, scope: Scope) -> String {
+    let mut target = scope.target(p.target, p.target * 100.0);
+    if !p.outcomes.is_empty() {
+        target.push_str(&format!(" for {}", p.outcomes.join(", ")));
+    }
     let rounds = if p.rounds == 1 {
         "1 round".to_string()
     } else {
@@ -94,9 +125,11 @@ pub fn precision_note(p: &crate::summary::PrecisionRecord, runs: u64) -> String 
     if p.met {
         return format!("precision: {target} after {runs} runs ({rounds})");
     }
-    let unmet: Vec<String> = p
+    const SHOWN: usize = 6;
+    let mut unmet: Vec<String> = p
         .unmet
         .iter()
+        .take(SHOWN)
         .map(|m| {
             format!(
                 "{} ±{} (goal ±{})",
@@ -106,8 +139,11 @@ pub fn precision_note(p: &crate::summary::PrecisionRecord, runs: u64) -> String 
             )
         })
         .collect();
+    if p.unmet.len() > SHOWN {
+        unmet.push(format!("and {} more", p.unmet.len() - SHOWN));
+    }
     format!(
-        "precision: not reached within --max-runs {} ({rounds}); still wider than asked: {}",
+        "precision: {target} not reached within --max-runs {} ({rounds}); still wider than asked: {}",
         p.max_runs,
         unmet.join(", ")
     )
