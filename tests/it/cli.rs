@@ -879,7 +879,7 @@ fn completions_and_man_page_cover_every_command() {
 #[test]
 fn the_numbers_table_shows_every_mcse_within_100_columns() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = polsim()
+    let out = crate::common::polsim()
         .args([
             "run",
             "palmyra/baseline",
