@@ -398,10 +398,19 @@ fn provenance(model: &Model, summary: &Summary, date: &str) -> Section {
         "The same scenario file, seed and number of runs give identical results on any machine and any number of threads; only the date above changes. To reproduce:",
         rerun,
     ));
-    blocks.push(Block::Para(format!(
-        "Quantiles of large runs come from a sketch accurate to within {} of the value; means, SDs and chances are exact over the runs.",
-        format::percent(summary.sketch_relative_error)
-    )));
+    let exact = summary
+        .outcomes
+        .iter()
+        .filter_map(|o| o.number.as_ref())
+        .all(|n| n.exact_quantiles);
+    blocks.push(Block::Para(if exact {
+        "Means, SDs, chances and the outcomes' quantiles are exact over every run; each carries its Monte Carlo standard error.".to_string()
+    } else {
+        format!(
+            "Some outcome quantiles come from a sketch accurate to within {} of the value; means, SDs and chances are exact over the runs.",
+            format::percent(summary.sketch_relative_error)
+        )
+    }));
     Section {
         id: "provenance",
         heading: "Provenance".into(),
