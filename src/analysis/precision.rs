@@ -227,6 +227,57 @@ mod tests {
         }
     }
 
+    /// A round whose one outcome has the half-width 1/sqrt(runs), the
+    /// Monte Carlo rate: a goal of 0.01 is met from 10,000 runs on.
+    fn round(runs: u64) -> Result<f64, ()> {
+        Ok(1.0 / (runs as f64).sqrt())
+    }
+
+    fn missed(half_width: &f64) -> Vec<Miss> {
+        if *half_width > 0.01 {
+            vec![miss(*half_width, 0.01)]
+        } else {
+            Vec::new()
+        }
+    }
+
+    #[test]
+    fn until_stops_at_the_first_round_that_meets_the_goal_or_at_the_cap() {
+        let rule = |max_runs| Rule {
+            target: 0.01,
+            max_runs,
+            outcomes: vec!["x".into()],
+        };
+        // 1000 runs: half-width 0.0316, (3.16)^2 * 1.05 * 1000 = 10,500
+        // runs, in whole chunks 10,240 + 1024 = 11,264; met there.
+        let (half_width, runs, record) = until(1000, &rule(1_000_000), round, missed).unwrap();
+        assert_eq!(runs, 11_264);
+        assert!(half_width <= 0.01);
+        assert!(record.met && record.unmet.is_empty());
+        assert_eq!(record.rounds, 2);
+        assert_eq!(record.outcomes, vec!["x".to_string()]);
+        // Capped below what it needs: it stops at the cap and says what missed.
+        let (_, runs, record) = until(1000, &rule(5000), round, missed).unwrap();
+        assert_eq!(runs, 5000);
+        assert!(!record.met);
+        assert_eq!(record.unmet.len(), 1);
+        // Met in the first round: one round, the first round's runs.
+        let (_, runs, record) = until(20_000, &rule(1_000_000), round, missed).unwrap();
+        assert_eq!((runs, record.rounds, record.met), (20_000, 1, true));
+    }
+
+    #[test]
+    fn a_rule_watches_every_outcome_or_only_those_it_names() {
+        let mut rule = Rule {
+            target: 0.01,
+            max_runs: 10_000,
+            outcomes: Vec::new(),
+        };
+        assert!(rule.watches("deal") && rule.watches("casualties"));
+        rule.outcomes = vec!["deal".into()];
+        assert!(rule.watches("deal") && !rule.watches("casualties"));
+    }
+
     #[test]
     fn the_next_round_is_what_the_widest_miss_needs_in_whole_chunks() {
         // Twice too wide: four times the runs, 5% to spare, whole chunks.

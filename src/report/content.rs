@@ -166,7 +166,7 @@ fn outcomes(summary: &Summary) -> Section {
     let numbers: Vec<Vec<String>> = by_kind("number").filter_map(number_row).collect();
     if !numbers.is_empty() {
         blocks.push(Block::Subheading(
-            "Numbers (beneath each value, ± its Monte Carlo standard error)".into(),
+            "Numbers, each value with ± its Monte Carlo standard error".into(),
         ));
         blocks.push(Block::Table(Table {
             header: strings(&[
