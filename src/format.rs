@@ -27,6 +27,24 @@ pub fn number(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
+/// A standard error beside its estimate, to two significant digits with
+/// a leading "±" ("±0.00067", "±0.047", "±35"); "" for a missing value. Two
+/// digits are all a standard error can honestly carry.
+pub fn plus_minus(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let a = x.abs();
+    if a == 0.0 {
+        return "±0".into();
+    }
+    if !(1e-6..1e6).contains(&a) {
+        return format!("±{a:.1e}");
+    }
+    let decimals = (1 - a.log10().floor() as i32).clamp(0, 8) as usize;
+    format!("±{a:.decimals$}")
+}
+
 /// As [`number`], with a sign on positive values, for differences ("+1.62").
 pub fn signed_number(x: f64) -> String {
     with_sign(number(x), x)
@@ -266,6 +284,22 @@ mod tests {
         }
         assert_eq!(signed_number(1.62), "+1.620");
         assert_eq!(signed_number(-2.0), "-2");
+    }
+
+    #[test]
+    fn standard_errors_read_to_two_significant_digits() {
+        let cases = [
+            (0.000667, "±0.00067"),
+            (0.04179, "±0.042"),
+            (1.234, "±1.2"),
+            (35.4, "±35"),
+            (0.0, "±0"),
+            (2.5e-7, "±2.5e-7"),
+            (f64::NAN, ""),
+        ];
+        for (x, want) in cases {
+            assert_eq!(plus_minus(x), want, "{x}");
+        }
     }
 
     #[test]

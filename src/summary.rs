@@ -56,6 +56,10 @@ pub struct PrecisionRecord {
     pub met: bool,
     /// The outcomes that did not, with their half-width and its goal.
     pub unmet: Vec<Miss>,
+    /// `--precision-for`: the outcomes the rule watched; empty when it
+    /// watched every reported outcome.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub outcomes: Vec<String>,
 }
 
 /// An outcome (or a category of it) whose interval is wider than asked.

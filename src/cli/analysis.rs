@@ -15,7 +15,7 @@ use super::{
 use crate::Error;
 use crate::analysis::sensitivity::{self, Method};
 use crate::analysis::sweep::{self, Axis};
-use crate::analysis::{compare, find_outcome};
+use crate::analysis::{compare, find_outcome, precision};
 use crate::chart::Skip;
 use crate::diag::printable;
 use crate::engine::RunOptions;
@@ -57,6 +57,8 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub charts: ChartArgs,
     #[command(flatten)]
+    pub stop: super::StopArgs,
+    #[command(flatten)]
     pub decide: super::decision::DecideArgs,
     #[command(flatten)]
     pub watch: super::watch::WatchArgs,
@@ -84,6 +86,8 @@ pub struct SweepArgs {
     pub given: Option<String>,
     #[command(flatten)]
     pub sim: SimArgs,
+    #[command(flatten)]
+    pub stop: super::StopArgs,
     #[command(flatten)]
     pub out: OutArgs,
     #[command(flatten)]
@@ -278,7 +282,13 @@ pub fn compare_once(
     // The folder is locked before the work, so a second writer stops at once.
     let out = OutputDir::create(dir, "compare").map_err(Error::Io)?;
     // Every scenario runs with the first one's runs and seed (or the flags').
-    let options = options(&models[0], &args.sim);
+    let mut options = options(&models[0], &args.sim);
+    let stop = super::stop_rule(&args.stop, options.runs)?;
+    if let Some(rule) = &stop {
+        for m in &models {
+            rule.check_names(m).map_err(Error::Usage)?;
+        }
+    }
     let conditions = match &args.given {
         Some(text) => Some(conditions(&models, text)?),
         None => None,
@@ -287,20 +297,51 @@ pub fn compare_once(
         given: args.given.as_deref().zip(conditions.as_deref()),
         sampling: sampling(&args.sim),
     };
-    // The decision view first: a mistake in its flags costs no simulation.
-    let decision = super::decision::run(
-        &args.decide,
-        &args.sim,
-        args.given.as_deref(),
-        &models,
-        &names,
-        &options,
-        args.out.quiet || args.out.json,
-    )?;
-    let result = with_progress(&models[0], args.out.quiet || args.out.json, |progress| {
-        compare::compare_with(&models, &how, &options, progress)
-    });
-    let mut comparison = result.map_err(Error::from)?;
+    let quiet = args.out.quiet || args.out.json;
+    let decide = |models: &[Model], options: &RunOptions| {
+        super::decision::run(
+            &args.decide,
+            &args.sim,
+            args.given.as_deref(),
+            models,
+            &names,
+            options,
+            quiet,
+        )
+    };
+    // The decision view first, so a mistake in its flags costs no
+    // simulation; with --precision it waits for the run count.
+    let mut decision = match stop {
+        None => decide(&models, &options)?,
+        Some(_) => None,
+    };
+    let mut comparison = match &stop {
+        None => with_progress(&models[0], quiet, |progress| {
+            compare::compare_with(&models, &how, &options, progress)
+        })
+        .map_err(Error::from)?,
+        Some(rule) => {
+            let (mut comparison, runs, record) = precision::until(
+                options.runs,
+                rule,
+                |runs| {
+                    options.runs = runs;
+                    models[0].info.runs = runs;
+                    with_progress(&models[0], quiet, |progress| {
+                        compare::compare_with(&models, &how, &options, progress)
+                    })
+                    .map_err(Error::from)
+                },
+                |comparison| precision::comparison_misses(comparison, rule),
+            )?;
+            for summary in &mut comparison.summaries {
+                summary.provenance.precision = Some(record.clone());
+            }
+            options.runs = runs;
+            decision = decide(&models, &options)?;
+            comparison
+        }
+    };
     for summary in &mut comparison.summaries {
         summary.provenance.overrides = overrides.clone();
     }
@@ -367,6 +408,11 @@ pub(super) fn write_compare(
 
 pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
     if let Some(shard) = &args.shard {
+        if args.stop.precision.is_some() || args.stop.max_runs.is_some() {
+            return Err(Error::Usage(
+                "--precision decides the runs as it goes; shard a fixed --runs N (the N a --precision sweep reported)".into(),
+            ));
+        }
         return super::sweep_shard::cmd_sweep_shard(&args, shard);
     }
     let settings = args.charts.settings()?;
@@ -376,7 +422,11 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
     let (axes, outcome) = sweep_axes(&model, &args.params, args.outcome.as_deref())?;
     let out = OutputDir::create(sweep_dir(&model, &overrides, &axes, &args.out), "sweep")
         .map_err(Error::Io)?;
-    let options = options(&model, &args.sim);
+    let mut options = options(&model, &args.sim);
+    let stop = super::stop_rule(&args.stop, options.runs)?;
+    if let Some(rule) = &stop {
+        rule.check_names(&model).map_err(Error::Usage)?;
+    }
     let condition = match &args.given {
         Some(text) => Some(conditions(std::slice::from_ref(&model), text)?.remove(0)),
         None => None,
@@ -385,10 +435,32 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
         given: args.given.as_deref().zip(condition.as_ref()),
         sampling: sampling(&args.sim),
     };
-    let result = with_progress(&model, args.out.quiet || args.out.json, |progress| {
-        sweep::sweep_with(&model, &axes, &how, &options, progress)
-    });
-    let points = result.map_err(Error::from)?;
+    let quiet = args.out.quiet || args.out.json;
+    let points = match &stop {
+        None => with_progress(&model, quiet, |progress| {
+            sweep::sweep_with(&model, &axes, &how, &options, progress)
+        })
+        .map_err(Error::from)?,
+        Some(rule) => {
+            let (mut points, _, record) = precision::until(
+                options.runs,
+                rule,
+                |runs| {
+                    options.runs = runs;
+                    model.info.runs = runs;
+                    with_progress(&model, quiet, |progress| {
+                        sweep::sweep_with(&model, &axes, &how, &options, progress)
+                    })
+                    .map_err(Error::from)
+                },
+                |points| precision::sweep_misses(&axes, points, rule),
+            )?;
+            for p in &mut points {
+                p.summary.provenance.precision = Some(record.clone());
+            }
+            points
+        }
+    };
     write_sweep(
         out,
         &model,

@@ -27,7 +27,7 @@ use crate::diag::{Report, printable};
 use crate::engine::{self, Rows, RunOptions, compile::compile};
 use crate::output::{OutputDir, RunsWriter, table, tables};
 use crate::scenario::{self, Disk, DiskWithRoot, Model, Override, VarKind, bundled, check};
-use crate::summary::{self, PrecisionRecord, RunContext};
+use crate::summary::{self, RunContext};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -248,13 +248,8 @@ pub struct RunArgs {
     /// Report only the runs where this holds, e.g. --given 'count(insider_attack) >= 1' or --given 'casualties > 10' (outcomes may be named)
     #[arg(long, value_name = "EXPR")]
     pub given: Option<String>,
-    /// Run until every outcome is this precise: each probability's 95% interval within ±P,
-    /// each mean's within ±P times the mean (0.005: ±0.005 and ±0.5%); --runs is the first round
-    #[arg(long, value_name = "P")]
-    pub precision: Option<f64>,
-    /// The most runs --precision may reach (default 1000000)
-    #[arg(long, value_name = "N")]
-    pub max_runs: Option<u64>,
+    #[command(flatten)]
+    pub stop: StopArgs,
     /// Compute only part K of M of the runs (K from 1 to M) and write a partial result
     /// into --out DIR (default output/<scenario-name>.parts/) for `polsim merge`; the merged
     /// outputs are those of one run, byte for byte (docs/scale.md)
@@ -264,6 +259,24 @@ pub struct RunArgs {
     pub charts: ChartArgs,
     #[command(flatten)]
     pub watch: watch::WatchArgs,
+}
+
+/// The stop rule: `--precision`, `--max-runs`, `--precision-for` (run,
+/// compare, sweep).
+#[derive(Args, Debug, Clone, Default)]
+pub struct StopArgs {
+    /// Run until every outcome is this precise: each probability's 95% interval within ±P,
+    /// each mean's within ±P times the mean (0.005: ±0.005 and ±0.5%); --runs is the first
+    /// round. compare: every difference, numbers relative to the larger of the two means;
+    /// sweep: every outcome at every grid point
+    #[arg(long, value_name = "P")]
+    pub precision: Option<f64>,
+    /// The most runs --precision may reach (default 1000000)
+    #[arg(long, value_name = "N")]
+    pub max_runs: Option<u64>,
+    /// Hold only these outcomes to --precision, comma-separated, e.g. --precision-for deal,casualties
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub precision_for: Vec<String>,
 }
 
 /// How charts and reports are drawn.
@@ -569,7 +582,10 @@ pub fn run_once(
     let chart_settings = args.charts.settings()?;
     let (mut model, overrides) = load(&file, &args.sim.set, args.sim.root.as_deref())?;
     apply_sim_args(&mut model, &args.sim)?;
-    let stop = stop_rule(args, model.info.runs)?;
+    let stop = stop_rule(&args.stop, model.info.runs)?;
+    if let Some(rule) = &stop {
+        rule.check_names(&model).map_err(Error::Usage)?;
+    }
     let condition = match &args.given {
         Some(text) => {
             Some(scenario::parse_extra(&model, "--given", text).map_err(Error::Scenario)?)
@@ -596,25 +612,22 @@ pub fn run_once(
         overrides: override_texts,
         definitions: definitions(&model),
     };
-    let mut rounds = 0;
-    let (summary, runs_writer) = loop {
-        rounds += 1;
-        let (mut summary, writer) = run_round(&model, &program, args, &out, &ctx)?;
-        let Some((target, max_runs)) = stop else {
-            break (summary, writer);
-        };
-        let misses = precision::misses(&summary, target);
-        if misses.is_empty() || model.info.runs >= max_runs {
-            summary.provenance.precision = Some(PrecisionRecord {
-                target,
-                max_runs,
-                rounds,
-                met: misses.is_empty(),
-                unmet: misses,
-            });
-            break (summary, writer);
+    let (summary, runs_writer) = match &stop {
+        None => run_round(&model, &program, args, &out, &ctx)?,
+        Some(rule) => {
+            let ((mut summary, writer), runs, record) = precision::until(
+                model.info.runs,
+                rule,
+                |runs| {
+                    model.info.runs = runs;
+                    run_round(&model, &program, args, &out, &ctx)
+                },
+                |(summary, _)| precision::misses(summary, rule),
+            )?;
+            model.info.runs = runs;
+            summary.provenance.precision = Some(record);
+            (summary, writer)
         }
-        model.info.runs = precision::next_runs(model.info.runs, &misses, max_runs);
     };
     let (dir, written) = write_run(
         out,
@@ -662,12 +675,20 @@ pub fn write_run(
 /// The default cap on runs for `--precision`.
 pub const DEFAULT_MAX_RUNS: u64 = 1_000_000;
 
-/// `--precision` and `--max-runs`, checked: the target and the cap.
-fn stop_rule(args: &RunArgs, first_runs: u64) -> Result<Option<(f64, u64)>, Error> {
+/// `--precision`, `--max-runs` and `--precision-for`, checked: the stop
+/// rule, or `None` without `--precision`. The outcome names are checked
+/// against the model by [`precision::Rule::check_names`].
+pub fn stop_rule(args: &StopArgs, first_runs: u64) -> Result<Option<precision::Rule>, Error> {
     let Some(target) = args.precision else {
         if let Some(max) = args.max_runs {
             return Err(Error::Usage(format!(
                 "--max-runs {max} caps the runs of --precision; add --precision (e.g. --precision 0.005), or use --runs for a fixed number of runs"
+            )));
+        }
+        if !args.precision_for.is_empty() {
+            return Err(Error::Usage(format!(
+                "--precision-for {} names the outcomes --precision holds to its target; add --precision (e.g. --precision 0.005)",
+                args.precision_for.join(",")
             )));
         }
         return Ok(None);
@@ -684,7 +705,23 @@ fn stop_rule(args: &RunArgs, first_runs: u64) -> Result<Option<(f64, u64)>, Erro
             check::MAX_RUNS
         )));
     }
-    Ok(Some((target, max_runs)))
+    let mut outcomes: Vec<String> = Vec::new();
+    for name in &args.precision_for {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::Usage(
+                "--precision-for has an empty name; give outcome names separated by commas, e.g. --precision-for deal,casualties".into(),
+            ));
+        }
+        if !outcomes.iter().any(|o| o == name) {
+            outcomes.push(name.to_string());
+        }
+    }
+    Ok(Some(precision::Rule {
+        target,
+        max_runs,
+        outcomes,
+    }))
 }
 
 /// Simulate `model.info.runs` runs from run 0 and summarise them, writing

@@ -118,7 +118,7 @@ impl Store for Replay<'_> {
 
 /// Flags of `run` that a shard cannot honour, with what to do instead.
 fn refuse_with_shard(args: &RunArgs) -> Result<(), Error> {
-    let refusal = if args.precision.is_some() || args.max_runs.is_some() {
+    let refusal = if args.stop.precision.is_some() || args.stop.max_runs.is_some() {
         Some(
             "--precision decides the runs as it goes; shard a fixed --runs N (the N a --precision run reported)",
         )

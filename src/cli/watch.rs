@@ -309,7 +309,7 @@ pub fn watch_run(args: &RunArgs) -> Result<(), Error> {
     refuse(&[
         ("--json", args.json),
         ("--quiet", args.quiet),
-        ("--precision", args.precision.is_some()),
+        ("--precision", args.stop.precision.is_some()),
         ("--shard", args.shard.is_some()),
     ])?;
     let file = args.file.clone().ok_or_else(|| {
@@ -339,7 +339,11 @@ pub fn watch_run(args: &RunArgs) -> Result<(), Error> {
 
 /// `polsim compare A B ... --watch`.
 pub fn watch_compare(args: &CompareArgs) -> Result<(), Error> {
-    refuse(&[("--json", args.out.json), ("--quiet", args.out.quiet)])?;
+    refuse(&[
+        ("--json", args.out.json),
+        ("--quiet", args.out.quiet),
+        ("--precision", args.stop.precision.is_some()),
+    ])?;
     let files = super::analysis::scenario_files(&args.files)?;
     let root = args.sim.root.clone();
     let mut previous: Option<Vec<Summary>> = None;

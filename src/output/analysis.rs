@@ -5,6 +5,7 @@ use crate::analysis::qmc::Sampling;
 use crate::analysis::sensitivity::{Method, Sensitivity};
 use crate::analysis::sweep::{Axis, Point, crossing};
 use crate::format;
+use crate::output::table::Scope;
 use crate::summary::OutcomeSummary;
 
 fn csv_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
@@ -70,6 +71,16 @@ pub fn compare_table(c: &Comparison) -> String {
         out.push_str(&format!(
             "{}\n",
             crate::output::table::sampling_note(sampling, "estimates and differences")
+        ));
+    }
+    if let Some(precision) = c
+        .summaries
+        .first()
+        .and_then(|s| s.provenance.precision.as_ref())
+    {
+        out.push_str(&format!(
+            "{}\n",
+            crate::output::table::precision_note_of(precision, c.runs, Scope::Differences)
         ));
     }
     let Some(first) = c.summaries.first() else {
@@ -254,7 +265,14 @@ pub fn sweep_table(
             crate::output::table::sampling_note(sampling, "estimates")
         ));
     }
-    if provenance.given.is_some() || provenance.sampling.is_some() {
+    if let Some(precision) = &provenance.precision {
+        out.push_str(&format!(
+            "{}\n",
+            crate::output::table::precision_note_of(precision, provenance.runs, Scope::GridPoints)
+        ));
+    }
+    if provenance.given.is_some() || provenance.sampling.is_some() || provenance.precision.is_some()
+    {
         out.push('\n');
     }
     if axes.len() == 1 {

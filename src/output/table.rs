@@ -1,7 +1,7 @@
 //! The terminal table of outcomes.
 
 use crate::format;
-use crate::summary::{FEW_RUNS, Summary};
+use crate::summary::{FEW_RUNS, NumberStats, Summary};
 
 /// One line naming the files a command wrote: the folder, then the files in
 /// it, with files in subfolders counted rather than listed.
@@ -63,7 +63,6 @@ pub(super) fn pad_table(rows: &[Vec<String>], right_from: usize) -> String {
     out
 }
 
-/// The outcome table, as printed by `polsim run`.
 /// The line that says how parameters were sampled and where the intervals
 /// come from.
 pub fn sampling_note(s: &crate::summary::SamplingRecord, what: &str) -> String {
@@ -78,14 +77,45 @@ pub fn sampling_note(s: &crate::summary::SamplingRecord, what: &str) -> String {
     )
 }
 
+/// What a stop rule held to its target: a run's outcomes, a comparison's
+/// paired differences, or a sweep's outcomes at every grid point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Outcomes,
+    Differences,
+    GridPoints,
+}
+
+impl Scope {
+    /// The target in words, for a target `p` and its percentage `percent`.
+    fn target(self, p: f64, percent: f64) -> String {
+        match self {
+            Scope::Outcomes => format!(
+                "95% intervals within ±{p} (probabilities) and ±{percent}% of the mean (numbers)"
+            ),
+            Scope::Differences => format!(
+                "95% intervals of the differences within ±{p} (probabilities) and ±{percent}% of the larger of the two means (numbers)"
+            ),
+            Scope::GridPoints => format!(
+                "95% intervals at every grid point within ±{p} (probabilities) and ±{percent}% of the mean (numbers)"
+            ),
+        }
+    }
+}
+
 /// The line that says how many runs `--precision` needed, or what it
-/// could not reach.
+/// could not reach, for a run's outcomes.
 pub fn precision_note(p: &crate::summary::PrecisionRecord, runs: u64) -> String {
-    let target = format!(
-        "95% intervals within ±{} (probabilities) and ±{}% of the mean (numbers)",
-        p.target,
-        p.target * 100.0
-    );
+    precision_note_of(p, runs, Scope::Outcomes)
+}
+
+/// The line that says how many runs `--precision` needed, or what it
+/// could not reach, for what `scope` says it held to the target.
+pub fn precision_note_of(p: &crate::summary::PrecisionRecord, runs: u64, scope: Scope) -> String {
+    let mut target = scope.target(p.target, p.target * 100.0);
+    if !p.outcomes.is_empty() {
+        target.push_str(&format!(" for {}", p.outcomes.join(", ")));
+    }
     let rounds = if p.rounds == 1 {
         "1 round".to_string()
     } else {
@@ -94,9 +124,11 @@ pub fn precision_note(p: &crate::summary::PrecisionRecord, runs: u64) -> String 
     if p.met {
         return format!("precision: {target} after {runs} runs ({rounds})");
     }
-    let unmet: Vec<String> = p
+    const SHOWN: usize = 6;
+    let mut unmet: Vec<String> = p
         .unmet
         .iter()
+        .take(SHOWN)
         .map(|m| {
             format!(
                 "{} ±{} (goal ±{})",
@@ -106,13 +138,102 @@ pub fn precision_note(p: &crate::summary::PrecisionRecord, runs: u64) -> String 
             )
         })
         .collect();
+    if p.unmet.len() > SHOWN {
+        unmet.push(format!("and {} more", p.unmet.len() - SHOWN));
+    }
     format!(
-        "precision: not reached within --max-runs {} ({rounds}); still wider than asked: {}",
+        "precision: {target} not reached within --max-runs {} ({rounds}); still wider than asked: {}",
         p.max_runs,
         unmet.join(", ")
     )
 }
 
+/// The widest an outcome's label runs in the numbers table before it wraps
+/// onto the next line: so the table fits 100 columns.
+const LABEL_WIDTH: usize = 40;
+
+/// Words of `text` in lines of at most `width` characters (a longer word
+/// stands alone on its line).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The numbers table: each outcome's mean, sd and quantiles on one line,
+/// their Monte Carlo standard errors (±) on the line below, and a long
+/// label wrapped beside them.
+fn numbers_table(numbers: &[(&crate::summary::OutcomeSummary, &NumberStats)]) -> String {
+    let mut rows = vec![
+        [
+            "Numbers (± its MCSE below each)",
+            "mean",
+            "sd",
+            "p5",
+            "p50",
+            "p95",
+        ]
+        .iter()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>(),
+    ];
+    let mut notes = Vec::new();
+    for (o, n) in numbers {
+        let mut label = o.label.clone();
+        if !o.unit.is_empty() {
+            label.push_str(&format!(" ({})", o.unit));
+        }
+        if n.none > 0 {
+            notes.push(format!(
+                "{}: over the {} of runs with a value (in the others it never happened)",
+                o.label,
+                format::share(n.n, n.n + n.none)
+            ));
+        }
+        let values = [n.mean, n.sd, n.p5, n.p50, n.p95].map(format::number);
+        let errors = match &n.spread_mcse {
+            Some(m) => [n.mcse, m.sd, m.p5, m.p50, m.p95].map(format::plus_minus),
+            None => [n.mcse, f64::NAN, f64::NAN, f64::NAN, f64::NAN].map(format::plus_minus),
+        };
+        let lines = wrap(&label, LABEL_WIDTH);
+        for i in 0..lines.len().max(2) {
+            let indent = if i == 0 { "  " } else { "    " };
+            let mut row = vec![format!(
+                "{indent}{}",
+                lines.get(i).map_or("", |l| l.as_str())
+            )];
+            match i {
+                0 => row.extend(values.iter().cloned()),
+                1 => row.extend(errors.iter().cloned()),
+                _ => {}
+            }
+            rows.push(row);
+        }
+    }
+    let mut out = pad_table(&rows, 1);
+    for note in notes {
+        for (i, line) in wrap(&note, 96).iter().enumerate() {
+            out.push_str(if i == 0 { "  " } else { "    " });
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The outcome table, as printed by `polsim run`.
 pub fn render(s: &Summary) -> String {
     let p = &s.provenance;
     let mut out = String::new();
@@ -182,42 +303,8 @@ pub fn render(s: &Summary) -> String {
         .filter_map(|o| o.number.as_ref().map(|n| (o, n)))
         .collect();
     if !numbers.is_empty() {
-        let mut rows = vec![
-            ["Numbers", "mean", "sd", "p5", "p50", "p95", "MCSE"]
-                .iter()
-                .map(|c| c.to_string())
-                .collect::<Vec<_>>(),
-        ];
-        let mut notes = Vec::new();
-        for (o, n) in numbers {
-            let mut label = format!("  {}", o.label);
-            if !o.unit.is_empty() {
-                label.push_str(&format!(" ({})", o.unit));
-            }
-            if n.none > 0 {
-                let total = n.n + n.none;
-                notes.push(format!(
-                    "  {}: over the {} of runs where it has a value (in the others it never happened)",
-                    o.label,
-                    format::share(n.n, total)
-                ));
-            }
-            rows.push(vec![
-                label,
-                format::number(n.mean),
-                format::number(n.sd),
-                format::number(n.p5),
-                format::number(n.p50),
-                format::number(n.p95),
-                format::number(n.mcse),
-            ]);
-        }
         out.push('\n');
-        out.push_str(&pad_table(&rows, 1));
-        for note in notes {
-            out.push_str(&note);
-            out.push('\n');
-        }
+        out.push_str(&numbers_table(&numbers));
     }
 
     let cats: Vec<_> = s

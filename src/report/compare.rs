@@ -325,6 +325,21 @@ fn provenance(c: &Comparison, labels: &[String], overrides: &[String], date: &st
             overrides.join(", "),
         ));
     }
+    if let Some(precision) = c
+        .summaries
+        .first()
+        .and_then(|s| s.provenance.precision.as_ref())
+    {
+        let note = crate::output::table::precision_note_of(
+            precision,
+            c.runs,
+            crate::output::table::Scope::Differences,
+        );
+        facts.push((
+            "Stop rule (--precision)".to_string(),
+            note.trim_start_matches("precision: ").to_string(),
+        ));
+    }
     facts.push(("Generated".to_string(), date.to_string()));
     let files: Vec<Vec<String>> = c
         .summaries

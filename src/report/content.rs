@@ -165,7 +165,9 @@ fn outcomes(summary: &Summary) -> Section {
     }
     let numbers: Vec<Vec<String>> = by_kind("number").filter_map(number_row).collect();
     if !numbers.is_empty() {
-        blocks.push(Block::Subheading("Numbers".into()));
+        blocks.push(Block::Subheading(
+            "Numbers, each value with ± its Monte Carlo standard error".into(),
+        ));
         blocks.push(Block::Table(Table {
             header: strings(&[
                 "Outcome",
@@ -176,7 +178,6 @@ fn outcomes(summary: &Summary) -> Section {
                 "Median",
                 "95%",
                 "Runs with a value",
-                "Monte Carlo error of mean",
             ]),
             rows: numbers,
             numbers_from: 2,
@@ -218,16 +219,25 @@ fn outcomes(summary: &Summary) -> Section {
 fn number_row(o: &OutcomeSummary) -> Option<Vec<String>> {
     let n = o.number.as_ref()?;
     let total = n.n + n.none;
+    // Each statistic over its standard error, on two lines of one cell.
+    let with_error = |value: f64, error: Option<f64>| {
+        let error = format::plus_minus(error.unwrap_or(f64::NAN));
+        if error.is_empty() {
+            format::number(value)
+        } else {
+            format!("{}\n{error}", format::number(value))
+        }
+    };
+    let spread = n.spread_mcse.as_ref();
     Some(vec![
         o.label.clone(),
         o.unit.clone(),
-        format::number(n.mean),
-        format::number(n.sd),
-        format::number(n.p5),
-        format::number(n.p50),
-        format::number(n.p95),
+        with_error(n.mean, Some(n.mcse)),
+        with_error(n.sd, spread.map(|m| m.sd)),
+        with_error(n.p5, spread.map(|m| m.p5)),
+        with_error(n.p50, spread.map(|m| m.p50)),
+        with_error(n.p95, spread.map(|m| m.p95)),
         format::share(n.n, total),
-        format::number(n.mcse),
     ])
 }
 
@@ -388,10 +398,19 @@ fn provenance(model: &Model, summary: &Summary, date: &str) -> Section {
         "The same scenario file, seed and number of runs give identical results on any machine and any number of threads; only the date above changes. To reproduce:",
         rerun,
     ));
-    blocks.push(Block::Para(format!(
-        "Quantiles of large runs come from a sketch accurate to within {} of the value; means, SDs and chances are exact over the runs.",
-        format::percent(summary.sketch_relative_error)
-    )));
+    let exact = summary
+        .outcomes
+        .iter()
+        .filter_map(|o| o.number.as_ref())
+        .all(|n| n.exact_quantiles);
+    blocks.push(Block::Para(if exact {
+        "Means, SDs, chances and the outcomes' quantiles are exact over every run; each carries its Monte Carlo standard error.".to_string()
+    } else {
+        format!(
+            "Some outcome quantiles come from a sketch accurate to within {} of the value; means, SDs and chances are exact over the runs.",
+            format::percent(summary.sketch_relative_error)
+        )
+    }));
     Section {
         id: "provenance",
         heading: "Provenance".into(),

@@ -34,6 +34,7 @@ td { overflow-wrap: break-word; }
 td.prose { min-width: 16rem; }
 td.nowrap { white-space: nowrap; }
 th { border-bottom: 2px solid #444; background: #f6f6f6; }
+td .sub { display: block; font-size: .85em; color: #555; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; overflow-wrap: normal; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1.25rem; margin: .5rem 0 1rem; }
 dt { font-weight: 600; }
@@ -64,6 +65,7 @@ figcaption { margin-top: .5rem; font-size: .9rem; color: #333; }
   .table { overflow: visible; }
   table { width: 100%; font-size: 6.5pt; line-height: 1.2; }
   th, td { padding: .1rem .25rem; }
+  td .sub { font-size: 5.5pt; line-height: 1; }
   td.prose { min-width: 0; width: 50%; }
   /* Beside a column of prose, the name and definition columns keep room to read. */
   table:has(td.prose) td:first-child:not(.prose) { width: 16%; }
@@ -203,9 +205,18 @@ fn render_table(out: &mut String, table: &Table) {
 
 /// A table cell's text, escaped, with a line-break opportunity after each
 /// `_`, so a long identifier (`intel_capacity_growth`) can wrap in a narrow
-/// column instead of widening the table past the page.
+/// column instead of widening the table past the page. A line after a line
+/// break in the text (a value's standard error beneath it) is set smaller,
+/// on its own line.
 fn breakable(text: &str) -> String {
-    escape(text).replace('_', "_<wbr>")
+    let mut lines = text
+        .split('\n')
+        .map(|line| escape(line).replace('_', "_<wbr>"));
+    let mut out = lines.next().unwrap_or_default();
+    for line in lines {
+        out.push_str(&format!("<span class=\"sub\">{line}</span>"));
+    }
+    out
 }
 
 fn render_figure(out: &mut String, figure: &Figure) {

@@ -872,3 +872,48 @@ fn completions_and_man_page_cover_every_command() {
         .expect("polsim");
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// The numbers table carries the MCSE of every statistic (±, beneath the
+/// mean, sd and quantiles), wraps long labels, and keeps the bundled
+/// Palmyra baseline's table within 100 columns.
+#[test]
+fn the_numbers_table_shows_every_mcse_within_100_columns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = crate::common::polsim()
+        .args([
+            "run",
+            "palmyra/baseline",
+            "--runs",
+            "2000",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path().join("palmyra"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(out).unwrap();
+    let (_, numbers) = table.split_once("Numbers (± its MCSE below each)").unwrap();
+    let (numbers, _) = numbers.split_once("\n\n").unwrap();
+    for line in table.lines().filter(|l| !l.starts_with("wrote ")) {
+        assert!(
+            line.chars().count() <= 100,
+            "wider than 100 columns: {line}"
+        );
+    }
+    // Every outcome's values line is followed by its line of five ± cells.
+    let errors = numbers
+        .lines()
+        .filter(|l| l.matches('±').count() == 5)
+        .count();
+    let values = numbers
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("    ") && !l.contains(':'))
+        .count();
+    assert!(
+        errors >= 15 && errors == values,
+        "{errors} ± lines, {values} value lines:\n{numbers}"
+    );
+}

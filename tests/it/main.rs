@@ -6,6 +6,7 @@
 //! - `bad_input`: every file in tests/bad/ gives its expected message and exit code 2.
 //! - `analysis`: compare, sweep, sensitivity and --given against known answers.
 //! - `palmyra`: the bundled Palmyra model behaves as the article argues.
+//! - `precision`: the stop rule of `compare` and `sweep` gives the bytes of a fixed run count; `--precision-for`.
 //! - `golden`: summary.csv, summary.json and timeseries.csv byte for byte (re-bless: `POLSIM_BLESS=1 cargo test golden`).
 //! - `hardening`: untrusted files, interrupted and concurrent runs, resource limits (docs/reliability.md).
 //! - `sampling`: `--sampling lhs|sobol` against a closed-form mean; replicate intervals; threads; common random numbers.
@@ -31,6 +32,7 @@ mod golden;
 mod hardening;
 mod inputs;
 mod palmyra;
+mod precision;
 mod samples;
 mod sampling;
 mod shard;
