@@ -333,10 +333,10 @@ pub fn compare_once(
 }
 
 pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
+    let settings = args.charts.settings_without_report("sweep")?;
     if let Some(shard) = &args.shard {
         return super::sweep_shard::cmd_sweep_shard(&args, shard);
     }
-    let settings = args.charts.settings()?;
     let (mut model, overrides) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
     let overrides = override_texts(&overrides);
     apply_sim_args(&mut model, &args.sim)?;

@@ -429,7 +429,8 @@ pub fn cmd_merge(args: MergeArgs) -> Result<(), Error> {
     let (model, _) = model_of(first_path, first)?;
     let job = first.job.clone();
     if job.command == "sweep" {
-        return super::sweep_shard::merge_sweep(&parts, model, &args, chart_settings.as_ref());
+        let settings = args.charts.settings_without_report("sweep")?;
+        return super::sweep_shard::merge_sweep(&parts, model, &args, settings.as_ref());
     }
     let condition = match &job.given {
         Some(text) => {

@@ -18,15 +18,18 @@ pub struct Figure {
     pub caption: String,
     /// The chart as an SVG document, for inlining.
     pub svg: String,
+    /// The chart as PNG bytes, for report.pdf (empty when no PDF is written).
+    pub png: Vec<u8>,
 }
 
 impl Figure {
-    pub fn new(chart: &Chart, svg: String) -> Figure {
+    pub fn new(chart: &Chart, svg: String, png: Vec<u8>) -> Figure {
         Figure {
             name: chart.name.clone(),
             title: chart.title.clone(),
             caption: chart.caption.clone(),
             svg,
+            png,
         }
     }
 }

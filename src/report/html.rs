@@ -248,6 +248,7 @@ mod tests {
                 title: name.into(),
                 caption: String::new(),
                 svg: "<svg></svg>".into(),
+                png: Vec::new(),
             })
         };
         let section = Section {
