@@ -4,9 +4,9 @@
 //! for a report's date, render every chart and write the files through
 //! [`OutputDir`] (atomically). Everything they call is pure: charts come
 //! from `crate::chart`, a report's content from [`content`] (a run) or
-//! [`compare`] (a comparison), and its two renderings from [`html`] and
-//! [`markdown`], so both documents say the same thing and tests can check
-//! them without a run. The writers take [`ChartSettings`] already checked
+//! [`compare`] (a comparison), and its renderings from [`html`],
+//! [`markdown`] and [`pdf`], so every document says the same thing and
+//! tests can check them without a run. The writers take [`ChartSettings`] already checked
 //! (the command line checks its flags before any simulation, so a typo
 //! costs nothing); nothing here knows the command line.
 //!
@@ -17,6 +17,7 @@
 //! ```text
 //! report.html          one self-contained file: inline SVG and CSS, no links out
 //! report.md            the same content, with charts as links to charts/NAME.png
+//! report.pdf           with --pdf: the same content as an A4 PDF (pdf/)
 //! charts/NAME.png|svg  one file per chart and format (--format, --size)
 //! ```
 

@@ -87,13 +87,20 @@ pub fn render(report: &Report, creator: &str) -> Result<Vec<u8>, String> {
     rows.push(Row::space(10.0));
     flow::place(&mut pages, &rows);
 
+    // Each section starts a page, as in print from the HTML, except the
+    // one after the key findings and a short one (a third of a page at
+    // most) that fits in the room left: a page is not spent on a few lines.
     let mut after_findings = false;
     for (i, section) in report.sections.iter().enumerate() {
-        if i > 0 && !after_findings {
+        let rows = section_rows(&mut pages, section)?;
+        let height: f32 = rows.iter().map(|r| r.height).sum();
+        let short = height <= Pages::page_room() / 3.0 && height + 24.0 <= pages.room();
+        if i > 0 && !after_findings && !short {
             flow::page_break(&mut pages);
+        } else if i > 0 && !after_findings {
+            flow::place(&mut pages, &[Row::space(24.0)]);
         }
         after_findings = section.id == "findings";
-        let rows = section_rows(&mut pages, section)?;
         flow::place(&mut pages, &rows);
     }
     pages.finish(&report.title, creator, &report.title)
