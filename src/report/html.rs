@@ -212,8 +212,8 @@ fn render_figure(out: &mut String, figure: &Figure) {
     out.push_str(&format!("<figure id=\"chart-{}\">\n", escape(&figure.name)));
     out.push_str(&inline_svg(&figure.svg, &figure.title));
     out.push_str(&format!(
-        "<figcaption><strong>{}.</strong> {}</figcaption>\n</figure>\n",
-        escape(&figure.title),
+        "<figcaption><strong>{}</strong> {}</figcaption>\n</figure>\n",
+        escape(&figure.lead()),
         escape(&figure.caption)
     ));
 }

@@ -379,7 +379,7 @@ fn figure_rows(pages: &mut Pages, figures: &[&Figure], width: f32) -> Result<Vec
                 width: column,
                 height,
             });
-            let title = format!("{}.", figure.title);
+            let title = figure.lead();
             let text = format!(" {}", figure.caption);
             let lines = text::wrap(
                 &mut pages.fonts,
