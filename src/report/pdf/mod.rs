@@ -88,14 +88,16 @@ pub fn render(report: &Report, creator: &str) -> Result<Vec<u8>, String> {
     flow::place(&mut pages, &rows);
 
     // Each section starts a page, as in print from the HTML, except the
-    // one after the key findings and a short one (a third of a page at
-    // most) that fits in the room left: a page is not spent on a few lines.
+    // one after the key findings, one that starts while the page is still
+    // less than half used, and a short one (a third of a page at most)
+    // that fits in the room left: no page is left mostly blank.
     let mut after_findings = false;
     for (i, section) in report.sections.iter().enumerate() {
         let rows = section_rows(&mut pages, section)?;
         let height: f32 = rows.iter().map(|r| r.height).sum();
         let short = height <= Pages::page_room() / 3.0 && height + 24.0 <= pages.room();
-        if i > 0 && !after_findings && !short {
+        let half_empty = pages.room() >= Pages::page_room() / 2.0;
+        if i > 0 && !after_findings && !short && !half_empty {
             flow::page_break(&mut pages);
         } else if i > 0 && !after_findings {
             flow::place(&mut pages, &[Row::space(24.0)]);
