@@ -70,8 +70,9 @@ struct Loaded {
     data: &'static [u8],
     ttf: TtfFace<'static>,
     units_per_em: f32,
-    /// Advance widths by character, so measuring a line is a lookup.
-    advances: BTreeMap<char, (u16, u16)>,
+    /// Each character's glyph, advance and the character the glyph shows
+    /// (itself, or `?` where the face lacks it), so measuring is a lookup.
+    advances: BTreeMap<char, (u16, u16, char)>,
     remapper: GlyphRemapper,
     /// The character each subset glyph shows (for ToUnicode).
     text: BTreeMap<u16, char>,
@@ -124,9 +125,11 @@ impl Fonts {
         let font = self.get(face);
         let mut bytes = Vec::with_capacity(text.len() * 2);
         for c in text.chars() {
-            let (glyph, _) = font.glyph(c);
+            let (glyph, _, shown) = font.glyph(c);
             let cid = font.remapper.remap(glyph);
-            font.text.entry(cid).or_insert(c);
+            // Copied text is what the page shows: a character the face
+            // lacks copies as the `?` drawn for it.
+            font.text.entry(cid).or_insert(shown);
             bytes.extend_from_slice(&cid.to_be_bytes());
         }
         bytes
@@ -147,21 +150,20 @@ impl Fonts {
 }
 
 impl Loaded {
-    /// A character's glyph id and advance; a character the face lacks shows
-    /// as `?`, as a character it cannot show would in a browser.
-    fn glyph(&mut self, c: char) -> (u16, u16) {
+    /// A character's glyph id, advance and the character shown: one the
+    /// face lacks shows as `?`, as a browser without the font would.
+    fn glyph(&mut self, c: char) -> (u16, u16, char) {
         if let Some(&known) = self.advances.get(&c) {
             return known;
         }
-        let c_shown = if c.is_control() { ' ' } else { c };
-        let glyph = self
-            .ttf
-            .glyph_index(c_shown)
-            .or_else(|| self.ttf.glyph_index('?'))
-            .unwrap_or(GlyphId(0));
+        let wanted = if c.is_control() { ' ' } else { c };
+        let (glyph, shown) = match self.ttf.glyph_index(wanted) {
+            Some(glyph) => (glyph, wanted),
+            None => (self.ttf.glyph_index('?').unwrap_or(GlyphId(0)), '?'),
+        };
         let advance = self.ttf.glyph_hor_advance(glyph).unwrap_or(0);
-        self.advances.insert(c, (glyph.0, advance));
-        (glyph.0, advance)
+        self.advances.insert(c, (glyph.0, advance, shown));
+        (glyph.0, advance, shown)
     }
 
     fn embed(&self, pdf: &mut Pdf, next: &mut Ref) -> Result<Ref, String> {
@@ -249,5 +251,27 @@ impl Loaded {
         pdf.cmap(cmap, &super::deflate(&unicode))
             .filter(Filter::FlateDecode);
         Ok(type0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glyphs_are_numbered_in_first_use_and_a_missing_one_copies_as_shown() {
+        let mut fonts = Fonts::new().expect("fonts");
+        // The subset keeps glyph 0 (.notdef) first, so "ab" are CIDs 1 and 2.
+        assert_eq!(fonts.encode(Face::Regular, "aba"), [0, 1, 0, 2, 0, 1]);
+        // DejaVu has no CJK: 中 is drawn as `?`, and copies as `?` too.
+        let missing = fonts.encode(Face::Regular, "中");
+        assert_eq!(missing, fonts.encode(Face::Regular, "?"));
+        let cid = u16::from_be_bytes([missing[0], missing[1]]);
+        assert_eq!(fonts.get(Face::Regular).text.get(&cid), Some(&'?'));
+        // Widths scale with the size; a bold face is wider.
+        let regular = fonts.width(Face::Regular, 10.0, "polsim");
+        assert!((fonts.width(Face::Regular, 20.0, "polsim") - 2.0 * regular).abs() < 1e-3);
+        assert!(fonts.width(Face::Bold, 10.0, "polsim") > regular);
+        assert!(fonts.width(Face::Condensed, 10.0, "polsim") < regular);
     }
 }

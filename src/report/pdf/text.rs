@@ -46,6 +46,10 @@ impl Line {
     }
 }
 
+/// Rounding room: a line measured as the sum of its words may come out a
+/// hair wider than the same text measured whole (a column's natural width).
+const SLACK: f32 = 0.01;
+
 /// Where a too-long word may break: after one of these.
 fn breaks_after(c: char) -> bool {
     matches!(c, '_' | '/' | '-' | ',' | '=' | '(' | ':')
@@ -129,14 +133,14 @@ fn place_word(
     };
     let empty = line.spans.is_empty();
     let gap = if empty || !space_pending { 0.0 } else { space };
-    if line.width + gap + word_width <= width {
+    if line.width + gap + word_width <= width + SLACK {
         if gap > 0.0 {
             line.push(face, " ", gap);
         }
         line.push(face, word, word_width);
         return;
     }
-    if !empty && word_width <= width {
+    if !empty && word_width <= width + SLACK {
         let mut line = Line::default();
         line.push(face, word, word_width);
         lines.push(line);
@@ -149,11 +153,11 @@ fn place_word(
     for piece in pieces(word) {
         let piece_width = fonts.width(face, size, piece);
         let line = lines.last_mut().expect("a line is open");
-        if line.width + piece_width <= width {
+        if line.width + piece_width <= width + SLACK {
             line.push(face, piece, piece_width);
             continue;
         }
-        if !line.spans.is_empty() && piece_width <= width {
+        if !line.spans.is_empty() && piece_width <= width + SLACK {
             let mut fresh = Line::default();
             fresh.push(face, piece, piece_width);
             lines.push(fresh);
@@ -164,7 +168,7 @@ fn place_word(
             let c = c.encode_utf8(&mut buf);
             let w = fonts.width(face, size, c);
             let line = lines.last_mut().expect("a line is open");
-            if line.width + w > width && !line.spans.is_empty() {
+            if line.width + w > width + SLACK && !line.spans.is_empty() {
                 lines.push(Line::default());
             }
             lines.last_mut().expect("a line is open").push(face, c, w);
