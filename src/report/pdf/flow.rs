@@ -94,10 +94,11 @@ pub fn place(pages: &mut Pages, rows: &[Row]) {
             }
         }
         // A heading keeps its next row (and that one's next, if it keeps
-        // too) on the same page.
+        // too) on the same page; space between them does not count as
+        // the row kept.
         let mut needed = row.height;
         let mut j = i;
-        while rows[j].keep_with_next && j + 1 < rows.len() {
+        while j + 1 < rows.len() && (rows[j].keep_with_next || (j > i && rows[j].space)) {
             j += 1;
             needed += rows[j].height;
         }
@@ -139,4 +140,49 @@ fn draw(pages: &mut Pages, row: &Row) {
         }
     }
     pages.y += row.height;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::pdf::fonts::Fonts;
+
+    fn tall(height: f32) -> Row {
+        Row {
+            height,
+            ..Row::default()
+        }
+    }
+
+    #[test]
+    fn a_heading_is_never_left_at_the_foot_of_a_page() {
+        let mut pages = Pages::new(Fonts::new().expect("fonts"));
+        let room = Pages::page_room();
+        let heading = Row {
+            keep_with_next: true,
+            ..tall(20.0)
+        };
+        // The heading and the space after it fit; its first line does not.
+        let rows = [tall(room - 40.0), heading, Row::space(10.0), tall(15.0)];
+        place(&mut pages, &rows);
+        // The heading moved to the second page with what it heads.
+        assert!((pages.y - (MARGIN + 45.0)).abs() < 1e-3, "{}", pages.y);
+    }
+
+    #[test]
+    fn a_table_row_that_starts_a_page_brings_its_header() {
+        let mut pages = Pages::new(Fonts::new().expect("fonts"));
+        let room = Pages::page_room();
+        let header = tall(10.0);
+        let body = Row {
+            header: Some(Box::new(header.clone())),
+            ..tall(30.0)
+        };
+        place(&mut pages, &[tall(room - 20.0), body]);
+        assert!((pages.y - (MARGIN + 40.0)).abs() < 1e-3, "{}", pages.y);
+        // Space at the top of a page is dropped.
+        let mut fresh = Pages::new(Fonts::new().expect("fonts"));
+        place(&mut fresh, &[Row::space(12.0), tall(5.0)]);
+        assert!((fresh.y - (MARGIN + 5.0)).abs() < 1e-3);
+    }
 }
