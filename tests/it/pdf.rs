@@ -3,7 +3,8 @@
 //! count, A4 pages, embedded fonts with a ToUnicode map, one image per
 //! chart, text that can be extracted, and the page limit the printed HTML
 //! report keeps (at most 15 A4 pages for the Palmyra baseline, its
-//! comparison with two variants likewise: scripts/check-report.sh).
+//! comparison with two variants likewise: scripts/check-report.sh), and
+//! the same bytes from a merge of parts as from the single run.
 
 use std::fs;
 use std::path::Path;
@@ -277,5 +278,43 @@ fn sweep_refuses_pdf_with_a_reason() {
     assert!(
         stderr.contains("sweep writes charts but no report"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn merged_parts_give_the_single_runs_pdf() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let at = |name: &str| dir.path().join(name);
+    let polsim = || {
+        let mut cmd = common::polsim();
+        cmd.env("SOURCE_DATE_EPOCH", "1767225600");
+        cmd
+    };
+    let file = "scenarios/examples/coin-flips.toml";
+    for shard in ["1/2", "2/2"] {
+        polsim()
+            .args([
+                "run", file, "--runs", "600", "--shard", shard, "-q", "--out",
+            ])
+            .arg(at("parts"))
+            .assert()
+            .success();
+    }
+    polsim()
+        .args(["merge", "--pdf", "-q", "--out"])
+        .arg(at("merged"))
+        .arg(at("parts/part-1-of-2.polsim"))
+        .arg(at("parts/part-2-of-2.polsim"))
+        .assert()
+        .success();
+    polsim()
+        .args(["run", file, "--runs", "600", "--pdf", "-q", "--out"])
+        .arg(at("single"))
+        .assert()
+        .success();
+    let read = |name: &str| fs::read(at(name).join("report.pdf")).expect("report.pdf");
+    assert!(
+        read("merged") == read("single"),
+        "merge --pdf differs from run --pdf"
     );
 }
