@@ -172,7 +172,11 @@ impl Pages {
             TEXT_WIDTH * 0.75,
         );
         for number in 0..total {
-            let label = format!("page {} of {total}", number + 1);
+            let label = format!(
+                "page {} of {}",
+                crate::format::count(number as u64 + 1),
+                crate::format::count(total as u64)
+            );
             let left = super::one_line(&mut self.fonts, Face::Regular, size, &footer);
             let right = super::one_line(&mut self.fonts, Face::Regular, size, &label);
             self.line_on(number, &left, MARGIN, top, style);
