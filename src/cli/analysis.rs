@@ -407,6 +407,7 @@ pub(super) fn write_compare(
 }
 
 pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
+    let settings = args.charts.settings_without_report("sweep")?;
     if let Some(shard) = &args.shard {
         if args.stop.precision.is_some() || args.stop.max_runs.is_some() {
             return Err(Error::Usage(
@@ -415,7 +416,6 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
         }
         return super::sweep_shard::cmd_sweep_shard(&args, shard);
     }
-    let settings = args.charts.settings()?;
     let (mut model, overrides) = load(&args.file, &args.sim.set, args.sim.root.as_deref())?;
     let overrides = override_texts(&overrides);
     apply_sim_args(&mut model, &args.sim)?;

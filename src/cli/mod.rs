@@ -50,14 +50,31 @@ pub struct Cli {
 impl ChartArgs {
     /// The checked chart settings, or `None` with `--no-charts`; a bad
     /// `--format` or `--size` is a usage error.
+    /// With `--no-charts --pdf` only the PDF is written, without charts.
     pub fn settings(&self) -> Result<Option<crate::report::ChartSettings>, Error> {
-        if self.no_charts {
+        if self.no_charts && !self.pdf {
             return Ok(None);
         }
         Ok(Some(crate::report::ChartSettings {
             formats: crate::chart::Format::parse_list(&self.format).map_err(Error::Usage)?,
             size: crate::chart::Size::parse(&self.size).map_err(Error::Usage)?,
+            pdf: self.pdf,
+            charts: !self.no_charts,
         }))
+    }
+
+    /// The settings of a command that writes charts but no report (`sweep`):
+    /// `--pdf` is a usage error there, not silently ignored.
+    pub fn settings_without_report(
+        &self,
+        command: &str,
+    ) -> Result<Option<crate::report::ChartSettings>, Error> {
+        if self.pdf {
+            return Err(Error::Usage(format!(
+                "--pdf: {command} writes charts but no report to print; --pdf is for run, merge, compare, sensitivity, calibrate and discover"
+            )));
+        }
+        self.settings()
     }
 }
 
@@ -282,9 +299,14 @@ pub struct StopArgs {
 /// How charts and reports are drawn.
 #[derive(Args, Debug, Clone)]
 pub struct ChartArgs {
-    /// Skip the charts and the HTML/Markdown reports
+    /// Skip the charts and the HTML/Markdown reports (with --pdf: write only
+    /// the PDF report, without charts)
     #[arg(long)]
     pub no_charts: bool,
+    /// Write the report as an A4 PDF too (report.pdf beside report.html),
+    /// made by polsim itself, no browser needed
+    #[arg(long)]
+    pub pdf: bool,
     /// Chart file formats, comma-separated: png, svg
     #[arg(
         long,

@@ -628,7 +628,8 @@ pub fn cmd_merge(args: MergeArgs) -> Result<(), Error> {
     let job = first.job.clone();
     match job.command.as_str() {
         "sweep" => {
-            return super::sweep_shard::merge_sweep(&parts, model, &args, chart_settings.as_ref());
+            let settings = args.charts.settings_without_report("sweep")?;
+            return super::sweep_shard::merge_sweep(&parts, model, &args, settings.as_ref());
         }
         "compare" => {
             return super::compare_shard::merge_compare(&parts, &args, chart_settings.as_ref());

@@ -18,15 +18,28 @@ pub struct Figure {
     pub caption: String,
     /// The chart as an SVG document, for inlining.
     pub svg: String,
+    /// The chart as PNG bytes, for report.pdf (empty when no PDF is written).
+    pub png: Vec<u8>,
 }
 
 impl Figure {
-    pub fn new(chart: &Chart, svg: String) -> Figure {
+    /// The title as the caption's lead-in: with a full stop, unless it
+    /// already ends in a question mark or other closing punctuation.
+    pub fn lead(&self) -> String {
+        if self.title.ends_with(['.', '?', '!', ':']) {
+            self.title.clone()
+        } else {
+            format!("{}.", self.title)
+        }
+    }
+
+    pub fn new(chart: &Chart, svg: String, png: Vec<u8>) -> Figure {
         Figure {
             name: chart.name.clone(),
             title: chart.title.clone(),
             caption: chart.caption.clone(),
             svg,
+            png,
         }
     }
 }
@@ -470,6 +483,20 @@ mod tests {
             rerun,
             "polsim run a.toml --seed 7 --runs 500 --set 'x=pert(1, 2, 3)' --given 'count(e) >= 1'"
         );
+    }
+
+    #[test]
+    fn a_caption_leads_with_the_title_and_one_full_stop() {
+        let figure = |title: &str| Figure {
+            name: "x".into(),
+            title: title.into(),
+            caption: String::new(),
+            svg: String::new(),
+            png: Vec::new(),
+        };
+        assert_eq!(figure("Coalition trust").lead(), "Coalition trust.");
+        assert_eq!(figure("Does it recover?").lead(), "Does it recover?");
+        assert_eq!(figure("Done.").lead(), "Done.");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use super::content::{Block, Figure, Report, Section, Table};
-use super::{ChartSettings, date, html, markdown, write_charts};
+use super::{ChartSettings, date, write_charts, write_report};
 use crate::Error;
 use crate::analysis::prim::Discovery;
 use crate::format;
@@ -13,7 +13,8 @@ use crate::output::OutputDir;
 use crate::output::discover::Asked;
 use crate::scenario::Model;
 
-/// Draw the charts and write discover.html and discover.md into `out`.
+/// Draw the charts and write discover.html and discover.md (and
+/// discover.pdf with `--pdf`) into `out`.
 pub fn write(
     out: &OutputDir,
     model: &Model,
@@ -32,19 +33,7 @@ pub fn write(
             s.title, s.reason
         )));
     }
-    written.push(
-        out.write("discover.html", html::render(&report).as_bytes())
-            .map_err(Error::Io)?,
-    );
-    let link = if settings.formats.contains(&crate::chart::Format::Png) {
-        crate::chart::Format::Png
-    } else {
-        settings.formats[0]
-    };
-    written.push(
-        out.write("discover.md", markdown::render(&report, link).as_bytes())
-            .map_err(Error::Io)?,
-    );
+    written.extend(write_report(out, "discover", &report, settings)?);
     Ok(written)
 }
 

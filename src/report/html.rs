@@ -223,8 +223,8 @@ fn render_figure(out: &mut String, figure: &Figure) {
     out.push_str(&format!("<figure id=\"chart-{}\">\n", escape(&figure.name)));
     out.push_str(&inline_svg(&figure.svg, &figure.title));
     out.push_str(&format!(
-        "<figcaption><strong>{}.</strong> {}</figcaption>\n</figure>\n",
-        escape(&figure.title),
+        "<figcaption><strong>{}</strong> {}</figcaption>\n</figure>\n",
+        escape(&figure.lead()),
         escape(&figure.caption)
     ));
 }
@@ -259,6 +259,7 @@ mod tests {
                 title: name.into(),
                 caption: String::new(),
                 svg: "<svg></svg>".into(),
+                png: Vec::new(),
             })
         };
         let section = Section {

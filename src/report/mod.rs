@@ -4,9 +4,9 @@
 //! for a report's date, render every chart and write the files through
 //! [`OutputDir`] (atomically). Everything they call is pure: charts come
 //! from `crate::chart`, a report's content from [`content`] (a run) or
-//! [`compare`] (a comparison), and its two renderings from [`html`] and
-//! [`markdown`], so both documents say the same thing and tests can check
-//! them without a run. The writers take [`ChartSettings`] already checked
+//! [`compare`] (a comparison), and its renderings from [`html`],
+//! [`markdown`] and [`pdf`], so every document says the same thing and
+//! tests can check them without a run. The writers take [`ChartSettings`] already checked
 //! (the command line checks its flags before any simulation, so a typo
 //! costs nothing); nothing here knows the command line.
 //!
@@ -17,6 +17,7 @@
 //! ```text
 //! report.html          one self-contained file: inline SVG and CSS, no links out
 //! report.md            the same content, with charts as links to charts/NAME.png
+//! report.pdf           with --pdf: the same content as an A4 PDF (pdf/)
 //! charts/NAME.png|svg  one file per chart and format (--format, --size)
 //! ```
 
@@ -30,6 +31,7 @@ pub mod discover;
 pub mod findings;
 pub mod html;
 pub mod markdown;
+pub mod pdf;
 pub mod sensitivity;
 
 use rayon::prelude::*;
@@ -46,12 +48,17 @@ use crate::summary::Summary;
 
 pub use content::{Figure, FigureGroup, Report};
 
-/// The chart settings (`--format`, `--size`), checked by the command line
-/// before any simulation.
+/// The chart and report settings (`--format`, `--size`, `--pdf`,
+/// `--no-charts`), checked by the command line before any simulation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChartSettings {
     pub formats: Vec<Format>,
     pub size: Size,
+    /// Write the report as PDF too (report.pdf beside report.html).
+    pub pdf: bool,
+    /// Draw the charts (and write the HTML and Markdown reports). Without
+    /// them only the PDF is written, with no charts in it.
+    pub charts: bool,
 }
 
 /// What drawing a list of charts produced.
@@ -73,6 +80,9 @@ pub fn write_charts(
     settings: &ChartSettings,
     inline: bool,
 ) -> Result<Drawn, Error> {
+    if !settings.charts {
+        return Ok(Drawn::default());
+    }
     // Render on every core (charts are pure functions of their data), then
     // write in plan order, so the files and the report do not depend on
     // the thread count.
@@ -82,7 +92,7 @@ pub fn write_charts(
         .collect();
     let mut drawn = Drawn::default();
     for rendered in rendered {
-        let (chart, svg, files) = match rendered {
+        let (chart, svg, png, files) = match rendered {
             Ok(r) => r?,
             Err(skip) => {
                 drawn.skipped.push(skip);
@@ -98,14 +108,15 @@ pub fn write_charts(
         if inline {
             drawn
                 .figures
-                .push(Figure::new(&chart, svg.unwrap_or_default()));
+                .push(Figure::new(&chart, svg.unwrap_or_default(), png));
         }
     }
     Ok(drawn)
 }
 
-/// A chart with its SVG (when kept) and its bytes in each format asked for.
-type Rendered = Result<(Chart, Option<String>, Vec<(Format, Vec<u8>)>), Error>;
+/// A chart with its SVG (when kept), its PNG for the PDF (empty when none
+/// is written) and its bytes in each format asked for.
+type Rendered = Result<(Chart, Option<String>, Vec<u8>, Vec<(Format, Vec<u8>)>), Error>;
 
 fn render(chart: Chart, settings: &ChartSettings, inline: bool) -> Rendered {
     let svg = if inline || settings.formats.contains(&Format::Svg) {
@@ -121,7 +132,13 @@ fn render(chart: Chart, settings: &ChartSettings, inline: bool) -> Rendered {
         };
         files.push((format, bytes));
     }
-    Ok((chart, svg, files))
+    // The PDF embeds the PNG the run wrote, or draws one for itself.
+    let png = match files.iter().find(|(format, _)| *format == Format::Png) {
+        _ if !(inline && settings.pdf) => Vec::new(),
+        Some((_, bytes)) => bytes.clone(),
+        None => chart.png(settings.size).map_err(draw_error)?,
+    };
+    Ok((chart, svg, png, files))
 }
 
 /// The format report.md links to: PNG when written, else the first format.
@@ -134,22 +151,55 @@ fn link_format(settings: &ChartSettings) -> Format {
         .unwrap_or(Format::Png)
 }
 
-/// Write `report` as `<stem>.html` and `<stem>.md`; returns their paths.
-fn write_report(
+/// Write `report` as `<stem>.html` and `<stem>.md`, and as `<stem>.pdf`
+/// when asked; returns their paths. Without charts (`--no-charts --pdf`)
+/// only the PDF is written, and its charts section says why it has none.
+pub(crate) fn write_report(
     out: &OutputDir,
     stem: &str,
     report: &Report,
     settings: &ChartSettings,
 ) -> Result<Vec<PathBuf>, Error> {
-    Ok(vec![
-        out.write(&format!("{stem}.html"), html::render(report).as_bytes())
+    let mut written = Vec::new();
+    if settings.charts {
+        written.push(
+            out.write(&format!("{stem}.html"), html::render(report).as_bytes())
+                .map_err(Error::Io)?,
+        );
+        written.push(
+            out.write(
+                &format!("{stem}.md"),
+                markdown::render(report, link_format(settings)).as_bytes(),
+            )
             .map_err(Error::Io)?,
-        out.write(
-            &format!("{stem}.md"),
-            markdown::render(report, link_format(settings)).as_bytes(),
-        )
-        .map_err(Error::Io)?,
-    ])
+        );
+    }
+    if settings.pdf {
+        let mut report = report.clone();
+        if !settings.charts {
+            without_charts(&mut report);
+        }
+        let creator = format!("polsim {}", env!("CARGO_PKG_VERSION"));
+        let bytes = pdf::render(&report, &creator).map_err(|e| {
+            Error::Io(std::io::Error::other(format!(
+                "cannot write {stem}.pdf: {e}"
+            )))
+        })?;
+        written.push(
+            out.write(&format!("{stem}.pdf"), &bytes)
+                .map_err(Error::Io)?,
+        );
+    }
+    Ok(written)
+}
+
+/// A report written without its charts says so where they would be.
+fn without_charts(report: &mut Report) {
+    use content::Block;
+    let note = "The charts were not drawn (--no-charts); run without --no-charts for a report with its charts.";
+    for section in report.sections.iter_mut().filter(|s| s.id == "charts") {
+        section.blocks = vec![Block::Note(note.into())];
+    }
 }
 
 /// Draw the run's charts and write its reports into `out`; returns the paths written.

@@ -13,6 +13,7 @@
 //! - `discover`: `discover` finds a known box; the decision view of `compare` against closed forms; `--watch` reruns on a save.
 //! - `shard`: `run --shard K/M` parts merged by `merge` give the single run's bytes; refusals.
 //! - `charts`: every chart type is drawn, decodes, and is not blank; the reports are complete.
+//! - `pdf`: `--pdf` reports parsed back: page count, A4, embedded fonts, one image per chart, extractable text.
 //! - `samples`: parameters drawn from a CSV file's rows: whole rows, weights, threads, common random numbers, errors.
 //! - `calibrate`: `polsim calibrate` recovers known parameters from synthetic data; its files, determinism and bad input.
 //! - `vocabulary`: lookups, lags, delays, test inputs and dates against hand computations and closed forms.
@@ -32,6 +33,7 @@ mod golden;
 mod hardening;
 mod inputs;
 mod palmyra;
+mod pdf;
 mod precision;
 mod samples;
 mod sampling;
