@@ -46,6 +46,9 @@ pub struct CompareArgs {
     /// Compare only the runs where this holds (in each scenario; differences over the runs where it holds in both), e.g. --given 'count(insider_attack) >= 1' or --given 'casualties > 10' (outcomes may be named)
     #[arg(long, value_name = "EXPR")]
     pub given: Option<String>,
+    /// Also write summary.xlsx: every scenario's outcomes, time series and parameters, the paired differences, and the provenance as Excel sheets
+    #[arg(long)]
+    pub xlsx: bool,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
@@ -78,6 +81,9 @@ pub struct SweepArgs {
     /// At every grid point, report only the runs where this holds, e.g. --given 'count(insider_attack) >= 1' or --given 'casualties > 10' (outcomes may be named)
     #[arg(long, value_name = "EXPR")]
     pub given: Option<String>,
+    /// Also write summary.xlsx: the outcomes at every grid point, and the provenance as Excel sheets
+    #[arg(long)]
+    pub xlsx: bool,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
@@ -315,6 +321,13 @@ pub fn compare_once(
                 .map_err(Error::Io)?,
         );
     }
+    if args.xlsx {
+        let today = report::date::today();
+        paths.push(super::write_xlsx(
+            &out,
+            crate::output::xlsx::compare_xlsx(&comparison, &today),
+        )?);
+    }
     if let Some(settings) = &settings {
         paths.extend(report::write_compare_decided(
             &out,
@@ -365,6 +378,7 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
         outcome,
         args.threshold,
         settings.as_ref(),
+        args.xlsx,
         &args.out,
     )
 }
@@ -424,6 +438,7 @@ pub fn write_sweep(
     outcome: usize,
     threshold: Option<f64>,
     settings: Option<&crate::report::ChartSettings>,
+    xlsx: bool,
     args: &OutArgs,
 ) -> Result<(), Error> {
     for p in &mut points {
@@ -435,6 +450,13 @@ pub fn write_sweep(
         out.write("sweep.json", &export::sweep_json(axes, &points))
             .map_err(Error::Io)?,
     ];
+    if xlsx {
+        let today = report::date::today();
+        paths.push(super::write_xlsx(
+            &out,
+            crate::output::xlsx::sweep_xlsx(axes, &points, &today),
+        )?);
+    }
     let name = &model.outcomes[outcome].name;
     let mut skipped = Vec::new();
     if let Some(settings) = settings {

@@ -25,6 +25,11 @@ use crate::scenario::{self, Model};
 /// `polsim sweep FILE --param ... --shard K/M`.
 pub fn cmd_sweep_shard(args: &SweepArgs, shard: &str) -> Result<(), Error> {
     let (k, m) = parse_shard(shard)?;
+    if args.xlsx {
+        return Err(Error::Usage(
+            "--shard: --xlsx belongs to the merge: leave it out here, and write `polsim merge --xlsx PARTS`".into(),
+        ));
+    }
     if sampling(&args.sim) != Sampling::Random {
         return Err(Error::Usage(
             "--shard: --sampling lhs|sobol draws its points as one design over all runs; shard with --sampling random (the default)".into(),
@@ -197,6 +202,7 @@ pub fn merge_sweep(
         outcome,
         threshold,
         settings,
+        args.xlsx,
         &out_args,
     )
 }
