@@ -4,7 +4,7 @@
 //! labels, the reports and the causal map all format through this module,
 //! so a chance reads the same in the report's table and on the chart beside
 //! it ("0.04%" in both), and a label is escaped by one set of rules whether
-//! it lands in HTML, SVG or Markdown. CSV and JSON cells keep full precision
+//! it lands in HTML, SVG, Markdown or Graphviz DOT. CSV and JSON cells keep full precision
 //! and do not come here.
 
 /// A number to about four significant digits, whole numbers without
@@ -263,6 +263,30 @@ pub fn markdown(text: &str) -> String {
     out
 }
 
+/// A Graphviz DOT double-quoted string, quotes included: backslashes and
+/// quotes escaped, line breaks as `\n`, other control characters dropped.
+pub fn dot_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text for a DOT `//` comment line: line breaks and control characters
+/// dropped, so the text cannot end the comment and start a statement.
+pub fn dot_comment(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,5 +399,13 @@ mod tests {
         assert_eq!(markdown("line\nbreak"), "line break");
         assert_eq!(markdown("3. item"), "3\\. item");
         assert_eq!(markdown("100 runs. Done"), "100 runs. Done");
+    }
+
+    #[test]
+    fn escapes_dot() {
+        assert_eq!(dot_string("plain"), "\"plain\"");
+        assert_eq!(dot_string("say \"hi\" C:\\x"), "\"say \\\"hi\\\" C:\\\\x\"");
+        assert_eq!(dot_string("two\nlines\u{7}"), "\"two\\nlines\"");
+        assert_eq!(dot_comment("a\nb\r// c"), "ab// c");
     }
 }

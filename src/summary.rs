@@ -409,7 +409,8 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
         .chain(model.derived())
         .collect();
     results.settle();
-    let yes_no = yes_no_vars(model, &series_vars);
+    let yes_no =
+        crate::scenario::check::yes_no_vars(&model.vars, &model.interventions, &series_vars);
     let series = series_vars
         .par_iter()
         .zip(results.series.par_iter_mut())
@@ -483,39 +484,6 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
         series,
         events,
         sketch_relative_error: SKETCH_ALPHA,
-    }
-}
-
-/// The state and derived variables among `vars` that are always 0 or 1:
-/// the largest set whose every expression (a state's start and update, a
-/// derived variable's formula) is a yes/no when the set's members are. A
-/// state that stays 0 or 1 if it was so before is one, by induction over
-/// the steps.
-fn yes_no_vars(model: &Model, vars: &[crate::scenario::VarId]) -> Vec<crate::scenario::VarId> {
-    use crate::scenario::check::is_yes_no_with;
-    let mut set: Vec<_> = vars.to_vec();
-    loop {
-        let known = |v: crate::scenario::VarId| set.contains(&v);
-        let kept: Vec<_> = set
-            .iter()
-            .copied()
-            .filter(|&v| match &model.var(v).kind {
-                VarKind::State { init, update, .. } => {
-                    is_yes_no_with(init, &model.vars, &known)
-                        && is_yes_no_with(update, &model.vars, &known)
-                }
-                VarKind::Derived { expr } => is_yes_no_with(expr, &model.vars, &known),
-                _ => false,
-            } && model
-                .interventions
-                .iter()
-                .filter(|i| i.var == v)
-                .all(|i| is_yes_no_with(&i.value, &model.vars, &known)))
-            .collect();
-        if kept.len() == set.len() {
-            return kept;
-        }
-        set = kept;
     }
 }
 

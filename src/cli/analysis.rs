@@ -50,6 +50,9 @@ pub struct CompareArgs {
     /// --out DIR (default output/compare-<names>.parts/) for `polsim merge` (docs/scale.md)
     #[arg(long, value_name = "K/M")]
     pub shard: Option<String>,
+    /// Also write summary.xlsx: every scenario's outcomes, time series and parameters, the paired differences, and the provenance as Excel sheets
+    #[arg(long)]
+    pub xlsx: bool,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
@@ -84,6 +87,9 @@ pub struct SweepArgs {
     /// At every grid point, report only the runs where this holds, e.g. --given 'count(insider_attack) >= 1' or --given 'casualties > 10' (outcomes may be named)
     #[arg(long, value_name = "EXPR")]
     pub given: Option<String>,
+    /// Also write summary.xlsx: the outcomes at every grid point, and the provenance as Excel sheets
+    #[arg(long)]
+    pub xlsx: bool,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
@@ -352,6 +358,7 @@ pub fn compare_once(
         &models,
         &overrides,
         settings.as_ref(),
+        args.xlsx,
     )?;
     let added = before_commit(&out, &paths)?;
     paths.extend(added);
@@ -373,7 +380,8 @@ pub(super) fn compare_folder(models: &[Model], overrides: &[String]) -> String {
 }
 
 /// Writes a comparison's files (compare.csv, compare.json, the decision
-/// view's, and unless `--no-charts` its charts and report) into `out`.
+/// view's, and unless `--no-charts` its charts and report; summary.xlsx
+/// with `xlsx`) into `out`.
 pub(super) fn write_compare(
     out: &OutputDir,
     comparison: &compare::Comparison,
@@ -381,6 +389,7 @@ pub(super) fn write_compare(
     models: &[Model],
     overrides: &[String],
     settings: Option<&report::ChartSettings>,
+    xlsx: bool,
 ) -> Result<Vec<PathBuf>, Error> {
     let mut paths = vec![
         out.write("compare.csv", &export::compare_csv(comparison))
@@ -397,6 +406,13 @@ pub(super) fn write_compare(
             out.write("decision.json", &crate::output::decision::json(d))
                 .map_err(Error::Io)?,
         );
+    }
+    if xlsx {
+        let today = report::date::today();
+        paths.push(super::write_xlsx(
+            out,
+            crate::output::xlsx::compare_xlsx(comparison, &today),
+        )?);
     }
     if let Some(settings) = settings {
         paths.extend(report::write_compare_decided(
@@ -470,6 +486,7 @@ pub fn cmd_sweep(args: SweepArgs) -> Result<(), Error> {
         outcome,
         args.threshold,
         settings.as_ref(),
+        args.xlsx,
         &args.out,
     )
 }
@@ -529,6 +546,7 @@ pub fn write_sweep(
     outcome: usize,
     threshold: Option<f64>,
     settings: Option<&crate::report::ChartSettings>,
+    xlsx: bool,
     args: &OutArgs,
 ) -> Result<(), Error> {
     for p in &mut points {
@@ -540,6 +558,13 @@ pub fn write_sweep(
         out.write("sweep.json", &export::sweep_json(axes, &points))
             .map_err(Error::Io)?,
     ];
+    if xlsx {
+        let today = report::date::today();
+        paths.push(super::write_xlsx(
+            &out,
+            crate::output::xlsx::sweep_xlsx(axes, &points, &today),
+        )?);
+    }
     let name = &model.outcomes[outcome].name;
     let mut skipped = Vec::new();
     if let Some(settings) = settings {

@@ -36,6 +36,10 @@ fn refuse_with_shard(args: &CompareArgs) -> Result<(), Error> {
         Some(
             "the decision view (--decide, --satisfice) is not cut into parts; run it on one machine, or leave it out",
         )
+    } else if args.xlsx {
+        Some(
+            "--xlsx belongs to the merge: leave it out here, and write `polsim merge --xlsx PARTS`",
+        )
     } else {
         None
     };
@@ -215,8 +219,15 @@ pub fn merge_compare(
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(compare_folder(&models, &job.overrides)));
     let out = OutputDir::create(dir, "compare").map_err(Error::Io)?;
-    let paths =
-        super::analysis::write_compare(&out, &comparison, None, &models, &job.overrides, settings)?;
+    let paths = super::analysis::write_compare(
+        &out,
+        &comparison,
+        None,
+        &models,
+        &job.overrides,
+        settings,
+        args.xlsx,
+    )?;
     let dir = out.path.clone();
     out.commit().map_err(Error::Io)?;
     show(

@@ -25,7 +25,7 @@ use crate::analysis::qmc::Sampling;
 use crate::analysis::{precision, sampled};
 use crate::diag::{Report, printable};
 use crate::engine::{self, Rows, RunOptions, compile::compile};
-use crate::output::{OutputDir, RunsWriter, table, tables};
+use crate::output::{OutputDir, RunsWriter, table, tables, xlsx};
 use crate::scenario::{self, Disk, DiskWithRoot, Model, Override, VarKind, bundled, check};
 use crate::summary::{self, RunContext};
 
@@ -256,6 +256,9 @@ pub struct RunArgs {
     /// Also write every run's parameters and outcomes to runs.csv (streamed to disk; refused before the run if the disk cannot hold it)
     #[arg(long)]
     pub runs_csv: bool,
+    /// Also write summary.xlsx: outcomes, time series, parameters and provenance as Excel sheets
+    #[arg(long)]
+    pub xlsx: bool,
     /// Print nothing but errors (no table, no progress bar)
     #[arg(long, short)]
     pub quiet: bool,
@@ -656,6 +659,7 @@ pub fn run_once(
         &model,
         &summary,
         chart_settings.as_ref(),
+        args.xlsx,
         runs_writer,
         before_commit,
     )?;
@@ -663,13 +667,15 @@ pub fn run_once(
 }
 
 /// Write a run's result set (summary.csv, summary.json, timeseries.csv,
-/// runs.csv when streamed, charts and reports) and commit it; return the
-/// folder and the files written. `run` and `merge` end here alike.
+/// summary.xlsx when asked, runs.csv when streamed, charts and reports) and
+/// commit it; return the folder and the files written. `run` and `merge`
+/// end here alike.
 pub fn write_run(
     out: OutputDir,
     model: &Model,
     summary: &summary::Summary,
     chart_settings: Option<&crate::report::ChartSettings>,
+    with_xlsx: bool,
     runs_writer: Option<RunsWriter>,
     before_commit: &mut BeforeCommit<'_>,
 ) -> Result<(PathBuf, Vec<PathBuf>), Error> {
@@ -681,6 +687,10 @@ pub fn write_run(
         out.write("timeseries.csv", &tables::timeseries_csv(summary))
             .map_err(Error::Io)?,
     ];
+    if with_xlsx {
+        let today = crate::report::date::today();
+        written.push(write_xlsx(&out, xlsx::run_xlsx(summary, &today))?);
+    }
     if let Some(w) = runs_writer {
         written.push(w.commit().map_err(Error::Io)?);
     }
@@ -692,6 +702,19 @@ pub fn write_run(
     let dir = out.path.clone();
     out.commit().map_err(Error::Io)?;
     Ok((dir, written))
+}
+
+/// Write summary.xlsx from an exporter's result.
+pub fn write_xlsx(
+    out: &OutputDir,
+    bytes: Result<Vec<u8>, rust_xlsxwriter::XlsxError>,
+) -> Result<PathBuf, Error> {
+    let bytes = bytes.map_err(|e| {
+        Error::Io(std::io::Error::other(format!(
+            "cannot make summary.xlsx: {e}"
+        )))
+    })?;
+    out.write("summary.xlsx", &bytes).map_err(Error::Io)
 }
 
 /// The default cap on runs for `--precision`.

@@ -51,6 +51,9 @@ pub struct MergeArgs {
     /// Print the summary as JSON on stdout instead of the table
     #[arg(long)]
     pub json: bool,
+    /// Also write summary.xlsx (as `run --xlsx` and `sweep --xlsx` do)
+    #[arg(long)]
+    pub xlsx: bool,
     #[command(flatten)]
     pub charts: ChartArgs,
 }
@@ -125,6 +128,10 @@ fn refuse_with_shard(args: &RunArgs) -> Result<(), Error> {
     } else if args.runs_csv {
         Some(
             "--runs-csv writes every run from one process; leave it out, or write runs.csv from a single run",
+        )
+    } else if args.xlsx {
+        Some(
+            "--xlsx belongs to the merge: leave it out here, and write `polsim merge --xlsx PARTS`",
         )
     } else {
         None
@@ -709,6 +716,7 @@ pub fn cmd_merge(args: MergeArgs) -> Result<(), Error> {
         &model,
         &summary,
         chart_settings.as_ref(),
+        args.xlsx,
         None,
         &mut |_, _| Ok(Vec::new()),
     )?;

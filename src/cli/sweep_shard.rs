@@ -27,6 +27,11 @@ use crate::scenario::{self, Model};
 /// `polsim sweep FILE --param ... --shard K/M`.
 pub fn cmd_sweep_shard(args: &SweepArgs, shard: &str) -> Result<(), Error> {
     let (k, m) = parse_shard(shard)?;
+    if args.xlsx {
+        return Err(Error::Usage(
+            "--shard: --xlsx belongs to the merge: leave it out here, and write `polsim merge --xlsx PARTS`".into(),
+        ));
+    }
     if sampling(&args.sim) != Sampling::Random {
         return Err(Error::Usage(
             "--shard: a sweep with --sampling lhs|sobol is not cut into parts (its replicate intervals are not kept per grid point); shard it with --sampling random (the default), or run it on one machine".into(),
@@ -187,6 +192,7 @@ pub fn merge_sweep(
         outcome,
         threshold,
         settings,
+        args.xlsx,
         &out_args,
     )
 }

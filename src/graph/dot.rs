@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use super::Map;
 use super::build::{EdgeKind, Kind, Node};
 use super::signs::Sign;
+use crate::format::{dot_comment as comment, dot_string as quote};
 
 const FONT: &str = "Helvetica,Arial,sans-serif";
 
@@ -50,29 +51,6 @@ fn edge_colour(kind: EdgeKind) -> &'static str {
         EdgeKind::Reads(Sign::Unknown) => "#6b7280",
         EdgeKind::Forces => "#c2410c",
     }
-}
-
-/// A DOT double-quoted string: backslashes and quotes escaped, line breaks
-/// as `\n`, other control characters dropped.
-fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A `//` comment line: line breaks and control characters dropped.
-fn comment(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).collect()
 }
 
 pub fn dot(map: &Map) -> String {

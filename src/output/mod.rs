@@ -12,6 +12,7 @@ pub mod files;
 pub mod part;
 pub mod table;
 pub mod tables;
+pub mod xlsx;
 
 pub use files::{OutputDir, RunsWriter, write_atomic};
 

@@ -472,6 +472,42 @@ n = "count(e)"
     assert_eq!((n.min, n.max), (1.0, 1.0), "forced once, counted once");
 }
 
+/// A yes/no state read by an outcome is reported as a chance with its
+/// Wilson interval. Reference: the state closes the first month the event
+/// happens (10% a month, independently), so it is still open after 12
+/// months with probability 0.9^12 = 0.28243.
+#[test]
+fn a_yes_no_state_outcome_is_a_chance_with_a_wilson_interval() {
+    let text = r#"
+[scenario]
+steps = 12
+[events.e]
+p = 0.1
+[state.open]
+init = 1
+update = "if(e, 0, open)"
+[outcomes]
+still_open = "open"
+"#;
+    let runs = 20_000;
+    let s = summarize(text, runs, 11);
+    let o = s
+        .outcomes
+        .iter()
+        .find(|o| o.name == "still_open")
+        .expect("outcome");
+    assert_eq!(o.kind, "probability");
+    assert!(o.number.is_none(), "a chance, not a number");
+    let p = probability(&s, "still_open");
+    let want = 0.9f64.powi(12);
+    // Six MCSEs: far in the tail of the estimate's sampling distribution.
+    assert!((p.p - want).abs() < 6.0 * p.mcse, "{} vs {want}", p.p);
+    let (lo, hi) =
+        polsim::stats::wilson_interval(p.successes, p.trials, polsim::stats::z_for_level(0.95));
+    assert_eq!((p.lo, p.hi), (lo, hi));
+    assert_eq!(p.trials, runs);
+}
+
 #[test]
 fn a_count_rate_too_large_to_draw_stops_the_run() {
     let model = load_text(

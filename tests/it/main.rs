@@ -18,6 +18,7 @@
 //! - `calibrate`: `polsim calibrate` recovers known parameters from synthetic data; its files, determinism and bad input.
 //! - `vocabulary`: lookups, lags, delays, test inputs and dates against hand computations and closed forms.
 //! - `inputs`: `[inputs]` time series from CSV and named categories, against hand computations.
+//! - `xlsx`: summary.xlsx of run, compare, sweep and merge read back against their CSV files.
 
 mod common;
 
@@ -39,3 +40,4 @@ mod samples;
 mod sampling;
 mod shard;
 mod vocabulary;
+mod xlsx;

@@ -13,14 +13,15 @@ fn summarize(text: &str) -> Summary {
     summary::summarize(&model, &mut results, &Default::default())
 }
 
-/// The mean of a number outcome (every run has the same value here).
+/// The mean of a number outcome, or the chance of a yes/no one (an outcome
+/// that reads a yes/no such as `pulse(4, 2)` is a probability); every run
+/// has the same value here.
 fn value(s: &Summary, name: &str) -> f64 {
-    s.outcomes
-        .iter()
-        .find(|o| o.name == name)
-        .and_then(|o| o.number.as_ref())
-        .map(|n| n.mean)
-        .unwrap_or_else(|| panic!("no number outcome `{name}`"))
+    let outcome = s.outcomes.iter().find(|o| o.name == name);
+    outcome
+        .and_then(|o| o.number.as_ref().map(|n| n.mean))
+        .or_else(|| outcome.and_then(|o| o.probability).map(|p| p.p))
+        .unwrap_or_else(|| panic!("no outcome `{name}`"))
 }
 
 fn assert_near(what: &str, got: f64, want: f64) {
@@ -261,6 +262,9 @@ pulse_6 = "at(pulsed, 6)"
 blip_total = "sum(blip)"
 "#,
     );
+    // A pulse is 0 or 1 at every step, so reading it is a chance.
+    let pulse = s.outcomes.iter().find(|o| o.name == "pulse_4");
+    assert_eq!(pulse.map(|o| o.kind), Some("probability"));
     // step: 0 before step 3, 2 from it. ramp(0.5, 2, 6): 0.5 a step from 2
     // to 6, so 1 at step 4 and 2 from step 6. ramp(1, 3): t - 3 after 3.
     // pulse(4, 2): 1 at steps 4 and 5 only; pulse(4): one step.

@@ -103,6 +103,50 @@ pub fn is_yes_no_with(e: &MExpr, vars: &[Var], known: &dyn Fn(VarId) -> bool) ->
             init,
             ..
         } => yes_no(input) && init.as_deref().is_none_or(yes_no),
+        // An outcome's view of a yes/no over the steps: its value at a
+        // step, its largest or its smallest.
+        MExpr::Agg {
+            agg: Agg::At | Agg::Max | Agg::Min,
+            arg,
+            ..
+        } => yes_no(arg),
         _ => is_logical(e, vars),
+    }
+}
+
+/// The state and derived variables among `candidates` that are always 0 or
+/// 1: the largest set whose every expression (a state's start and update, a
+/// derived variable's formula, every intervention's value on it) is a
+/// yes/no when the set's members are. A state that stays 0 or 1 if it was
+/// so before is one, by induction over the steps.
+pub fn yes_no_vars(
+    vars: &[Var],
+    interventions: &[Intervention],
+    candidates: &[VarId],
+) -> Vec<VarId> {
+    let mut set: Vec<VarId> = candidates.to_vec();
+    loop {
+        let known = |v: VarId| set.contains(&v);
+        let kept: Vec<VarId> = set
+            .iter()
+            .copied()
+            .filter(|&v| {
+                let own = match &vars[v.0 as usize].kind {
+                    VarKind::State { init, update, .. } => {
+                        is_yes_no_with(init, vars, &known) && is_yes_no_with(update, vars, &known)
+                    }
+                    VarKind::Derived { expr } => is_yes_no_with(expr, vars, &known),
+                    _ => false,
+                };
+                own && interventions
+                    .iter()
+                    .filter(|i| i.var == v)
+                    .all(|i| is_yes_no_with(&i.value, vars, &known))
+            })
+            .collect();
+        if kept.len() == set.len() {
+            return kept;
+        }
+        set = kept;
     }
 }

@@ -34,7 +34,9 @@ mod settings;
 mod tests;
 mod variables;
 
-pub use facts::{const_value, const_value_with, is_logical, is_yes_no_with, never_yes_no};
+pub use facts::{
+    const_value, const_value_with, is_logical, is_yes_no_with, never_yes_no, yes_no_vars,
+};
 
 /// Limits on the size of a scenario; beyond them a typo is likelier than intent.
 pub const MAX_RUNS: i64 = 100_000_000;
@@ -113,8 +115,8 @@ fn check_all(input: Input) -> Result<Model, Vec<Diagnostic>> {
     c.events(&raw, &mut vars);
     let (input_ids, member_ids) = c.place_inputs(inputs, &mut vars);
 
-    let outcomes = c.outcomes(&raw);
     let interventions = c.interventions(&raw);
+    let outcomes = c.outcomes(&raw, &vars, &interventions);
     let charts = c.charts(&raw);
 
     if !c.diags.is_empty() {

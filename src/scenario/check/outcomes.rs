@@ -4,7 +4,17 @@
 use super::*;
 
 impl Checker {
-    pub(super) fn outcomes(&mut self, raw: &RawScenario) -> Vec<Outcome> {
+    /// The outcomes; `vars` (the variables checked so far) and the
+    /// interventions say which states and derived variables are yes/nos, so
+    /// an outcome that reads one (`trade_open`, `at(trade_open, 12)`) is a
+    /// probability unless declared otherwise.
+    pub(super) fn outcomes(
+        &mut self,
+        raw: &RawScenario,
+        vars: &[Option<Var>],
+        interventions: &[Intervention],
+    ) -> Vec<Outcome> {
+        let yes_no = YesNo::of(vars, interventions);
         let mut out = Vec::new();
         for (name, o) in &raw.outcomes {
             let Some(text) = &o.expr else {
@@ -21,7 +31,7 @@ impl Checker {
                         OutcomeKind::Category(self.category_names(&expr).unwrap_or_default())
                     }
                     None => {
-                        if self.is_logical_here(&expr, raw) {
+                        if self.is_logical_here(&expr, raw) || yes_no.holds(&expr) {
                             OutcomeKind::Probability
                         } else {
                             OutcomeKind::Number
@@ -85,7 +95,7 @@ impl Checker {
         out
     }
 
-    /// Whether an outcome is a yes/no, judged before the vars are built.
+    /// Whether an outcome is a yes/no, judged from the raw events.
     pub(super) fn is_logical_here(&self, e: &MExpr, raw: &RawScenario) -> bool {
         match e {
             MExpr::Var(v) => {
@@ -124,5 +134,40 @@ impl Checker {
                 OutcomeKind::Number
             }
         }
+    }
+}
+
+/// The yes/no states and derived variables of a model being checked.
+struct YesNo {
+    /// Every variable, when all of them checked (otherwise nothing is
+    /// inferred: the scenario is reported as wrong anyway).
+    vars: Vec<Var>,
+    set: Vec<VarId>,
+}
+
+impl YesNo {
+    fn of(vars: &[Option<Var>], interventions: &[Intervention]) -> YesNo {
+        let Some(vars) = vars.iter().cloned().collect::<Option<Vec<Var>>>() else {
+            return YesNo {
+                vars: Vec::new(),
+                set: Vec::new(),
+            };
+        };
+        let candidates: Vec<VarId> = (0..vars.len())
+            .filter(|&i| {
+                matches!(
+                    vars[i].kind,
+                    VarKind::State { .. } | VarKind::Derived { .. }
+                )
+            })
+            .map(|i| VarId(i as u32))
+            .collect();
+        let set = yes_no_vars(&vars, interventions, &candidates);
+        YesNo { vars, set }
+    }
+
+    /// Whether an outcome's expression is 0 or 1 in every run.
+    fn holds(&self, e: &MExpr) -> bool {
+        !self.vars.is_empty() && is_yes_no_with(e, &self.vars, &|v| self.set.contains(&v))
     }
 }

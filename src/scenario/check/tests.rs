@@ -119,6 +119,38 @@ fn outcome_kinds_are_inferred_and_checked() {
 }
 
 #[test]
+fn an_outcome_that_reads_a_yes_no_state_is_a_probability() {
+    let body = "[events.e]\np = 0.1\n\
+        [state.open]\ninit = 1\nupdate = \"if(e, 0, open)\"\n\
+        [state.level]\ninit = 0.5\nupdate = \"level * 0.9\"\n\
+        [derived.closed]\nexpr = \"1 - open\"\n\
+        [outcomes]\nopen_end = \"open\"\nopen_at_6 = \"at(open, 6)\"\n\
+        closed_end = \"closed\"\nlevel_end = \"level\"\n\
+        open_count = { expr = \"open\", kind = \"number\" }\n";
+    let m = model(body);
+    let kinds: Vec<(&str, &OutcomeKind)> = m
+        .outcomes
+        .iter()
+        .map(|o| (o.name.as_str(), &o.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("open_end", &OutcomeKind::Probability),
+            ("open_at_6", &OutcomeKind::Probability),
+            ("closed_end", &OutcomeKind::Probability),
+            ("level_end", &OutcomeKind::Number),
+            ("open_count", &OutcomeKind::Number),
+        ]
+    );
+    // An intervention that sets the state to 0.5 makes it a number.
+    let halved = format!("{body}[[interventions]]\nset = \"open\"\nat = 3\nvalue = 0.5\n");
+    let m = model(&halved);
+    assert_eq!(m.outcomes[0].kind, OutcomeKind::Number);
+    assert_eq!(m.outcomes[2].kind, OutcomeKind::Number, "1 - open follows");
+}
+
+#[test]
 fn intervention_steps_must_lie_in_the_run() {
     let m = model(
         "[state.x]\ninit = 0\nupdate = \"x\"\n[[interventions]]\nset = \"x\"\nat = 0\nvalue = 3\n",
