@@ -358,6 +358,14 @@ impl Replicates {
         }
     }
 
+    /// The totals over every run added, flattened as one block of runs
+    /// ([`Replicates::fold`] into empty replicates gives them back bit for
+    /// bit): what a sweep's part keeps of each grid point, whose runs are
+    /// all simulated in one part.
+    pub fn take_totals(self) -> Vec<Moments> {
+        self.totals().into_iter().flatten().collect()
+    }
+
     /// The totals: the folded blocks and the block being accumulated.
     fn totals(&self) -> Vec<Vec<Moments>> {
         let mut totals = self.blocks.clone();

@@ -5,6 +5,8 @@
 //! every other random draw run by run and the curve across the grid is
 //! smooth: its wiggles are the parameter's effect, not sampling noise.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::find_param;
@@ -14,6 +16,7 @@ use crate::engine::exec::Inject;
 use crate::engine::{Rows, RunOptions, SimError};
 use crate::results::Results;
 use crate::scenario::{MExpr, Model, VarId};
+use crate::stats::Moments;
 use crate::summary::{self, RunContext, Summary};
 
 /// One swept parameter: `NAME=LO..HI:STEPS`.
@@ -169,12 +172,18 @@ pub fn point_models(model: &Model, axes: &[Axis], grid: &[Vec<f64>]) -> Vec<Mode
 /// results are those of the whole sweep, since every point's runs are its
 /// own (only the refinement of quantiles past 2^20 runs shares a budget
 /// between points, which is why shards stay under it).
+///
+/// With `--sampling lhs|sobol` each point also has its replicates, whose
+/// moments accumulate run by run within a block of runs and block by block
+/// in block order (`sampled::Replicates`); a part keeps each point's
+/// replicate totals ([`Simulated::into_points`]), and the merge puts them
+/// back ([`Simulated::from_results`]) bit for bit.
 pub struct Simulated {
     pub first: usize,
     pub grid: Vec<Vec<f64>>,
     pub models: Vec<Model>,
     pub results: Vec<Results>,
-    plan: Option<Plan>,
+    plan: Option<Arc<Plan>>,
     replicates: Vec<Replicates>,
 }
 
@@ -249,34 +258,66 @@ pub fn simulate_points(
         grid,
         models,
         results,
-        plan,
+        plan: plan.map(Arc::new),
         replicates,
     })
 }
 
 impl Simulated {
     /// Grid points whose results were computed elsewhere (the parts of a
-    /// sharded sweep), in grid order from point `first`.
+    /// sharded sweep), in grid order from point `first`, with each point's
+    /// replicate totals under the sweep's sampling plan (`None` for
+    /// pseudo-random sampling, and then no totals). An error when the
+    /// totals do not fit the plan and the points' outcomes.
     pub fn from_results(
         model: &Model,
         axes: &[Axis],
         first: usize,
         results: Vec<Results>,
-    ) -> Simulated {
+        plan: Option<&Arc<Plan>>,
+        totals: &[Vec<Moments>],
+    ) -> Result<Simulated, String> {
         let grid: Vec<Vec<f64>> = grid(axes)
             .into_iter()
             .skip(first)
             .take(results.len())
             .collect();
         let models = point_models(model, axes, &grid);
-        Simulated {
+        let misfit = || "holds replicates of another shape than its sampling".to_string();
+        let replicates = match plan {
+            Some(p) if totals.len() == models.len() => {
+                let mut all = Vec::with_capacity(models.len());
+                for (m, t) in models.iter().zip(totals) {
+                    let mut r = Replicates::new(m, p);
+                    if !r.fold(t) {
+                        return Err(misfit());
+                    }
+                    all.push(r);
+                }
+                all
+            }
+            None if totals.iter().all(Vec::is_empty) => Vec::new(),
+            _ => return Err(misfit()),
+        };
+        Ok(Simulated {
             first,
             grid,
             models,
             results,
-            plan: None,
-            replicates: Vec::new(),
-        }
+            plan: plan.cloned(),
+            replicates,
+        })
+    }
+
+    /// Each point's results and replicate totals (flattened replicate by
+    /// replicate and outcome by outcome; empty without sampled parameters),
+    /// as a part keeps them.
+    pub fn into_points(self) -> Vec<(Results, Vec<Moments>)> {
+        let mut totals = self.replicates.into_iter().map(Replicates::take_totals);
+        self.results
+            .into_iter()
+            .map(|r| (r, totals.next().unwrap_or_default()))
+            .collect()
     }
 
     /// Each point's summary.
@@ -293,7 +334,7 @@ impl Simulated {
             .enumerate()
             .map(|(i, (values, (m, r)))| {
                 let mut summary = summary::summarize(m, r, &context);
-                if let (Some(p), Some(reps)) = (plan, replicates.get(i)) {
+                if let (Some(p), Some(reps)) = (plan.as_deref(), replicates.get(i)) {
                     reps.apply(p, &mut summary);
                 }
                 Point { values, summary }

@@ -6,16 +6,25 @@
 //! for it: a point's runs are its own, merged along the engine's fixed tree.
 //! The part stores every point's accumulators (`output::part`), and the
 //! merge summarises them and writes what `sweep` writes.
+//!
+//! With `--sampling lhs|sobol` every part draws the whole design (a pure
+//! function of sampling, seed and runs) and each point's replicates are
+//! accumulated as in one sweep, block of runs by block of runs in block
+//! order; the part keeps each point's replicate totals, which the merge
+//! puts back unchanged, so the intervals are the single sweep's bits.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::ValueEnum;
 
 use super::analysis::{OutArgs, SweepArgs, sweep_axes, sweep_dir, write_sweep};
 use super::shard::{
     header_of, job_spec, load_recorded, parse_shard, refused, tell_written, write_part,
 };
-use super::{apply_sim_args, out_folder, override_texts, sampling, with_progress};
+use super::{SamplingArg, apply_sim_args, out_folder, override_texts, sampling, with_progress};
 use crate::Error;
-use crate::analysis::qmc::Sampling;
+use crate::analysis::sampled::{self, Plan};
 use crate::analysis::sweep::{self, Simulated};
 use crate::engine::RunOptions;
 use crate::engine::shard::cut;
@@ -23,6 +32,7 @@ use crate::output::OutputDir;
 use crate::output::part::{self, Header, JobSpec, SweepSpec, Unit};
 use crate::results::{OUTCOME_EXACT_CAP, Results};
 use crate::scenario::{self, Model};
+use crate::stats::Moments;
 
 /// `polsim sweep FILE --param ... --shard K/M`.
 pub fn cmd_sweep_shard(args: &SweepArgs, shard: &str) -> Result<(), Error> {
@@ -30,11 +40,6 @@ pub fn cmd_sweep_shard(args: &SweepArgs, shard: &str) -> Result<(), Error> {
     if args.xlsx {
         return Err(Error::Usage(
             "--shard: --xlsx belongs to the merge: leave it out here, and write `polsim merge --xlsx PARTS`".into(),
-        ));
-    }
-    if sampling(&args.sim) != Sampling::Random {
-        return Err(Error::Usage(
-            "--shard: a sweep with --sampling lhs|sobol is not cut into parts (its replicate intervals are not kept per grid point); shard it with --sampling random (the default), or run it on one machine".into(),
         ));
     }
     let (mut model, overrides, texts) = load_recorded(&args.file, &args.sim)?;
@@ -54,7 +59,7 @@ pub fn cmd_sweep_shard(args: &SweepArgs, shard: &str) -> Result<(), Error> {
     };
     let how = sweep::Options {
         given: args.given.as_deref().zip(condition.as_ref()),
-        sampling: Sampling::Random,
+        sampling: sampling(&args.sim),
     };
     let points = sweep::grid(&axes).len() as u64;
     let range = cut(points, k, m);
@@ -84,6 +89,7 @@ pub fn cmd_sweep_shard(args: &SweepArgs, shard: &str) -> Result<(), Error> {
                 outcome: args.outcome.clone(),
                 threshold: args.threshold.map(|t| t.to_string()),
             }),
+            sampling: sampled::name(how.sampling).into(),
             ..job_spec("sweep", &model, &overrides, args.given.clone(), points, m)
         },
         shard: k,
@@ -100,7 +106,14 @@ pub fn cmd_sweep_shard(args: &SweepArgs, shard: &str) -> Result<(), Error> {
             label.join("-")
         ))
     });
-    let units: Vec<Unit> = simulated.results.into_iter().map(Unit::of).collect();
+    let units: Vec<Unit> = simulated
+        .into_points()
+        .into_iter()
+        .map(|(results, moments)| Unit {
+            moments,
+            ..Unit::of(results)
+        })
+        .collect();
     let (target, size) = write_part(&dir, &header, &units)?;
     if !quiet {
         let what = if range.is_empty() {
@@ -147,15 +160,27 @@ pub fn merge_sweep(
         None => None,
     };
     let program = crate::engine::compile::compile(&model, condition.as_ref());
+    let sampling = SamplingArg::from_str(&job.sampling, false)
+        .map_err(|_| {
+            refused(
+                &parts[0].0,
+                &part::PartError(format!("names an unknown sampling `{}`", job.sampling)),
+            )
+        })?
+        .sampling();
     let how = sweep::Options {
         given: job.given.as_deref().zip(condition.as_ref()),
-        sampling: Sampling::Random,
+        sampling,
     };
+    // The design every part drew: the points the replicates belong to.
+    let plan = Plan::new(sampling, job.seed, job.runs, &[&model])
+        .map_err(Error::Usage)?
+        .map(Arc::new);
     // Each part's points are summarised as it is read, so the merge holds
     // one part's accumulators at a time, whatever the size of the grid.
     let mut points = Vec::new();
     for (path, header) in parts {
-        let results = read_points(path, &model, &program)?;
+        let (results, totals) = read_points(path, &model, &program)?;
         if results.iter().any(|r| r.runs != job.runs) {
             return Err(refused(
                 path,
@@ -167,7 +192,10 @@ pub fn merge_sweep(
         }
         let first = points.len();
         debug_assert_eq!(first as u64, header.first);
-        points.extend(Simulated::from_results(&model, &axes, first, results).summarize(&how));
+        let mut simulated =
+            Simulated::from_results(&model, &axes, first, results, plan.as_ref(), &totals)
+                .map_err(|e| refused(path, &part::PartError(format!("{e}; write it again"))))?;
+        points.extend(simulated.summarize(&how));
     }
     if points.len() as u64 != job.units {
         return Err(Error::Usage(format!(
@@ -197,19 +225,23 @@ pub fn merge_sweep(
     )
 }
 
-/// The grid points a part holds, checked against the base model's shape.
+/// The grid points a part holds, checked against the base model's shape,
+/// and each point's replicate totals.
 fn read_points(
     path: &Path,
     model: &Model,
     program: &crate::engine::Program,
-) -> Result<Vec<Results>, Error> {
+) -> Result<(Vec<Results>, Vec<Vec<Moments>>), Error> {
     header_of(path)?;
     let bytes = std::fs::read(path)
         .map_err(|e| Error::Usage(format!("cannot read part file {}: {e}", path.display())))?;
     let (_, points) =
         part::decode(&bytes, &[(model, program)], false).map_err(|e| refused(path, &e))?;
-    Ok(points
-        .into_iter()
-        .flat_map(|(_, unit)| unit.results)
-        .collect())
+    let mut results = Vec::with_capacity(points.len());
+    let mut totals = Vec::with_capacity(points.len());
+    for (_, unit) in points {
+        results.extend(unit.results);
+        totals.push(unit.moments);
+    }
+    Ok((results, totals))
 }

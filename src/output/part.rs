@@ -18,7 +18,8 @@
 //! quantile values, each event's per-step counts, each parameter's
 //! moments); then the paired-difference accumulators of a comparison; then
 //! the per-run value columns of a sensitivity analysis; then the
-//! replicates' moments of a run or comparison with sampled parameters.
+//! replicates' moments of a run, comparison or sweep with sampled
+//! parameters (a block of runs's, or a grid point's totals).
 //! Floats are stored as their bits, so a merge reads back exactly what the
 //! shard computed.
 //!
@@ -30,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::engine::{BLOCK_CHUNKS, CHUNK_RUNS, Program};
-use crate::results::{EventStep, OutcomeAcc, Results, StepAcc};
+use crate::results::{EventStep, OUTCOME_EXACT_CAP, OutcomeAcc, Results, StepAcc};
 use crate::scenario::Model;
 use crate::stats::{Moments, Paired, Quantiles};
 
@@ -113,8 +114,9 @@ pub struct Unit {
     /// Per-run values kept whole, in run order, one column each in the
     /// analysis's order (rank correlations, Sobol indices).
     pub values: Vec<Vec<f64>>,
-    /// The replicates' moments of a run or comparison with `--sampling lhs|sobol`
-    /// (replicate by replicate, outcome by outcome).
+    /// The replicates' moments with `--sampling lhs|sobol` (replicate by
+    /// replicate, outcome by outcome): a block of runs's for a run or
+    /// comparison, a grid point's totals over all its runs for a sweep.
     pub moments: Vec<Moments>,
 }
 
@@ -238,9 +240,16 @@ pub fn decode(
             .position(|&b| b == b'\n')
             .unwrap_or(0)
         + 1;
+    // A unit is a block of runs, or a sweep's grid point with all its runs.
+    let block = BLOCK_CHUNKS * CHUNK_RUNS;
+    let unit_runs = match &header.job.sweep {
+        Some(_) => header.job.runs.clamp(block, OUTCOME_EXACT_CAP as u64),
+        None => block,
+    };
     let mut r = Reader {
         bytes: &content[body_start.min(content.len())..],
         at: 0,
+        unit_runs,
     };
     let count = r.u64()?;
     if count != header.end.saturating_sub(header.first) {
@@ -374,6 +383,8 @@ impl Writer {
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// The most runs one unit holds.
+    unit_runs: u64,
 }
 
 impl Reader<'_> {
@@ -420,10 +431,10 @@ impl Reader<'_> {
     fn quantiles(&mut self, q: &mut Quantiles) -> Result<(), PartError> {
         let none = self.u64()?;
         let n = self.len(8)?;
-        let block = BLOCK_CHUNKS * CHUNK_RUNS;
-        if n > q.exact_cap() || n as u64 > block || none > block {
+        let most = self.unit_runs;
+        if n > q.exact_cap() || n as u64 > most || none > most {
             return Err(PartError(format!(
-                "holds {n} quantile values and {none} nones in one block, more than a block's {block} runs"
+                "holds {n} quantile values and {none} nones in one unit, more than its {most} runs"
             )));
         }
         for _ in 0..n {

@@ -435,18 +435,80 @@ fn sampled_runs_merge_into_the_bytes_of_one_run() {
         ),
         "the --sampling differs",
     );
-    refused(
-        polsim(&[
+}
+
+/// A sampled sweep cut into parts: 5 grid points of 20,000 runs each (two
+/// blocks of runs, the second part-filled), in 2 parts and in 3 (which do
+/// not divide the points evenly). Each point's replicates accumulate block
+/// of runs by block of runs as in one sweep, and its part keeps their
+/// totals, so the intervals, charts and workbook are the single sweep's.
+#[test]
+fn sampled_sweep_parts_merge_into_the_bytes_of_one_sweep() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let base = |sampling: &'static str| {
+        [
             "sweep",
             DETERRENCE,
             "--param",
-            "threat=0..1:3",
+            "threat=0..1:5",
+            "--runs",
+            "20000",
+            "--seed",
+            "4",
+            "--outcome",
+            "incursion_by_12",
             "--sampling",
-            "lhs",
-            "--shard",
-            "1/2",
-        ]),
-        "not cut into parts",
+            sampling,
+            "--quiet",
+        ]
+    };
+    for sampling in ["lhs", "sobol"] {
+        let whole = tmp.path().join(format!("{sampling}-single"));
+        single(&base(sampling), &[&SVG[..], &["--xlsx"]].concat(), &whole);
+        let json = fs::read_to_string(whole.join("sweep.json")).expect("sweep.json");
+        assert_eq!(
+            json.matches("\"replicates\": 8").count(),
+            5,
+            "{sampling}: a point without its replicates"
+        );
+        for shards in [2, 3] {
+            let parts = write_parts(
+                &base(sampling),
+                shards,
+                &tmp.path().join(format!("{sampling}-parts{shards}")),
+            );
+            let merged = tmp.path().join(format!("{sampling}-merged{shards}"));
+            ok(merge(
+                &parts,
+                &merged,
+                &[&SVG[..], &["--xlsx", "--quiet"]].concat(),
+            ));
+            assert_same_tree(&whole, &merged);
+        }
+    }
+    // Parts of another sampling, or of pseudo-random sampling, are parts of
+    // another job.
+    let lhs = parts_in(&tmp.path().join("lhs-parts3"));
+    let sobol = parts_in(&tmp.path().join("sobol-parts3"));
+    refused(
+        merge(
+            &[lhs[0].clone(), sobol[1].clone(), lhs[2].clone()],
+            &tmp.path().join("mixed"),
+            &[],
+        ),
+        "the --sampling differs",
+    );
+    let mut random = base("random").to_vec();
+    random.truncate(random.len() - 3);
+    random.push("--quiet");
+    let random = write_parts(&random, 3, &tmp.path().join("random"));
+    refused(
+        merge(
+            &[random[0].clone(), lhs[1].clone(), lhs[2].clone()],
+            &tmp.path().join("mixed-random"),
+            &[],
+        ),
+        "the --sampling differs",
     );
 }
 
