@@ -148,6 +148,52 @@ pub fn rate(per_second: f64) -> String {
     }
 }
 
+/// A number followed by its unit, the unit in the singular when the
+/// number reads exactly 1: "1 month", "3 months", "1 step", "0.5 attacks",
+/// "12 killed or wounded", "1 month after Dec 2025". Only a unit that
+/// starts with a plain English plural word ("months", "casualties") is made
+/// singular, in that word; any other unit, and an empty one, is written as
+/// given.
+pub fn quantity(x: f64, unit: &str) -> String {
+    let shown = number(x);
+    let unit = unit.trim();
+    if unit.is_empty() {
+        return shown;
+    }
+    let (first, rest) = unit.split_once(' ').unwrap_or((unit, ""));
+    let unit = match (shown.trim_start_matches('-'), singular(first)) {
+        ("1", Some(one)) if rest.is_empty() => one,
+        ("1", Some(one)) => format!("{one} {rest}"),
+        _ => unit.to_string(),
+    };
+    format!("{shown} {unit}")
+}
+
+/// The singular of a one-word regular English plural ("months" -> "month",
+/// "casualties" -> "casualty", "crises" unchanged: not a plain plural),
+/// or `None` where the word is not one.
+fn singular(word: &str) -> Option<String> {
+    if !word.bytes().all(|b| b.is_ascii_lowercase()) || word.len() < 3 {
+        return None;
+    }
+    if ["ss", "us", "is", "ses"]
+        .iter()
+        .any(|end| word.ends_with(end))
+    {
+        return None;
+    }
+    if let Some(stem) = word.strip_suffix("ies") {
+        return Some(format!("{stem}y"));
+    }
+    if ["ches", "shes", "xes"]
+        .iter()
+        .any(|end| word.ends_with(end))
+    {
+        return Some(word[..word.len() - 2].to_string());
+    }
+    word.strip_suffix('s').map(str::to_string)
+}
+
 /// A value as typed on a command line: 0.02, not 0.02000 (rounded to ten
 /// decimals, so 0.1 + 0.2 reads 0.3).
 pub fn as_typed(x: f64) -> String {
@@ -290,6 +336,29 @@ pub fn dot_comment(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unit_agrees_with_its_number() {
+        for (x, unit, expected) in [
+            (1.0, "months", "1 month"),
+            (3.0, "months", "3 months"),
+            (1.0, "steps", "1 step"),
+            (-1.0, "days", "-1 day"),
+            (1.5, "months", "1.500 months"),
+            (1.0, "casualties", "1 casualty"),
+            (1.0, "inches", "1 inch"),
+            (1.0, "killed or wounded", "1 killed or wounded"),
+            (1.0, "months after Dec 2025", "1 month after Dec 2025"),
+            (2.0, "months after Dec 2025", "2 months after Dec 2025"),
+            (1.0, "index 0-1", "1 index 0-1"),
+            (1.0, "crises", "1 crises"),
+            (1.0, "status", "1 status"),
+            (1.0, "USD", "1 USD"),
+            (2.0, "", "2"),
+        ] {
+            assert_eq!(quantity(x, unit), expected, "{x} {unit}");
+        }
+    }
 
     #[test]
     fn numbers() {

@@ -11,7 +11,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::figure::{Figure, LegendItem, Plot, Swatch};
-use super::style::{INK, MUTED, Size, Style, ensure_fonts};
+use super::style::{INK, MUTED, Placement, Size, Style, ensure_fonts};
 use super::{draw_heat, draw_rows, draw_xy};
 
 /// Drawing results carry a message; the caller adds which chart failed.
@@ -22,14 +22,14 @@ pub fn fail<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
-/// Render a figure as PNG bytes.
-pub fn png(figure: &Figure, size: Size) -> Drawn<Vec<u8>> {
+/// Render a figure as PNG bytes, its text sized for `placement`.
+pub fn png(figure: &Figure, size: Size, placement: Placement) -> Drawn<Vec<u8>> {
     ensure_fonts()?;
     let (w, h) = (size.width, size.height);
     let mut pixels = vec![255u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        draw_figure(&root, figure, &Style::new(size))?;
+        draw_figure(&root, figure, &Style::placed(size, placement))?;
         root.present().map_err(fail)?;
     }
     let mut bytes = Vec::new();
@@ -45,14 +45,14 @@ pub fn png(figure: &Figure, size: Size) -> Drawn<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Render a figure as an SVG document.
-pub fn svg(figure: &Figure, size: Size) -> Drawn<String> {
+/// Render a figure as an SVG document, its text sized for `placement`.
+pub fn svg(figure: &Figure, size: Size, placement: Placement) -> Drawn<String> {
     ensure_fonts()?;
     let mut text = String::new();
     {
         let root =
             SVGBackend::with_string(&mut text, (size.width, size.height)).into_drawing_area();
-        draw_figure(&root, figure, &Style::new(size))?;
+        draw_figure(&root, figure, &Style::placed(size, placement))?;
         root.present().map_err(fail)?;
     }
     Ok(text)
@@ -84,10 +84,15 @@ fn frame<DB: DrawingBackend>(
     let pad = st.gap(24.0);
     let width = st.size.width as i32 - 2 * pad;
     let title_font = st.title_font();
-    let title = fit(&figure.title, &title_font, width);
-    root.draw(&Text::new(title, (pad, pad), title_font.color(&INK)))
-        .map_err(fail)?;
-    let mut y = pad + text_height(&title_font) + st.gap(10.0);
+    // A long title (a chart of many scenarios, a long label) takes a
+    // second line rather than losing its end.
+    let mut y = pad;
+    for line in wrap(&figure.title, &title_font, width, 2) {
+        root.draw(&Text::new(line, (pad, y), title_font.color(&INK)))
+            .map_err(fail)?;
+        y += text_height(&title_font) + st.gap(6.0);
+    }
+    y += st.gap(4.0);
     let sub_font = st.subtitle_font();
     let subtitle = fit(&figure.subtitle, &sub_font, width);
     root.draw(&Text::new(subtitle, (pad, y), sub_font.color(&MUTED)))

@@ -69,12 +69,16 @@ fn trajectory(d: &Discovery, k: usize, b: &FoundBox, condition: &str, scenario: 
             legend: vec![
                 legend_item("box on the trajectory", Swatch::Dot(MAIN, true)),
                 legend_item("box chosen", Swatch::Dot(ACCENT, true)),
-                legend_item("density over all runs", Swatch::Line(MUTED, Dash::Short)),
+                // The value goes in the legend: a label on the line would
+                // sit where the trajectory ends, on the same density.
+                legend_item(
+                    &format!("density over all runs ({})", format::percent(base)),
+                    Swatch::Line(MUTED, Dash::Short),
+                ),
             ],
             plot: Plot::Curves(CurvePlot {
-                x: XAxis::Value {
-                    title: "Coverage: share of the runs of interest inside the box".into(),
-                    integer: false,
+                x: XAxis::Percent {
+                    title: "Coverage: share of the runs of interest inside the box (%)".into(),
                 },
                 y_title: "Density: share of the box's runs that are of interest (%)".into(),
                 y_percent: true,
@@ -99,7 +103,7 @@ fn trajectory(d: &Discovery, k: usize, b: &FoundBox, condition: &str, scenario: 
                 guides: vec![Guide {
                     horizontal: true,
                     value: base,
-                    label: format!("all runs: {}", format::percent(base)),
+                    label: String::new(),
                     color: MUTED,
                     dash: Dash::Short,
                 }],

@@ -297,6 +297,7 @@ fn x_axis<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plot: &CurvePlot, s
             let pad = if *integer { 0.03 } else { 0.02 };
             Axis::number(title, lo, hi, pad, max_x_ticks(area), *integer)
         }
+        XAxis::Percent { title } => Axis::percent(title, 1.0, max_x_ticks(area)),
     }
 }
 

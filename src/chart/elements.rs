@@ -6,7 +6,7 @@
 
 use super::build::{legend_item, subtitle, time_labels, time_title, with_unit};
 use super::figure::{Band, Curve, CurvePlot, Dash, Figure, Plot, Steps, Swatch, XAxis};
-use super::style::series_color;
+use super::style::{MUTED, series_color};
 use super::{Chart, Skip, stem};
 use crate::scenario::{TimeAxis, element_of};
 use crate::summary::{SeriesSummary, Summary};
@@ -111,6 +111,17 @@ fn overlay(
     }
     if first_step > last_step {
         return Err(Skip::new(&name, &title, "it has no value at any step"));
+    }
+    // Say what the lines and the bands are; the colours say which element.
+    legend.push(legend_item(
+        "line: median",
+        Swatch::Line(MUTED, Dash::Solid),
+    ));
+    if banded {
+        legend.push(legend_item(
+            "band: middle 50% of runs",
+            Swatch::Patch(MUTED, 0.25),
+        ));
     }
     let bands = if banded {
         "the faint band around each line holds its middle 50% of runs (25th to 75th percentile)"

@@ -192,6 +192,8 @@ pub struct Guide {
 pub enum XAxis {
     /// Numbers; `integer` puts ticks on whole numbers only.
     Value { title: String, integer: bool },
+    /// Shares from 0 to 100%, labelled as percentages.
+    Percent { title: String },
     /// Steps, labelled with calendar labels: (step, label) for every step.
     Time {
         title: String,

@@ -48,7 +48,7 @@ pub use compare::for_comparison;
 pub use figure::Figure;
 pub use overlay::{View, distribution_overlay, event_overlay, probability_overlay};
 pub use sensitivity::for_sensitivity;
-pub use style::{DEFAULT_SIZE, Format, Size};
+pub use style::{DEFAULT_SIZE, Format, Placement, Size};
 pub use sweep::for_sweep;
 pub use tornado::{Tornado, TornadoBar, tornado};
 
@@ -101,12 +101,25 @@ impl fmt::Display for ChartError {
 impl std::error::Error for ChartError {}
 
 impl Chart {
+    /// PNG bytes of the chart set at full width (a chart file).
     pub fn png(&self, size: Size) -> Result<Vec<u8>, ChartError> {
-        canvas::png(&self.figure, size).map_err(|message| self.error(message))
+        self.png_placed(size, Placement::Full)
     }
 
+    /// An SVG document of the chart set at full width (a chart file).
     pub fn svg(&self, size: Size) -> Result<String, ChartError> {
-        canvas::svg(&self.figure, size).map_err(|message| self.error(message))
+        self.svg_placed(size, Placement::Full)
+    }
+
+    /// PNG bytes with text sized for `placement` (a report's figures are
+    /// [`Placement::Half`]).
+    pub fn png_placed(&self, size: Size, placement: Placement) -> Result<Vec<u8>, ChartError> {
+        canvas::png(&self.figure, size, placement).map_err(|message| self.error(message))
+    }
+
+    /// An SVG document with text sized for `placement`.
+    pub fn svg_placed(&self, size: Size, placement: Placement) -> Result<String, ChartError> {
+        canvas::svg(&self.figure, size, placement).map_err(|message| self.error(message))
     }
 
     /// The file's bytes in either format.

@@ -237,9 +237,10 @@ fn numbers_table(numbers: &[(&crate::summary::OutcomeSummary, &NumberStats)]) ->
 pub fn render(s: &Summary) -> String {
     let p = &s.provenance;
     let mut out = String::new();
+    let steps = format::quantity(p.steps as f64, &format!("{}s", p.step_unit));
     let horizon = match &p.start {
-        Some(start) => format!("{} {}s from {start}", p.steps, p.step_unit),
-        None => format!("{} {}s", p.steps, p.step_unit),
+        Some(start) => format!("{steps} from {start}"),
+        None => steps,
     };
     out.push_str(&format!(
         "{} — {} runs, seed {}, {horizon}\n",

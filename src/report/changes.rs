@@ -73,8 +73,12 @@ pub fn between(reference: &Model, variant: &Model) -> Vec<String> {
     }
     if reference.info.steps != variant.info.steps {
         out.push(format!(
-            "runs {} {}s instead of {}",
-            variant.info.steps, variant.info.time.unit, reference.info.steps
+            "runs {} instead of {}",
+            format::quantity(
+                variant.info.steps as f64,
+                &format!("{}s", variant.info.time.unit)
+            ),
+            reference.info.steps
         ));
     }
     out

@@ -120,11 +120,10 @@ pub fn build(model: &Model, summary: &Summary, groups: Vec<FigureGroup>, date: &
     let p = &summary.provenance;
     let info = &model.info;
     let byline = format!(
-        "{} runs · seed {} · {} {}s from {} · polsim {} · {date}",
+        "{} runs · seed {} · {} from {} · polsim {} · {date}",
         format::count(p.runs),
         p.seed,
-        p.steps,
-        p.step_unit,
+        format::quantity(p.steps as f64, &format!("{}s", p.step_unit)),
         info.time.label(0),
         p.polsim_version
     );
@@ -364,9 +363,8 @@ fn provenance(model: &Model, summary: &Summary, date: &str) -> Section {
         (
             "Horizon".to_string(),
             format!(
-                "{} {}s, {} to {}",
-                p.steps,
-                p.step_unit,
+                "{}, {} to {}",
+                format::quantity(p.steps as f64, &format!("{}s", p.step_unit)),
                 model.info.time.label(0),
                 model.info.time.label(p.steps)
             ),

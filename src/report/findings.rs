@@ -89,15 +89,10 @@ fn number(o: &OutcomeSummary) -> Option<String> {
     if n.n == 0 {
         return None;
     }
-    let unit = if o.unit.is_empty() {
-        String::new()
-    } else {
-        format!(" {}", o.unit)
-    };
     let mut text = format!(
-        "{}: median {}{unit}; 90% of runs between {} and {} (mean {}).",
+        "{}: median {}; 90% of runs between {} and {} (mean {}).",
         o.label,
-        format::number(n.p50),
+        format::quantity(n.p50, &o.unit),
         format::number(n.p5),
         format::number(n.p95),
         format::number(n.mean)

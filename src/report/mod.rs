@@ -41,7 +41,7 @@ use crate::Error;
 use crate::analysis::compare::Comparison;
 use crate::analysis::sensitivity::Sensitivity;
 use crate::analysis::sweep::{Axis, Point};
-use crate::chart::{self, Chart, Format, Size, Skip};
+use crate::chart::{self, Chart, Format, Placement, Size, Skip};
 use crate::output::OutputDir;
 use crate::scenario::Model;
 use crate::summary::Summary;
@@ -114,29 +114,35 @@ pub fn write_charts(
     Ok(drawn)
 }
 
-/// A chart with its SVG (when kept), its PNG for the PDF (empty when none
-/// is written) and its bytes in each format asked for.
+/// A chart with its SVG for the HTML report (when kept), its PNG for the
+/// PDF (empty when none is asked for) and its bytes in each format asked
+/// for.
 type Rendered = Result<(Chart, Option<String>, Vec<u8>, Vec<(Format, Vec<u8>)>), Error>;
 
+/// The chart files are drawn to be set at full width; the report's figures,
+/// two to a row, are drawn again with their text sized for half the width
+/// (`Placement::Half`), so they read in print.
 fn render(chart: Chart, settings: &ChartSettings, inline: bool) -> Rendered {
-    let svg = if inline || settings.formats.contains(&Format::Svg) {
-        Some(chart.svg(settings.size).map_err(draw_error)?)
+    let size = settings.size;
+    let mut files = Vec::new();
+    for &format in &settings.formats {
+        files.push((format, chart.render(format, size).map_err(draw_error)?));
+    }
+    let svg = if inline {
+        Some(
+            chart
+                .svg_placed(size, Placement::Half)
+                .map_err(draw_error)?,
+        )
     } else {
         None
     };
-    let mut files = Vec::new();
-    for &format in &settings.formats {
-        let bytes = match (format, &svg) {
-            (Format::Svg, Some(svg)) => svg.clone().into_bytes(),
-            _ => chart.render(format, settings.size).map_err(draw_error)?,
-        };
-        files.push((format, bytes));
-    }
-    // The PDF embeds the PNG the run wrote, or draws one for itself.
-    let png = match files.iter().find(|(format, _)| *format == Format::Png) {
-        _ if !(inline && settings.pdf) => Vec::new(),
-        Some((_, bytes)) => bytes.clone(),
-        None => chart.png(settings.size).map_err(draw_error)?,
+    let png = if inline && settings.pdf {
+        chart
+            .png_placed(size, Placement::Half)
+            .map_err(draw_error)?
+    } else {
+        Vec::new()
     };
     Ok((chart, svg, png, files))
 }

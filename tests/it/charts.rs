@@ -171,7 +171,9 @@ fn x_title(chart: &Chart) -> String {
         Plot::Forest(f) => f.x_title.clone(),
         Plot::Heatmap(h) => h.x_title.clone(),
         Plot::Curves(c) => match &c.x {
-            XAxis::Value { title, .. } | XAxis::Time { title, .. } => title.clone(),
+            XAxis::Value { title, .. } | XAxis::Time { title, .. } | XAxis::Percent { title } => {
+                title.clone()
+            }
         },
     }
 }
