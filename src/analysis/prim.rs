@@ -132,6 +132,9 @@ impl FoundBox {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Parameter {
     pub name: String,
+    /// What charts and reports call it: the scenario's label, else the
+    /// name (the caller sets it; `discover` starts it as the name).
+    pub label: String,
     pub min: f64,
     pub max: f64,
 }
@@ -185,6 +188,7 @@ pub fn discover(data: &Data<'_>, options: &Options) -> Result<Discovery, PrimErr
         if min < max {
             parameters.push(Parameter {
                 name: name.clone(),
+                label: name.clone(),
                 min,
                 max,
             });

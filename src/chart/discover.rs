@@ -136,7 +136,7 @@ fn limits(
         let p = &d.parameters[r.parameter];
         let scale = |v: f64| (v - p.min) / (p.max - p.min);
         rows.push(ForestRow {
-            label: p.name.clone(),
+            label: p.label.clone(),
             heading: false,
             value: Some(Interval {
                 value: scale(r.median_of_cases),

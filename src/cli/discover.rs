@@ -156,7 +156,12 @@ pub fn cmd_discover(args: DiscoverArgs) -> Result<(), Error> {
         columns: &columns,
         cases: &cases,
     };
-    let found = prim::discover(&data, &options).map_err(|e| refusal(e, &args.condition))?;
+    let mut found = prim::discover(&data, &options).map_err(|e| refusal(e, &args.condition))?;
+    for p in &mut found.parameters {
+        if let Some(&v) = model.params.iter().find(|&&v| model.var(v).name == p.name) {
+            p.label = model.var(v).title().to_string();
+        }
+    }
     let scenario_name = match crate::summary::what_if(&overrides, None) {
         Some(what_if) => format!("{} {what_if}", model.info.name),
         None => model.info.name.clone(),

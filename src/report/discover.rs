@@ -85,7 +85,11 @@ pub fn build(
                 .map(|r| {
                     let p = &d.parameters[r.parameter];
                     vec![
-                        p.name.clone(),
+                        if p.label == p.name {
+                            p.name.clone()
+                        } else {
+                            format!("{} ({})", p.label, p.name)
+                        },
                         if r.cuts_low {
                             format::number(r.low)
                         } else {

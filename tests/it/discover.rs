@@ -20,6 +20,7 @@ steps = 1
 
 [parameters.a]
 dist = "uniform(0, 1)"
+label = "Alpha share"
 [parameters.b]
 dist = "uniform(0, 1)"
 [parameters.c]
@@ -67,6 +68,14 @@ fn discover_finds_the_box_the_condition_was_built_from() {
         .map(|p| p["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["a", "b", "c"]);
+    // Charts and the report call a parameter by its label, where it has one.
+    let labels: Vec<&str> = v["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["Alpha share", "b", "c"]);
     let b = &v["boxes"][0];
     let step = &b["trajectory"][b["chosen"].as_u64().unwrap() as usize];
     // The true box is a in (0.7, 1], b in [0, 0.4): peeling moves in
