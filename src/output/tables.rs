@@ -150,21 +150,28 @@ pub fn summary_csv(s: &Summary) -> Vec<u8> {
     to_bytes(rows)
 }
 
+/// The statistics of a series at one step, named as the `stat` column of
+/// the time series names them, in that order (timeseries.csv, the
+/// spreadsheet's Time series sheet).
+pub fn step_stats(n: &NumberStats) -> [(&'static str, f64); 7] {
+    [
+        ("mean", n.mean),
+        ("sd", n.sd),
+        ("p5", n.p5),
+        ("p25", n.p25),
+        ("p50", n.p50),
+        ("p75", n.p75),
+        ("p95", n.p95),
+    ]
+}
+
 pub fn timeseries_csv(s: &Summary) -> Vec<u8> {
     let mut rows = vec![TIMESERIES_COLUMNS.iter().map(|c| c.to_string()).collect()];
     for series in &s.series {
         let (array, element) = element_of(&series.name);
         for st in &series.steps {
             let n = &st.stats;
-            for (stat, v) in [
-                ("mean", n.mean),
-                ("sd", n.sd),
-                ("p5", n.p5),
-                ("p25", n.p25),
-                ("p50", n.p50),
-                ("p75", n.p75),
-                ("p95", n.p95),
-            ] {
+            for (stat, v) in step_stats(n) {
                 rows.push(vec![
                     array.to_string(),
                     series.kind.to_string(),

@@ -24,7 +24,7 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use super::tables::{SUMMARY_COLUMNS, TIMESERIES_COLUMNS};
+use super::tables::{SUMMARY_COLUMNS, TIMESERIES_COLUMNS, step_stats};
 use crate::analysis::compare::Comparison;
 use crate::analysis::sweep::{Axis, Point};
 use crate::scenario::element_of;
@@ -282,15 +282,7 @@ fn timeseries_sheet(keyed: &Keyed<'_>) -> Sheet {
             let (array, element) = element_of(&series.name);
             for st in &series.steps {
                 let n = &st.stats;
-                for (stat, v) in [
-                    ("mean", n.mean),
-                    ("sd", n.sd),
-                    ("p5", n.p5),
-                    ("p25", n.p25),
-                    ("p50", n.p50),
-                    ("p75", n.p75),
-                    ("p95", n.p95),
-                ] {
+                for (stat, v) in step_stats(n) {
                     let chance = series.yes_no && stat == "mean";
                     let mut row = keys.clone();
                     row.extend([
