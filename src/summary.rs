@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::results::{OutcomeAcc, Results};
+use crate::results::{OutcomeAcc, Results, StepAcc};
 use crate::scenario::{EventMode, Model, OutcomeKind, VarKind};
 use crate::stats::{Proportion, SKETCH_ALPHA, wilson_interval, z_for_level};
 
@@ -411,6 +411,7 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
     results.settle();
     let yes_no =
         crate::scenario::check::yes_no_vars(&model.vars, &model.interventions, &series_vars);
+    let brackets = results.brackets.clone();
     let series = series_vars
         .par_iter()
         .zip(results.series.par_iter_mut())
@@ -431,7 +432,7 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
                     .map(|(t, acc)| StepStats {
                         step: t as u32,
                         period: info.time.label(t as u32),
-                        stats: number_stats(&acc.moments, &mut acc.quantiles),
+                        stats: step_stats(acc, brackets.as_ref().map(|b| b.get(i, t))),
                     })
                     .collect(),
             }
@@ -492,6 +493,19 @@ fn number_stats(
     quantiles: &mut crate::stats::Quantiles,
 ) -> NumberStats {
     let q = quantiles.quantiles(&PROBS);
+    stats_of(moments, &q, quantiles.is_exact())
+}
+
+/// A time series' statistics at one step: its quantiles from the pilot's
+/// values or, past the pilot, from the counts in its brackets.
+fn step_stats(acc: &mut StepAcc, brackets: Option<&crate::stats::Brackets>) -> NumberStats {
+    let (q, exact) = acc.quantiles_at(brackets, &PROBS);
+    stats_of(&acc.moments, &q, exact)
+}
+
+/// The statistics of a quantity from its moments and its quantiles at
+/// [`PROBS`].
+fn stats_of(moments: &crate::stats::Moments, q: &[f64], exact_quantiles: bool) -> NumberStats {
     NumberStats {
         n: moments.count(),
         none: moments.none(),
@@ -506,7 +520,7 @@ fn number_stats(
         p75: q[3],
         p95: q[4],
         max: moments.max(),
-        exact_quantiles: quantiles.is_exact(),
+        exact_quantiles,
         spread_mcse: None,
     }
 }

@@ -582,6 +582,16 @@ pub fn fold_parts(
                 ));
             }
             for (total, r) in folded.results.iter_mut().zip(unit.results) {
+                if !total.brackets_agree(&r) {
+                    return Err(refused(
+                        path,
+                        &part::PartError(
+                            "counts its time series in other brackets than the other parts \
+                             (their pilots differ); write every part again with one polsim"
+                                .into(),
+                        ),
+                    ));
+                }
                 total.merge(r);
             }
             for (total, p) in folded.paired.iter_mut().zip(&unit.paired) {

@@ -20,6 +20,7 @@ pub mod rng;
 pub mod shard;
 
 use std::fmt;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -27,7 +28,7 @@ use crate::scenario::Model;
 use crate::stats::BatchMoments;
 use exec::{BatchRecord, Fault, Inject, Workspace};
 pub use program::{LANES, Program};
-use results::Results;
+use results::{Results, SeriesBrackets};
 
 /// Runs per chunk: the unit of parallel work and of merging.
 pub const CHUNK_RUNS: u64 = 1024;
@@ -258,6 +259,14 @@ impl Pool {
 /// Simulates the chunks of `blocks`, merging each block's chunks in chunk
 /// order into an empty `Results`, and hands every finished block to
 /// `on_block(job, block, results)` in block order.
+///
+/// A job whose time series go past its pilot (`SeriesPlan::runs`) is
+/// simulated in two stretches: the pilot's chunks keep their per-step
+/// values; when the last of them is merged, the pilot's values fix each
+/// pair's brackets (`Results::bracket_series`), and every later chunk
+/// counts its values in them. A shard that starts past the pilot runs the
+/// pilot's chunks alone first, for its brackets only: the same values, so
+/// the same brackets as a single run.
 pub(crate) fn simulate_blocks_with(
     jobs: &[Job<'_>],
     options: &RunOptions,
@@ -270,43 +279,107 @@ pub(crate) fn simulate_blocks_with(
     let all = options.runs.div_ceil(CHUNK_RUNS);
     let first = (blocks.start.saturating_mul(BLOCK_CHUNKS)).min(all);
     let chunks = (blocks.end.saturating_mul(BLOCK_CHUNKS)).min(all);
+    // The chunks of each job's pilot, for the jobs that go past it.
+    let pilots: Vec<Option<u64>> = jobs
+        .iter()
+        .map(|job| {
+            let plan = results::SeriesPlan::new(job.program.series.len(), job.program.steps);
+            (job.series && plan.brackets(options.runs)).then_some(plan.runs / CHUNK_RUNS)
+        })
+        .collect();
+    let mut brackets: Vec<Option<Arc<SeriesBrackets>>> = vec![None; jobs.len()];
+    for (j, pilot) in pilots.iter().enumerate() {
+        if let Some(p) = *pilot
+            && first >= p
+        {
+            brackets[j] = Some(pilot_brackets(&jobs[j], options, pool, p)?);
+        }
+    }
     let fresh = || -> Vec<Results> {
         jobs.iter()
             .map(|j| Results::new(j.model, j.program, j.series))
             .collect()
     };
     let mut current = fresh();
-    let work = |chunk: u64| -> Result<Vec<ChunkOut>, SimError> {
-        jobs.iter()
-            .map(|job| run_chunk(job, options, chunk, None))
-            .collect()
-    };
-    let mut merge = |chunk: u64, out: Vec<ChunkOut>| -> Result<(), SimError> {
-        let mut rows = Vec::new();
-        for (block, (results, chunk_rows)) in current.iter_mut().zip(out) {
-            block.merge(results);
-            rows.extend(chunk_rows);
-        }
-        if !rows.is_empty() {
-            on_rows(&rows).map_err(SimError::Io)?;
-        }
-        let block = chunk / BLOCK_CHUNKS;
-        if chunk + 1 == block_chunks(block, options.runs).end {
-            for (job, results) in std::mem::replace(&mut current, fresh())
-                .into_iter()
-                .enumerate()
-            {
-                on_block(job, block, results);
+    // Stretches of chunks, cut where a pilot ends.
+    let mut cuts: Vec<u64> = pilots
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|&p| p > first && p < chunks)
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut start = first;
+    for end in cuts.into_iter().chain([chunks]) {
+        let mut found: Vec<Option<Arc<SeriesBrackets>>> = vec![None; jobs.len()];
+        let now = &brackets;
+        let work = |chunk: u64| -> Result<Vec<ChunkOut>, SimError> {
+            jobs.iter()
+                .zip(now)
+                .map(|(job, b)| run_chunk(job, options, chunk, None, b.clone()))
+                .collect()
+        };
+        let mut merge = |chunk: u64, out: Vec<ChunkOut>| -> Result<(), SimError> {
+            let mut rows = Vec::new();
+            for (block, (results, chunk_rows)) in current.iter_mut().zip(out) {
+                block.merge(results);
+                rows.extend(chunk_rows);
+            }
+            if !rows.is_empty() {
+                on_rows(&rows).map_err(SimError::Io)?;
+            }
+            for (j, pilot) in pilots.iter().enumerate() {
+                if *pilot == Some(chunk + 1) {
+                    found[j] = Some(current[j].bracket_series());
+                }
+            }
+            let block = chunk / BLOCK_CHUNKS;
+            if chunk + 1 == block_chunks(block, options.runs).end {
+                for (job, results) in std::mem::replace(&mut current, fresh())
+                    .into_iter()
+                    .enumerate()
+                {
+                    on_block(job, block, results);
+                }
+            }
+            progress(
+                ((chunk + 1) * CHUNK_RUNS)
+                    .min(options.runs)
+                    .saturating_sub(first * CHUNK_RUNS),
+            );
+            Ok(())
+        };
+        in_chunk_order(pool, start..end, &work, &mut merge)?;
+        for (b, f) in brackets.iter_mut().zip(found) {
+            if f.is_some() {
+                *b = f;
             }
         }
-        progress(
-            ((chunk + 1) * CHUNK_RUNS)
-                .min(options.runs)
-                .saturating_sub(first * CHUNK_RUNS),
-        );
-        Ok(())
+        start = end;
+    }
+    Ok(())
+}
+
+/// The brackets of `job`'s time-series quantiles, from its pilot (chunks
+/// `0..pilot`) run alone: for a shard whose blocks start past the pilot.
+fn pilot_brackets(
+    job: &Job<'_>,
+    options: &RunOptions,
+    pool: &Pool,
+    pilot: u64,
+) -> Result<Arc<SeriesBrackets>, SimError> {
+    let quiet = RunOptions {
+        rows: false,
+        ..options.clone()
     };
-    in_chunk_order(pool, first..chunks, &work, &mut merge)
+    let mut scratch = Results::new(job.model, job.program, true);
+    let work = |chunk: u64| run_chunk(job, &quiet, chunk, None, None).map(|(r, _)| r);
+    in_chunk_order(pool, 0..pilot, &work, &mut |_, results| {
+        scratch.merge(results);
+        Ok(())
+    })?;
+    Ok(scratch.bracket_series())
 }
 
 /// Runs `work(chunk)` for every chunk of `chunks` on the pool's threads and
@@ -414,7 +487,7 @@ fn refine(
                             .zip(plans_now)
                             .filter_map(|(job, plan)| {
                                 let plan = plan.as_ref().filter(|p| p.is_open())?;
-                                Some(run_chunk(job, &quiet, chunk, Some(plan.probes())))
+                                Some(run_chunk(job, &quiet, chunk, Some(plan.probes()), None))
                             })
                             .collect()
                     })
@@ -476,6 +549,7 @@ fn run_chunk(
     options: &RunOptions,
     chunk: u64,
     probes: Option<results::Probes>,
+    brackets: Option<Arc<SeriesBrackets>>,
 ) -> Result<(Results, Option<Rows>), SimError> {
     let (model, program, inject) = (job.model, job.program, job.inject);
     let first = chunk * CHUNK_RUNS;
@@ -490,6 +564,9 @@ fn run_chunk(
         BatchRecord::new(program, job.series)
     };
     let mut results = Results::new(model, program, job.series && probes.is_none());
+    if let Some(brackets) = brackets.filter(|_| probes.is_none() && job.series) {
+        results = results.with_brackets(brackets);
+    }
     if probes.is_none() {
         results.reserve(first, last - first);
     }

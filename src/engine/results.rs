@@ -11,8 +11,11 @@ use super::exec::BatchRecord;
 use super::program::Program;
 use crate::expr::ast::truthy;
 use crate::scenario::{EventMode, Model, OutcomeKind};
+use std::sync::Arc;
+
 use crate::stats::{
-    BatchMoments, Moments, Probe, Proportion, Quantiles, REPORTED_PS, Refinement, add_each_batch,
+    BatchMoments, Brackets, Moments, Probe, Proportion, Quantiles, REPORTED_PS, Refinement, Tally,
+    add_each_batch,
 };
 
 /// Exact quantiles are kept for up to this many runs per outcome; beyond,
@@ -22,12 +25,13 @@ pub const OUTCOME_EXACT_CAP: usize = 1 << 20;
 /// most about this many (variable, step) pairs: for long horizons at every
 /// k-th step and the last (means and sds stay at every step).
 pub const SERIES_QUANTILE_PAIRS: usize = 8192;
-/// Time-series quantiles are the exact quantiles of the first this-many
-/// runs: past it a fan chart's bands no longer move visibly, and sorting
-/// more values per step is what the time series cost most.
-pub const SERIES_PREFIX_RUNS: usize = 10_000;
-/// ... as long as all the pairs together hold at most this many values
-/// (128 MB); models with more pairs take fewer runs.
+/// Time-series quantiles come from a pilot of the first runs, kept
+/// exactly, and past it from counts in brackets the pilot fixes
+/// (`stats::Tally`): the pilot is one block of runs ...
+pub const SERIES_PILOT_RUNS: u64 = super::CHUNK_RUNS * super::BLOCK_CHUNKS;
+/// ... as long as all the pairs together hold at most this many pilot
+/// values (128 MB); models with more pairs take a shorter pilot, of whole
+/// chunks.
 pub const SERIES_VALUE_BUDGET: usize = 16_000_000;
 /// Per-step statistics are kept for at most this many (variable, step)
 /// pairs (about 1.1 GB for a chunk's accumulators); larger models are
@@ -36,13 +40,15 @@ pub const MAX_SERIES_PAIRS: usize = 2_000_000;
 /// Values all refinement windows together may hold in one pass (256 MB).
 pub const REFINE_BUDGET: usize = 32_000_000;
 
-/// Which steps of the time series keep quantiles, and from how many runs.
+/// Which steps of the time series keep quantiles, and how long their pilot is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SeriesPlan {
     /// Quantiles at steps `0, k, 2k, ...` and at the last step.
     pub stride: u32,
     pub steps: u32,
-    /// The quantiles come from runs `0..runs`, exactly.
+    /// The pilot: runs `0..runs` keep their values exactly (a whole number
+    /// of chunks). Up to this many runs the quantiles are exact; past it
+    /// they are counted in the brackets the pilot fixes.
     pub runs: u64,
 }
 
@@ -57,13 +63,36 @@ impl SeriesPlan {
         SeriesPlan {
             stride,
             steps,
-            runs: (SERIES_VALUE_BUDGET / kept).clamp(64, SERIES_PREFIX_RUNS) as u64,
+            runs: ((SERIES_VALUE_BUDGET / kept) as u64).clamp(super::CHUNK_RUNS, SERIES_PILOT_RUNS)
+                / super::CHUNK_RUNS
+                * super::CHUNK_RUNS,
         }
     }
 
     /// Whether step `t` keeps quantiles.
     pub fn keeps(&self, t: u32) -> bool {
         t.is_multiple_of(self.stride) || t == self.steps
+    }
+
+    /// Whether `runs` runs go past the pilot, so that the quantiles are
+    /// counted in brackets.
+    pub fn brackets(&self, runs: u64) -> bool {
+        runs > self.runs
+    }
+}
+
+/// The brackets of every (variable, step) pair's quantiles, fixed from the
+/// pilot: `pairs[s * (steps + 1) + t]`, empty at steps that keep no
+/// quantiles. Shared by every chunk of a simulation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SeriesBrackets {
+    pub steps: usize,
+    pub pairs: Vec<Brackets>,
+}
+
+impl SeriesBrackets {
+    pub fn get(&self, s: usize, t: usize) -> &Brackets {
+        &self.pairs[s * (self.steps + 1) + t]
     }
 }
 
@@ -85,7 +114,26 @@ pub enum OutcomeAcc {
 pub struct StepAcc {
     /// The merged moments of every chunk so far.
     pub moments: Moments,
+    /// The pilot's values, exactly (empty past the pilot).
     pub quantiles: Quantiles,
+    /// Past the pilot: the counts in the pair's brackets.
+    pub tally: Option<Tally>,
+}
+
+impl StepAcc {
+    /// The type-7 quantiles at `ps` and whether they are exact: from the
+    /// values while the pilot holds them all, else from the tally counted
+    /// in `brackets`.
+    pub fn quantiles_at(&mut self, brackets: Option<&Brackets>, ps: &[f64]) -> (Vec<f64>, bool) {
+        match (&self.tally, brackets) {
+            (Some(tally), Some(b)) => {
+                let reads = tally.quantiles(b, ps, self.moments.min(), self.moments.max());
+                let exact = reads.iter().all(|r| r.exact);
+                (reads.into_iter().map(|r| r.value).collect(), exact)
+            }
+            _ => (self.quantiles.quantiles(ps), self.quantiles.is_exact()),
+        }
+    }
 }
 
 /// An event at one step.
@@ -119,6 +167,9 @@ pub struct Results {
     pub params: Vec<Moments>,
     /// Which steps keep time-series quantiles.
     pub plan: SeriesPlan,
+    /// Past the pilot: where each pair counts its values (`None` while the
+    /// quantiles are the values themselves).
+    pub brackets: Option<Arc<SeriesBrackets>>,
     /// During a refinement pass: what this chunk looks for, and nothing
     /// else is accumulated.
     pub probes: Option<Probes>,
@@ -181,6 +232,7 @@ impl Results {
         let step_acc = || StepAcc {
             moments: Moments::new(),
             quantiles: Quantiles::new(plan.runs as usize),
+            tally: None,
         };
         let step_batches = if series {
             vec![BatchMoments::default(); program.series.len() * (steps + 1)]
@@ -208,6 +260,7 @@ impl Results {
                 .collect(),
             params: program.params.iter().map(|_| Moments::new()).collect(),
             plan,
+            brackets: None,
             probes: None,
             may_be_none: model.outcomes.iter().map(|o| o.may_be_none).collect(),
             ever: vec![0; program.events.len()],
@@ -223,7 +276,7 @@ impl Results {
             }
         }
         let series_runs = self.plan.runs.saturating_sub(first).min(runs) as usize;
-        if series_runs > 0 {
+        if series_runs > 0 && self.brackets.is_none() {
             for per_step in &mut self.series {
                 for (t, acc) in per_step.iter_mut().enumerate() {
                     if self.plan.keeps(t as u32) {
@@ -231,6 +284,99 @@ impl Results {
                     }
                 }
             }
+        }
+    }
+
+    /// Counts this accumulator's per-step values in `brackets` from now on
+    /// (for a chunk past the pilot).
+    pub fn with_brackets(mut self, brackets: Arc<SeriesBrackets>) -> Results {
+        self.count_in(brackets);
+        self
+    }
+
+    /// Counts the per-step values in `brackets` from now on: every kept
+    /// step gets an empty tally.
+    pub fn count_in(&mut self, brackets: Arc<SeriesBrackets>) {
+        for (s, per_step) in self.series.iter_mut().enumerate() {
+            for (t, acc) in per_step.iter_mut().enumerate() {
+                if self.plan.keeps(t as u32) {
+                    acc.tally = Some(Tally::new(brackets.get(s, t)));
+                }
+            }
+        }
+        self.brackets = Some(brackets);
+    }
+
+    /// Ends the pilot: fixes each pair's brackets from the values held
+    /// (the pilot's, all of them exact), counts those values in them, and
+    /// returns the brackets for the chunks after the pilot.
+    pub fn bracket_series(&mut self) -> Arc<SeriesBrackets> {
+        let steps = self.plan.steps as usize;
+        let mut pairs = vec![Brackets::default(); self.series.len() * (steps + 1)];
+        for (s, per_step) in self.series.iter_mut().enumerate() {
+            for (t, acc) in per_step.iter_mut().enumerate() {
+                if !self.plan.keeps(t as u32) {
+                    continue;
+                }
+                acc.quantiles.finish();
+                let values: Vec<f64> = acc
+                    .quantiles
+                    .exact_values()
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .copied()
+                    .collect();
+                pairs[s * (steps + 1) + t] = Brackets::from_sorted(&values, &REPORTED_PS);
+            }
+        }
+        let brackets = Arc::new(SeriesBrackets { steps, pairs });
+        self.count_in(brackets.clone());
+        for (s, per_step) in self.series.iter_mut().enumerate() {
+            for (t, acc) in per_step.iter_mut().enumerate() {
+                let pilot = std::mem::replace(&mut acc.quantiles, Quantiles::new(0));
+                if let Some(tally) = &mut acc.tally {
+                    let b = brackets.get(s, t);
+                    for values in pilot.exact_values().into_iter().flatten() {
+                        tally.add_slice(b, values);
+                    }
+                    for _ in 0..pilot.none() {
+                        tally.add_slice(b, &[f64::NAN]);
+                    }
+                }
+            }
+        }
+        brackets
+    }
+
+    /// Moves `other`'s time-series counts into this one's (they share the
+    /// brackets), leaving `other` with its moments only: what a shard
+    /// keeps of its blocks, since counts add in any order. Does nothing
+    /// when either has no counts.
+    pub fn absorb_tallies(&mut self, other: &mut Results) {
+        let (Some(mine), Some(theirs)) = (&self.brackets, &other.brackets) else {
+            return;
+        };
+        if !Arc::ptr_eq(mine, theirs) && mine != theirs {
+            return;
+        }
+        let brackets = mine.clone();
+        for (s, (a, b)) in self.series.iter_mut().zip(&mut other.series).enumerate() {
+            for (t, (x, y)) in a.iter_mut().zip(b.iter_mut()).enumerate() {
+                if let (Some(x), Some(y)) = (&mut x.tally, y.tally.take()) {
+                    x.merge(y, brackets.get(s, t));
+                }
+            }
+        }
+        other.brackets = None;
+    }
+
+    /// Whether merging `other` into this one counts in the same brackets
+    /// (or either has none).
+    pub fn brackets_agree(&self, other: &Results) -> bool {
+        match (&self.brackets, &other.brackets) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+            _ => true,
         }
     }
 
@@ -266,7 +412,17 @@ impl Results {
         add_each_batch(&mut self.step_batches[ti * count..ti * count + live], |s| {
             &slots[specs[s].slot as usize][..n]
         });
-        if quantile_lanes > 0 {
+        if let Some(brackets) = &self.brackets {
+            if self.plan.keeps(t) {
+                for (s, (spec, per_step)) in
+                    specs.iter().zip(&mut self.series).enumerate().take(live)
+                {
+                    if let Some(tally) = &mut per_step[ti].tally {
+                        tally.add_slice(brackets.get(s, ti), &slots[spec.slot as usize][..n]);
+                    }
+                }
+            }
+        } else if quantile_lanes > 0 {
             for (spec, per_step) in specs.iter().zip(&mut self.series).take(live) {
                 let values = &slots[spec.slot as usize][..quantile_lanes];
                 per_step[ti].quantiles.add_slice(values);
@@ -374,7 +530,9 @@ impl Results {
                 let lanes = &rec.series[s * (steps + 1) + t];
                 let values = kept_lanes.gather(lanes, &mut buffer);
                 self.step_batches[t * count + s].add_slice(values);
-                if self.plan.keeps(t as u32) {
+                if let (Some(tally), Some(brackets)) = (&mut acc.tally, &self.brackets) {
+                    tally.add_slice(brackets.get(s, t), values);
+                } else if self.plan.keeps(t as u32) {
                     for lane in (0..quantile_lanes).filter(|&i| keep[i]) {
                         acc.quantiles.add(lanes[lane]);
                     }
@@ -431,12 +589,22 @@ impl Results {
             }
         }
         let count = self.series.len();
+        if self.brackets.is_none() && other.brackets.is_some() {
+            // The first merge past the pilot into an empty total.
+            self.brackets = other.brackets.clone();
+        }
+        let brackets = self.brackets.clone();
         for (s, (a, b)) in self.series.iter_mut().zip(other.series).enumerate() {
             for (t, (x, y)) in a.iter_mut().zip(b).enumerate() {
                 x.moments.merge(&y.moments);
                 x.moments
                     .merge(&other.step_batches[t * count + s].to_moments());
                 x.quantiles.merge(y.quantiles);
+                match (&mut x.tally, y.tally, &brackets) {
+                    (Some(a), Some(b), Some(br)) => a.merge(b, br.get(s, t)),
+                    (None, Some(b), _) => x.tally = Some(b),
+                    _ => {}
+                }
             }
         }
         for (a, b) in self.events.iter_mut().zip(other.events) {
@@ -482,7 +650,8 @@ impl Probes {
 /// The refinement of every sketched outcome quantile of one [`Results`] to
 /// the exact value (see `stats::refine`): the engine runs the same runs
 /// again, pass after pass, while any is open. (Time-series quantiles never
-/// reach a sketch: they come from a prefix of the runs, see [`SeriesPlan`].)
+/// reach a sketch: past their pilot they are counted in brackets, see
+/// [`SeriesPlan`] and `stats::Tally`.)
 #[derive(Clone, Debug)]
 pub struct Refinements {
     outcomes: Vec<Option<Refinement>>,

@@ -59,7 +59,14 @@ pub fn simulate_blocks(
         blocks,
         progress,
         on_rows,
-        &mut |job, _block, results| out[job].push(results),
+        &mut |job, _block, mut results| {
+            // Time-series counts add in any order: the first block holds
+            // them all, so a part stores them once.
+            if let Some(first) = out[job].first_mut() {
+                first.absorb_tallies(&mut results);
+            }
+            out[job].push(results)
+        },
     )?;
     Ok(out)
 }

@@ -15,7 +15,9 @@
 //! scenario simulated together, in the model's order (runs, kept runs, each
 //! outcome (a tag, then counts, or moments and the exact values), each
 //! variable's per-step moments and, at the steps that keep them, its
-//! quantile values, each event's per-step counts, each parameter's
+//! quantile values or, past the pilot, the brackets and counts of its
+//! time series (a part's first block holds the counts of all its blocks),
+//! each event's per-step counts, each parameter's
 //! moments); then the paired-difference accumulators of a comparison; then
 //! the per-run value columns of a sensitivity analysis; then the
 //! replicates' moments of a run, comparison or sweep with sampled
@@ -31,14 +33,14 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::engine::{BLOCK_CHUNKS, CHUNK_RUNS, Program};
-use crate::results::{EventStep, OUTCOME_EXACT_CAP, OutcomeAcc, Results, StepAcc};
+use crate::results::{EventStep, OUTCOME_EXACT_CAP, OutcomeAcc, Results, SeriesBrackets, StepAcc};
 use crate::scenario::Model;
-use crate::stats::{Moments, Paired, Quantiles};
+use crate::stats::{Brackets, Moments, Paired, Quantiles, Tally};
 
 /// The first line of every part file.
 pub const MAGIC: &[u8] = b"polsim part\n";
 /// The version of this layout; a merge refuses parts of another.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 /// The longest header line read (the scenario texts are inside it; each
 /// file of a scenario is at most 16 MiB).
 pub const MAX_HEADER_BYTES: usize = 256 << 20;
@@ -347,9 +349,36 @@ impl Writer {
                 }
             }
         }
-        for per_step in &r.series {
-            for (t, acc) in per_step.iter().enumerate() {
-                self.step(acc, r.plan.keeps(t as u32))?;
+        match &r.brackets {
+            None => {
+                self.u64(0);
+                for per_step in &r.series {
+                    for (t, acc) in per_step.iter().enumerate() {
+                        self.step(acc, r.plan.keeps(t as u32))?;
+                    }
+                }
+            }
+            Some(brackets) => {
+                self.u64(1);
+                let mut words = Vec::new();
+                for (s, per_step) in r.series.iter().enumerate() {
+                    for t in 0..per_step.len() {
+                        if r.plan.keeps(t as u32) {
+                            brackets.get(s, t).encode(&mut words);
+                        }
+                    }
+                }
+                for (s, per_step) in r.series.iter().enumerate() {
+                    for (t, acc) in per_step.iter().enumerate() {
+                        words.extend(acc.moments.state().0);
+                        words.extend(acc.moments.state().1.iter().map(|f| f.to_bits()));
+                        if let Some(tally) = &acc.tally {
+                            tally.encode(brackets.get(s, t), &mut words);
+                        }
+                    }
+                }
+                self.u64(words.len() as u64);
+                words.iter().for_each(|&w| self.u64(w));
             }
         }
         for per_step in &r.events {
@@ -450,6 +479,51 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// The time series past the pilot: every kept pair's brackets, then
+    /// each step's moments and, where kept, its tally.
+    fn tallies(&mut self, r: &mut Results) -> Result<(), PartError> {
+        let n = self.len(8)?;
+        let mut words = Vec::with_capacity(n);
+        for _ in 0..n {
+            words.push(self.u64()?);
+        }
+        let damaged = || PartError("holds time-series counts that do not add up".into());
+        let mut it = words.into_iter();
+        let mut next = || it.next();
+        let steps = r.plan.steps as usize;
+        let mut pairs = vec![Brackets::default(); r.series.len() * (steps + 1)];
+        for (s, per_step) in r.series.iter().enumerate() {
+            for t in 0..per_step.len() {
+                if r.plan.keeps(t as u32) {
+                    pairs[s * (steps + 1) + t] = Brackets::decode(&mut next).ok_or_else(damaged)?;
+                }
+            }
+        }
+        let brackets = std::sync::Arc::new(SeriesBrackets { steps, pairs });
+        r.count_in(brackets.clone());
+        for (s, per_step) in r.series.iter_mut().enumerate() {
+            for (t, acc) in per_step.iter_mut().enumerate() {
+                let mut counts = [0u64; 4];
+                for c in &mut counts {
+                    *c = next().ok_or_else(damaged)?;
+                }
+                let mut floats = [0f64; 5];
+                for f in &mut floats {
+                    *f = f64::from_bits(next().ok_or_else(damaged)?);
+                }
+                acc.moments = Moments::from_state(counts, floats);
+                if acc.tally.is_some() {
+                    acc.tally =
+                        Some(Tally::decode(brackets.get(s, t), &mut next).ok_or_else(damaged)?);
+                }
+            }
+        }
+        if next().is_some() {
+            return Err(damaged());
+        }
+        Ok(())
+    }
+
     fn unit(&mut self, shapes: &[(&Model, &Program)], series: bool) -> Result<Unit, PartError> {
         let count = self.u64()?;
         if count != shapes.len() as u64 {
@@ -518,13 +592,19 @@ impl Reader<'_> {
             }
         }
         let plan = r.plan;
-        for per_step in &mut r.series {
-            for (t, acc) in per_step.iter_mut().enumerate() {
-                acc.moments = self.moments()?;
-                if plan.keeps(t as u32) {
-                    self.quantiles(&mut acc.quantiles)?;
+        match self.u64()? {
+            0 => {
+                for per_step in &mut r.series {
+                    for (t, acc) in per_step.iter_mut().enumerate() {
+                        acc.moments = self.moments()?;
+                        if plan.keeps(t as u32) {
+                            self.quantiles(&mut acc.quantiles)?;
+                        }
+                    }
                 }
             }
+            1 => self.tallies(r)?,
+            _ => return Err(PartError("holds time series of an unknown kind".into())),
         }
         for per_step in &mut r.events {
             for e in per_step.iter_mut() {

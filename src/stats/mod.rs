@@ -48,6 +48,10 @@
 //! `0`), as are `±∞`; `p = 0` and `p = 1` return the exact minimum and
 //! maximum.
 //!
+//! [`Tally`] holds the time series' quantiles past a pilot: integer counts
+//! in cells fixed by the pilot's values ([`Brackets`]), so merging is exact
+//! and order-independent too; see `tally.rs` for its accuracy.
+//!
 //! Missing values: `NaN` means "none" (for example "the step at which an
 //! event first happened" when it never happened). Every accumulator counts
 //! `NaN` inputs separately (`none()`) and leaves them out of moments and
@@ -59,12 +63,14 @@ mod interval;
 mod moments;
 mod quantiles;
 mod refine;
+mod tally;
 
 pub use batch_moments::{BatchMoments, add_each as add_each_batch};
 pub use interval::{Paired, Proportion, wilson_interval, z_for_level};
 pub use moments::Moments;
 pub use quantiles::{DEFAULT_EXACT_CAP, Histogram, MAX_HISTOGRAM_BINS, Quantiles, SKETCH_ALPHA};
 pub use refine::{MAX_PASSES, Probe, Refinement};
+pub use tally::{BRACKET_Z, Brackets, Read, Tally};
 
 /// The probabilities of the quantiles every summary reports (p5, p25, p50,
 /// p75, p95): the ones the engine refines to exactness.

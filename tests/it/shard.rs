@@ -142,6 +142,27 @@ fn parts_merge_into_the_bytes_of_one_run_for_any_number_of_parts() {
     }
 }
 
+/// Past the pilot of 16,384 runs the time series are counted in brackets
+/// the pilot fixes; a part that starts past the pilot runs the pilot alone
+/// for its brackets, so the counts merge into the single run's bytes. The
+/// Palmyra model has continuous states, shares clamped at 0 and 1, and
+/// yes/no states: every kind of bracket.
+#[test]
+fn time_series_counted_past_the_pilot_merge_into_the_bytes_of_one_run() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let single = tmp.path().join("single");
+    let scenario = "scenarios/palmyra/baseline.toml";
+    let base = ["run", scenario, "--runs", "40000", "--quiet"];
+    let mut args = base.to_vec();
+    args.extend(["--no-charts", "--out", s(&single)]);
+    ok(polsim(&args));
+    let dir = tmp.path().join("parts");
+    let parts = write_parts(&base, 3, &dir);
+    let merged = tmp.path().join("merged");
+    ok(merge(&parts, &merged, &["--no-charts", "--quiet"]));
+    assert_same_files(&single, &merged, &FILES);
+}
+
 #[test]
 fn a_what_if_run_with_a_condition_merges_too() {
     let tmp = tempfile::tempdir().expect("tempdir");
