@@ -359,10 +359,19 @@ impl Workspace {
                 before,
             } => {
                 let base = stream as usize * LANES;
-                let p = s[chance as usize];
                 if mode == EventMode::Once {
                     s[before as usize] = s[dst as usize];
                 }
+                // The chance is read in place (a copy only if it were the
+                // event's own slot).
+                let copy;
+                let (d, p) = match s.get_disjoint_mut([dst as usize, chance as usize]) {
+                    Ok([d, p]) => (d, &*p),
+                    Err(_) => {
+                        copy = s[chance as usize];
+                        (&mut s[dst as usize], &copy)
+                    }
+                };
                 let t = u64::from(ctx.t);
                 if mode == EventMode::Count {
                     for lane in 0..n {
@@ -385,7 +394,7 @@ impl Workspace {
                                 ),
                             ));
                         };
-                        s[dst as usize][lane] = k;
+                        d[lane] = k;
                     }
                     return Ok(());
                 }
@@ -408,16 +417,16 @@ impl Workspace {
                     ));
                 }
                 let streams = &self.streams[base..base + n];
-                let prior = (mode == EventMode::Once).then(|| s[before as usize]);
-                let d = &mut s[dst as usize];
-                match prior {
-                    Some(b) => {
+                match mode {
+                    // `d` still holds the previous step's values (as
+                    // `before` now does): an occurrence sticks.
+                    EventMode::Once => {
                         for lane in 0..n {
                             let happened = streams[lane].uniform_at(t) < p[lane];
-                            d[lane] = f64::from(happened | (b[lane] != 0.0));
+                            d[lane] = f64::from(happened | (d[lane] != 0.0));
                         }
                     }
-                    None => {
+                    _ => {
                         for lane in 0..n {
                             d[lane] = f64::from(streams[lane].uniform_at(t) < p[lane]);
                         }
@@ -562,8 +571,16 @@ impl Workspace {
             } => {
                 let t = f64::from(ctx.t);
                 let at_step = ctx.t == step;
-                let v = s[src as usize];
-                let d = &mut s[dst as usize];
+                // An aggregate's slot is its own, never its argument's: read
+                // in place (a copy only if that ever changed).
+                let copy;
+                let (d, v) = match s.get_disjoint_mut([dst as usize, src as usize]) {
+                    Ok([d, v]) => (d, &*v),
+                    Err(_) => {
+                        copy = s[src as usize];
+                        (&mut s[dst as usize], &copy)
+                    }
+                };
                 match agg {
                     Agg::Ever => {
                         for i in 0..LANES {
@@ -594,7 +611,7 @@ impl Workspace {
                     }
                     Agg::At => {
                         if at_step {
-                            *d = v;
+                            *d = *v;
                         }
                     }
                 }
