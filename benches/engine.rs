@@ -6,6 +6,7 @@
 //! cargo bench --bench engine
 //! cargo bench --bench engine -- --runs 20000 --repeats 3 --only simulate-1,hand-1
 //! cargo bench --bench engine -- --no-check --only core-1   # e.g. under a profiler
+//! cargo bench --bench engine -- --digest --print-program --only none
 //! ```
 //!
 //! Cases (all on the same runs and seed):
@@ -32,6 +33,11 @@
 //! hand-written model are compared (they use independent random streams, so
 //! they agree within a few standard errors when the two compute the same
 //! model); the benchmark exits with an error if they do not.
+//!
+//! `--digest` prints a hash of every value of the first 6,400 runs
+//! (parameters, per-step series and events, outcomes): a change to the
+//! engine meant to keep its results must keep it. `--print-program` prints
+//! the compiled step, one operation a line.
 
 mod handwritten;
 
@@ -50,6 +56,10 @@ struct Options {
     seed: u64,
     only: Option<Vec<String>>,
     check: bool,
+    /// Print the compiled step, one operation a line.
+    print_program: bool,
+    /// Print a digest of the engine's results.
+    digest: bool,
 }
 
 fn options() -> Options {
@@ -59,6 +69,8 @@ fn options() -> Options {
         seed: 2026,
         only: None,
         check: true,
+        print_program: false,
+        digest: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -79,6 +91,8 @@ fn options() -> Options {
                 )
             }
             "--no-check" => o.check = false,
+            "--print-program" => o.print_program = true,
+            "--digest" => o.digest = true,
             // `cargo bench` passes --bench; anything else is ignored too.
             _ => {}
         }
@@ -197,6 +211,35 @@ fn core_loop(program: &Program, runs: u64, seed: u64) -> f64 {
     sink
 }
 
+/// An FNV-1a hash of the bits of every parameter, per-step series value,
+/// event and outcome of runs `0..runs`: a change to the engine that keeps
+/// its results keeps this number.
+fn digest(program: &Program, runs: u64, seed: u64) -> u64 {
+    let mut ws = Workspace::new(program);
+    let mut rec = BatchRecord::new(program, true);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut run = 0;
+    while run < runs {
+        let n = ((runs - run) as usize).min(LANES);
+        if ws.run_batch(program, seed, run, n, None, &mut rec).is_err() {
+            panic!("run_batch failed in the batch starting at run {run}");
+        }
+        let lanes = rec
+            .params
+            .iter()
+            .chain(&rec.series)
+            .chain(&rec.events)
+            .chain(&rec.outcomes);
+        for lane in lanes {
+            for x in &lane[..n] {
+                h = (h ^ x.to_bits()).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        run += n as u64;
+    }
+    h
+}
+
 /// Mean and standard error of outcome `o` of polsim's results.
 fn polsim_mean(results: &Results, o: usize) -> (f64, f64) {
     match &results.outcomes[o] {
@@ -286,6 +329,17 @@ fn main() {
         program.finish.len()
     );
     println!("  ops per step by kind: {}", op_kinds(&program.step));
+    if opt.print_program {
+        for (i, op) in program.step.iter().enumerate() {
+            println!("  step {i:>4}: {op:?}");
+        }
+    }
+    if opt.digest {
+        println!(
+            "  digest of every value of the first 6,400 runs (the same whenever the engine's results are the same bits): {:016x}",
+            digest(&program, 6_400, opt.seed)
+        );
+    }
     println!(
         "  runs {} per case, seed {}, {} repeats (round-robin)",
         opt.runs, opt.seed, opt.repeats

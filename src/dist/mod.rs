@@ -80,10 +80,12 @@ mod samplers;
 mod tests;
 mod trunc_normal;
 mod validate;
+mod ziggurat;
 
 pub use error::{ArgName, DistError};
 pub use kinds::{Counts, DistKind, KINDS, KindSpec};
 pub use validate::{MAX_BETA_SHAPE, MAX_EXACT_INT, MAX_POISSON_RATE};
+pub use ziggurat::{first_try as normal_first_try, first_try_parts as normal_first_try_parts};
 
 use error::*;
 use form::*;
@@ -197,6 +199,16 @@ impl Dist {
                 let cum = self.cum.as_ref();
                 pairs.for_each(|(x, r)| *x = form.sample(&self.args, cum, r));
             }
+        }
+    }
+
+    /// What a caller that draws the random words of many generators in one
+    /// pass needs to know of the sampler: see [`Simple`].
+    pub fn simple(&self) -> Option<Simple> {
+        match self.form {
+            Form::Uniform { lo, hi, width } => Some(Simple::Uniform { lo, hi, width }),
+            Form::Normal { mean, sd } => Some(Simple::Normal { mean, sd }),
+            _ => None,
         }
     }
 
@@ -423,6 +435,19 @@ impl fmt::Display for Dist {
 #[inline]
 pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     StandardNormal.sample(rng)
+}
+
+/// Samplers simple enough to be run from a word drawn in advance, with the
+/// same bits as [`Dist::sample`]:
+/// - `Uniform`: `(lo + u * width).min(hi)`, where `u` is the word's top 53
+///   bits over 2^53 (`rand`'s `StandardUniform`);
+/// - `Normal`: `mean + sd * z`, where `z` is [`normal_first_try`] of the
+///   word, or, when that gives `None`, [`standard_normal`] of the generator
+///   from that word on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Simple {
+    Uniform { lo: f64, hi: f64, width: f64 },
+    Normal { mean: f64, sd: f64 },
 }
 
 /// The standard normal CDF.

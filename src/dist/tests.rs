@@ -1090,3 +1090,53 @@ fn describe_round_trips() {
         assert_eq!(back, d, "{text}");
     }
 }
+
+#[test]
+fn the_ziggurat_first_try_is_rand_distrs() {
+    // Whenever the first try from a word is accepted it is the number
+    // `StandardNormal` gives from that word, and `StandardNormal` then used
+    // no other word; when it is rejected, `StandardNormal` used more words.
+    let mut r = rng(31);
+    let (mut accepted, mut rejected) = (0u32, 0u32);
+    for _ in 0..1_000_000 {
+        let before = r.clone();
+        let word = r.clone().next_u64();
+        let z = standard_normal(&mut r);
+        let mut one_word = before.clone();
+        one_word.next_u64();
+        match normal_first_try(word) {
+            Some(x) => {
+                assert_eq!(x.to_bits(), z.to_bits(), "word {word:#x}");
+                assert_eq!(r, one_word, "word {word:#x}");
+                accepted += 1;
+            }
+            None => {
+                assert_ne!(r, one_word, "word {word:#x}");
+                rejected += 1;
+            }
+        }
+    }
+    // About 1.2% of first tries are rejected (Marsaglia & Tsang's 256-layer
+    // ziggurat): both paths were exercised many times.
+    assert!(
+        rejected > 5_000 && accepted > 980_000,
+        "{rejected} {accepted}"
+    );
+}
+
+#[test]
+fn simple_samplers_are_the_ones_of_their_kinds() {
+    let normal = dist(DistKind::Normal, &[1.5, 2.0]);
+    assert_eq!(normal.simple(), Some(Simple::Normal { mean: 1.5, sd: 2.0 }));
+    let uniform = dist(DistKind::Uniform, &[-1.0, 3.0]);
+    assert_eq!(
+        uniform.simple(),
+        Some(Simple::Uniform {
+            lo: -1.0,
+            hi: 3.0,
+            width: 4.0
+        })
+    );
+    assert_eq!(dist(DistKind::Beta, &[2.0, 3.0]).simple(), None);
+    assert_eq!(dist(DistKind::Normal, &[1.0, 0.0]).simple(), None);
+}

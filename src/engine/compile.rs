@@ -32,6 +32,7 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         pinned: Vec::new(),
         mems: Vec::new(),
         mem_index: HashMap::new(),
+        hoist: None,
     };
     c.time = c.alloc();
     c.var_slot = (0..model.vars.len()).map(|_| c.alloc()).collect();
@@ -179,6 +180,7 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         }
     }
     c.cse = Some(cse);
+    c.hoist = Some(Hoist::default());
     let mut step = vec![Op::Time { dst: c.time }];
     for &v in &model.step_order {
         let var = model.var(v);
@@ -295,6 +297,11 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         });
         c.release(src);
     }
+    // What the step reads of the parameters alone, computed once per run
+    // after every parameter has its value.
+    if let Some(hoist) = c.hoist.take() {
+        init.extend(hoist.ops);
+    }
 
     let series = model
         .states
@@ -359,6 +366,22 @@ struct Compiler<'m> {
     /// each call's id is in that list.
     mems: Vec<Mem>,
     mem_index: HashMap<u32, usize>,
+    /// While the step is compiled: its subexpressions that read only
+    /// parameters and constants, computed once per run instead.
+    hoist: Option<Hoist>,
+}
+
+/// Subexpressions of the step that are the same at every step of a run:
+/// they read parameters (fixed for the run: no intervention or injection
+/// changes them after the start) and constants only, and draw nothing.
+/// Their operations run once, after the parameters are set, into slots of
+/// their own; the step reads those slots. The operations are the ones the
+/// step would have run, so the values are the same bits.
+#[derive(Default)]
+struct Hoist {
+    ops: Vec<Op>,
+    /// The slot of each hoisted subexpression, by its text.
+    done: HashMap<String, Slot>,
 }
 
 /// The hidden state of one call of a function with memory.
@@ -849,7 +872,11 @@ impl Compiler<'_> {
         terms: &mut Vec<(Slot, f64)>,
     ) {
         match e {
-            MExpr::Binary(op @ (BinOp::Add | BinOp::Sub), l, r) if const_value(e).is_none() => {
+            // A run-invariant head of the chain (`1 + growth + ...`) is one
+            // hoisted term: `1 * h` is `h`, so the sum keeps its bits.
+            MExpr::Binary(op @ (BinOp::Add | BinOp::Sub), l, r)
+                if const_value(e).is_none() && !(self.hoist.is_some() && self.run_invariant(e)) =>
+            {
                 self.linear_terms(l, ops, key, terms);
                 let sign = if *op == BinOp::Add { 1.0 } else { -1.0 };
                 self.linear_term(r, sign, ops, key, terms);
@@ -897,6 +924,64 @@ impl Compiler<'_> {
         self.emit_node(e, None, ops, &mut site_key)
     }
 
+    /// Whether `e` is worth computing once per run: not a leaf or constant,
+    /// and reading nothing but parameters and constants.
+    fn run_invariant(&self, e: &MExpr) -> bool {
+        if matches!(e, MExpr::Const(_) | MExpr::Var(_)) || const_value(e).is_some() {
+            return false;
+        }
+        let model = self.model;
+        let mut invariant = true;
+        e.walk(&mut |n| {
+            invariant &= match n {
+                MExpr::Var(v) => model
+                    .vars
+                    .get(v.0 as usize)
+                    .is_some_and(|var| matches!(var.kind, VarKind::Param { .. })),
+                MExpr::Const(_)
+                | MExpr::Unary(..)
+                | MExpr::Binary(..)
+                | MExpr::If(..)
+                | MExpr::Call(..)
+                | MExpr::Lookup(..) => true,
+                MExpr::Time
+                | MExpr::Random { .. }
+                | MExpr::Memory { .. }
+                | MExpr::Resample(_)
+                | MExpr::Agg { .. } => false,
+            }
+        });
+        invariant
+    }
+
+    /// The slot of a run-invariant `e` (see [`Hoist`]), emitting its
+    /// operations into the hoisted list the first time it is met.
+    fn hoisted(&mut self, e: &MExpr, key: &mut String) -> Slot {
+        let text = format!("{e:?}");
+        if let Some(&slot) = self.hoist.as_ref().and_then(|h| h.done.get(&text)) {
+            return slot;
+        }
+        // Emitted with neither hoisting nor step-wide sharing: the
+        // operations run before the step, into a slot no step operation
+        // ever writes.
+        let mut hoist = self.hoist.take().unwrap_or_default();
+        let cse = self.cse.take();
+        let slot = self.alloc();
+        let out = self.emit_fresh(e, Some(slot), &mut hoist.ops, key);
+        if out != slot {
+            hoist.ops.push(Op::Copy {
+                dst: slot,
+                src: out,
+            });
+            self.release(out);
+        }
+        self.pinned.push(slot);
+        hoist.done.insert(text, slot);
+        self.cse = cse;
+        self.hoist = Some(hoist);
+        slot
+    }
+
     fn emit_node(
         &mut self,
         e: &MExpr,
@@ -904,6 +989,9 @@ impl Compiler<'_> {
         ops: &mut Vec<Op>,
         key: &mut String,
     ) -> Slot {
+        if self.hoist.is_some() && self.run_invariant(e) {
+            return self.hoisted(e, key);
+        }
         let shared = self.cse.as_ref().and_then(|cse| {
             let k = cse_key(e)?;
             (cse.counts.get(&k).copied().unwrap_or(0) >= 2).then_some(k)
@@ -1169,5 +1257,106 @@ impl Compiler<'_> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::engine::exec::{BatchRecord, Workspace};
+    use crate::scenario::{self, OneText};
+
+    fn load(text: &str) -> Model {
+        match scenario::load(Path::new("mem.toml"), &OneText(text), &[]) {
+            Ok(m) => m,
+            Err(report) => panic!("scenario does not check:\n{}", report.render(false)),
+        }
+    }
+
+    const HOISTED: &str = r#"
+[scenario]
+steps = 6
+[parameters]
+a = "uniform(1, 2)"
+b = "normal(0, 1)"
+[state.x]
+init = 1
+update = "x + 2 * a * x + (a + b) * t + sqrt(a) - 1"
+[state.y]
+init = 0
+update = "1 + a + y + sqrt(a)"
+[outcomes]
+x = "x"
+y = "y"
+"#;
+
+    #[test]
+    fn what_reads_only_parameters_is_computed_once_per_run() {
+        let model = load(HOISTED);
+        let p = compile(&model, None);
+        let is_sqrt = |op: &Op| matches!(op, Op::Un { f: Func::Sqrt, .. });
+        // `sqrt(a)`, met twice, is computed once, before the first step;
+        // so are `2 * a`, `a + b` and the head `1 + a` of y's sum.
+        assert_eq!(p.init.iter().filter(|op| is_sqrt(op)).count(), 1);
+        assert!(!p.step.iter().any(is_sqrt), "{:#?}", p.step);
+        let (a, b) = (p.params[0].1, p.params[1].1);
+        let reads_param = |op: &Op| {
+            let text = format!("{op:?}");
+            [a, b].iter().any(|s| {
+                [format!("a: {s},"), format!("b: {s} "), format!("({s}, ")]
+                    .iter()
+                    .any(|pattern| text.contains(pattern.as_str()))
+            })
+        };
+        assert!(!p.step.iter().any(reads_param), "{:#?}", p.step);
+
+        // The values are those of the expressions evaluated step by step.
+        let mut ws = Workspace::new(&p);
+        let mut rec = BatchRecord::new(&p, false);
+        ws.run_batch(&p, 5, 0, LANES, None, &mut rec).unwrap();
+        for lane in 0..LANES {
+            let (a, b) = (rec.params[0][lane], rec.params[1][lane]);
+            let (mut x, mut y) = (1.0f64, 0.0f64);
+            for t in 1..=6 {
+                let t = f64::from(t);
+                (x, y) = (
+                    x + 2.0 * a * x + (a + b) * t + a.sqrt() - 1.0,
+                    1.0 + a + y + a.sqrt(),
+                );
+            }
+            assert_eq!(rec.outcomes[0][lane].to_bits(), x.to_bits(), "lane {lane}");
+            assert_eq!(rec.outcomes[1][lane].to_bits(), y.to_bits(), "lane {lane}");
+        }
+    }
+
+    #[test]
+    fn the_first_faulty_state_in_order_is_reported() {
+        let model = load(
+            r#"
+[scenario]
+steps = 3
+[state.x]
+init = 1
+update = "x + 1"
+[state.y]
+init = 1
+update = "if(t == 2, sqrt(-1), y)"
+[state.z]
+init = 1
+update = "if(t == 2, ln(-1), z)"
+[outcomes]
+y = "y"
+"#,
+        );
+        let p = compile(&model, None);
+        let mut ws = Workspace::new(&p);
+        let mut rec = BatchRecord::new(&p, false);
+        let fault = ws.run_batch(&p, 1, 0, 4, None, &mut rec).unwrap_err();
+        assert_eq!(fault.step, 2);
+        assert_eq!(fault.lane, 0);
+        assert_eq!(p.owners[fault.owner as usize].name, "y");
+        assert!(fault.message.contains("NaN"), "{}", fault.message);
     }
 }

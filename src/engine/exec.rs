@@ -271,20 +271,24 @@ impl Workspace {
                 },
             ),
             Op::Lin { dst, ref terms } => {
-                let mut acc = [0.0; LANES];
                 if let Some((&(x0, k0), rest)) = terms.split_first() {
-                    let x = &s[x0 as usize];
-                    for i in 0..LANES {
-                        acc[i] = k0 * x[i];
-                    }
-                    for &(xi, k) in rest {
-                        let x = &s[xi as usize];
-                        for i in 0..LANES {
-                            acc[i] += k * x[i];
+                    // A block of lanes at a time, its running sums in
+                    // registers; every lane's operations are the same, in the
+                    // same order. Each block reads all its terms before it
+                    // writes, so `dst` may also be a term.
+                    for b in (0..LANES).step_by(BLOCK) {
+                        let mut acc = block(&s[x0 as usize], b).map(|x| k0 * x);
+                        for &(xi, k) in rest {
+                            let x = block(&s[xi as usize], b);
+                            for i in 0..BLOCK {
+                                acc[i] += k * x[i];
+                            }
                         }
+                        s[dst as usize][b..b + BLOCK].copy_from_slice(&acc);
                     }
+                } else {
+                    s[dst as usize] = [0.0; LANES];
                 }
-                s[dst as usize] = acc;
             }
             Op::Un { f, dst, a } => match f {
                 Func::Abs => map1(s, dst, a, f64::abs),
@@ -313,10 +317,12 @@ impl Workspace {
                 stream,
             } => {
                 let base = stream as usize * LANES;
-                dist.fill(
-                    &mut self.streams[base..base + n],
-                    &mut self.slots[dst as usize][..n],
-                );
+                let streams = &mut self.streams[base..base + n];
+                let out = &mut self.slots[dst as usize][..n];
+                match dist.simple() {
+                    Some(simple) => draw_simple(simple, streams, out),
+                    None => dist.fill(streams, out),
+                }
             }
             Op::Draw {
                 dst,
@@ -353,10 +359,19 @@ impl Workspace {
                 before,
             } => {
                 let base = stream as usize * LANES;
-                let p = s[chance as usize];
                 if mode == EventMode::Once {
                     s[before as usize] = s[dst as usize];
                 }
+                // The chance is read in place (a copy only if it were the
+                // event's own slot).
+                let copy;
+                let (d, p) = match s.get_disjoint_mut([dst as usize, chance as usize]) {
+                    Ok([d, p]) => (d, &*p),
+                    Err(_) => {
+                        copy = s[chance as usize];
+                        (&mut s[dst as usize], &copy)
+                    }
+                };
                 let t = u64::from(ctx.t);
                 if mode == EventMode::Count {
                     for lane in 0..n {
@@ -379,7 +394,7 @@ impl Workspace {
                                 ),
                             ));
                         };
-                        s[dst as usize][lane] = k;
+                        d[lane] = k;
                     }
                     return Ok(());
                 }
@@ -402,16 +417,16 @@ impl Workspace {
                     ));
                 }
                 let streams = &self.streams[base..base + n];
-                let prior = (mode == EventMode::Once).then(|| s[before as usize]);
-                let d = &mut s[dst as usize];
-                match prior {
-                    Some(b) => {
+                match mode {
+                    // `d` still holds the previous step's values (as
+                    // `before` now does): an occurrence sticks.
+                    EventMode::Once => {
                         for lane in 0..n {
                             let happened = streams[lane].uniform_at(t) < p[lane];
-                            d[lane] = f64::from(happened | (b[lane] != 0.0));
+                            d[lane] = f64::from(happened | (d[lane] != 0.0));
                         }
                     }
-                    None => {
+                    _ => {
                         for lane in 0..n {
                             d[lane] = f64::from(streams[lane].uniform_at(t) < p[lane]);
                         }
@@ -556,8 +571,16 @@ impl Workspace {
             } => {
                 let t = f64::from(ctx.t);
                 let at_step = ctx.t == step;
-                let v = s[src as usize];
-                let d = &mut s[dst as usize];
+                // An aggregate's slot is its own, never its argument's: read
+                // in place (a copy only if that ever changed).
+                let copy;
+                let (d, v) = match s.get_disjoint_mut([dst as usize, src as usize]) {
+                    Ok([d, v]) => (d, &*v),
+                    Err(_) => {
+                        copy = s[src as usize];
+                        (&mut s[dst as usize], &copy)
+                    }
+                };
                 match agg {
                     Agg::Ever => {
                         for i in 0..LANES {
@@ -588,7 +611,7 @@ impl Workspace {
                     }
                     Agg::At => {
                         if at_step {
-                            *d = v;
+                            *d = *v;
                         }
                     }
                 }
@@ -611,6 +634,40 @@ fn fault(owner: u32, lane: usize, ctx: &Ctx, message: String) -> Fault {
         lane,
         step: ctx.t,
         message,
+    }
+}
+
+/// A draw from each stream by a [`dist::Simple`] sampler: the words of all
+/// lanes first, in one pass, then the sampler lane by lane from its word (a
+/// branch-free pass), and the rare normal that the ziggurat's first try
+/// rejects drawn again from its word by the full sampler. The same bits as
+/// `Dist::fill`.
+#[inline(always)]
+fn draw_simple(simple: dist::Simple, streams: &mut [Stream], out: &mut [f64]) {
+    let mut words = [0u64; LANES];
+    let words = &mut words[..streams.len()];
+    Stream::next_words(streams, words);
+    match simple {
+        dist::Simple::Uniform { lo, hi, width } => {
+            for (x, &w) in out.iter_mut().zip(words.iter()) {
+                *x = (lo + rng::to_unit(w) * width).min(hi);
+            }
+        }
+        dist::Simple::Normal { mean, sd } => {
+            let mut again = 0u64;
+            for (lane, (x, &w)) in out.iter_mut().zip(words.iter()).enumerate() {
+                let (z, ok) = dist::normal_first_try_parts(w);
+                *x = mean + sd * z;
+                again |= u64::from(!ok) << lane;
+            }
+            while again != 0 {
+                let lane = again.trailing_zeros() as usize;
+                again &= again - 1;
+                let s = &mut streams[lane];
+                s.unread();
+                out[lane] = mean + sd * dist::standard_normal(s);
+            }
+        }
     }
 }
 
@@ -721,15 +778,33 @@ fn map1(s: &mut [Lane], dst: Slot, a: Slot, f: impl Fn(f64) -> f64) {
     }
 }
 
-/// `dst = f(a, b, c)` lane by lane; the operands may be the same slots.
+/// Lanes taken together by the fused operations: two AVX2 registers.
+const BLOCK: usize = 8;
+
+/// Lanes `b..b + BLOCK` of a slot, by value.
+#[inline(always)]
+fn block(lanes: &Lane, b: usize) -> [f64; BLOCK] {
+    let mut out = [0.0; BLOCK];
+    out.copy_from_slice(&lanes[b..b + BLOCK]);
+    out
+}
+
+/// `dst = f(a, b, c)` lane by lane; the operands may be the same slots
+/// (each block of lanes is read before it is written).
 #[inline(always)]
 fn map3(s: &mut [Lane], dst: Slot, a: Slot, b: Slot, c: Slot, f: impl Fn(f64, f64, f64) -> f64) {
-    let mut out = [0.0; LANES];
-    let (al, bl, cl) = (&s[a as usize], &s[b as usize], &s[c as usize]);
-    for i in 0..LANES {
-        out[i] = f(al[i], bl[i], cl[i]);
+    for l in (0..LANES).step_by(BLOCK) {
+        let (al, bl, cl) = (
+            block(&s[a as usize], l),
+            block(&s[b as usize], l),
+            block(&s[c as usize], l),
+        );
+        let mut out = [0.0; BLOCK];
+        for i in 0..BLOCK {
+            out[i] = f(al[i], bl[i], cl[i]);
+        }
+        s[dst as usize][l..l + BLOCK].copy_from_slice(&out);
     }
-    s[dst as usize] = out;
 }
 
 #[inline(always)]
@@ -753,5 +828,87 @@ fn map2(s: &mut [Lane], dst: Slot, a: Slot, b: Slot, f: impl Fn(f64, f64) -> f64
     let dl = &mut s[d];
     for i in 0..LANES {
         dl[i] = f(al[i], bl[i]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dist::Dist;
+
+    #[test]
+    fn simple_draws_are_the_bits_of_the_samplers() {
+        // Each lane's numbers from the one-pass draw equal `Dist::fill`'s
+        // from the same streams, draw after draw (a few hundred of the
+        // normals take the ziggurat's slow path).
+        for (kind, args) in [
+            (DistKind::Normal, [0.3, 0.02]),
+            (DistKind::Normal, [-4.0, 7.5]),
+            (DistKind::Uniform, [-1.0, 3.0]),
+            (DistKind::Uniform, [0.0, 1.0]),
+        ] {
+            let d = Dist::new(kind, &args).unwrap();
+            let simple = d.simple().unwrap();
+            let mut fast: Vec<Stream> = (0..LANES as u64).map(|r| rng::stream(3, r, 17)).collect();
+            let mut slow = fast.clone();
+            let (mut a, mut b) = ([0.0; LANES], [0.0; LANES]);
+            for draw in 0..500 {
+                // A partial batch too.
+                let n = if draw % 7 == 3 { 37 } else { LANES };
+                draw_simple(simple, &mut fast[..n], &mut a[..n]);
+                d.fill(&mut slow[..n], &mut b[..n]);
+                for lane in 0..n {
+                    assert_eq!(
+                        a[lane].to_bits(),
+                        b[lane].to_bits(),
+                        "{kind:?} draw {draw} lane {lane}"
+                    );
+                }
+                assert_eq!(fast, slow);
+            }
+        }
+    }
+
+    #[test]
+    fn blocked_operations_may_write_an_operand() {
+        // `Lin` and `map3` read a block of lanes before writing it, so the
+        // destination may be one of the operands.
+        let s: Vec<Lane> = [|i: f64| i, |i: f64| 2.0 * i + 0.5, |i: f64| -i]
+            .iter()
+            .map(|f| std::array::from_fn(|i| f(i as f64)))
+            .collect();
+        // -1 * x is -x in IEEE arithmetic.
+        let want: Vec<f64> = (0..LANES)
+            .map(|i| 0.5 * s[0][i] - s[1][i] + 3.0 * s[2][i])
+            .collect();
+        let mut ws = Workspace {
+            slots: s.clone(),
+            streams: Vec::new(),
+            args: Vec::new(),
+            normals: Vec::new(),
+        };
+        let ctx = Ctx {
+            t: 1,
+            n: LANES,
+            first_run: 0,
+            inject: None,
+        };
+        let lin = Op::Lin {
+            dst: 1,
+            terms: vec![(0, 0.5), (1, -1.0), (2, 3.0)],
+        };
+        ws.op(&lin, &ctx).unwrap();
+        assert_eq!(ws.slots[1].to_vec(), want);
+        let clamp = Op::Clamp {
+            dst: 0,
+            x: 1,
+            lo: 2,
+            hi: 0,
+        };
+        ws.slots[1] = s[1];
+        ws.op(&clamp, &ctx).unwrap();
+        for (i, &got) in ws.slots[0].iter().enumerate() {
+            assert_eq!(got, builtins::clamp(s[1][i], s[2][i], s[0][i]));
+        }
     }
 }

@@ -85,6 +85,22 @@ impl Stream {
         nasam(self.ctr)
     }
 
+    /// Gives back the last word: the next [`Stream::next_word`] returns it
+    /// again.
+    #[inline(always)]
+    pub fn unread(&mut self) {
+        self.ctr = self.ctr.wrapping_sub(GAMMA);
+    }
+
+    /// The next word of each stream, in one pass over them (it vectorises).
+    #[inline(always)]
+    pub fn next_words(streams: &mut [Stream], words: &mut [u64]) {
+        for (s, w) in streams.iter_mut().zip(words.iter_mut()) {
+            s.ctr = s.ctr.wrapping_add(GAMMA);
+            *w = nasam(s.ctr);
+        }
+    }
+
     /// A uniform number in [0, 1) with 53 random bits.
     #[inline(always)]
     pub fn uniform(&mut self) -> f64 {
@@ -110,8 +126,10 @@ impl Stream {
     }
 }
 
+/// A word's top 53 bits as a number in [0, 1) (what `rand`'s
+/// `StandardUniform` makes of a word).
 #[inline(always)]
-fn to_unit(word: u64) -> f64 {
+pub fn to_unit(word: u64) -> f64 {
     (word >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
