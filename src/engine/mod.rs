@@ -331,7 +331,7 @@ pub(crate) fn simulate_blocks_with(
             }
             for (j, pilot) in pilots.iter().enumerate() {
                 if *pilot == Some(chunk + 1) {
-                    found[j] = Some(current[j].bracket_series());
+                    found[j] = Some(pool.pool.install(|| current[j].bracket_series()));
                 }
             }
             let block = chunk / BLOCK_CHUNKS;
@@ -379,7 +379,7 @@ fn pilot_brackets(
         scratch.merge(results);
         Ok(())
     })?;
-    Ok(scratch.bracket_series())
+    Ok(pool.pool.install(|| scratch.bracket_series()))
 }
 
 /// Runs `work(chunk)` for every chunk of `chunks` on the pool's threads and

@@ -13,6 +13,8 @@ use crate::expr::ast::truthy;
 use crate::scenario::{EventMode, Model, OutcomeKind};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::stats::{
     BatchMoments, Brackets, Moments, Probe, Proportion, Quantiles, REPORTED_PS, Refinement, Tally,
     add_each_batch,
@@ -312,40 +314,49 @@ impl Results {
     /// returns the brackets for the chunks after the pilot.
     pub fn bracket_series(&mut self) -> Arc<SeriesBrackets> {
         let steps = self.plan.steps as usize;
-        let mut pairs = vec![Brackets::default(); self.series.len() * (steps + 1)];
-        for (s, per_step) in self.series.iter_mut().enumerate() {
-            for (t, acc) in per_step.iter_mut().enumerate() {
-                if !self.plan.keeps(t as u32) {
-                    continue;
-                }
-                acc.quantiles.finish();
-                let values: Vec<f64> = acc
-                    .quantiles
-                    .exact_values()
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .copied()
-                    .collect();
-                pairs[s * (steps + 1) + t] = Brackets::from_sorted(&values, &REPORTED_PS);
-            }
-        }
+        let plan = self.plan;
+        // Pair by pair on the current thread pool: the pilot's values are
+        // sorted here, once.
+        let pairs: Vec<Brackets> = self
+            .series
+            .par_iter_mut()
+            .flat_map_iter(|per_step| {
+                per_step.iter_mut().enumerate().map(move |(t, acc)| {
+                    if !plan.keeps(t as u32) {
+                        return Brackets::default();
+                    }
+                    acc.quantiles.finish();
+                    let values: Vec<f64> = acc
+                        .quantiles
+                        .exact_values()
+                        .into_iter()
+                        .flatten()
+                        .flatten()
+                        .copied()
+                        .collect();
+                    Brackets::from_sorted(&values, &REPORTED_PS)
+                })
+            })
+            .collect();
         let brackets = Arc::new(SeriesBrackets { steps, pairs });
         self.count_in(brackets.clone());
-        for (s, per_step) in self.series.iter_mut().enumerate() {
-            for (t, acc) in per_step.iter_mut().enumerate() {
-                let pilot = std::mem::replace(&mut acc.quantiles, Quantiles::new(0));
-                if let Some(tally) = &mut acc.tally {
-                    let b = brackets.get(s, t);
-                    for values in pilot.exact_values().into_iter().flatten() {
-                        tally.add_slice(b, values);
-                    }
-                    for _ in 0..pilot.none() {
-                        tally.add_slice(b, &[f64::NAN]);
+        self.series
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(s, per_step)| {
+                for (t, acc) in per_step.iter_mut().enumerate() {
+                    let pilot = std::mem::replace(&mut acc.quantiles, Quantiles::new(0));
+                    if let Some(tally) = &mut acc.tally {
+                        let b = brackets.get(s, t);
+                        for values in pilot.exact_values().into_iter().flatten() {
+                            tally.add_slice(b, values);
+                        }
+                        for _ in 0..pilot.none() {
+                            tally.add_slice(b, &[f64::NAN]);
+                        }
                     }
                 }
-            }
-        }
+            });
         brackets
     }
 
