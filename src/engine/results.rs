@@ -325,16 +325,15 @@ impl Results {
                     if !plan.keeps(t as u32) {
                         return Brackets::default();
                     }
+                    // Sorted in place: one slice of values once finished.
                     acc.quantiles.finish();
-                    let values: Vec<f64> = acc
-                        .quantiles
-                        .exact_values()
-                        .into_iter()
-                        .flatten()
-                        .flatten()
-                        .copied()
-                        .collect();
-                    Brackets::from_sorted(&values, &REPORTED_PS)
+                    let slices: Vec<&[f64]> =
+                        acc.quantiles.exact_values().into_iter().flatten().collect();
+                    match slices[..] {
+                        [] => Brackets::default(),
+                        [values] => Brackets::from_sorted(values, &REPORTED_PS),
+                        _ => Brackets::from_sorted(&slices.concat(), &REPORTED_PS),
+                    }
                 })
             })
             .collect();
