@@ -149,36 +149,121 @@ pub fn rate(per_second: f64) -> String {
 }
 
 /// A number followed by its unit, the unit in the singular when the
-/// number reads exactly 1: "1 month", "3 months", "1 step", "0.5 attacks",
-/// "12 killed or wounded", "1 month after Dec 2025". Only a unit that
-/// starts with a plain English plural word ("months", "casualties") is made
-/// singular, in that word; any other unit, and an empty one, is written as
-/// given.
+/// number reads exactly 1: "1 month", "3 months", "1 trust point", "1 point
+/// of trust", "1 person per month", "1 month after Dec 2025", "0.5 attacks".
+/// The noun made singular is the last word of the unit's opening phrase,
+/// the words before the first preposition, bracket or number ("trust
+/// points" | "per cooperation point"), and each phrase joined to it by "or"
+/// or "and" ("attacks or raids"). Regular English plurals and a short list
+/// of irregular ones ("people", "children") are made singular; anything
+/// else ("km", "%", "USD", "killed or wounded", "crises", "million
+/// people") is written as given, as is an empty unit.
 pub fn quantity(x: f64, unit: &str) -> String {
     let shown = number(x);
     let unit = unit.trim();
     if unit.is_empty() {
         return shown;
     }
-    let (first, rest) = unit.split_once(' ').unwrap_or((unit, ""));
-    let unit = match (shown.trim_start_matches('-'), singular(first)) {
-        ("1", Some(one)) if rest.is_empty() => one,
-        ("1", Some(one)) => format!("{one} {rest}"),
-        _ => unit.to_string(),
+    let unit = if shown.trim_start_matches('-') == "1" {
+        singular_unit(unit)
+    } else {
+        unit.to_string()
     };
     format!("{shown} {unit}")
 }
 
-/// The singular of a one-word regular English plural ("months" -> "month",
-/// "casualties" -> "casualty", "crises" unchanged: not a plain plural),
-/// or `None` where the word is not one.
+/// Words that end a unit's opening noun phrase: what follows qualifies it.
+const PHRASE_ENDS: [&str; 27] = [
+    "a", "above", "after", "an", "as", "at", "before", "below", "between", "by", "during", "each",
+    "every", "for", "from", "in", "into", "of", "on", "over", "per", "since", "than", "the", "to",
+    "under", "with",
+];
+
+/// Words that join two noun phrases, each of which agrees with the number.
+const CONJUNCTIONS: [&str; 2] = ["and", "or"];
+
+/// Counting words after which the noun stays plural ("1 million people").
+const MULTIPLIERS: [&str; 6] = [
+    "dozen", "hundred", "thousand", "million", "billion", "trillion",
+];
+
+/// `unit` as it reads after the number 1 (see [`quantity`]).
+fn singular_unit(unit: &str) -> String {
+    let mut words: Vec<String> = unit.split(' ').map(str::to_string).collect();
+    // The index of the last word of the current phrase, if it may be a noun.
+    let mut head: Option<usize> = None;
+    let mut counted = false;
+    let mut end = words.len();
+    for (i, word) in words.iter().enumerate() {
+        let lower = word.to_ascii_lowercase();
+        if PHRASE_ENDS.contains(&lower.as_str())
+            || !word
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+        {
+            end = i;
+            break;
+        }
+        if MULTIPLIERS.contains(&lower.as_str()) {
+            counted = true;
+        }
+    }
+    if counted {
+        return unit.to_string();
+    }
+    let mut heads = Vec::new();
+    for (i, word) in words[..end].iter().enumerate() {
+        if CONJUNCTIONS.contains(&word.as_str()) {
+            heads.extend(head.take());
+        } else if !word.is_empty() {
+            head = Some(i);
+        }
+    }
+    heads.extend(head);
+    for i in heads {
+        // A hyphenated noun agrees in its last part ("person-days").
+        let word = &words[i];
+        let (stem, last) = word.rsplit_once('-').unwrap_or(("", word));
+        if let Some(one) = singular(last) {
+            words[i] = if stem.is_empty() {
+                one
+            } else {
+                format!("{stem}-{one}")
+            };
+        }
+    }
+    words.join(" ")
+}
+
+/// Plurals that do not end in a plain "s", and their singulars.
+const IRREGULAR: [(&str, &str); 8] = [
+    ("people", "person"),
+    ("children", "child"),
+    ("men", "man"),
+    ("women", "woman"),
+    ("feet", "foot"),
+    ("teeth", "tooth"),
+    ("mice", "mouse"),
+    ("lives", "life"),
+];
+
+/// Words ending in "s" that are not plurals of another word.
+const NOT_PLURAL: [&str; 6] = ["news", "series", "species", "means", "always", "yes"];
+
+/// The singular of a one-word English plural ("months" -> "month",
+/// "casualties" -> "casualty", "people" -> "person"; "crises" unchanged:
+/// not a plain plural), or `None` where the word is not one.
 fn singular(word: &str) -> Option<String> {
+    if let Some((_, one)) = IRREGULAR.iter().find(|(many, _)| *many == word) {
+        return Some((*one).to_string());
+    }
     if !word.bytes().all(|b| b.is_ascii_lowercase()) || word.len() < 3 {
         return None;
     }
-    if ["ss", "us", "is", "ses"]
-        .iter()
-        .any(|end| word.ends_with(end))
+    if NOT_PLURAL.contains(&word)
+        || ["ss", "us", "is", "ses"]
+            .iter()
+            .any(|end| word.ends_with(end))
     {
         return None;
     }
@@ -340,20 +425,60 @@ mod tests {
     #[test]
     fn a_unit_agrees_with_its_number() {
         for (x, unit, expected) in [
+            // One plural word.
             (1.0, "months", "1 month"),
             (3.0, "months", "3 months"),
             (1.0, "steps", "1 step"),
             (-1.0, "days", "-1 day"),
             (1.5, "months", "1.500 months"),
+            (0.0, "months", "0 months"),
             (1.0, "casualties", "1 casualty"),
             (1.0, "inches", "1 inch"),
-            (1.0, "killed or wounded", "1 killed or wounded"),
+            (1.0, "boxes", "1 box"),
+            // The noun last in its phrase.
+            (1.0, "trust points", "1 trust point"),
+            (2.0, "trust points", "2 trust points"),
+            (1.0, "percentage points", "1 percentage point"),
+            (1.0, "US dollars", "1 US dollar"),
+            (1.0, "displaced people", "1 displaced person"),
+            (1.0, "person-days", "1 person-day"),
+            // The phrase ends at a preposition, a number or a bracket.
+            (1.0, "points of trust", "1 point of trust"),
+            (1.0, "people per month", "1 person per month"),
             (1.0, "months after Dec 2025", "1 month after Dec 2025"),
             (2.0, "months after Dec 2025", "2 months after Dec 2025"),
+            (1.0, "attacks over 24 months", "1 attack over 24 months"),
+            (
+                1.0,
+                "trust points per cooperation point",
+                "1 trust point per cooperation point",
+            ),
+            (1.0, "trust points (0-100)", "1 trust point (0-100)"),
             (1.0, "index 0-1", "1 index 0-1"),
+            (1.0, "share of runs", "1 share of runs"),
+            // Phrases joined by "or" and "and" each agree.
+            (1.0, "attacks or raids", "1 attack or raid"),
+            (1.0, "killed or wounded", "1 killed or wounded"),
+            (
+                1.0,
+                "killed or wounded per attack",
+                "1 killed or wounded per attack",
+            ),
+            // Irregular plurals.
+            (1.0, "people", "1 person"),
+            (1.0, "children", "1 child"),
+            (2.0, "people", "2 people"),
+            // Left as given: no plural to make singular.
+            (1.0, "km", "1 km"),
+            (1.0, "%", "1 %"),
+            (1.0, "USD", "1 USD"),
             (1.0, "crises", "1 crises"),
             (1.0, "status", "1 status"),
-            (1.0, "USD", "1 USD"),
+            (1.0, "series", "1 series"),
+            (1.0, "news items", "1 news item"),
+            (1.0, "1 = yes", "1 1 = yes"),
+            (1.0, "million people", "1 million people"),
+            (1.0, "thousand USD", "1 thousand USD"),
             (2.0, "", "2"),
         ] {
             assert_eq!(quantity(x, unit), expected, "{x} {unit}");

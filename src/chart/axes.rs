@@ -15,7 +15,10 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::canvas::{Drawn, fail, fit, nice_ticks, text_height, text_width, time_ticks, wrap};
+use super::canvas::{
+    Drawn, fail, fit_lines, line_pitch, nice_ticks, text_height, text_width, time_ticks, wrap,
+    wrap_all,
+};
 use super::style::{AXIS, GRID, INK, MUTED, Style};
 
 pub type Coord = Cartesian2d<Ticked, Ticked>;
@@ -23,6 +26,13 @@ pub type Plotted<'a, DB> = ChartContext<'a, DB, Coord>;
 
 /// Lines a row name may wrap onto.
 const ROW_NAME_LINES: usize = 3;
+/// Lines an axis title may wrap onto.
+const AXIS_TITLE_LINES: usize = 2;
+/// Text may shrink to this share of its size to fit before it is cut: row
+/// names and axis titles of a half-width figure stay above 5 pt in print.
+const SMALLEST_TEXT: f64 = 0.8;
+/// The steps by which text shrinks towards [`SMALLEST_TEXT`].
+const TEXT_SCALES: [f64; 4] = [1.0, 0.92, 0.86, SMALLEST_TEXT];
 
 /// A linear f64 coordinate whose ticks are exactly the ones given.
 #[derive(Clone)]
@@ -74,7 +84,30 @@ pub enum TickLabels {
     Text(BTreeMap<i64, String>),
     /// Row names, wrapped onto lines; drawn by `draw_row_names`, not by the
     /// mesh, because plotters' tick labels are single lines.
-    Rows(BTreeMap<i64, RowName>),
+    Rows(RowNames),
+}
+
+/// Row names as set: each row's lines, and the size they are set at.
+#[derive(Clone, Debug)]
+pub struct RowNames {
+    pub rows: BTreeMap<i64, RowName>,
+    /// Font size in pixels: the tick size, or smaller where names must
+    /// shrink to fit their rows.
+    pub size: f64,
+}
+
+/// What row names may take: the height of the plot they are set beside,
+/// and the widest share of the chart their column may have.
+#[derive(Clone, Copy, Debug)]
+pub struct RowSpace {
+    /// Height of the plot in pixels (see [`rows_height`]).
+    pub height: i32,
+    /// Width of the chart in pixels.
+    pub width: i32,
+    /// Share of the width the names start with.
+    pub narrow: f64,
+    /// Share of the width the names may widen to, to fit in their rows.
+    pub wide: f64,
 }
 
 /// A row's name as drawn: its lines, and whether it heads a group.
@@ -150,27 +183,72 @@ impl Axis {
     }
 
     /// A vertical axis of named rows, the first row at the top; names wrap
-    /// to lines of at most `max_width` pixels.
-    pub fn rows(names: &[String], max_width: i32, st: &Style) -> Axis {
-        Axis::grouped_rows(names, &[], max_width, st)
+    /// to fit `space` (see [`Axis::grouped_rows`]).
+    pub fn rows(names: &[String], space: RowSpace, st: &Style) -> Axis {
+        Axis::grouped_rows(names, &[], space, st)
     }
 
     /// Named rows where `headings[i]` marks row `i` as a group heading
-    /// (missing entries are ordinary rows).
-    pub fn grouped_rows(names: &[String], headings: &[bool], max_width: i32, st: &Style) -> Axis {
+    /// (missing entries are ordinary rows). Names wrap onto as many lines
+    /// as a row has room for (at most three); where that is not enough the
+    /// name column widens, then the names shrink (to [`SMALLEST_TEXT`]),
+    /// and only then is a name cut with an ellipsis.
+    pub fn grouped_rows(names: &[String], headings: &[bool], space: RowSpace, st: &Style) -> Axis {
         let n = names.len();
-        let text = names
-            .iter()
+        let heading = |i: usize| headings.get(i).copied().unwrap_or(false);
+        let row_px = space.height / n.max(1) as i32;
+        let base = st.tick_font().get_size();
+        let widths = [space.narrow, (space.narrow + space.wide) / 2.0, space.wide]
+            .map(|share| (f64::from(space.width) * share) as i32);
+        let fonts = |size: f64| (st.tick_font().resize(size), st.heading_font().resize(size));
+        let room =
+            |size: f64| (row_px / line_pitch(size).max(1)).clamp(1, ROW_NAME_LINES as i32) as usize;
+        // Every name in at most `room` lines no wider than `width`, if
+        // they all fit so.
+        let fitting = |size: f64, width: i32| -> Option<Vec<Vec<String>>> {
+            let (plain, bold) = fonts(size);
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let font = if heading(i) { &bold } else { &plain };
+                    let lines = wrap_all(name, font, width);
+                    let fits = lines.len() <= room(size)
+                        && lines.iter().all(|l| text_width(l, font) <= width);
+                    fits.then_some(lines)
+                })
+                .collect()
+        };
+        let fitted = TEXT_SCALES.iter().find_map(|scale| {
+            let size = base * scale;
+            widths
+                .iter()
+                .find_map(|&width| fitting(size, width).map(|lines| (size, lines)))
+        });
+        let (size, lines) = fitted.unwrap_or_else(|| {
+            let size = base * SMALLEST_TEXT;
+            let (plain, bold) = fonts(size);
+            let lines = names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let font = if heading(i) { &bold } else { &plain };
+                    wrap(name, font, widths[2], room(size))
+                })
+                .collect();
+            (size, lines)
+        });
+        let rows = lines
+            .into_iter()
             .enumerate()
-            .map(|(i, name)| {
-                let heading = headings.get(i).copied().unwrap_or(false);
-                let font = if heading {
-                    st.heading_font()
-                } else {
-                    st.tick_font()
-                };
-                let lines = wrap(name, &font, max_width, ROW_NAME_LINES);
-                ((n - 1 - i) as i64, RowName { lines, heading })
+            .map(|(i, lines)| {
+                (
+                    (n - 1 - i) as i64,
+                    RowName {
+                        lines,
+                        heading: heading(i),
+                    },
+                )
             })
             .collect();
         Axis {
@@ -178,11 +256,11 @@ impl Axis {
             hi: n as f64 - 0.5,
             // Headings name a group; only the rows with marks get a tick.
             ticks: (0..n)
-                .filter(|&i| !headings.get(n - 1 - i).copied().unwrap_or(false))
+                .filter(|&i| !heading(n - 1 - i))
                 .map(|i| i as f64)
                 .collect(),
             title: String::new(),
-            labels: TickLabels::Rows(text),
+            labels: TickLabels::Rows(RowNames { rows, size }),
         }
     }
 
@@ -206,10 +284,12 @@ impl Axis {
     /// The widest tick label (or line of a row name), in pixels.
     pub fn widest_label(&self, st: &Style) -> i32 {
         let font = st.tick_font();
-        if let TickLabels::Rows(rows) = &self.labels {
+        if let TickLabels::Rows(names) = &self.labels {
             // Headings start at the left edge and may reach into the plot,
             // so only ordinary names set the width of the label column.
-            return rows
+            let font = font.resize(names.size);
+            return names
+                .rows
                 .values()
                 .filter(|r| !r.heading)
                 .flat_map(|r| &r.lines)
@@ -264,14 +344,57 @@ pub fn plot_area<'a, DB: DrawingBackend>(
 }
 
 /// Pixels kept free around the plot beyond what its axes need: right of it
-/// for a column of notes or a colour bar, above it for their heading.
+/// for a column of notes or a colour bar, above it for their heading; and
+/// how panels stacked over one x axis line up.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Room {
     pub right: i32,
     pub top: i32,
+    /// The y axis's label column is at least this wide, so stacked panels'
+    /// plots start at one x.
+    pub left: i32,
+    /// No x tick labels or title: a panel above another that shares its x
+    /// axis (tick marks and the grid still show).
+    pub bare_x: bool,
 }
 
-/// [`plot_area`] leaving `room` free beside the plot.
+/// Height of the strip under a plot for x tick labels and a title of
+/// `title_lines` lines.
+fn x_label_area(st: &Style, title_lines: usize) -> i32 {
+    let gap = st.gap(10.0);
+    text_height(&st.tick_font())
+        + line_pitch(st.label_font().get_size()) * title_lines as i32
+        + 3 * gap
+}
+
+/// Width of the column left of a plot for `y`'s tick labels and title.
+pub fn y_label_area(y: &Axis, st: &Style, title_lines: usize) -> i32 {
+    let gap = st.gap(10.0);
+    let title = if y.title.is_empty() {
+        0
+    } else {
+        line_pitch(st.label_font().get_size()) * title_lines as i32
+    };
+    y.widest_label(st) + title + 3 * gap
+}
+
+/// How tall the plot drawn in an area `area_height` high will be at least
+/// (under an x title of two lines), for a y axis of rows: their names are
+/// fitted to it before the plot is laid out.
+pub fn rows_height(area_height: u32, room: Room, st: &Style) -> i32 {
+    area_height as i32 - x_label_area(st, AXIS_TITLE_LINES) - st.gap(8.0) - room.top.max(0)
+}
+
+/// An axis title as set: its font (possibly shrunk) and its lines.
+fn title_lines(title: &str, st: &Style, max: i32) -> (FontDesc<'static>, Vec<String>) {
+    if title.is_empty() {
+        return (st.label_font(), Vec::new());
+    }
+    fit_lines(title, &st.label_font(), &TEXT_SCALES, max, AXIS_TITLE_LINES)
+}
+
+/// [`plot_area`] leaving `room` free beside the plot. Axis titles wrap onto
+/// a second line, then shrink, before they are cut.
 pub fn plot_area_with<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     x: &Axis,
@@ -280,16 +403,30 @@ pub fn plot_area_with<'a, DB: DrawingBackend>(
     grid: Grid,
     room: Room,
 ) -> Drawn<Plotted<'a, DB>> {
-    let gap = st.gap(10.0);
+    let (width, height) = area.dim_in_pixel();
+    let (width, height) = (width as i32, height as i32);
     let extra_right = room.right.max(0);
-    let x_area = text_height(&st.tick_font()) + text_height(&st.label_font()) + 3 * gap;
-    let y_area = y.widest_label(st) + text_height(&st.label_font()) + 3 * gap;
     // Room for half of the last x label, which is centred on the right edge
     // (below the plot, so it may share the room kept beside the plot).
     let right = (x.widest_label(st) / 2 + st.gap(6.0))
         .max(st.gap(16.0))
         .max(extra_right);
     let top = st.gap(8.0) + room.top.max(0);
+    // The y title is fitted to the height the plot would have under an x
+    // title of two lines, the x title to the width left by the y title.
+    let y_room = height - top - x_label_area(st, AXIS_TITLE_LINES);
+    let (y_font, y_lines) = title_lines(&y.title, st, y_room);
+    let y_area = y_label_area(y, st, y_lines.len()).max(room.left);
+    let (x_font, x_lines) = if room.bare_x {
+        (st.label_font(), Vec::new())
+    } else {
+        title_lines(&x.title, st, width - y_area - right)
+    };
+    let x_area = if room.bare_x {
+        st.gap(10.0)
+    } else {
+        x_label_area(st, x_lines.len())
+    };
     let mut chart = ChartBuilder::on(area)
         .margin_top(top)
         .margin_right(right)
@@ -297,19 +434,13 @@ pub fn plot_area_with<'a, DB: DrawingBackend>(
         .y_label_area_size(y_area)
         .build_cartesian_2d(x.coord(), y.coord())
         .map_err(fail)?;
-    let (width, height) = area.dim_in_pixel();
-    let label_font = st.label_font();
-    let x_title = fit(&x.title, &label_font, width as i32 - y_area - right);
-    let y_title = fit(&y.title, &label_font, height as i32 - x_area - top);
-    let x_fmt = |v: &f64| x.label(*v);
+    let bare = room.bare_x;
+    let x_fmt = |v: &f64| if bare { String::new() } else { x.label(*v) };
     let y_fmt = |v: &f64| y.label(*v);
     let mut mesh = chart.configure_mesh();
-    mesh.x_desc(x_title)
-        .y_desc(y_title)
-        .x_label_formatter(&x_fmt)
+    mesh.x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .label_style(st.tick_font().color(&MUTED))
-        .axis_desc_style(label_font.color(&AXIS))
         .axis_style(AXIS.stroke_width(st.stroke(1.5)))
         .bold_line_style(GRID.stroke_width(st.stroke(1.0)))
         .set_all_tick_mark_size(st.gap(6.0));
@@ -318,10 +449,51 @@ pub fn plot_area_with<'a, DB: DrawingBackend>(
         Grid::Vertical => mesh.disable_y_mesh(),
     };
     mesh.draw().map_err(fail)?;
+    draw_titles(area, &chart, (&x_font, &x_lines), (&y_font, &y_lines))?;
     if let TickLabels::Rows(rows) = &y.labels {
         draw_row_names(area, &chart, rows, st)?;
     }
     Ok(chart)
+}
+
+/// The x title's lines centred under the plot at the foot of the area, the
+/// y title's turned to read upwards, centred beside the plot at the left
+/// edge (as plotters places a one-line title).
+fn draw_titles<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Plotted<'_, DB>,
+    (x_font, x_lines): (&FontDesc<'static>, &[String]),
+    (y_font, y_lines): (&FontDesc<'static>, &[String]),
+) -> Drawn {
+    let (base_x, base_y) = area.get_base_pixel();
+    let (_, height) = area.dim_in_pixel();
+    let (plot_x, plot_y) = chart.plotting_area().get_pixel_range();
+    let centre_x = (plot_x.start + plot_x.end) / 2 - base_x;
+    let centre_y = (plot_y.start + plot_y.end) / 2 - base_y;
+    let pitch = line_pitch(x_font.get_size());
+    let n = x_lines.len() as i32;
+    for (k, line) in x_lines.iter().enumerate() {
+        let bottom = height as i32 - (n - 1 - k as i32) * pitch;
+        let style = x_font
+            .color(&AXIS)
+            .pos(Pos::new(HPos::Center, VPos::Bottom));
+        area.draw(&Text::new(line.clone(), (centre_x, bottom), style))
+            .map_err(fail)?;
+    }
+    let pitch = line_pitch(y_font.get_size());
+    for (k, line) in y_lines.iter().enumerate() {
+        let style = y_font
+            .transform(FontTransform::Rotate270)
+            .color(&AXIS)
+            .pos(Pos::new(HPos::Center, VPos::Top));
+        area.draw(&Text::new(
+            line.clone(),
+            (k as i32 * pitch, centre_y),
+            style,
+        ))
+        .map_err(fail)?;
+    }
+    Ok(())
 }
 
 /// Row names right-aligned left of the axis and centred on their rows, in
@@ -330,14 +502,19 @@ pub fn plot_area_with<'a, DB: DrawingBackend>(
 fn draw_row_names<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Plotted<'_, DB>,
-    rows: &BTreeMap<i64, RowName>,
+    names: &RowNames,
     st: &Style,
 ) -> Drawn {
-    let line_h = text_height(&st.tick_font()) + st.gap(3.0);
+    let line_h = line_pitch(names.size);
+    let (plain, bold) = (
+        st.tick_font().resize(names.size),
+        st.heading_font().resize(names.size),
+    );
     let (base_x, base_y) = area.get_base_pixel();
     let row_px = (chart.backend_coord(&(0.0, 0.0)).1 - chart.backend_coord(&(0.0, 1.0)).1).abs();
     let room = (row_px / line_h.max(1)).max(1) as usize;
     let left = chart.x_range().start;
+    let rows = &names.rows;
     for (&row, name) in rows {
         let lines = &name.lines;
         let shown = if lines.len() > room {
@@ -357,16 +534,10 @@ fn draw_row_names<DB: DrawingBackend>(
             y - base_y - line_h * shown.len() as i32 / 2
         };
         let (style, at_x) = if name.heading {
-            let style = st
-                .heading_font()
-                .color(&INK)
-                .pos(Pos::new(HPos::Left, VPos::Top));
+            let style = bold.color(&INK).pos(Pos::new(HPos::Left, VPos::Top));
             (style, st.gap(4.0))
         } else {
-            let style = st
-                .tick_font()
-                .color(&MUTED)
-                .pos(Pos::new(HPos::Right, VPos::Top));
+            let style = plain.color(&MUTED).pos(Pos::new(HPos::Right, VPos::Top));
             (style, x - base_x - st.gap(10.0))
         };
         for (k, line) in shown.into_iter().enumerate() {
@@ -374,7 +545,7 @@ fn draw_row_names<DB: DrawingBackend>(
             if name.heading {
                 // A heading may run past the axis into its empty row; a
                 // white backing keeps the axis line from striking it out.
-                let w = text_width(&line, &st.heading_font());
+                let w = text_width(&line, &bold);
                 let pad = st.gap(4.0);
                 area.draw(&Rectangle::new(
                     [

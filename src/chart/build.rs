@@ -606,7 +606,7 @@ pub fn event_counts(ev: &EventSummary, time: &TimeAxis, summary: &Summary) -> Re
     let unit = &time.unit;
     let title = format!("{}: expected number by each {unit}", ev.label);
     let caption = format!(
-        "The solid line is the expected (mean) number of {label} from the start to the end of each {unit}: {} by {}. The dashed line, with a dot at each {unit}, is the expected number in that {unit} alone. Both are averages over the runs; a single run can have more or fewer.",
+        "Above, the expected (mean) number of {label} from the start to the end of each {unit}: {} by {}. Below, on its own scale, the expected number in that {unit} alone. Both are averages over the runs; a single run can have more or fewer.",
         format::number(total),
         time.label(last.step),
         label = ev.label,
@@ -616,6 +616,29 @@ pub fn event_counts(ev: &EventSummary, time: &TimeAxis, summary: &Summary) -> Re
     } else {
         0.0
     };
+    let x = XAxis::Time {
+        title: time_title(time),
+        labels: time_labels(time, 0, last.step),
+    };
+    let panel = |heading: String, color, points, dot_radius, weight| Panel {
+        heading,
+        plot: CurvePlot {
+            x: x.clone(),
+            y_title: String::new(),
+            y_percent: false,
+            curves: vec![Curve {
+                color,
+                points,
+                bands: Vec::new(),
+                steps: Steps::None,
+                dash: Dash::Solid,
+                dot_radius,
+            }],
+            guides: Vec::new(),
+        },
+        weight,
+        from_zero: true,
+    };
     Ok(Chart {
         name,
         title: title.clone(),
@@ -623,39 +646,25 @@ pub fn event_counts(ev: &EventSummary, time: &TimeAxis, summary: &Summary) -> Re
         figure: Figure {
             title,
             subtitle: subtitle(summary),
-            legend: vec![
-                legend_item("expected number so far", Swatch::Line(MAIN, Dash::Solid)),
-                legend_item(
-                    &format!("expected number in each {unit}"),
-                    Swatch::Line(ACCENT, Dash::Short),
-                ),
-            ],
-            plot: Plot::Curves(CurvePlot {
-                x: XAxis::Time {
-                    title: time_title(time),
-                    labels: time_labels(time, 0, last.step),
-                },
-                y_title: format!("Expected number of {}", ev.label),
-                y_percent: false,
-                curves: vec![
-                    Curve {
-                        color: MAIN,
-                        points: cumulative,
-                        bands: Vec::new(),
-                        steps: Steps::None,
-                        dash: Dash::Solid,
-                        dot_radius: 0.0,
-                    },
-                    Curve {
-                        color: ACCENT,
-                        points: per_step,
-                        bands: Vec::new(),
-                        steps: Steps::None,
-                        dash: Dash::Short,
-                        dot_radius: dots,
-                    },
+            // Each panel's heading says what its line is.
+            legend: Vec::new(),
+            plot: Plot::Panels(PanelsPlot {
+                panels: vec![
+                    panel(
+                        "Expected number so far (running total)".into(),
+                        MAIN,
+                        cumulative,
+                        0.0,
+                        3.0,
+                    ),
+                    panel(
+                        format!("Expected number in each {unit}"),
+                        ACCENT,
+                        per_step,
+                        dots,
+                        2.0,
+                    ),
                 ],
-                guides: Vec::new(),
             }),
         },
     })

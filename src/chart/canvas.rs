@@ -67,6 +67,7 @@ fn draw_figure<DB: DrawingBackend>(
     match &figure.plot {
         Plot::Histogram(p) => draw_xy::histogram(&area, p, st),
         Plot::Curves(p) => draw_xy::curves(&area, p, st),
+        Plot::Panels(p) => draw_xy::panels(&area, p, st),
         Plot::Bars(p) => draw_rows::bars(&area, p, st),
         Plot::Tornado(p) => draw_rows::tornado(&area, p, st),
         Plot::Forest(p) => draw_rows::forest(&area, p, st),
@@ -209,21 +210,78 @@ pub fn fit(text: &str, font: &FontDesc, max: i32) -> String {
 /// `text` broken into lines no wider than `max` pixels at word boundaries,
 /// at most `max_lines` of them (the last cut with an ellipsis if need be).
 pub fn wrap(text: &str, font: &FontDesc, max: i32, max_lines: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        match lines.last_mut() {
-            Some(line) if text_width(&format!("{line} {word}"), font) <= max => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
+    let mut lines = wrap_all(text, font, max);
     if lines.len() > max_lines.max(1) {
         let rest = lines.split_off(max_lines.max(1) - 1).join(" ");
         lines.push(rest);
     }
     lines.into_iter().map(|l| fit(&l, font, max)).collect()
+}
+
+/// `text` broken into as many lines as it takes to keep each within `max`
+/// pixels: at spaces, and within a word too long for a line after its
+/// hyphens ("palmyra-israel-" / "escalation-sweida"). A word with no hyphen
+/// that is wider than `max` stays whole, on a line of its own.
+pub fn wrap_all(text: &str, font: &FontDesc, max: i32) -> Vec<String> {
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    for word in text.split_whitespace() {
+        if text_width(word, font) <= max || !word.contains('-') {
+            pieces.push((word.to_string(), true));
+            continue;
+        }
+        let parts: Vec<&str> = word.split_inclusive('-').collect();
+        for (k, part) in parts.iter().enumerate() {
+            // Only the first part of a word follows a space.
+            pieces.push((part.to_string(), k == 0));
+        }
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for (piece, spaced) in pieces {
+        match lines.last_mut() {
+            Some(line) => {
+                let joined = if spaced {
+                    format!("{line} {piece}")
+                } else {
+                    format!("{line}{piece}")
+                };
+                if text_width(&joined, font) <= max {
+                    *line = joined;
+                } else {
+                    lines.push(piece);
+                }
+            }
+            None => lines.push(piece),
+        }
+    }
+    lines
+}
+
+/// Distance between the baselines of two lines of text of `size` pixels.
+pub fn line_pitch(size: f64) -> i32 {
+    (size * 1.15).round() as i32
+}
+
+/// `text` at `font`'s size, or as little smaller (by `scales` of it) as
+/// lets it fit in `max_lines` lines of at most `max` pixels; cut with an
+/// ellipsis, at the smallest size, only if even that is not enough.
+pub fn fit_lines(
+    text: &str,
+    font: &FontDesc<'static>,
+    scales: &[f64],
+    max: i32,
+    max_lines: usize,
+) -> (FontDesc<'static>, Vec<String>) {
+    let base = font.get_size();
+    for scale in scales {
+        let sized = font.resize(base * scale);
+        let lines = wrap_all(text, &sized, max);
+        if lines.len() <= max_lines && lines.iter().all(|l| text_width(l, &sized) <= max) {
+            return (sized, lines);
+        }
+    }
+    let smallest = font.resize(base * scales.iter().copied().fold(1.0, f64::min));
+    let lines = wrap(text, &smallest, max, max_lines);
+    (smallest, lines)
 }
 
 /// "Nice" tick positions covering `lo..=hi` with at most `max_ticks` ticks;
@@ -291,6 +349,33 @@ mod tests {
         assert_eq!(ticks.first(), Some(&0.0));
         assert_eq!(nice_ticks(3.0, 3.0, 5, false).1, vec![3.0]);
         assert_eq!(nice_ticks(f64::NAN, 3.0, 5, false).1.len(), 1);
+    }
+
+    #[test]
+    fn text_wraps_and_shrinks_before_it_is_cut() {
+        super::super::style::ensure_fonts().expect("fonts");
+        let font = Style::new(super::super::style::DEFAULT_SIZE).tick_font();
+        let w = |t: &str| text_width(t, &font);
+        let text = "A negative report by September 2026 (2nd report)";
+        // Two lines where one is too narrow, every word kept.
+        let lines = wrap_all(text, &font, w(text) * 2 / 3);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+        // A long hyphenated name breaks after a hyphen.
+        let name = "palmyra-israel-escalation-sweida";
+        let lines = wrap_all(name, &font, w(name) * 2 / 3);
+        assert_eq!(lines.concat(), name, "{lines:?}");
+        assert!(lines.len() == 2 && lines[0].ends_with('-'), "{lines:?}");
+        // Slightly too wide for two lines: a smaller size, nothing cut.
+        let max = w(text) / 2 + w("ab");
+        let (sized, lines) = fit_lines(text, &font, &[1.0, 0.9, 0.8], max * 9 / 10, 2);
+        assert!(sized.get_size() < font.get_size());
+        assert_eq!(lines.join(" "), text);
+        // Far too wide: cut at the smallest size, as the last resort.
+        let (sized, lines) = fit_lines(text, &font, &[1.0, 0.8], w("negative"), 2);
+        assert_eq!(sized.get_size(), font.get_size() * 0.8);
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].ends_with('…'), "{lines:?}");
     }
 
     #[test]

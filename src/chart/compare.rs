@@ -134,12 +134,30 @@ fn probabilities(runs: &[(&str, &Summary)], select: &ChartSelection) -> Vec<Resu
                     } else {
                         format!("compare-probabilities-{}", p + 1)
                     },
-                    format!("Chance of each outcome, by scenario ({} of {count})", p + 1),
+                    format!(
+                        "Chance of each outcome, by scenario{}",
+                        outcome_range(p * per_page, page.len(), rows.len())
+                    ),
                 )
             };
             grouped_probabilities(runs, page, name, &title)
         })
         .collect()
+}
+
+/// Which of `total` outcomes a chart holding `len` of them, from the
+/// `first` (counting from 0), shows: "" when it holds them all, else
+/// " (outcome 7 of 18)" or " (outcomes 4\u{2013}6 of 18)".
+fn outcome_range(first: usize, len: usize, total: usize) -> String {
+    match len {
+        _ if len >= total => String::new(),
+        1 => format!(" (outcome {} of {total})", first + 1),
+        _ => format!(
+            " (outcomes {}\u{2013}{} of {total})",
+            first + 1,
+            first + len
+        ),
+    }
 }
 
 /// Which differences can share an axis: every chance (in percentage
@@ -265,13 +283,17 @@ fn differences(
             }
             used += n;
         }
-        let count = pages.len();
-        for (p, page) in pages.into_iter().enumerate() {
-            let page_note = if count > 1 {
-                format!(" ({} of {count})", p + 1)
-            } else {
+        let outcomes: usize = pages.iter().map(Vec::len).sum();
+        let mut first = 0;
+        for page in pages {
+            // A chart of one outcome names it in its title; a chart of some
+            // of the family's outcomes says which of them it holds.
+            let page_note = if page.len() == 1 {
                 String::new()
+            } else {
+                outcome_range(first, page.len(), outcomes)
             };
+            first += page.len();
             out.push(Ok(forest_chart(
                 &page,
                 &family,

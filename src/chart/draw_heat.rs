@@ -123,6 +123,7 @@ pub fn heatmap<DB: DrawingBackend>(
             + text_height(&st.label_font())
             + st.gap(8.0),
         top: 0,
+        ..Room::default()
     };
     let mut chart = plot_area_with(area, &x, &y, st, Grid::Horizontal, room)?;
     draw_cells(&mut chart, plot, (&xe, &ye), &colours, st)?;

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::RGBColor;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axes::{Axis, Grid, Plotted, Room, TickLabels, plot_area_with};
+use super::axes::{Axis, Grid, Plotted, Room, RowSpace, TickLabels, plot_area_with, rows_height};
 use super::canvas::{Drawn, fail, fit, text_height, text_width};
 use super::draw_xy::min_max;
 use super::figure::{BarPlot, ForestPlot, Interval, RowNotes, Scale, TornadoPlot};
@@ -33,10 +33,21 @@ fn row_fill<DB: DrawingBackend>(
     (wanted / row_px.max(1.0)).min(ROW_FILL)
 }
 
-/// Row names may take up to this share of the width.
-fn row_name_width(area_width: u32) -> i32 {
-    (f64::from(area_width) * 0.36) as i32
+/// Where row names may go: 36% of the width, widening to `wide` where the
+/// names need it to fit their rows.
+fn row_space(area: (u32, u32), room: Room, wide: f64, st: &Style) -> RowSpace {
+    RowSpace {
+        height: rows_height(area.1, room, st),
+        width: area.0 as i32,
+        narrow: 0.36,
+        wide,
+    }
 }
+
+/// The widest share of the chart row names may take beside bars; beside a
+/// plot with a column of notes on its right they get less.
+const WIDE_NAMES: f64 = 0.5;
+const WIDE_NAMES_WITH_NOTES: f64 = 0.42;
 
 /// A value axis over `lo..hi` whose ticks read in the plot's scale.
 fn value_axis(title: &str, lo: f64, hi: f64, pad: f64, scale: Scale) -> Axis {
@@ -70,8 +81,12 @@ pub fn bars<DB: DrawingBackend>(
     plot: &BarPlot,
     st: &Style,
 ) -> Drawn {
-    let (w, _) = area.dim_in_pixel();
-    let y = Axis::rows(&plot.rows, row_name_width(w), st);
+    let dim = area.dim_in_pixel();
+    let y = Axis::rows(
+        &plot.rows,
+        row_space(dim, Room::default(), WIDE_NAMES, st),
+        st,
+    );
     let ends = plot.series.iter().flat_map(|s| {
         s.values
             .iter()
@@ -240,6 +255,15 @@ fn note<DB: DrawingBackend>(
         .map_err(fail)
 }
 
+/// How wide row names may grow beside a plot with `room` kept on its right.
+fn notes_wide(room: Room) -> f64 {
+    if room.right > 0 {
+        WIDE_NAMES_WITH_NOTES
+    } else {
+        WIDE_NAMES
+    }
+}
+
 /// Width of a notes column (0 when there are no notes), at most a quarter
 /// of the chart: longer notes are cut with an ellipsis.
 fn notes_room(notes: &RowNotes, width: u32, st: &Style) -> Room {
@@ -260,6 +284,7 @@ fn notes_room(notes: &RowNotes, width: u32, st: &Style) -> Room {
     Room {
         right: widest.min(max) + st.gap(28.0),
         top: text_height(&st.heading_font()) + st.gap(10.0),
+        ..Room::default()
     }
 }
 
@@ -309,13 +334,13 @@ pub fn tornado<DB: DrawingBackend>(
     plot: &TornadoPlot,
     st: &Style,
 ) -> Drawn {
-    let (w, _) = area.dim_in_pixel();
+    let dim = area.dim_in_pixel();
+    let room = notes_room(&plot.notes, dim.0, st);
     let names: Vec<String> = plot.rows.iter().map(|r| r.0.clone()).collect();
-    let y = Axis::rows(&names, row_name_width(w), st);
+    let y = Axis::rows(&names, row_space(dim, room, notes_wide(room), st), st);
     let values = plot.rows.iter().flat_map(|r| [r.1, r.2]);
     let (lo, hi) = min_max(values.chain(std::iter::once(plot.baseline)));
     let x = value_axis(&plot.x_title, lo, hi, 0.14, plot.scale);
-    let room = notes_room(&plot.notes, w, st);
     let mut chart = plot_area_with(area, &x, &y, st, Grid::Vertical, room)?;
     let fill = row_fill(&chart, plot.rows.len(), 1, st);
     for (i, (_, low, high)) in plot.rows.iter().enumerate() {
@@ -380,10 +405,12 @@ pub fn forest<DB: DrawingBackend>(
     plot: &ForestPlot,
     st: &Style,
 ) -> Drawn {
-    let (w, _) = area.dim_in_pixel();
+    let dim = area.dim_in_pixel();
+    let room = notes_room(&plot.notes, dim.0, st);
     let names: Vec<String> = plot.rows.iter().map(|r| r.label.clone()).collect();
     let headings: Vec<bool> = plot.rows.iter().map(|r| r.heading).collect();
-    let y = Axis::grouped_rows(&names, &headings, row_name_width(w), st);
+    let space = row_space(dim, room, notes_wide(room), st);
+    let y = Axis::grouped_rows(&names, &headings, space, st);
     let ends = plot
         .rows
         .iter()
@@ -391,7 +418,6 @@ pub fn forest<DB: DrawingBackend>(
         .flat_map(|v| [v.value, v.lo, v.hi]);
     let (lo, hi) = min_max(ends.chain(std::iter::once(plot.reference)));
     let x = value_axis(&plot.x_title, lo, hi, 0.06, plot.scale);
-    let room = notes_room(&plot.notes, w, st);
     let mut chart = plot_area_with(area, &x, &y, st, Grid::Vertical, room)?;
     // A faint rule above each heading but the first separates the groups.
     for (i, row) in plot.rows.iter().enumerate().skip(1) {

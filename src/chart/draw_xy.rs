@@ -4,9 +4,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axes::{Axis, Grid, Plotted, plot_area};
-use super::canvas::{Drawn, fail, text_height, text_width};
-use super::figure::{CurvePlot, Guide, HistogramPlot, Marker, Steps, XAxis};
+use super::axes::{Axis, Grid, Plotted, Room, plot_area, plot_area_with, y_label_area};
+use super::canvas::{Drawn, fail, fit, line_pitch, text_height, text_width};
+use super::figure::{CurvePlot, Guide, HistogramPlot, Marker, PanelsPlot, Steps, XAxis};
 use super::style::{INK, MAIN, SHADE, Style};
 
 /// Bars of the share of runs per bin, a shaded range, labelled marker lines.
@@ -147,8 +147,80 @@ pub fn curves<DB: DrawingBackend>(
     st: &Style,
 ) -> Drawn {
     let x = x_axis(area, plot, st);
-    let y = y_axis(plot);
-    let mut chart = plot_area(area, &x, &y, st, Grid::Horizontal)?;
+    let chart = plot_area(area, &x, &y_axis(plot, false), st, Grid::Horizontal)?;
+    draw_curves(chart, plot, (&x, &y_axis(plot, false)), st)
+}
+
+/// Curve plots stacked top to bottom, each under its heading, their plots
+/// aligned left and right; only the lowest writes the x axis's labels and
+/// title, the ones above keep its ticks and grid.
+pub fn panels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    plot: &PanelsPlot,
+    st: &Style,
+) -> Drawn {
+    let Some(lowest) = plot.panels.last() else {
+        return Ok(());
+    };
+    let x = x_axis(area, &lowest.plot, st);
+    let ys: Vec<Axis> = plot
+        .panels
+        .iter()
+        .map(|p| y_axis(&p.plot, p.from_zero))
+        .collect();
+    // One label column for all, as wide as the widest needs (titles of up
+    // to two lines).
+    let left = ys.iter().map(|y| y_label_area(y, st, 2)).max().unwrap_or(0);
+    let font = st.heading_font();
+    let heading_h = line_pitch(font.get_size()) + st.gap(4.0);
+    let (width, height) = area.dim_in_pixel();
+    let total: f64 = plot.panels.iter().map(|p| p.weight.max(0.0)).sum();
+    // The lowest panel also holds the x axis's labels and title.
+    let x_strip = text_height(&st.tick_font()) + 2 * line_pitch(st.label_font().get_size());
+    let shared = height as i32 - x_strip - st.gap(12.0) * (plot.panels.len() as i32 - 1);
+    let mut top = 0;
+    for (i, (panel, y)) in plot.panels.iter().zip(&ys).enumerate() {
+        let last = i + 1 == plot.panels.len();
+        let share = if total > 0.0 {
+            panel.weight.max(0.0) / total
+        } else {
+            1.0 / plot.panels.len() as f64
+        };
+        let bottom = if last {
+            height as i32
+        } else {
+            top + (f64::from(shared) * share).round() as i32
+        };
+        let slot = area
+            .clone()
+            .shrink((0, top), (width, (bottom - top).max(1) as u32));
+        let heading = fit(&panel.heading, &font, width as i32 - left);
+        slot.draw(&Text::new(
+            heading,
+            (left, st.gap(2.0)),
+            font.color(&INK).pos(Pos::new(HPos::Left, VPos::Top)),
+        ))
+        .map_err(fail)?;
+        let room = Room {
+            top: heading_h,
+            left,
+            bare_x: !last,
+            ..Room::default()
+        };
+        let chart = plot_area_with(&slot, &x, y, st, Grid::Horizontal, room)?;
+        draw_curves(chart, &panel.plot, (&x, y), st)?;
+        top = bottom + st.gap(12.0);
+    }
+    Ok(())
+}
+
+/// The curves, bands and guides of `plot` on a chart already laid out.
+fn draw_curves<DB: DrawingBackend>(
+    mut chart: Plotted<'_, DB>,
+    plot: &CurvePlot,
+    (x, y): (&Axis, &Axis),
+    st: &Style,
+) -> Drawn {
     for curve in &plot.curves {
         for band in &curve.bands {
             let mut outline: Vec<(f64, f64)> = band.points.iter().map(|p| (p.0, p.2)).collect();
@@ -192,7 +264,7 @@ pub fn curves<DB: DrawingBackend>(
         }
     }
     for (k, guide) in plot.guides.iter().enumerate() {
-        draw_guide(&mut chart, guide, (&x, &y), k, st)?;
+        draw_guide(&mut chart, guide, (x, y), k, st)?;
     }
     Ok(())
 }
@@ -301,7 +373,8 @@ fn x_axis<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plot: &CurvePlot, s
     }
 }
 
-fn y_axis(plot: &CurvePlot) -> Axis {
+/// The y axis of `plot`'s values; from zero when `zero` (or lower).
+fn y_axis(plot: &CurvePlot, zero: bool) -> Axis {
     let ys = plot.curves.iter().flat_map(|c| {
         let bands = c
             .bands
@@ -315,7 +388,8 @@ fn y_axis(plot: &CurvePlot) -> Axis {
         .filter(|g| g.horizontal && g.value.is_finite())
         .map(|g| g.value)
         .collect();
-    let (lo, mut hi) = min_max(ys.chain(guides.iter().copied()));
+    let floor = zero.then_some(0.0);
+    let (lo, mut hi) = min_max(ys.chain(guides.iter().copied()).chain(floor));
     // A guide at the top of the range gets room above it for its label.
     if guides.iter().any(|g| *g >= hi) {
         hi += (hi - lo).abs().max(hi.abs() * 0.1) * 0.08;
@@ -323,7 +397,13 @@ fn y_axis(plot: &CurvePlot) -> Axis {
     if plot.y_percent {
         Axis::percent(&plot.y_title, hi, 6)
     } else {
-        Axis::number(&plot.y_title, lo, hi, 0.05, 6, false)
+        let mut axis = Axis::number(&plot.y_title, lo, hi, 0.05, 6, false);
+        if zero && lo >= 0.0 {
+            // A count's axis starts at zero itself, not a margin below it.
+            axis.lo = 0.0;
+            axis.ticks.retain(|t| *t >= 0.0);
+        }
+        axis
     }
 }
 

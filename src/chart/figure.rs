@@ -66,6 +66,8 @@ pub enum Plot {
     Histogram(HistogramPlot),
     Bars(BarPlot),
     Curves(CurvePlot),
+    /// Curve plots stacked one above another over one shared x axis.
+    Panels(PanelsPlot),
     Tornado(TornadoPlot),
     Forest(ForestPlot),
     Heatmap(HeatmapPlot),
@@ -175,6 +177,28 @@ pub struct CurvePlot {
     pub curves: Vec<Curve>,
     /// Reference lines drawn over the curves (a threshold, a crossing).
     pub guides: Vec<Guide>,
+}
+
+/// Curve plots stacked top to bottom, each with its own y axis and a
+/// heading, sharing the x axis written under the lowest: for quantities
+/// of one kind but very different size (a count in each step and its
+/// running total), which on one scale would leave the smaller a flat line.
+#[derive(Clone, Debug)]
+pub struct PanelsPlot {
+    pub panels: Vec<Panel>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Panel {
+    /// What the panel shows, written above it.
+    pub heading: String,
+    /// Its curves; the x axis of the lowest panel is drawn for all.
+    pub plot: CurvePlot,
+    /// The panel's share of the height, relative to the others'.
+    pub weight: f64,
+    /// Its y axis starts at zero (or below), however far above zero the
+    /// values lie: counts, whose size is the point.
+    pub from_zero: bool,
 }
 
 /// A labelled straight line across the plot at one value.

@@ -33,7 +33,8 @@ pub enum View {
 }
 
 /// "Compared: A, B · 10,000 runs each · seed 42"; with more than three
-/// scenarios, "10 scenarios against A · ...".
+/// scenarios, "9 scenarios compared with A · ..." (A, the reference, not
+/// counted: the rows of a differences chart are the nine).
 pub fn compare_subtitle(runs: &[(&str, &Summary)]) -> String {
     let names: Vec<&str> = runs.iter().map(|r| r.0).collect();
     let counts: Vec<u64> = runs.iter().map(|r| r.1.provenance.runs).collect();
@@ -64,7 +65,9 @@ pub fn compare_subtitle(runs: &[(&str, &Summary)]) -> String {
     // Beyond a few names the list would be cut off; the legend or the rows
     // name every scenario anyway.
     let compared = match names.as_slice() {
-        [first, _, _, _, ..] => format!("{} scenarios against {first}", names.len()),
+        [first, rest @ ..] if rest.len() >= 3 => {
+            format!("{} scenarios compared with {first}", rest.len())
+        }
         _ => format!("Compared: {}", names.join(", ")),
     };
     // Overrides apply to every scenario compared; the first one's say which.

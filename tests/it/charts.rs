@@ -163,18 +163,27 @@ fn assert_svg(svg: &str, words: &[&str], what: &str) {
 }
 
 fn x_title(chart: &Chart) -> String {
-    use chart::figure::{Plot, XAxis};
+    use chart::figure::Plot;
     match &chart.figure.plot {
         Plot::Histogram(h) => h.x_title.clone(),
         Plot::Bars(b) => b.x_title.clone(),
         Plot::Tornado(t) => t.x_title.clone(),
         Plot::Forest(f) => f.x_title.clone(),
         Plot::Heatmap(h) => h.x_title.clone(),
-        Plot::Curves(c) => match &c.x {
-            XAxis::Value { title, .. } | XAxis::Time { title, .. } | XAxis::Percent { title } => {
-                title.clone()
-            }
-        },
+        Plot::Curves(c) => curve_x_title(c),
+        Plot::Panels(p) => p
+            .panels
+            .last()
+            .map_or(String::new(), |p| curve_x_title(&p.plot)),
+    }
+}
+
+fn curve_x_title(plot: &chart::figure::CurvePlot) -> String {
+    use chart::figure::XAxis;
+    match &plot.x {
+        XAxis::Value { title, .. } | XAxis::Time { title, .. } | XAxis::Percent { title } => {
+            title.clone()
+        }
     }
 }
 
@@ -947,8 +956,14 @@ fn compare_of_ten_scenarios_stays_legible() {
         .count();
     assert!(pages >= 3, "{charts:?}");
     let html = fs::read_to_string(out.join("compare.html")).expect("compare.html");
-    assert!(html.contains("10 scenarios against base"));
-    assert!(html.contains("(1 of "), "paged charts say so");
+    // Nine scenarios, each against the tenth: as many as each outcome's rows.
+    assert!(html.contains("9 scenarios compared with base"), "subtitle");
+    // Each chart says which of the outcomes it holds, not a page number.
+    assert!(
+        html.contains("(outcomes 1\u{2013}2 of "),
+        "paged charts say which outcomes they hold"
+    );
+    assert!(!html.contains("(1 of "), "no bare page numbers");
 }
 
 #[test]
@@ -1442,8 +1457,11 @@ fn count_events_and_partial_histograms_say_what_they_show() {
     };
     let counts = find("event-incidents");
     assert_eq!(counts.title, "Incidents: expected number by each month");
-    let chart::figure::Plot::Curves(plot) = &counts.figure.plot else {
-        panic!("a count event is drawn as curves");
+    let chart::figure::Plot::Panels(plot) = &counts.figure.plot else {
+        panic!("a count event is drawn as two panels");
+    };
+    let [so_far, each] = &plot.panels[..] else {
+        panic!("two panels: the running total above, each step's below");
     };
     let events = summary
         .events
@@ -1451,10 +1469,20 @@ fn count_events_and_partial_histograms_say_what_they_show() {
         .find(|e| e.name == "incidents")
         .expect("the event");
     let total: f64 = events.steps.iter().map(|s| s.mean_count).sum();
-    let last = plot.curves[0].points.last().expect("points").1;
+    let last = so_far.plot.curves[0].points.last().expect("points").1;
     assert!((last - total).abs() < 1e-9, "{last} vs {total}");
     assert!(total > 2.0, "a frequent event: {total}");
-    assert!(!plot.y_percent);
+    // The lower panel holds each step's own expected number, on its own
+    // scale, so it does not lie flat under the total.
+    let per_step: Vec<f64> = each.plot.curves[0].points.iter().map(|p| p.1).collect();
+    let means: Vec<f64> = events.steps.iter().map(|s| s.mean_count).collect();
+    assert_eq!(per_step, means);
+    assert!(so_far.heading.contains("so far") && each.heading.contains("each month"));
+    assert!(so_far.from_zero && each.from_zero);
+    assert!(!so_far.plot.y_percent && !each.plot.y_percent);
+    // Both panels draw, in both formats.
+    counts.svg(chart::DEFAULT_SIZE).expect("svg");
+    counts.png(chart::DEFAULT_SIZE).expect("png");
     // A once-event keeps its chance chart.
     assert!(
         find("event-crisis")
@@ -1638,4 +1666,78 @@ doc = "An attack in month 3."
         text.starts_with("The reference, with 4 changes: it sets"),
         "{text}"
     );
+}
+
+/// A report's half-width figure keeps every word of long bar labels and
+/// axis titles: the labels of the Palmyra certification chart differ only
+/// in their last words, which a cut would lose.
+#[test]
+fn half_width_figures_keep_long_labels_whole() {
+    use chart::figure::{BarPlot, BarSeries, Interval, Plot, Scale};
+    let rows: Vec<String> = [
+        "Negative report by March 2026 (1st report)",
+        "A negative report by September 2026 (2nd report)",
+        "A negative report by March 2027 (3rd report)",
+        "A negative report by September 2027 (4th report)",
+        "Two negative reports in a row",
+        "Sanctions return by December 2027",
+    ]
+    .map(String::from)
+    .to_vec();
+    let values = [0.32, 0.51, 0.61, 0.69, 0.21, 0.12]
+        .map(|p| {
+            Some(Interval {
+                value: p,
+                lo: p - 0.01,
+                hi: p + 0.01,
+            })
+        })
+        .to_vec();
+    let x_title = "Chance by the end of the reporting period, across all runs (%)";
+    let figure = chart::Figure {
+        title: "Do the certification reports turn negative?".into(),
+        subtitle: "palmyra-baseline".into(),
+        legend: Vec::new(),
+        plot: Plot::Bars(BarPlot {
+            x_title: x_title.into(),
+            rows: rows.clone(),
+            series: vec![BarSeries {
+                color: chart::style::MAIN,
+                negative: None,
+                values,
+            }],
+            scale: Scale::Percent,
+        }),
+    };
+    let chart = Chart {
+        name: "probabilities".into(),
+        title: figure.title.clone(),
+        caption: String::new(),
+        figure,
+    };
+    let svg = chart
+        .svg_placed(chart::DEFAULT_SIZE, chart::Placement::Half)
+        .expect("svg");
+    assert!(
+        !svg.contains('…'),
+        "nothing is cut: {:?}",
+        svg.split('>')
+            .filter(|p| p.contains('…'))
+            .collect::<Vec<_>>()
+    );
+    // Each label's words, whether on one line or several.
+    let text: String = svg
+        .split('>')
+        .filter_map(|part| part.split('<').next())
+        .filter(|t| !t.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    for label in rows.iter().map(String::as_str).chain([x_title]) {
+        for word in label.split_whitespace() {
+            assert!(text.contains(word), "{word:?} of {label:?} is missing");
+        }
+    }
+    for ordinal in ["(1st", "(2nd", "(3rd", "(4th"] {
+        assert!(text.contains(ordinal), "{ordinal}");
+    }
 }
