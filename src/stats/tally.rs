@@ -598,8 +598,7 @@ impl Brackets {
                     for _ in 0..len {
                         atoms.push(f64::from_bits(next()?));
                     }
-                    let ordered = atoms.windows(2).all(|w| w[0] < w[1]);
-                    if !ordered || atoms[0] != lo || atoms[atoms.len() - 1] != hi {
+                    if !spans(&atoms, lo, hi) {
                         return None;
                     }
                     Grid::Atoms(Atoms::new(atoms))
@@ -649,8 +648,7 @@ impl Brackets {
                         }
                         between.push(n as u32);
                     }
-                    let ordered = marks.windows(2).all(|w| w[0] < w[1]);
-                    if !ordered || marks[0] != lo || marks[marks.len() - 1] != hi {
+                    if !spans(&marks, lo, hi) {
                         return None;
                     }
                     Grid::Mixed(Mixed::new(marks, between)?)
@@ -1004,6 +1002,12 @@ impl Tally {
         }
         interpolate((known_rank, known_value), (n, max), rank)
     }
+}
+
+/// Whether `values` (non-empty) increase strictly from `lo` to `hi`: the
+/// atoms or marks of an interval read from a part file.
+fn spans(values: &[f64], lo: f64, hi: f64) -> bool {
+    values.windows(2).all(|w| w[0] < w[1]) && values[0] == lo && values[values.len() - 1] == hi
 }
 
 /// Values per region of a batch.

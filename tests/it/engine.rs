@@ -668,6 +668,41 @@ fn long_walks() -> String {
     text
 }
 
+/// The quantiles of `series` at its last step against those of `outcome`,
+/// the same values held exactly: within `share` times sd / sqrt(n), or,
+/// without a share, the same bits and marked exact. Every run counts.
+fn last_step_matches_outcome(
+    s: &summary::Summary,
+    series: &str,
+    outcome: &str,
+    share: Option<f64>,
+) {
+    let want = number(s, outcome);
+    let got = &s
+        .series
+        .iter()
+        .find(|v| v.name == series)
+        .expect(series)
+        .steps
+        .last()
+        .expect("steps")
+        .stats;
+    assert_eq!(got.n, want.n, "{series}: every run");
+    for (g, w) in [got.p5, got.p25, got.p50, got.p75, got.p95]
+        .into_iter()
+        .zip([want.p5, want.p25, want.p50, want.p75, want.p95])
+    {
+        match share {
+            Some(k) => {
+                let tolerance = k * want.sd / (want.n as f64).sqrt();
+                assert!((g - w).abs() < tolerance, "{series}: {g} vs {w}");
+            }
+            None => assert_eq!(g.to_bits(), w.to_bits(), "{series}: {g} vs {w}"),
+        }
+    }
+    assert_eq!(got.exact_quantiles, share.is_none(), "{series}");
+}
+
 /// A long horizon keeps quantiles at every k-th step, and past its pilot
 /// (shortened here by the budget) counts every run in brackets. The
 /// reference: the same final values as outcomes (the same run indices give
@@ -684,31 +719,8 @@ fn long_horizons_keep_series_quantiles_at_a_stride_over_every_run() {
     assert!(plan.runs < runs, "the budget must bind: {}", plan.runs);
     let mut results = simulate(&model, runs, 5, 1);
     let s = summary::summarize(&model, &mut results, &Default::default());
-    for (series, outcome) in [("walk", "walk_end"), ("steps_up", "steps_up_end")] {
-        let want = number(&s, outcome);
-        let got = &s
-            .series
-            .iter()
-            .find(|x| x.name == series)
-            .expect(series)
-            .steps
-            .last()
-            .expect("steps")
-            .stats;
-        let tolerance = 0.25 * want.sd / (runs as f64).sqrt();
-        for (g, w) in [got.p5, got.p25, got.p50, got.p75, got.p95]
-            .into_iter()
-            .zip([want.p5, want.p25, want.p50, want.p75, want.p95])
-        {
-            if series == "steps_up" {
-                assert_eq!(g.to_bits(), w.to_bits(), "{series}: {g} vs {w}");
-            } else {
-                assert!((g - w).abs() < tolerance, "{series}: {g} vs {w}");
-            }
-        }
-        assert_eq!(got.exact_quantiles, series == "steps_up");
-        assert_eq!(got.n, runs);
-    }
+    last_step_matches_outcome(&s, "walk", "walk_end", Some(0.25));
+    last_step_matches_outcome(&s, "steps_up", "steps_up_end", None);
     let walk = s.series.iter().find(|x| x.name == "walk").expect("walk");
     assert!(
         walk.steps[1].stats.p50.is_nan(),
@@ -831,29 +843,8 @@ fn series_quantiles_past_the_pilot_use_every_run() {
     let mut results = simulate(&model, runs, 3, 1);
     assert!(results.brackets.is_some(), "past the pilot");
     let s = summary::summarize(&model, &mut results, &Default::default());
-    for (series, outcome) in [("x", "x_end"), ("k", "k_end")] {
-        let want = number(&s, outcome);
-        let got = &s
-            .series
-            .iter()
-            .find(|v| v.name == series)
-            .expect(series)
-            .steps
-            .last()
-            .expect("steps")
-            .stats;
-        let tolerance = 0.1 * want.sd / (runs as f64).sqrt();
-        for (g, w) in [got.p5, got.p25, got.p50, got.p75, got.p95]
-            .into_iter()
-            .zip([want.p5, want.p25, want.p50, want.p75, want.p95])
-        {
-            if series == "k" {
-                assert_eq!(g, w, "{series}");
-            } else {
-                assert!((g - w).abs() < tolerance, "{series}: {g} vs {w}");
-            }
-        }
-    }
+    last_step_matches_outcome(&s, "x", "x_end", Some(0.1));
+    last_step_matches_outcome(&s, "k", "k_end", None);
     let mut two = simulate(&model, runs, 3, 2);
     let b = summary::summarize(&model, &mut two, &Default::default());
     assert_eq!(tables::timeseries_csv(&s), tables::timeseries_csv(&b));
