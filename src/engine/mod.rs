@@ -12,6 +12,7 @@
 //! no thread waits at a barrier. Per-run rows leave through a callback (for
 //! `runs.csv`).
 
+mod bank;
 pub mod compile;
 pub mod exec;
 pub mod program;
@@ -26,6 +27,7 @@ use rayon::prelude::*;
 
 use crate::scenario::Model;
 use crate::stats::BatchMoments;
+use bank::Bank;
 use exec::{BatchRecord, Fault, Inject, Workspace};
 pub use program::{LANES, Program};
 use results::{Results, SeriesBrackets};
@@ -314,10 +316,19 @@ pub(crate) fn simulate_blocks_with(
     for end in cuts.into_iter().chain([chunks]) {
         let mut found: Vec<Option<Arc<SeriesBrackets>>> = vec![None; jobs.len()];
         let now = &brackets;
+        // Past the pilot, time-series counts are kept per thread.
+        let threads = pool.pool.current_num_threads();
+        let banks: Vec<Option<Bank>> = now
+            .iter()
+            .map(|b| b.as_ref().map(|_| Bank::new(threads)))
+            .collect();
         let work = |chunk: u64| -> Result<Vec<ChunkOut>, SimError> {
             jobs.iter()
                 .zip(now)
-                .map(|(job, b)| run_chunk(job, options, chunk, None, b.clone()))
+                .zip(&banks)
+                .map(|((job, b), bank)| {
+                    run_chunk(job, options, chunk, None, b.clone(), bank.as_ref())
+                })
                 .collect()
         };
         let mut merge = |chunk: u64, out: Vec<ChunkOut>| -> Result<(), SimError> {
@@ -325,6 +336,14 @@ pub(crate) fn simulate_blocks_with(
             for (block, (results, chunk_rows)) in current.iter_mut().zip(out) {
                 block.merge(results);
                 rows.extend(chunk_rows);
+            }
+            if chunk + 1 == end {
+                // Every chunk of the stretch has run and kept its counts.
+                for (block, bank) in current.iter_mut().zip(&banks) {
+                    if let Some(bank) = bank {
+                        bank.pay_into(block);
+                    }
+                }
             }
             if !rows.is_empty() {
                 on_rows(&rows).map_err(SimError::Io)?;
@@ -374,7 +393,7 @@ fn pilot_brackets(
         ..options.clone()
     };
     let mut scratch = Results::new(job.model, job.program, true);
-    let work = |chunk: u64| run_chunk(job, &quiet, chunk, None, None).map(|(r, _)| r);
+    let work = |chunk: u64| run_chunk(job, &quiet, chunk, None, None, None).map(|(r, _)| r);
     in_chunk_order(pool, 0..pilot, &work, &mut |_, results| {
         scratch.merge(results);
         Ok(())
@@ -487,7 +506,14 @@ fn refine(
                             .zip(plans_now)
                             .filter_map(|(job, plan)| {
                                 let plan = plan.as_ref().filter(|p| p.is_open())?;
-                                Some(run_chunk(job, &quiet, chunk, Some(plan.probes()), None))
+                                Some(run_chunk(
+                                    job,
+                                    &quiet,
+                                    chunk,
+                                    Some(plan.probes()),
+                                    None,
+                                    None,
+                                ))
                             })
                             .collect()
                     })
@@ -550,6 +576,7 @@ fn run_chunk(
     chunk: u64,
     probes: Option<results::Probes>,
     brackets: Option<Arc<SeriesBrackets>>,
+    bank: Option<&Bank>,
 ) -> Result<(Results, Option<Rows>), SimError> {
     let (model, program, inject) = (job.model, job.program, job.inject);
     let first = chunk * CHUNK_RUNS;
@@ -564,8 +591,12 @@ fn run_chunk(
         BatchRecord::new(program, job.series)
     };
     let mut results = Results::new(model, program, job.series && probes.is_none());
+    let bank = bank.filter(|_| probes.is_none() && job.series && brackets.is_some());
     if let Some(brackets) = brackets.filter(|_| probes.is_none() && job.series) {
         results = results.with_brackets(brackets);
+    }
+    if let Some(bank) = bank {
+        bank.lend(&mut results);
     }
     if probes.is_none() {
         results.reserve(first, last - first);
@@ -619,6 +650,9 @@ fn run_chunk(
             );
         }
         run += n as u64;
+    }
+    if let Some(bank) = bank {
+        bank.keep(&mut results);
     }
     Ok((results, rows))
 }

@@ -362,7 +362,7 @@ impl Results {
     /// Moves `other`'s time-series counts into this one's (they share the
     /// brackets), leaving `other` with its moments only: what a shard
     /// keeps of its blocks, since counts add in any order. Does nothing
-    /// when either has no counts.
+    /// when either counts in no brackets.
     pub fn absorb_tallies(&mut self, other: &mut Results) {
         let (Some(mine), Some(theirs)) = (&self.brackets, &other.brackets) else {
             return;
@@ -370,15 +370,45 @@ impl Results {
         if !Arc::ptr_eq(mine, theirs) && mine != theirs {
             return;
         }
-        let brackets = mine.clone();
-        for (s, (a, b)) in self.series.iter_mut().zip(&mut other.series).enumerate() {
-            for (t, (x, y)) in a.iter_mut().zip(b.iter_mut()).enumerate() {
-                if let (Some(x), Some(y)) = (&mut x.tally, y.tally.take()) {
-                    x.merge(y, brackets.get(s, t));
+        let tallies = other.take_tallies();
+        self.add_tallies(tallies);
+        other.brackets = None;
+    }
+
+    /// Takes every pair's time-series counts out (pair by pair, variable
+    /// major), leaving none.
+    pub fn take_tallies(&mut self) -> Vec<Option<Tally>> {
+        self.series
+            .iter_mut()
+            .flat_map(|per_step| per_step.iter_mut().map(|acc| acc.tally.take()))
+            .collect()
+    }
+
+    /// Puts back counts taken by [`Results::take_tallies`] from an
+    /// accumulator of the same model and brackets, in place of this one's.
+    pub fn put_tallies(&mut self, tallies: Vec<Option<Tally>>) {
+        let mut tallies = tallies.into_iter();
+        for acc in self.series.iter_mut().flatten() {
+            acc.tally = tallies.next().flatten();
+        }
+    }
+
+    /// Adds counts taken by [`Results::take_tallies`] from an accumulator
+    /// of the same model and brackets to this one's.
+    pub fn add_tallies(&mut self, tallies: Vec<Option<Tally>>) {
+        let Some(brackets) = self.brackets.clone() else {
+            return;
+        };
+        let mut tallies = tallies.into_iter();
+        for (s, per_step) in self.series.iter_mut().enumerate() {
+            for (t, acc) in per_step.iter_mut().enumerate() {
+                match (&mut acc.tally, tallies.next().flatten()) {
+                    (Some(mine), Some(theirs)) => mine.merge(theirs, brackets.get(s, t)),
+                    (mine @ None, theirs) => *mine = theirs,
+                    _ => {}
                 }
             }
         }
-        other.brackets = None;
     }
 
     /// Whether merging `other` into this one counts in the same brackets

@@ -63,6 +63,7 @@ mod interval;
 mod moments;
 mod quantiles;
 mod refine;
+mod regions;
 mod tally;
 
 pub use batch_moments::{BatchMoments, add_each as add_each_batch};

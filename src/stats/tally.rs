@@ -36,8 +36,12 @@
 //! commutative: the result depends only on the multiset of values, on any
 //! number of threads or shards. Memory is a few thousand counters per
 //! quantity whatever the run count. Values not yet placed in their cell
-//! wait as cell numbers (`pending`) until there are more of them than cells,
-//! so a chunk of runs holds a short list rather than every counter.
+//! wait as cell numbers (`pending`) until there are more of them than cells:
+//! a tally that has seen few values holds a short list rather than every
+//! counter, and one that has seen many counts its cells in passes over one
+//! short stretch of memory rather than one value at a time.
+
+use super::regions;
 
 /// How many of the pilot's binomial standard deviations a bracket reaches
 /// either side of its quantile's rank.
@@ -212,7 +216,7 @@ pub const MAX_INTERVALS: usize = 5;
 /// The thresholds every value is compared with: each interval's low end
 /// and the least value above its high end, NaN where there is no interval
 /// (nothing is at or above NaN).
-type Bounds = [f64; 2 * MAX_INTERVALS];
+type Bounds = [f64; regions::MAX_BOUNDS];
 
 /// One interval of a [`Brackets`]: `[lo, hi]`, cut into cells numbered
 /// from `offset`.
@@ -761,43 +765,53 @@ impl Tally {
         for batch in xs.chunks(64) {
             self.add_batch(brackets, batch);
         }
-        if !self.counts.is_empty() || self.pending.len() > brackets.cells {
+        if self.pending.len() > brackets.cells {
             self.settle(brackets);
         }
     }
 
     /// Counts at most 64 values: each value's region from its comparisons
-    /// with the bounds (branch-free, four lanes to a register where the
-    /// processor allows), then the cell of each value inside an interval.
+    /// with the bounds ([`regions::scan`]), then, interval by interval,
+    /// the cell of each value inside it.
     fn add_batch(&mut self, brackets: &Brackets, xs: &[f64]) {
-        let mut codes = [0u8; 64];
-        let (inside, regions) = region_codes(&brackets.bounds, xs, &mut codes);
-        for (r, c) in self.regions.iter_mut().zip(regions) {
+        let found = regions::scan(&brackets.bounds, 2 * brackets.intervals.len(), xs);
+        for (r, c) in self.regions.iter_mut().zip(found.regions) {
             *r += u64::from(c);
         }
-        // NaN is at or above no bound: take it back out of region 0.
-        let nan = xs.iter().filter(|x| x.is_nan()).count() as u64;
-        self.regions[0] -= nan;
-        self.none += nan;
-        self.count += xs.len() as u64 - nan;
-        let mut bits = inside;
-        if bits != 0 && self.pending.capacity() == 0 {
-            self.pending = spare::take();
-        }
-        while bits != 0 {
-            let i = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            let j = (codes[i] >> 1) as usize;
+        self.none += u64::from(found.nan);
+        self.count += xs.len() as u64 - u64::from(found.nan);
+        for (j, &lanes) in found.odd.iter().enumerate() {
             let f = brackets.fast[j];
             // A one-cell interval's count is its region's.
-            if f.cells > 1 {
-                let cell = if f.scale > 0.0 {
-                    (((xs[i] - f.lo) * f.scale) as u32).min(f.cells - 1)
-                } else {
-                    brackets.intervals[j].cell(xs[i])
-                };
-                self.pending.push(f.offset + cell);
+            if lanes == 0 || f.cells <= 1 {
+                continue;
             }
+            if self.pending.capacity() == 0 {
+                self.pending = spare::take();
+            }
+            let count = lanes.count_ones() as usize;
+            self.pending.reserve(count);
+            let room = &mut self.pending.spare_capacity_mut()[..count];
+            let mut bits = lanes;
+            if f.scale > 0.0 {
+                for slot in room {
+                    let i = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let cell = (((xs[i] - f.lo) * f.scale) as u32).min(f.cells - 1);
+                    slot.write(f.offset + cell);
+                }
+            } else {
+                let interval = &brackets.intervals[j];
+                for slot in room {
+                    let i = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    slot.write(f.offset + interval.cell(xs[i]));
+                }
+            }
+            let len = self.pending.len() + count;
+            // SAFETY: the `count` slots past the length were written just
+            // above, one per set bit of `lanes`, and `reserve` made room.
+            unsafe { self.pending.set_len(len) };
         }
     }
 
@@ -822,7 +836,7 @@ impl Tally {
             self.pending.extend_from_slice(&theirs);
             spare::give(theirs);
         }
-        if !self.counts.is_empty() || self.pending.len() > brackets.cells {
+        if self.pending.len() > brackets.cells {
             self.settle(brackets);
         }
     }
@@ -1008,86 +1022,6 @@ impl Tally {
 /// atoms or marks of an interval read from a part file.
 fn spans(values: &[f64], lo: f64, hi: f64) -> bool {
     values.windows(2).all(|w| w[0] < w[1]) && values[0] == lo && values[values.len() - 1] == hi
-}
-
-/// Values per region of a batch.
-type Regions = [u32; 2 * MAX_INTERVALS + 1];
-
-/// Each value's region (how many of `bounds` are at or below it) into
-/// `codes`, the lanes whose region is an interval (odd) as a bit mask, and
-/// the values per region. The same numbers on every processor: only
-/// comparisons and counts.
-fn region_codes(bounds: &Bounds, xs: &[f64], codes: &mut [u8; 64]) -> (u64, Regions) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the processor supports AVX2, checked just above.
-        return unsafe { region_codes_avx2(bounds, xs, codes) };
-    }
-    let odd = region_codes_scalar(bounds, xs, codes, 0);
-    let mut regions = [0u32; 2 * MAX_INTERVALS + 1];
-    for &c in &codes[..xs.len()] {
-        regions[c as usize] += 1;
-    }
-    (odd, regions)
-}
-
-/// [`region_codes`] lane by lane, from lane `from` on.
-fn region_codes_scalar(bounds: &Bounds, xs: &[f64], codes: &mut [u8; 64], from: usize) -> u64 {
-    let mut odd = 0u64;
-    for (i, &x) in xs.iter().enumerate().skip(from) {
-        let c: u8 = bounds.iter().map(|&b| u8::from(x >= b)).sum();
-        codes[i] = c;
-        odd |= u64::from(c & 1) << i;
-    }
-    odd
-}
-
-/// [`region_codes`] four lanes to a register, and the regions counted 32
-/// lanes at a time.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn region_codes_avx2(bounds: &Bounds, xs: &[f64], codes: &mut [u8; 64]) -> (u64, Regions) {
-    use std::arch::x86_64::*;
-    let n = xs.len().min(64);
-    let whole = n / 4 * 4;
-    let mut odd = 0u64;
-    let b: [__m256d; 2 * MAX_INTERVALS] = std::array::from_fn(|k| _mm256_set1_pd(bounds[k]));
-    let mut out = [0i64; 4];
-    for g in (0..whole).step_by(4) {
-        // SAFETY: lanes g..g + 4 lie inside `xs` (g + 4 <= whole <= len).
-        let x = unsafe { _mm256_loadu_pd(xs.as_ptr().add(g)) };
-        let mut c = _mm256_setzero_si256();
-        for bound in &b {
-            // All ones (-1) where x >= bound, ordered: NaN on either side is 0.
-            let m = _mm256_castpd_si256(_mm256_cmp_pd::<_CMP_GE_OQ>(x, *bound));
-            c = _mm256_sub_epi64(c, m);
-        }
-        let low = _mm256_castsi256_pd(_mm256_slli_epi64::<63>(c));
-        odd |= (_mm256_movemask_pd(low) as u64) << g;
-        // SAFETY: `out` holds four i64.
-        unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast(), c) };
-        for (l, &v) in out.iter().enumerate() {
-            codes[g + l] = v as u8;
-        }
-    }
-    odd |= region_codes_scalar(bounds, &xs[..n], codes, whole);
-    // Lanes past `n` hold a code no region has.
-    codes[n..].fill(u8::MAX);
-    // SAFETY: `codes` holds 64 bytes, two registers.
-    let (a, z) = unsafe {
-        (
-            _mm256_loadu_si256(codes.as_ptr().cast()),
-            _mm256_loadu_si256(codes.as_ptr().add(32).cast()),
-        )
-    };
-    let mut regions = [0u32; 2 * MAX_INTERVALS + 1];
-    for (r, count) in regions.iter_mut().enumerate() {
-        let v = _mm256_set1_epi8(r as i8);
-        let ma = _mm256_movemask_epi8(_mm256_cmpeq_epi8(a, v)) as u32;
-        let mz = _mm256_movemask_epi8(_mm256_cmpeq_epi8(z, v)) as u32;
-        *count = ma.count_ones() + mz.count_ones();
-    }
-    (odd, regions)
 }
 
 /// The value at `rank` on the line through two known (rank, value) points.
