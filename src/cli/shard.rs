@@ -28,7 +28,7 @@ use crate::engine::shard::{cut, refine_from_blocks, shard_blocks, simulate_block
 use crate::engine::{self, BLOCK_CHUNKS, CHUNK_RUNS, Job, Program, RunOptions, block_count};
 use crate::output::part::{self, Header, JobSpec, MAX_HEADER_BYTES, ScenarioText, Unit};
 use crate::output::{OutputDir, write_atomic};
-use crate::results::Results;
+use crate::results::{Results, SeriesPlan};
 use crate::scenario::{self, Model, Override, Refusal, Store};
 use crate::stats::{Moments, Paired};
 use crate::summary::{self, RunContext};
@@ -558,7 +558,8 @@ pub fn fold_parts(
     let mut folded = Folded {
         results: shapes
             .iter()
-            .map(|(m, p)| Results::new(m, p, series))
+            .zip(SeriesPlan::shared(shapes.iter().map(|s| (s.1, series))))
+            .map(|((m, p), plan)| Results::new(m, p, plan))
             .collect(),
         paired: Vec::new(),
         values: Vec::new(),

@@ -189,9 +189,11 @@ pub fn simulate_many(
     on_rows: &mut dyn FnMut(&[Rows]) -> std::io::Result<()>,
 ) -> Result<Vec<Results>, SimError> {
     let pool = Pool::new(jobs, options)?;
+    let plans = series_plans(jobs);
     let mut totals: Vec<Results> = jobs
         .iter()
-        .map(|j| Results::new(j.model, j.program, j.series))
+        .zip(&plans)
+        .map(|(j, plan)| Results::new(j.model, j.program, *plan))
         .collect();
     let blocks = 0..block_count(options.runs);
     simulate_blocks_with(
@@ -205,6 +207,12 @@ pub fn simulate_many(
     )?;
     refine(jobs, options, &pool.pool, pool.window, &mut totals)?;
     Ok(totals)
+}
+
+/// How each job keeps its time series (`None`: it does not), with the
+/// pilot's budget shared by every job that keeps them.
+pub fn series_plans(jobs: &[Job<'_>]) -> Vec<Option<results::SeriesPlan>> {
+    results::SeriesPlan::shared(jobs.iter().map(|j| (j.program, j.series)))
 }
 
 /// Blocks of `runs` runs: the last may hold fewer than [`BLOCK_CHUNKS`] chunks.
@@ -234,7 +242,9 @@ impl Pool {
             .map_err(|e| SimError::Io(std::io::Error::other(e.to_string())))?;
         let threads = pool.current_num_threads() as u64;
         let mut per_chunk = 0u64;
-        for job in jobs.iter().filter(|j| j.series) {
+        let plans = series_plans(jobs);
+        for (job, plan) in jobs.iter().zip(&plans) {
+            let Some(plan) = plan else { continue };
             let (series, steps) = (job.program.series.len(), job.program.steps);
             let pairs = series * (steps as usize + 1);
             if pairs > results::MAX_SERIES_PAIRS {
@@ -244,11 +254,11 @@ impl Pool {
                      shorten the horizon (`steps`) or turn derived variables that need no time \
                      series into parts of the outcomes' expressions",
                     steps,
-                    chunk_bytes(job) as f64 * (threads + 1) as f64 / 1e9,
+                    chunk_bytes(job, plan) as f64 * (threads + 1) as f64 / 1e9,
                     results::MAX_SERIES_PAIRS
                 )));
             }
-            per_chunk += chunk_bytes(job);
+            per_chunk += chunk_bytes(job, plan);
         }
         // Chunks in flight at once: four per thread keeps every core busy, but
         // each holds a `Results`; for models with very many per-step quantities
@@ -281,12 +291,13 @@ pub(crate) fn simulate_blocks_with(
     let all = options.runs.div_ceil(CHUNK_RUNS);
     let first = (blocks.start.saturating_mul(BLOCK_CHUNKS)).min(all);
     let chunks = (blocks.end.saturating_mul(BLOCK_CHUNKS)).min(all);
+    let plans = series_plans(jobs);
     // The chunks of each job's pilot, for the jobs that go past it.
-    let pilots: Vec<Option<u64>> = jobs
+    let pilots: Vec<Option<u64>> = plans
         .iter()
-        .map(|job| {
-            let plan = results::SeriesPlan::new(job.program.series.len(), job.program.steps);
-            (job.series && plan.brackets(options.runs)).then_some(plan.runs / CHUNK_RUNS)
+        .map(|plan| {
+            plan.filter(|p| p.brackets(options.runs))
+                .map(|p| p.runs / CHUNK_RUNS)
         })
         .collect();
     let mut brackets: Vec<Option<Arc<SeriesBrackets>>> = vec![None; jobs.len()];
@@ -294,12 +305,13 @@ pub(crate) fn simulate_blocks_with(
         if let Some(p) = *pilot
             && first >= p
         {
-            brackets[j] = Some(pilot_brackets(&jobs[j], options, pool, p)?);
+            brackets[j] = Some(pilot_brackets(&jobs[j], plans[j], options, pool, p)?);
         }
     }
     let fresh = || -> Vec<Results> {
         jobs.iter()
-            .map(|j| Results::new(j.model, j.program, j.series))
+            .zip(&plans)
+            .map(|(j, plan)| Results::new(j.model, j.program, *plan))
             .collect()
     };
     let mut current = fresh();
@@ -324,10 +336,15 @@ pub(crate) fn simulate_blocks_with(
             .collect();
         let work = |chunk: u64| -> Result<Vec<ChunkOut>, SimError> {
             jobs.iter()
-                .zip(now)
-                .zip(&banks)
-                .map(|((job, b), bank)| {
-                    run_chunk(job, options, chunk, None, b.clone(), bank.as_ref())
+                .zip(&plans)
+                .zip(now.iter().zip(&banks))
+                .map(|((job, plan), (b, bank))| {
+                    let series = Series {
+                        plan: *plan,
+                        brackets: b.clone(),
+                        bank: bank.as_ref(),
+                    };
+                    run_chunk(job, options, chunk, None, series)
                 })
                 .collect()
         };
@@ -384,6 +401,7 @@ pub(crate) fn simulate_blocks_with(
 /// `0..pilot`) run alone: for a shard whose blocks start past the pilot.
 fn pilot_brackets(
     job: &Job<'_>,
+    plan: Option<results::SeriesPlan>,
     options: &RunOptions,
     pool: &Pool,
     pilot: u64,
@@ -392,8 +410,13 @@ fn pilot_brackets(
         rows: false,
         ..options.clone()
     };
-    let mut scratch = Results::new(job.model, job.program, true);
-    let work = |chunk: u64| run_chunk(job, &quiet, chunk, None, None, None).map(|(r, _)| r);
+    let mut scratch = Results::new(job.model, job.program, plan);
+    let series = Series {
+        plan,
+        brackets: None,
+        bank: None,
+    };
+    let work = |chunk: u64| run_chunk(job, &quiet, chunk, None, series.clone()).map(|(r, _)| r);
     in_chunk_order(pool, 0..pilot, &work, &mut |_, results| {
         scratch.merge(results);
         Ok(())
@@ -455,9 +478,8 @@ fn in_chunk_order<T: Send>(
 }
 
 /// The memory one chunk's per-step accumulators take.
-fn chunk_bytes(job: &Job<'_>) -> u64 {
+fn chunk_bytes(job: &Job<'_>, plan: &results::SeriesPlan) -> u64 {
     let (series, steps) = (job.program.series.len() as u64, job.program.steps);
-    let plan = results::SeriesPlan::new(series as usize, steps);
     let kept = series * u64::from(steps / plan.stride + 2);
     let per_pair = std::mem::size_of::<results::StepAcc>() + std::mem::size_of::<BatchMoments>();
     series * (u64::from(steps) + 1) * per_pair as u64 + kept * plan.runs.min(CHUNK_RUNS) * 8
@@ -511,8 +533,7 @@ fn refine(
                                     &quiet,
                                     chunk,
                                     Some(plan.probes()),
-                                    None,
-                                    None,
+                                    Series::none(),
                                 ))
                             })
                             .collect()
@@ -568,6 +589,26 @@ impl fmt::Display for SimError {
     }
 }
 
+/// How a chunk keeps its time series: its job's plan (`None`: not at
+/// all), and past the pilot the brackets it counts in and the bank that
+/// keeps the counts.
+#[derive(Clone)]
+struct Series<'b> {
+    plan: Option<results::SeriesPlan>,
+    brackets: Option<Arc<SeriesBrackets>>,
+    bank: Option<&'b Bank>,
+}
+
+impl Series<'_> {
+    fn none() -> Series<'static> {
+        Series {
+            plan: None,
+            brackets: None,
+            bank: None,
+        }
+    }
+}
+
 /// Runs one chunk: accumulating its results, or, with `probes`, only
 /// looking for the values a refinement pass needs.
 fn run_chunk(
@@ -575,9 +616,13 @@ fn run_chunk(
     options: &RunOptions,
     chunk: u64,
     probes: Option<results::Probes>,
-    brackets: Option<Arc<SeriesBrackets>>,
-    bank: Option<&Bank>,
+    series: Series<'_>,
 ) -> Result<(Results, Option<Rows>), SimError> {
+    let Series {
+        plan,
+        brackets,
+        bank,
+    } = series;
     let (model, program, inject) = (job.model, job.program, job.inject);
     let first = chunk * CHUNK_RUNS;
     let last = (first + CHUNK_RUNS).min(options.runs);
@@ -590,7 +635,8 @@ fn run_chunk(
     } else {
         BatchRecord::new(program, job.series)
     };
-    let mut results = Results::new(model, program, job.series && probes.is_none());
+    let plan = plan.filter(|_| job.series && probes.is_none());
+    let mut results = Results::new(model, program, plan);
     let bank = bank.filter(|_| probes.is_none() && job.series && brackets.is_some());
     if let Some(brackets) = brackets.filter(|_| probes.is_none() && job.series) {
         results = results.with_brackets(brackets);

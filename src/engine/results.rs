@@ -32,8 +32,9 @@ pub const SERIES_QUANTILE_PAIRS: usize = 8192;
 /// (`stats::Tally`): the pilot is one block of runs ...
 pub const SERIES_PILOT_RUNS: u64 = super::CHUNK_RUNS * super::BLOCK_CHUNKS;
 /// ... as long as all the pairs together hold at most this many pilot
-/// values (128 MB); models with more pairs take a shorter pilot, of whole
-/// chunks.
+/// values (128 MB), over every scenario simulated together (a comparison
+/// of many variants shares it); with more pairs the pilot is shorter, of
+/// whole chunks.
 pub const SERIES_VALUE_BUDGET: usize = 16_000_000;
 /// Per-step statistics are kept for at most this many (variable, step)
 /// pairs (about 1.1 GB for a chunk's accumulators); larger models are
@@ -55,8 +56,10 @@ pub struct SeriesPlan {
 }
 
 impl SeriesPlan {
-    /// The plan for `series` variables over `steps` steps.
-    pub fn new(series: usize, steps: u32) -> SeriesPlan {
+    /// The plan for `series` variables over `steps` steps, in a
+    /// simulation of `share` scenarios that keep time series (1 alone),
+    /// which share the pilot's budget.
+    pub fn new(series: usize, steps: u32, share: usize) -> SeriesPlan {
         let pairs = series.max(1) * (steps as usize + 1);
         let stride = pairs
             .div_ceil(SERIES_QUANTILE_PAIRS)
@@ -65,10 +68,23 @@ impl SeriesPlan {
         SeriesPlan {
             stride,
             steps,
-            runs: ((SERIES_VALUE_BUDGET / kept) as u64).clamp(super::CHUNK_RUNS, SERIES_PILOT_RUNS)
+            runs: ((SERIES_VALUE_BUDGET / share.max(1) / kept) as u64)
+                .clamp(super::CHUNK_RUNS, SERIES_PILOT_RUNS)
                 / super::CHUNK_RUNS
                 * super::CHUNK_RUNS,
         }
+    }
+
+    /// The plans of programs simulated together, each with whether it
+    /// keeps time series (`None` where it does not): those that do share
+    /// the pilot's budget.
+    pub fn shared<'p>(
+        programs: impl Iterator<Item = (&'p Program, bool)> + Clone,
+    ) -> Vec<Option<SeriesPlan>> {
+        let share = programs.clone().filter(|p| p.1).count();
+        programs
+            .map(|(p, keep)| keep.then(|| SeriesPlan::new(p.series.len(), p.steps, share)))
+            .collect()
     }
 
     /// Whether step `t` keeps quantiles.
@@ -215,8 +231,9 @@ pub struct BadOutcome {
 }
 
 impl Results {
-    /// Empty accumulators; without `series`, per-step statistics are not kept.
-    pub fn new(model: &Model, program: &Program, series: bool) -> Results {
+    /// Empty accumulators; per-step statistics are kept by `series`'s plan,
+    /// and not at all without one.
+    pub fn new(model: &Model, program: &Program, series: Option<SeriesPlan>) -> Results {
         let steps = model.info.steps as usize;
         let outcomes = model
             .outcomes
@@ -230,7 +247,8 @@ impl Results {
                 OutcomeKind::Category(names) => OutcomeAcc::Category(vec![0; names.len()]),
             })
             .collect();
-        let plan = SeriesPlan::new(program.series.len(), model.info.steps);
+        let plan = series.unwrap_or_else(|| SeriesPlan::new(program.series.len(), steps as u32, 1));
+        let series = series.is_some();
         let step_acc = || StepAcc {
             moments: Moments::new(),
             quantiles: Quantiles::new(plan.runs as usize),

@@ -33,7 +33,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::engine::{BLOCK_CHUNKS, CHUNK_RUNS, Program};
-use crate::results::{EventStep, OUTCOME_EXACT_CAP, OutcomeAcc, Results, SeriesBrackets, StepAcc};
+use crate::results::{
+    EventStep, OUTCOME_EXACT_CAP, OutcomeAcc, Results, SeriesBrackets, SeriesPlan, StepAcc,
+};
 use crate::scenario::Model;
 use crate::stats::{Brackets, Moments, Paired, Quantiles, Tally};
 
@@ -533,8 +535,9 @@ impl Reader<'_> {
             )));
         }
         let mut unit = Unit::default();
-        for (model, program) in shapes {
-            let mut results = Results::new(model, program, series);
+        let plans = SeriesPlan::shared(shapes.iter().map(|s| (s.1, series)));
+        for ((model, program), plan) in shapes.iter().zip(plans) {
+            let mut results = Results::new(model, program, plan);
             self.results(&mut results)?;
             unit.results.push(results);
         }

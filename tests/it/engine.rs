@@ -703,6 +703,23 @@ fn last_step_matches_outcome(
     assert_eq!(got.exact_quantiles, share.is_none(), "{series}");
 }
 
+/// Scenarios simulated together (a comparison of many variants) share the
+/// pilot's budget: fifteen models of 10 variables over 24 steps hold no
+/// more pilot values than one alone may, in whole chunks, where one alone
+/// keeps the whole first block.
+#[test]
+fn scenarios_simulated_together_share_the_pilot_budget() {
+    use polsim::engine::results::{SERIES_PILOT_RUNS, SERIES_VALUE_BUDGET, SeriesPlan};
+    let kept = 10 * (24 + 2);
+    let alone = SeriesPlan::new(10, 24, 1);
+    assert_eq!(alone.runs, SERIES_PILOT_RUNS);
+    let together = SeriesPlan::new(10, 24, 15);
+    assert!(together.runs < alone.runs);
+    assert!(15 * kept * together.runs as usize <= SERIES_VALUE_BUDGET);
+    assert_eq!(together.runs % polsim::engine::CHUNK_RUNS, 0);
+    assert!(together.runs >= polsim::engine::CHUNK_RUNS);
+}
+
 /// A long horizon keeps quantiles at every k-th step, and past its pilot
 /// (shortened here by the budget) counts every run in brackets. The
 /// reference: the same final values as outcomes (the same run indices give
@@ -713,7 +730,7 @@ fn last_step_matches_outcome(
 #[test]
 fn long_horizons_keep_series_quantiles_at_a_stride_over_every_run() {
     let model = load_text(&long_walks());
-    let plan = polsim::engine::results::SeriesPlan::new(20, 1000);
+    let plan = polsim::engine::results::SeriesPlan::new(20, 1000, 1);
     assert_eq!(plan.stride, 3);
     let runs = 3000;
     assert!(plan.runs < runs, "the budget must bind: {}", plan.runs);
