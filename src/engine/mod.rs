@@ -334,17 +334,19 @@ pub(crate) fn simulate_blocks_with(
             .iter()
             .map(|b| b.as_ref().map(|_| Bank::new(threads)))
             .collect();
-        let work = |chunk: u64| -> Result<Vec<ChunkOut>, SimError> {
+        let mut prepare = |chunk: u64| -> Vec<Results> {
             jobs.iter()
                 .zip(&plans)
-                .zip(now.iter().zip(&banks))
-                .map(|((job, plan), (b, bank))| {
-                    let series = Series {
-                        plan: *plan,
-                        brackets: b.clone(),
-                        bank: bank.as_ref(),
-                    };
-                    run_chunk(job, options, chunk, None, series)
+                .zip(now)
+                .map(|((job, plan), b)| chunk_results(job, *plan, b.clone(), options, chunk))
+                .collect()
+        };
+        let work = |chunk: u64, prepared: Vec<Results>| -> Result<Vec<ChunkOut>, SimError> {
+            jobs.iter()
+                .zip(prepared)
+                .zip(&banks)
+                .map(|((job, results), bank)| {
+                    run_chunk(job, options, chunk, results, bank.as_ref())
                 })
                 .collect()
         };
@@ -386,7 +388,7 @@ pub(crate) fn simulate_blocks_with(
             );
             Ok(())
         };
-        in_chunk_order(pool, start..end, &work, &mut merge)?;
+        in_chunk_order(pool, start..end, &mut prepare, &work, &mut merge)?;
         for (b, f) in brackets.iter_mut().zip(found) {
             if f.is_some() {
                 *b = f;
@@ -411,21 +413,25 @@ fn pilot_brackets(
         ..options.clone()
     };
     let mut scratch = Results::new(job.model, job.program, plan);
-    let series = Series {
-        plan,
-        brackets: None,
-        bank: None,
-    };
-    let work = |chunk: u64| run_chunk(job, &quiet, chunk, None, series.clone()).map(|(r, _)| r);
-    in_chunk_order(pool, 0..pilot, &work, &mut |_, results| {
+    let mut prepare = |chunk: u64| chunk_results(job, plan, None, &quiet, chunk);
+    let work =
+        |chunk: u64, results: Results| run_chunk(job, &quiet, chunk, results, None).map(|(r, _)| r);
+    in_chunk_order(pool, 0..pilot, &mut prepare, &work, &mut |_, results| {
         scratch.merge(results);
         Ok(())
     })?;
     Ok(pool.pool.install(|| scratch.bracket_series()))
 }
 
-/// Runs `work(chunk)` for every chunk of `chunks` on the pool's threads and
-/// hands each result to `merge` on the calling thread, in chunk order.
+/// Runs `work(chunk, prepare(chunk))` for every chunk of `chunks` on the
+/// pool's threads and hands each result to `merge` on the calling thread,
+/// in chunk order.
+///
+/// `prepare` runs on the calling thread, as each chunk is started: the
+/// chunk's accumulators are allocated there. Allocated on a worker and
+/// kept past the chunk (the per-step values of the pilot are), they would
+/// grow that worker's heap a few pages at a time, a system call each
+/// (glibc grows a thread's heap by exactly what it needs).
 ///
 /// A pipeline, not rounds: at most `pool.window` chunks are in flight past
 /// the last one merged, and a new chunk starts as soon as one is merged, so
@@ -434,21 +440,23 @@ fn pilot_brackets(
 /// the result is the same on any number of threads. The first error in
 /// chunk order is returned; chunks after it are not started, and those
 /// already running are waited for and dropped.
-fn in_chunk_order<T: Send>(
+fn in_chunk_order<P: Send, T: Send>(
     pool: &Pool,
     chunks: std::ops::Range<u64>,
-    work: &(dyn Fn(u64) -> Result<T, SimError> + Sync),
+    prepare: &mut dyn FnMut(u64) -> P,
+    work: &(dyn Fn(u64, P) -> Result<T, SimError> + Sync),
     merge: &mut dyn FnMut(u64, T) -> Result<(), SimError>,
 ) -> Result<(), SimError> {
     let (tx, rx) = std::sync::mpsc::channel::<(u64, Result<T, SimError>)>();
     pool.pool.in_place_scope(|scope| {
-        let spawn = |chunk: u64| {
+        let mut spawn = |chunk: u64| {
             let tx = tx.clone();
+            let prepared = prepare(chunk);
             scope.spawn(move |_| {
                 // The receiver outlives every task (the scope waits for
                 // them), so a send cannot fail while it is listening; after
                 // an error it has stopped listening and the result is dropped.
-                let _ = tx.send((chunk, work(chunk)));
+                let _ = tx.send((chunk, work(chunk, prepared)));
             });
         };
         let mut next = chunks.start;
@@ -528,13 +536,9 @@ fn refine(
                             .zip(plans_now)
                             .filter_map(|(job, plan)| {
                                 let plan = plan.as_ref().filter(|p| p.is_open())?;
-                                Some(run_chunk(
-                                    job,
-                                    &quiet,
-                                    chunk,
-                                    Some(plan.probes()),
-                                    Series::none(),
-                                ))
+                                let mut results = Results::new(job.model, job.program, None);
+                                results.probes = Some(plan.probes());
+                                Some(run_chunk(job, &quiet, chunk, results, None))
                             })
                             .collect()
                     })
@@ -589,40 +593,38 @@ impl fmt::Display for SimError {
     }
 }
 
-/// How a chunk keeps its time series: its job's plan (`None`: not at
-/// all), and past the pilot the brackets it counts in and the bank that
-/// keeps the counts.
-#[derive(Clone)]
-struct Series<'b> {
+/// The empty accumulators of one chunk of `job`: with time series as
+/// `plan` says, counted in `brackets` past the pilot, and room made for
+/// the chunk's values.
+fn chunk_results(
+    job: &Job<'_>,
     plan: Option<results::SeriesPlan>,
     brackets: Option<Arc<SeriesBrackets>>,
-    bank: Option<&'b Bank>,
-}
-
-impl Series<'_> {
-    fn none() -> Series<'static> {
-        Series {
-            plan: None,
-            brackets: None,
-            bank: None,
-        }
+    options: &RunOptions,
+    chunk: u64,
+) -> Results {
+    let first = chunk * CHUNK_RUNS;
+    let last = (first + CHUNK_RUNS).min(options.runs);
+    let plan = plan.filter(|_| job.series);
+    let mut results = Results::new(job.model, job.program, plan);
+    if let Some(brackets) = brackets.filter(|_| plan.is_some()) {
+        results = results.with_brackets(brackets);
     }
+    results.reserve(first, last - first);
+    results
 }
 
-/// Runs one chunk: accumulating its results, or, with `probes`, only
-/// looking for the values a refinement pass needs.
+/// Runs one chunk into `results` (from [`chunk_results`]): accumulating
+/// its statistics, counting its time series into this thread's tallies in
+/// `bank` past the pilot, or, with `results.probes`, only looking for the
+/// values a refinement pass needs.
 fn run_chunk(
     job: &Job<'_>,
     options: &RunOptions,
     chunk: u64,
-    probes: Option<results::Probes>,
-    series: Series<'_>,
+    mut results: Results,
+    bank: Option<&Bank>,
 ) -> Result<(Results, Option<Rows>), SimError> {
-    let Series {
-        plan,
-        brackets,
-        bank,
-    } = series;
     let (model, program, inject) = (job.model, job.program, job.inject);
     let first = chunk * CHUNK_RUNS;
     let last = (first + CHUNK_RUNS).min(options.runs);
@@ -635,19 +637,10 @@ fn run_chunk(
     } else {
         BatchRecord::new(program, job.series)
     };
-    let plan = plan.filter(|_| job.series && probes.is_none());
-    let mut results = Results::new(model, program, plan);
-    let bank = bank.filter(|_| probes.is_none() && job.series && brackets.is_some());
-    if let Some(brackets) = brackets.filter(|_| probes.is_none() && job.series) {
-        results = results.with_brackets(brackets);
-    }
+    let bank = bank.filter(|_| results.probes.is_none() && results.brackets.is_some());
     if let Some(bank) = bank {
         bank.lend(&mut results);
     }
-    if probes.is_none() {
-        results.reserve(first, last - first);
-    }
-    results.probes = probes;
     let mut rows = options.rows.then(|| Rows {
         first_run: first,
         params: vec![Vec::new(); program.params.len()],
