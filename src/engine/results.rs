@@ -149,7 +149,10 @@ impl StepAcc {
                 let exact = reads.iter().all(|r| r.exact);
                 (reads.into_iter().map(|r| r.value).collect(), exact)
             }
-            _ => (self.quantiles.quantiles(ps), self.quantiles.is_exact()),
+            _ => (
+                self.quantiles.quantiles_selected(ps),
+                self.quantiles.is_exact(),
+            ),
         }
     }
 }
