@@ -382,25 +382,41 @@ fn merge_block(tracks: &mut [Track], block: &[Paired]) {
 }
 
 /// Adds one chunk's rows (one `Rows` per scenario) to the current block.
+///
+/// The pairs of a chunk are added at once (`Paired::add_slice`), and with
+/// sampled parameters once per replicate block the chunk reaches into: the
+/// same batches in a single run and in a shard, so the same bits.
 fn add_rows(tracks: &mut [Track], rows: &[Rows], plan: Option<&Plan>) {
+    let first = &rows[0];
+    let (mut ys, mut xs, mut blocks) = (Vec::new(), Vec::new(), Vec::new());
     for track in tracks.iter_mut() {
-        let first = &rows[0];
         for (s, row) in rows.iter().enumerate().skip(1) {
             let (a_values, b_values) = (
                 &first.outcomes[track.index[0]],
                 &row.outcomes[track.index[s]],
             );
+            ys.clear();
+            xs.clear();
+            blocks.clear();
             for i in 0..row.len() {
                 if !(first.condition[i] && row.condition[i]) {
                     continue;
                 }
-                let (x, y) = (track.value(0, a_values[i]), track.value(s, b_values[i]));
-                // `Paired` takes (a, b) and estimates a - b: this scenario minus the first.
-                track.current[s - 1].add(y, x);
+                xs.push(track.value(0, a_values[i]));
+                ys.push(track.value(s, b_values[i]));
                 if let Some(p) = plan {
-                    let block = p.block_of(row.first_run + i as u64);
-                    track.current_blocks[block][s - 1].add(y, x);
+                    blocks.push(p.block_of(row.first_run + i as u64));
                 }
+            }
+            // `Paired` takes (a, b) and estimates a - b: this scenario minus the first.
+            track.current[s - 1].add_slice(&ys, &xs);
+            // Runs come in order, so each replicate block's are one stretch.
+            let mut start = 0;
+            while start < blocks.len() {
+                let block = blocks[start];
+                let end = start + blocks[start..].iter().take_while(|&&b| b == block).count();
+                track.current_blocks[block][s - 1].add_slice(&ys[start..end], &xs[start..end]);
+                start = end;
             }
         }
     }
