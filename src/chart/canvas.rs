@@ -61,8 +61,8 @@ pub fn svg(figure: &Figure, size: Size, placement: Placement) -> Drawn<String> {
 
 /// Lines of its name each row of a half-width figure has room for.
 const HALF_WIDTH_ROW_LINES: i32 = 2;
-/// More rows than this get one line each.
-const MANY_ROWS: usize = 12;
+/// More rows than this (a tornado shows 15) get one line each.
+const MANY_ROWS: usize = 16;
 
 /// The size a figure is drawn at for `placement`: `size`, except that a
 /// plot of named rows set at half width (a report's figure) grows taller
