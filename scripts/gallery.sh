@@ -18,7 +18,8 @@
 #   armed-group example), scenario discovery and the decision view (Palmyra,
 #   and the deterrence example over a sweep);
 # - the causal map's focused view (`polsim graph --focus`), its SVG drawn to
-#   PNG by headless Chromium, and the first two pages of the Palmyra report
+#   PNG by headless Chromium, the first page of the map's panels by question
+#   (graph.html) as Chromium prints it, and the first two pages of the Palmyra report
 #   as Chromium prints it, rendered by pdftoppm (poppler-utils). Where
 #   Chromium or pdftoppm is missing, those pictures are skipped with a note.
 #
@@ -116,6 +117,7 @@ EOF
 # ---- the causal map and the printed report (Chromium, pdftoppm)
 
 "$polsim" graph palmyra/baseline --focus coalition_trust --depth 1 --out "$work/graph" >/dev/null
+"$polsim" graph palmyra/baseline --no-parameters --out "$work/panels" >/dev/null
 "$polsim" run palmyra/baseline --runs 5000 "${png[@]}" --out "$work/palmyra"
 browser=""
 for name in chromium chromium-browser google-chrome; do
@@ -134,8 +136,14 @@ if [ -n "$browser" ]; then
   chrome --screenshot="$work/graph/map.png" --window-size=900,640 "file://$work/graph/map.html"
   chrome --no-pdf-header-footer --print-to-pdf="$work/palmyra/report.pdf" \
     "file://$work/palmyra/report.html"
+  chrome --no-pdf-header-footer --print-to-pdf="$work/panels/graph.pdf" \
+    "file://$work/panels/graph.html"
 else
   echo "note: chromium not installed: no picture of the causal map or of the printed report"
+fi
+if [ -s "$work/panels/graph.pdf" ] && command -v pdftoppm >/dev/null 2>&1; then
+  # The causal map's first panel as printed, at 100 dpi so its labels can be judged.
+  pdftoppm -png -r 100 -f 1 -l 1 -singlefile "$work/panels/graph.pdf" "$work/panels/printed-1"
 fi
 if [ -s "$work/palmyra/report.pdf" ]; then
   if command -v pdftoppm >/dev/null 2>&1; then
@@ -193,5 +201,6 @@ copy decide/charts/decision-regret.png decision-regret.png
 copy decide/charts/decision-satisficing.png decision-satisficing.png
 copy decide-sweep/charts/decision-wins-where.png decision-wins-where.png
 copy graph/map.png map-focus.png
+copy panels/printed-1.png map-panel-printed.png
 copy palmyra/printed-1.png report-page-1.png
 copy palmyra/printed-2.png report-page-2.png

@@ -16,8 +16,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::canvas::{
-    Drawn, fail, fit_lines, line_pitch, nice_ticks, text_height, text_width, time_ticks, wrap,
-    wrap_all,
+    Drawn, fail, fit_lines, fits, line_pitch, nice_ticks, text_height, text_width, time_ticks,
+    wrap, wrap_all,
 };
 use super::style::{AXIS, GRID, INK, MUTED, Style};
 
@@ -32,7 +32,7 @@ const AXIS_TITLE_LINES: usize = 2;
 /// names and axis titles of a half-width figure stay above 5 pt in print.
 const SMALLEST_TEXT: f64 = 0.8;
 /// The steps by which text shrinks towards [`SMALLEST_TEXT`].
-const TEXT_SCALES: [f64; 4] = [1.0, 0.92, 0.86, SMALLEST_TEXT];
+pub(super) const TEXT_SCALES: [f64; 4] = [1.0, 0.92, 0.86, SMALLEST_TEXT];
 
 /// A linear f64 coordinate whose ticks are exactly the ones given.
 #[derive(Clone)]
@@ -197,9 +197,10 @@ impl Axis {
         let n = names.len();
         let heading = |i: usize| headings.get(i).copied().unwrap_or(false);
         let row_px = space.height / n.max(1) as i32;
-        let base = st.tick_font().get_size();
+        let base = st.row_font().get_size();
         let widths = [space.narrow, (space.narrow + space.wide) / 2.0, space.wide]
             .map(|share| (f64::from(space.width) * share) as i32);
+        let heading_width = space.width - st.gap(16.0);
         let fonts = |size: f64| (st.tick_font().resize(size), st.heading_font().resize(size));
         let room =
             |size: f64| (row_px / line_pitch(size).max(1)).clamp(1, ROW_NAME_LINES as i32) as usize;
@@ -212,6 +213,8 @@ impl Axis {
                 .enumerate()
                 .map(|(i, name)| {
                     let font = if heading(i) { &bold } else { &plain };
+                    // A heading's row is empty: it may run across the plot.
+                    let width = if heading(i) { heading_width } else { width };
                     let lines = wrap_all(name, font, width);
                     let fits = lines.len() <= room(size)
                         && lines.iter().all(|l| text_width(l, font) <= width);
@@ -233,7 +236,8 @@ impl Axis {
                 .enumerate()
                 .map(|(i, name)| {
                     let font = if heading(i) { &bold } else { &plain };
-                    wrap(name, font, widths[2], room(size))
+                    let width = if heading(i) { heading_width } else { widths[2] };
+                    wrap(name, font, width, room(size))
                 })
                 .collect();
             (size, lines)
@@ -390,7 +394,16 @@ fn title_lines(title: &str, st: &Style, max: i32) -> (FontDesc<'static>, Vec<Str
     if title.is_empty() {
         return (st.label_font(), Vec::new());
     }
-    fit_lines(title, &st.label_font(), &TEXT_SCALES, max, AXIS_TITLE_LINES)
+    // A third line, at the smallest size, before a word is cut.
+    fits(title, &st.label_font(), &TEXT_SCALES, max, AXIS_TITLE_LINES).unwrap_or_else(|| {
+        fit_lines(
+            title,
+            &st.label_font(),
+            &TEXT_SCALES[TEXT_SCALES.len() - 1..],
+            max,
+            AXIS_TITLE_LINES + 1,
+        )
+    })
 }
 
 /// [`plot_area`] leaving `room` free beside the plot. Axis titles wrap onto

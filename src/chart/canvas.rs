@@ -10,6 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::axes::{Room, TEXT_SCALES, rows_height};
 use super::figure::{Figure, LegendItem, Plot, Swatch};
 use super::style::{INK, MUTED, Placement, Size, Style, ensure_fonts};
 use super::{draw_heat, draw_rows, draw_xy};
@@ -58,6 +59,51 @@ pub fn svg(figure: &Figure, size: Size, placement: Placement) -> Drawn<String> {
     Ok(text)
 }
 
+/// Lines of its name each row of a half-width figure has room for.
+const HALF_WIDTH_ROW_LINES: i32 = 2;
+/// More rows than this (a tornado shows 15) get one line each.
+const MANY_ROWS: usize = 16;
+
+/// The size a figure is drawn at for `placement`: `size`, except that a
+/// plot of named rows set at half width (a report's figure) grows taller
+/// until each row has room for two lines of its name at the full size
+/// ([`Style::row_font`]), so long names wrap rather than shrink, and many rows do not
+/// overlap.
+pub fn placed_size(figure: &Figure, size: Size, placement: Placement) -> Size {
+    let rows = match &figure.plot {
+        Plot::Bars(p) => p.rows.len(),
+        Plot::Tornado(p) => p.rows.len(),
+        Plot::Forest(p) => p.rows.len(),
+        _ => return size,
+    };
+    if placement != Placement::Half || rows == 0 || ensure_fonts().is_err() {
+        return size;
+    }
+    let st = Style::placed(size, placement);
+    let pad = st.gap(24.0);
+    let plot_width = size.width as i32 - pad - pad / 2;
+    let room = match &figure.plot {
+        Plot::Tornado(p) => draw_rows::notes_room(&p.notes, plot_width as u32, &st),
+        Plot::Forest(p) => draw_rows::notes_room(&p.notes, plot_width as u32, &st),
+        _ => Room::default(),
+    };
+    let area = size.height as i32 - heading(figure, &st).bottom - pad / 2;
+    let have = rows_height(area.max(0) as u32, room, &st);
+    // Many rows (a comparison of many scenarios, grouped by outcome) get
+    // one line each, so the figure stays within a page.
+    let lines = if rows <= MANY_ROWS {
+        HALF_WIDTH_ROW_LINES
+    } else {
+        1
+    };
+    let row = lines * line_pitch(st.row_font().get_size()) + st.gap(12.0);
+    let want = row * rows as i32;
+    Size {
+        height: size.height + (want - have).max(0) as u32,
+        ..size
+    }
+}
+
 fn draw_figure<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     figure: &Figure,
@@ -75,6 +121,58 @@ fn draw_figure<DB: DrawingBackend>(
     }
 }
 
+/// The heading block of a figure as set: title and subtitle lines with
+/// their fonts, legend entries with their places, and the y where the plot
+/// area begins. Measured apart from drawing, so a figure's height can be
+/// fitted to its rows before it is drawn.
+struct Heading {
+    title: (FontDesc<'static>, Vec<(String, i32)>),
+    subtitle: (FontDesc<'static>, Vec<(String, i32)>),
+    /// Each legend entry's label and the point left of its swatch.
+    legend: Vec<(String, (i32, i32))>,
+    bottom: i32,
+}
+
+fn heading(figure: &Figure, st: &Style) -> Heading {
+    let pad = st.gap(24.0);
+    let width = st.size.width as i32 - 2 * pad;
+    // A long title (a chart of many scenarios, a long label) takes a
+    // second line rather than losing its end.
+    let mut y = pad;
+    let (title_font, lines) = heading_lines(&figure.title, &st.title_font(), width);
+    let mut title = Vec::new();
+    for line in lines {
+        title.push((line, y));
+        y += text_height(&title_font) + st.gap(6.0);
+    }
+    y += st.gap(4.0);
+    // The subtitle says what the chart comes from (scenarios, runs, seed):
+    // a second line, or a little smaller, rather than losing the seed.
+    let (sub_font, lines) = fit_lines(
+        &figure.subtitle,
+        &st.subtitle_font(),
+        &TEXT_SCALES,
+        width,
+        2,
+    );
+    let mut subtitle = Vec::new();
+    for line in lines {
+        subtitle.push((line, y));
+        y += line_pitch(sub_font.get_size());
+    }
+    y += st.gap(14.0) - (line_pitch(sub_font.get_size()) - text_height(&sub_font));
+    let mut legend = Vec::new();
+    if !figure.legend.is_empty() {
+        y = legend_places(&figure.legend, (pad, y), width, st, &mut legend) + st.gap(8.0);
+    }
+    Heading {
+        title: (title_font, title),
+        subtitle: (sub_font, subtitle),
+        legend,
+        bottom: y,
+    }
+}
+
 /// Fill the page, draw title, subtitle and legend; return the plot area.
 fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -83,37 +181,43 @@ fn frame<DB: DrawingBackend>(
 ) -> Drawn<DrawingArea<DB, Shift>> {
     root.fill(&WHITE).map_err(fail)?;
     let pad = st.gap(24.0);
-    let width = st.size.width as i32 - 2 * pad;
-    let title_font = st.title_font();
-    // A long title (a chart of many scenarios, a long label) takes a
-    // second line rather than losing its end.
-    let mut y = pad;
-    for line in wrap(&figure.title, &title_font, width, 2) {
-        root.draw(&Text::new(line, (pad, y), title_font.color(&INK)))
+    let set = heading(figure, st);
+    let (font, lines) = &set.title;
+    for (line, y) in lines {
+        root.draw(&Text::new(line.as_str(), (pad, *y), font.color(&INK)))
             .map_err(fail)?;
-        y += text_height(&title_font) + st.gap(6.0);
     }
-    y += st.gap(4.0);
-    let sub_font = st.subtitle_font();
-    let subtitle = fit(&figure.subtitle, &sub_font, width);
-    root.draw(&Text::new(subtitle, (pad, y), sub_font.color(&MUTED)))
+    let (font, lines) = &set.subtitle;
+    for (line, y) in lines {
+        root.draw(&Text::new(line.as_str(), (pad, *y), font.color(&MUTED)))
+            .map_err(fail)?;
+    }
+    let font = st.tick_font();
+    let swatch_w = st.gap(34.0);
+    for (item, (label, (x, y))) in figure.legend.iter().zip(&set.legend) {
+        let mid = y + text_height(&font) / 2;
+        swatch(root, item.swatch, (*x, mid), swatch_w, st)?;
+        let style = font.color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
+        root.draw(&Text::new(
+            label.as_str(),
+            (x + swatch_w + st.gap(8.0), mid),
+            style,
+        ))
         .map_err(fail)?;
-    y += text_height(&sub_font) + st.gap(14.0);
-    if !figure.legend.is_empty() {
-        y = legend(root, &figure.legend, (pad, y), width, st)? + st.gap(8.0);
     }
-    let (_, rest) = root.split_vertically(y);
+    let (_, rest) = root.split_vertically(set.bottom);
     Ok(rest.margin(0, pad / 2, pad / 2, pad))
 }
 
-/// Lay legend items left to right, wrapping; returns the y below them.
-fn legend<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+/// Lay legend items left to right, wrapping, into `places` (each label
+/// with the point left of its swatch); returns the y below them.
+fn legend_places(
     items: &[LegendItem],
     (left, top): (i32, i32),
     width: i32,
     st: &Style,
-) -> Drawn<i32> {
+    places: &mut Vec<(String, (i32, i32))>,
+) -> i32 {
     let font = st.tick_font();
     let line_h = text_height(&font) + st.gap(8.0);
     let swatch_w = st.gap(34.0);
@@ -125,14 +229,10 @@ fn legend<DB: DrawingBackend>(
             x = left;
             y += line_h;
         }
-        let mid = y + text_height(&font) / 2;
-        swatch(root, item.swatch, (x, mid), swatch_w, st)?;
-        let style = font.color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
-        root.draw(&Text::new(label, (x + swatch_w + st.gap(8.0), mid), style))
-            .map_err(fail)?;
+        places.push((label, (x, y)));
         x += item_w;
     }
-    Ok(y + line_h)
+    y + line_h
 }
 
 fn swatch<DB: DrawingBackend>(
@@ -271,17 +371,45 @@ pub fn fit_lines(
     max: i32,
     max_lines: usize,
 ) -> (FontDesc<'static>, Vec<String>) {
+    fits(text, font, scales, max, max_lines).unwrap_or_else(|| {
+        let smallest = font.resize(font.get_size() * smallest_scale(scales));
+        let lines = wrap(text, &smallest, max, max_lines);
+        (smallest, lines)
+    })
+}
+
+/// [`fit_lines`] when nothing needs to be cut: `None` when even the
+/// smallest size needs more than `max_lines` lines.
+pub fn fits(
+    text: &str,
+    font: &FontDesc<'static>,
+    scales: &[f64],
+    max: i32,
+    max_lines: usize,
+) -> Option<(FontDesc<'static>, Vec<String>)> {
     let base = font.get_size();
-    for scale in scales {
+    scales.iter().find_map(|scale| {
         let sized = font.resize(base * scale);
         let lines = wrap_all(text, &sized, max);
-        if lines.len() <= max_lines && lines.iter().all(|l| text_width(l, &sized) <= max) {
-            return (sized, lines);
-        }
-    }
-    let smallest = font.resize(base * scales.iter().copied().fold(1.0, f64::min));
-    let lines = wrap(text, &smallest, max, max_lines);
-    (smallest, lines)
+        (lines.len() <= max_lines && lines.iter().all(|l| text_width(l, &sized) <= max))
+            .then_some((sized, lines))
+    })
+}
+
+/// The smallest of `scales` (1 when there are none).
+pub fn smallest_scale(scales: &[f64]) -> f64 {
+    scales.iter().copied().fold(1.0, f64::min)
+}
+
+/// A chart title as set: two lines, a little smaller if need be, a third
+/// line before anything is cut.
+fn heading_lines(
+    text: &str,
+    font: &FontDesc<'static>,
+    max: i32,
+) -> (FontDesc<'static>, Vec<String>) {
+    fits(text, font, &TEXT_SCALES, max, 2)
+        .unwrap_or_else(|| fit_lines(text, font, &TEXT_SCALES, max, 3))
 }
 
 /// "Nice" tick positions covering `lo..=hi` with at most `max_ticks` ticks;

@@ -13,8 +13,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontTransform, RGBColor};
 
-use super::axes::{Axis, Grid, Plotted, Room, TickLabels, plot_area_with, widen};
-use super::canvas::{Drawn, fail, fit, nice_ticks, text_height, text_width};
+use super::axes::{
+    Axis, Grid, Plotted, Room, TEXT_SCALES, TickLabels, plot_area_with, rows_height, widen,
+};
+use super::canvas::{Drawn, fail, fit_lines, line_pitch, nice_ticks, text_height, text_width};
 use super::draw_xy::min_max;
 use super::figure::{HeatmapPlot, Scale};
 use super::style::{AXIS, INK, MISSING, MUTED, Style, light_text_on, sequential};
@@ -114,13 +116,20 @@ pub fn heatmap<DB: DrawingBackend>(
         .max()
         .unwrap_or(0);
     let bar_w = st.gap(24.0);
+    // The colour bar's title runs along it, as long as the plot is tall
+    // (about that of the area less the x axis's labels): a second line, or a
+    // little smaller, before it is cut.
+    let along = rows_height(area.dim_in_pixel().1, Room::default(), st);
+    let (title_font, title) =
+        fit_lines(&plot.value_title, &st.label_font(), &TEXT_SCALES, along, 2);
+    let title_w = line_pitch(title_font.get_size()) * title.len().max(1) as i32;
     let room = Room {
         right: st.gap(30.0)
             + bar_w
             + st.gap(10.0)
             + widest_tick
             + st.gap(14.0)
-            + text_height(&st.label_font())
+            + title_w
             + st.gap(8.0),
         top: 0,
         ..Room::default()
@@ -139,7 +148,7 @@ pub fn heatmap<DB: DrawingBackend>(
         ticks: &bar_ticks,
         text: &tick_text,
         width: bar_w,
-        title: &plot.value_title,
+        title: (&title_font, &title),
     };
     draw_colour_bar(area, &chart, &colours, &bar, st)
 }
@@ -151,7 +160,6 @@ fn draw_cells<DB: DrawingBackend>(
     colours: &ColourScale,
     st: &Style,
 ) -> Drawn {
-    let font = st.note_font();
     let px = |x: f64, y: f64| chart.backend_coord(&(x, y));
     // Cell size in pixels: the smallest, so one decision holds for all.
     let cell_w = xe
@@ -179,13 +187,22 @@ fn draw_cells<DB: DrawingBackend>(
                 .collect()
         })
         .collect();
-    let widest = texts
-        .iter()
-        .flatten()
-        .map(|t| text_width(t, &font))
-        .max()
-        .unwrap_or(0);
-    let write_values = widest + st.gap(8.0) <= cell_w && text_height(&font) + st.gap(6.0) <= cell_h;
+    // The values at the note size, or as little smaller as lets every one
+    // fit its cell; none written when even the smallest size does not fit.
+    let base = st.note_font();
+    let fitting = TEXT_SCALES.iter().find_map(|scale| {
+        let font = base.resize(base.get_size() * scale);
+        let widest = texts
+            .iter()
+            .flatten()
+            .map(|t| text_width(t, &font))
+            .max()
+            .unwrap_or(0);
+        (widest + st.gap(8.0) <= cell_w && text_height(&font) + st.gap(6.0) <= cell_h)
+            .then_some(font)
+    });
+    let write_values = fitting.is_some();
+    let font = fitting.unwrap_or(base);
     // Thin white seams between cells when they are large enough to keep them.
     let seam = cell_w >= 12 && cell_h >= 12;
     for (i, row) in plot.values.iter().enumerate() {
@@ -273,7 +290,8 @@ struct ColourBar<'a> {
     ticks: &'a [f64],
     text: &'a dyn Fn(f64) -> String,
     width: i32,
-    title: &'a str,
+    /// The title's font and lines, the first nearest the bar.
+    title: (&'a FontDesc<'static>, &'a [String]),
 }
 
 /// A vertical strip of the scale right of the plot, as tall as the plot,
@@ -327,15 +345,22 @@ fn draw_colour_bar<DB: DrawingBackend>(
         ))
         .map_err(fail)?;
     }
-    let label_font = st.label_font();
-    let title = fit(bar.title, &label_font, height);
+    let (font, lines) = bar.title;
     let x = left + bar.width + tick_len + st.gap(10.0) + widest + st.gap(4.0);
-    let style = label_font
+    let pitch = line_pitch(font.get_size());
+    let style = font
         .color(&AXIS)
         .transform(FontTransform::Rotate270)
         .pos(Pos::new(HPos::Center, VPos::Top));
-    area.draw(&Text::new(title, (x, (top + bottom) / 2), style))
-        .map_err(fail)
+    for (k, line) in lines.iter().enumerate() {
+        area.draw(&Text::new(
+            line.as_str(),
+            (x + k as i32 * pitch, (top + bottom) / 2),
+            style.clone(),
+        ))
+        .map_err(fail)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,8 +9,12 @@ use plotters::prelude::*;
 use plotters::style::RGBColor;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axes::{Axis, Grid, Plotted, Room, RowSpace, TickLabels, plot_area_with, rows_height};
-use super::canvas::{Drawn, fail, fit, text_height, text_width};
+use super::axes::{
+    Axis, Grid, Plotted, Room, RowSpace, TEXT_SCALES, TickLabels, plot_area_with, rows_height,
+};
+use super::canvas::{
+    Drawn, fail, fit_lines, line_pitch, smallest_scale, text_height, text_width, wrap, wrap_all,
+};
 use super::draw_xy::min_max;
 use super::figure::{BarPlot, ForestPlot, Interval, RowNotes, Scale, TornadoPlot};
 use super::style::{AXIS, GRID, INK, MUTED, Style, light_text_on};
@@ -264,9 +268,10 @@ fn notes_wide(room: Room) -> f64 {
     }
 }
 
-/// Width of a notes column (0 when there are no notes), at most a quarter
-/// of the chart: longer notes are cut with an ellipsis.
-fn notes_room(notes: &RowNotes, width: u32, st: &Style) -> Room {
+/// Width of a notes column (0 when there are no notes): as wide as its
+/// widest note or its heading, but at most [`NOTES_SHARE`] of the chart;
+/// longer notes and headings wrap (see [`note_lines`]).
+pub(super) fn notes_room(notes: &RowNotes, width: u32, st: &Style) -> Room {
     if notes.is_empty() {
         return Room::default();
     }
@@ -280,12 +285,68 @@ fn notes_room(notes: &RowNotes, width: u32, st: &Style) -> Room {
         )))
         .max()
         .unwrap_or(0);
-    let max = (f64::from(width) * 0.27) as i32;
+    let column = widest.min((f64::from(width) * NOTES_SHARE) as i32);
+    let (font, heading) = notes_heading(&notes.heading, column, st);
     Room {
-        right: widest.min(max) + st.gap(28.0),
-        top: text_height(&st.heading_font()) + st.gap(10.0),
+        right: column + st.gap(28.0),
+        top: line_pitch(font.get_size()) * heading.len().max(1) as i32 + st.gap(10.0),
         ..Room::default()
     }
+}
+
+/// The widest share of a chart a column of notes takes.
+const NOTES_SHARE: f64 = 0.27;
+/// Lines a note or the notes' heading may wrap onto.
+const NOTE_LINES: usize = 3;
+
+/// The notes' heading in at most two lines of `column` pixels.
+fn notes_heading(heading: &str, column: i32, st: &Style) -> (FontDesc<'static>, Vec<String>) {
+    fit_lines(heading, &st.heading_font(), &TEXT_SCALES, column, 2)
+}
+
+/// One note in lines of at most `max` pixels: whole, or broken before its
+/// interval ("+0.060" over "(+0.048 to +0.072)"), or at spaces.
+fn note_split(text: &str, font: &FontDesc<'static>, max: i32) -> Vec<String> {
+    if text_width(text, font) <= max {
+        return vec![text.to_string()];
+    }
+    if let Some((value, interval)) = text.split_once(" (") {
+        let interval = format!("({interval}");
+        if text_width(value, font) <= max && text_width(&interval, font) <= max {
+            return vec![value.to_string(), interval];
+        }
+    }
+    wrap_all(text, font, max)
+}
+
+/// Every note set at one size: the note font's, or as little smaller as
+/// lets each fit in `lines` lines of `max` pixels; cut, at the smallest
+/// size, only where even that is not enough.
+fn note_lines(
+    notes: &[String],
+    st: &Style,
+    max: i32,
+    lines: usize,
+) -> (FontDesc<'static>, Vec<Vec<String>>) {
+    let base = st.note_font();
+    let size = base.get_size();
+    let set = |scale: f64| {
+        let font = base.resize(size * scale);
+        let split: Vec<Vec<String>> = notes.iter().map(|n| note_split(n, &font, max)).collect();
+        (font, split)
+    };
+    let fitting = TEXT_SCALES.iter().find_map(|&scale| {
+        let (font, split) = set(scale);
+        split
+            .iter()
+            .all(|l| l.len() <= lines && l.iter().all(|x| text_width(x, &font) <= max))
+            .then_some((font, split))
+    });
+    fitting.unwrap_or_else(|| {
+        let font = base.resize(size * smallest_scale(&TEXT_SCALES));
+        let cut = notes.iter().map(|n| wrap(n, &font, max, lines)).collect();
+        (font, cut)
+    })
 }
 
 /// The notes column: a heading above the first row, then each row's text
@@ -304,27 +365,35 @@ fn draw_notes<DB: DrawingBackend>(
     let (base_x, base_y) = area.get_base_pixel();
     let (plot_x, plot_y) = chart.plotting_area().get_pixel_range();
     let left = plot_x.end - base_x + st.gap(18.0);
-    let max = room.right - st.gap(24.0);
-    let heading = fit(&notes.heading, &st.heading_font(), max);
-    let style = st
-        .heading_font()
-        .color(&MUTED)
-        .pos(Pos::new(HPos::Left, VPos::Bottom));
-    area.draw(&Text::new(
-        heading,
-        (left, plot_y.start - base_y - st.gap(6.0)),
-        style,
-    ))
-    .map_err(fail)?;
-    let font = st.note_font();
-    for (i, text) in notes.rows.iter().enumerate() {
-        if text.is_empty() {
-            continue;
-        }
-        let mid = chart.backend_coord(&(y.lo, y.row_center(i))).1 - base_y;
-        let style = font.color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
-        area.draw(&Text::new(fit(text, &font, max), (left, mid), style))
+    let column = room.right - st.gap(28.0);
+    let (font, heading) = notes_heading(&notes.heading, column, st);
+    let pitch = line_pitch(font.get_size());
+    let style = font.color(&MUTED).pos(Pos::new(HPos::Left, VPos::Bottom));
+    let bottom = plot_y.start - base_y - st.gap(6.0);
+    let n = heading.len() as i32;
+    for (k, line) in heading.into_iter().enumerate() {
+        let at = (left, bottom - (n - 1 - k as i32) * pitch);
+        area.draw(&Text::new(line, at, style.clone()))
             .map_err(fail)?;
+    }
+    // As many lines as a row has room for, up to three.
+    let row_px = (chart.backend_coord(&(y.lo, 0.0)).1 - chart.backend_coord(&(y.lo, 1.0)).1).abs();
+    let room_lines =
+        (row_px / line_pitch(st.note_font().get_size()).max(1)).clamp(1, NOTE_LINES as i32);
+    let (font, lines) = note_lines(&notes.rows, st, column, room_lines as usize);
+    let pitch = line_pitch(font.get_size());
+    let style = font.color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
+    for (i, lines) in lines.into_iter().enumerate() {
+        let mid = chart.backend_coord(&(y.lo, y.row_center(i))).1 - base_y;
+        let first = mid - pitch * (lines.len() as i32 - 1) / 2;
+        for (k, line) in lines.into_iter().enumerate() {
+            area.draw(&Text::new(
+                line,
+                (left, first + k as i32 * pitch),
+                style.clone(),
+            ))
+            .map_err(fail)?;
+        }
     }
     Ok(())
 }

@@ -114,11 +114,13 @@ impl Chart {
     /// PNG bytes with text sized for `placement` (a report's figures are
     /// [`Placement::Half`]).
     pub fn png_placed(&self, size: Size, placement: Placement) -> Result<Vec<u8>, ChartError> {
+        let size = canvas::placed_size(&self.figure, size, placement);
         canvas::png(&self.figure, size, placement).map_err(|message| self.error(message))
     }
 
     /// An SVG document with text sized for `placement`.
     pub fn svg_placed(&self, size: Size, placement: Placement) -> Result<String, ChartError> {
+        let size = canvas::placed_size(&self.figure, size, placement);
         canvas::svg(&self.figure, size, placement).map_err(|message| self.error(message))
     }
 

@@ -203,6 +203,7 @@ pub struct Style {
     pub size: Size,
     /// 1.0 at 1200x800 set at full width.
     pub scale: f64,
+    pub placement: Placement,
 }
 
 impl Style {
@@ -222,6 +223,7 @@ impl Style {
         Style {
             size,
             scale: fit * boost,
+            placement,
         }
     }
 
@@ -252,6 +254,17 @@ impl Style {
     /// Tick labels, legend entries, row labels.
     pub fn tick_font(&self) -> FontDesc<'static> {
         self.normal(18.0, 11.0)
+    }
+
+    /// Names of the rows of a bar chart, a tornado or a forest plot: the
+    /// tick-label size in a chart file, the axis-title size in a half-width
+    /// figure (about 7 pt in print), where they are what a reader reads
+    /// first and would otherwise print smallest.
+    pub fn row_font(&self) -> FontDesc<'static> {
+        match self.placement {
+            Placement::Full => self.tick_font(),
+            Placement::Half => self.label_font(),
+        }
     }
 
     /// Group headings among row names (bold, tick-label size).

@@ -1010,9 +1010,36 @@ fn cmd_graph(args: GraphArgs) -> Result<(), Error> {
     let dir = args
         .out
         .unwrap_or_else(|| PathBuf::from("output").join(slug(&model.info.name)));
+    // The whole map of a scenario with chart groups also comes as one
+    // panel per question, set out in graph.html, which prints readably.
+    let panels = if args.focus.is_none() {
+        crate::graph::panels(&model)
+    } else {
+        Vec::new()
+    };
+    let mut drawn = Vec::new();
+    for panel in &panels {
+        let svg = crate::graph::Map::panel(&model, panel, &options)
+            .svg()
+            .map_err(|e| {
+                Error::Io(std::io::Error::other(format!(
+                    "cannot lay out the graph: {e}"
+                )))
+            })?;
+        drawn.push((panel.title.clone(), svg));
+    }
     let out = OutputDir::create(dir, "graph").map_err(Error::Io)?;
     let dot_path = out.write("graph.dot", dot.as_bytes()).map_err(Error::Io)?;
     let svg_path = out.write("graph.svg", svg.as_bytes()).map_err(Error::Io)?;
+    let page_path = if drawn.is_empty() {
+        None
+    } else {
+        let page = crate::graph::page(&model.info.name, &drawn, "graph.svg");
+        Some(
+            out.write("graph.html", page.as_bytes())
+                .map_err(Error::Io)?,
+        )
+    };
     out.commit().map_err(Error::Io)?;
     let (nodes, edges) = map.size();
     println!(
@@ -1021,6 +1048,13 @@ fn cmd_graph(args: GraphArgs) -> Result<(), Error> {
         svg_path.display(),
         dot_path.display()
     );
+    if let Some(path) = page_path {
+        println!(
+            "wrote {}: the map in {} panels, one per chart group, to print",
+            path.display(),
+            drawn.len()
+        );
+    }
     print!("{}", map.loops_text(GRAPH_LOOPS_PRINTED));
     Ok(())
 }

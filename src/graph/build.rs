@@ -260,9 +260,27 @@ impl Graph {
     /// Which nodes lie within `depth` edges of `center`, upstream (what
     /// it reads, and what that reads) or downstream (what reads it).
     pub fn neighbourhood(&self, center: usize, depth: usize) -> Vec<bool> {
+        self.reach(center, depth, &[false, true])
+    }
+
+    /// What reads, or is read by, one of `names` directly: each named node
+    /// and the nodes one edge upstream of it.
+    pub fn inputs_of(&self, names: &[usize]) -> Vec<bool> {
+        let mut keep = vec![false; self.nodes.len()];
+        for &n in names {
+            for (k, near) in keep.iter_mut().zip(self.reach(n, 1, &[false])) {
+                *k |= near;
+            }
+        }
+        keep
+    }
+
+    /// Nodes within `depth` edges of `center`, following edges against
+    /// their direction (`false`: upstream) or along it (`true`).
+    fn reach(&self, center: usize, depth: usize, ways: &[bool]) -> Vec<bool> {
         let mut keep = vec![false; self.nodes.len()];
         keep[center] = true;
-        for downstream in [false, true] {
+        for &downstream in ways {
             let mut seen: HashSet<usize> = HashSet::from([center]);
             let mut queue = VecDeque::from([(center, 0)]);
             while let Some((n, d)) = queue.pop_front() {

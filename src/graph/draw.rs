@@ -87,6 +87,8 @@ const INK: &str = "#1f2937";
 const PAGE: (f64, f64) = (700.0, 1000.0);
 /// Loops marked in the drawing and listed under it, at most.
 const LOOPS_DRAWN: usize = 16;
+/// The narrowest a line of the loop list wraps at, in pixels.
+const LOOP_LINE: f64 = 900.0;
 
 /// Break a label into lines of at most `width` characters at spaces,
 /// balanced so the lines have similar lengths (a longer word keeps a line
@@ -483,6 +485,10 @@ pub fn svg(map: &Map) -> Result<String, String> {
     .map_err(|_| "the causal map could not be laid out".to_string())?;
     let (laid, direction) = laid;
     let heading = heading_lines(map, direction);
+    let title = match &map.panel {
+        Some(question) => format!("{}: {question}", g.title),
+        None => format!("{}: causal map", g.title),
+    };
     let top = MARGIN + 26.0 + heading.len() as f64 * 18.0 + 16.0;
     let canvas = catch_unwind(AssertUnwindSafe(|| {
         draw(map, &laid, direction, &texts, top)
@@ -493,14 +499,15 @@ pub fn svg(map: &Map) -> Result<String, String> {
     let mut legend_top = top + laid.height + 28.0;
     let (legend, legend_h, legend_w) = legend(map, legend_top);
     legend_top += legend_h;
-    let (list, list_h, list_w) = loop_list(map, &loops, legend_top);
+    let (list, list_h, list_w) = loop_list(map, &loops, legend_top, laid.width);
     let width = (laid.width + 2.0 * MARGIN)
         .max(legend_w + 2.0 * MARGIN)
         .max(list_w + 2.0 * MARGIN)
         .max(
             heading.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64 * 7.6
                 + 2.0 * MARGIN,
-        );
+        )
+        .max(title.chars().count() as f64 * 11.5 + 2.0 * MARGIN);
     let height = legend_top + list_h + MARGIN;
 
     let mut out = String::new();
@@ -517,7 +524,7 @@ pub fn svg(map: &Map) -> Result<String, String> {
         out,
         "<text x=\"{MARGIN}\" y=\"{:.1}\" style=\"{SANS} font-size: 19px; font-weight: bold;\" fill=\"{INK}\">{}</text>",
         MARGIN + 12.0,
-        html(&format!("{}: causal map", g.title))
+        html(&title)
     );
     for (i, line) in heading.iter().enumerate() {
         let _ = writeln!(
@@ -539,6 +546,9 @@ pub fn svg(map: &Map) -> Result<String, String> {
 /// Lines under the title: what is drawn, and how to read the signs.
 fn heading_lines(map: &Map, direction: Direction) -> Vec<String> {
     let mut what = match map.focus {
+        None if map.panel.is_some() => {
+            "What the question's charts show, and what each of those reads directly".to_string()
+        }
         Some(f) => {
             let node = &map.full.nodes[f];
             let name = if node.label == node.name {
@@ -572,6 +582,8 @@ fn heading_lines(map: &Map, direction: Direction) -> Vec<String> {
             },
             if map.focus.is_some() {
                 " through it"
+            } else if map.panel.is_some() {
+                " drawn whole here"
             } else {
                 ""
             },
@@ -582,15 +594,31 @@ fn heading_lines(map: &Map, direction: Direction) -> Vec<String> {
             }
         )
     };
-    vec![
-        format!("{what}; {loops}."),
-        match direction {
-            Direction::LeftToRight => "Read left to right along the causal chain; arrows that point back to the left close feedback loops.",
-            Direction::TopToBottom => "Read top to bottom along the causal chain; arrows that point back up close feedback loops.",
+    // A panel's lines are kept short, so they do not widen it.
+    let first = if map.panel.is_some() {
+        vec![
+            format!("{what}."),
+            format!("{}{}.", loops[..1].to_uppercase(), &loops[1..]),
+        ]
+    } else {
+        vec![format!("{what}; {loops}.")]
+    };
+    let reading = match direction {
+        Direction::LeftToRight => {
+            "Read left to right along the causal chain; arrows that point back to the left close feedback loops."
         }
-        .to_string()
-            + " + raises what it points to, \u{2212} lowers it, \u{b1} either.",
-    ]
+        Direction::TopToBottom => {
+            "Read top to bottom along the causal chain; arrows that point back up close feedback loops."
+        }
+    };
+    let signs = "+ raises what it points to, \u{2212} lowers it, \u{b1} either.";
+    let mut lines = first;
+    if map.panel.is_some() {
+        lines.extend([reading.to_string(), signs.to_string()]);
+    } else {
+        lines.push(format!("{reading} {signs}"));
+    }
+    lines
 }
 
 fn draw(map: &Map, laid: &Layout, direction: Direction, texts: &[String], top: f64) -> Canvas {
@@ -852,7 +880,9 @@ fn legend(map: &Map, y0: f64) -> (String, f64, f64) {
 }
 
 /// The drawn loops, one to a line, under the legend.
-fn loop_list(map: &Map, loops: &[usize], y0: f64) -> (String, f64, f64) {
+/// Loop lines wrap to the wider of `max_width` and [`LOOP_LINE`] pixels.
+fn loop_list(map: &Map, loops: &[usize], y0: f64, max_width: f64) -> (String, f64, f64) {
+    let max_width = max_width.max(LOOP_LINE);
     if loops.is_empty() {
         return (String::new(), 0.0, 0.0);
     }
@@ -887,19 +917,30 @@ fn loop_list(map: &Map, loops: &[usize], y0: f64) -> (String, f64, f64) {
             .chain(lp.nodes.first())
             .map(|&n| map.full.nodes[n].label.clone())
             .collect();
-        let line = format!(
-            "{} ({}): {}",
-            lp.id,
-            lp.polarity.word(),
-            path.join(" \u{2192} ")
-        );
-        width = width.max(line.chars().count() as f64 * 7.2);
-        let _ = writeln!(
-            out,
-            "<text x=\"0\" y=\"{y:.1}\" style=\"{SANS} font-size: 13px;\" fill=\"{}\">{}</text>",
-            polarity_colour(lp.polarity),
-            html(&line)
-        );
+        // A long loop runs on over further lines, indented, rather than
+        // widen the drawing (and shrink it on the page).
+        let mut lines = vec![format!("{} ({}): {}", lp.id, lp.polarity.word(), path[0])];
+        for step in &path[1..] {
+            let last = lines.last_mut().expect("a first line");
+            let joined = format!("{last} \u{2192} {step}");
+            if joined.chars().count() as f64 * 7.2 > max_width {
+                lines.push(format!("    \u{2192} {step}"));
+            } else {
+                *last = joined;
+            }
+        }
+        for (k, line) in lines.iter().enumerate() {
+            if k > 0 {
+                y += 17.0;
+            }
+            width = width.max(line.chars().count() as f64 * 7.2);
+            let _ = writeln!(
+                out,
+                "<text x=\"0\" y=\"{y:.1}\" style=\"{SANS} font-size: 13px;\" fill=\"{}\">{}</text>",
+                polarity_colour(lp.polarity),
+                html(line)
+            );
+        }
     }
     out.push_str("</g>\n");
     (out, y + 10.0, width)

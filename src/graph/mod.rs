@@ -17,6 +17,7 @@ mod dot;
 mod draw;
 mod layout;
 mod loops;
+mod page;
 mod signs;
 
 use std::fmt;
@@ -24,6 +25,7 @@ use std::fmt;
 pub use build::Kind;
 pub use layout::Direction;
 pub use loops::{MAX_LOOPS, Polarity};
+pub use page::page;
 pub use signs::Sign;
 
 use build::Graph;
@@ -93,6 +95,38 @@ impl fmt::Display for MapError {
 
 impl std::error::Error for MapError {}
 
+/// One question's part of the map: the outcomes, variables and events a
+/// `[[charts.groups]]` entry of the scenario charts together, each with
+/// what it reads directly. A map of a large model printed on one page has
+/// text too small to read; its panels, one question each, print at a size
+/// that reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Panel {
+    /// The group's question.
+    pub title: String,
+    pub names: Vec<String>,
+}
+
+/// The panels of a model's map: one per chart group, in the order the
+/// scenario declares them (none when it declares no groups).
+pub fn panels(model: &Model) -> Vec<Panel> {
+    model
+        .charts
+        .groups
+        .iter()
+        .map(|g| Panel {
+            title: g.title.clone(),
+            names: g
+                .outcomes
+                .iter()
+                .chain(&g.variables)
+                .chain(&g.events)
+                .cloned()
+                .collect(),
+        })
+        .collect()
+}
+
 /// The causal map a reader asked for.
 pub struct Map {
     /// Every node and edge of the model.
@@ -108,6 +142,8 @@ pub struct Map {
     /// The loops this map lists: all, or those through the focus.
     listed: Vec<usize>,
     focus: Option<usize>,
+    /// The question of a panel ([`Map::panel`]).
+    panel: Option<String>,
     depth: usize,
     parameters: bool,
     direction: Option<Direction>,
@@ -143,6 +179,48 @@ impl Map {
                     || focus.is_some_and(|f| full.nodes[f].name == n.name);
             }
         }
+        let listed = (0..loops.len())
+            .filter(|&l| focus.is_none_or(|f| loops[l].nodes.contains(&f)))
+            .collect();
+        Ok(Map::keeping(
+            full,
+            (loops, loops_cut),
+            keep,
+            listed,
+            options,
+            focus,
+        ))
+    }
+
+    /// One question's panel: the names it charts and what each reads
+    /// directly (parameters only when `options.parameters`), listing the
+    /// loops drawn whole within it. Names the model lacks are passed over.
+    pub fn panel(model: &Model, panel: &Panel, options: &Options) -> Map {
+        let full = Graph::from_model(model);
+        let (loops, loops_cut) = loops::find(&full);
+        let names: Vec<usize> = panel.names.iter().filter_map(|n| full.find(n)).collect();
+        let mut keep = full.inputs_of(&names);
+        if !options.parameters {
+            for (i, (k, n)) in keep.iter_mut().zip(&full.nodes).enumerate() {
+                *k &= n.kind != Kind::Parameter || names.contains(&i);
+            }
+        }
+        let listed = (0..loops.len())
+            .filter(|&l| loops[l].nodes.iter().all(|&n| keep[n]))
+            .collect();
+        let mut map = Map::keeping(full, (loops, loops_cut), keep, listed, options, None);
+        map.panel = Some(panel.title.clone());
+        map
+    }
+
+    fn keeping(
+        full: Graph,
+        (loops, loops_cut): (Vec<Loop>, bool),
+        keep: Vec<bool>,
+        listed: Vec<usize>,
+        options: &Options,
+        focus: Option<usize>,
+    ) -> Map {
         let mut shown = vec![None; full.nodes.len()];
         let mut next = 0;
         for (i, k) in keep.iter().enumerate() {
@@ -151,10 +229,7 @@ impl Map {
                 next += 1;
             }
         }
-        let listed = (0..loops.len())
-            .filter(|&l| focus.is_none_or(|f| loops[l].nodes.contains(&f)))
-            .collect();
-        Ok(Map {
+        Map {
             drawn: full.clone().select(&keep),
             full,
             shown,
@@ -162,10 +237,11 @@ impl Map {
             loops_cut,
             listed,
             focus,
+            panel: None,
             depth: options.depth,
             parameters: options.parameters,
             direction: options.direction,
-        })
+        }
     }
 
     fn listed_loops(&self) -> &[usize] {

@@ -520,3 +520,58 @@ once = true
     assert!(!d.contains("\"event:deal\" -> \"event:deal\""), "{d}");
     assert!(!d.contains("\"event:walkout\" -> \"event:deal\""), "{d}");
 }
+
+/// The Palmyra map set out by question: one panel per chart group, each
+/// much smaller than the whole map, holding the group's outcomes and what
+/// they read, narrow enough to print at the width of a page with its
+/// labels at a size that reads (the whole map is over 3,000 px wide).
+#[test]
+fn the_palmyra_map_splits_into_one_readable_panel_per_question() {
+    let m = match scenario::load(
+        Path::new("palmyra/baseline.toml"),
+        &scenario::bundled::Bundled,
+        &[],
+    ) {
+        Ok(m) => m,
+        Err(r) => panic!("{}", r.render(false)),
+    };
+    let options = Options {
+        parameters: false,
+        ..Options::default()
+    };
+    let whole = map(&m, options.clone());
+    let panels = panels(&m);
+    assert_eq!(panels.len(), m.charts.groups.len());
+    assert_eq!(panels.len(), 4);
+    let first = Map::panel(&m, &panels[0], &options);
+    let (nodes, _) = first.size();
+    assert!(
+        nodes > panels[0].names.len() && nodes < whole.size().0 / 3,
+        "{nodes}"
+    );
+    // Every loop listed lies wholly within the panel.
+    for &l in first.listed_loops() {
+        assert!(
+            first.loops[l]
+                .nodes
+                .iter()
+                .all(|&n| first.shown[n].is_some())
+        );
+    }
+    let svg = first.svg().expect("svg");
+    assert!(svg.contains(&format!("palmyra-baseline: {}", panels[0].title)));
+    assert!(svg.contains("At least one"), "the group's outcome is drawn");
+    let width: f64 = svg
+        .split("<svg width=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|w| w.parse().ok())
+        .expect("width");
+    assert!(width < 1100.0, "{width}");
+    let page = page(
+        "palmyra-baseline",
+        &[(panels[0].title.clone(), svg)],
+        "graph.svg",
+    );
+    assert!(page.contains("href=\"graph.svg\""));
+}

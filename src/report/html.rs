@@ -58,24 +58,31 @@ figcaption { margin-top: .5rem; font-size: .9rem; color: #333; }
   nav { display: none; }
   h1 { font-size: 17pt; }
   h2 { font-size: 13pt; margin: 0 0 .5rem; break-after: avoid; }
-  h3 { font-size: 10.5pt; margin: .9rem 0 .3rem; break-after: avoid; }
-  /* Each section after the first starts a page; the key findings share the first. */
+  h3 { font-size: 10.5pt; margin: .6rem 0 .2rem; break-after: avoid; }
+  /* A group's heading and its one-line introduction stay with its first
+     row of charts rather than end a page on their own. */
+  h3 + p, p:has(+ .figures) { break-after: avoid; }
+  /* Each section after the first starts a page (the key findings share the
+     first); the parameter table and the provenance run on where the section
+     before them ends, as a long table repeats its header on each page anyway. */
   section + section { break-before: page; }
-  .findings + section { break-before: auto; }
+  .findings + section, section#parameters, section#provenance { break-before: auto; }
+  section#parameters, section#provenance { margin-top: 8mm; }
+  dl { gap: .1rem 1rem; font-size: 8pt; line-height: 1.25; }
   .table { overflow: visible; }
-  table { width: 100%; font-size: 6.5pt; line-height: 1.2; }
-  th, td { padding: .1rem .25rem; }
+  table { width: 100%; font-size: 6.5pt; line-height: 1.15; }
+  th, td { padding: .06rem .25rem; }
   td .sub { font-size: 5.5pt; line-height: 1; }
-  td.prose { min-width: 0; width: 50%; }
+  td.prose { min-width: 0; width: 56%; }
   /* Beside a column of prose, the name and definition columns keep room to read. */
-  table:has(td.prose) td:first-child:not(.prose) { width: 16%; }
+  table:has(td.prose) td:first-child:not(.prose) { width: 14%; }
   table:has(td.prose) td:nth-child(2):not(.prose),
-  table:has(td.prose) td:nth-child(3):not(.prose) { width: 11%; }
+  table:has(td.prose) td:nth-child(3):not(.prose) { width: 10%; }
   tr { break-inside: avoid; }
   thead { display: table-header-group; }
   pre { font-size: 7.5pt; }
-  .figures { grid-template-columns: 1fr 1fr; gap: 4mm 6mm; margin: .5rem 0; }
-  figcaption { font-size: 6.8pt; line-height: 1.3; margin-top: .2rem; }
+  .figures { grid-template-columns: 1fr 1fr; gap: 3mm 6mm; margin: .5rem 0; }
+  figcaption { font-size: 6.8pt; line-height: 1.25; margin-top: .2rem; }
   figure svg { border: 0; }
   .note { padding: .2rem .5rem; }
 }

@@ -1740,4 +1740,135 @@ fn half_width_figures_keep_long_labels_whole() {
     for ordinal in ["(1st", "(2nd", "(3rd", "(4th"] {
         assert!(text.contains(ordinal), "{ordinal}");
     }
+    // The names are set at the axis-title size, 20/18 of the tick labels'
+    // (7 pt in print by the sizes in chart::style), and wrap onto two lines
+    // (the figure grows taller to give each row room) rather than shrink.
+    let sizes: Vec<(f64, String)> = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|part| {
+            let size = part
+                .split("font-size=\"")
+                .nth(1)?
+                .split('"')
+                .next()?
+                .parse()
+                .ok()?;
+            Some((size, part.split('>').nth(1)?.trim().to_string()))
+        })
+        .collect();
+    let tick = sizes
+        .iter()
+        .find(|(_, t)| t.starts_with("0%"))
+        .map(|(s, _)| *s)
+        .expect("a tick label 0%");
+    for (size, text) in &sizes {
+        if ["(1st", "(2nd", "(3rd", "(4th", "Sanctions", "September"]
+            .iter()
+            .any(|w| text.contains(w))
+        {
+            assert!(
+                *size >= tick * 20.0 / 18.0 * 0.99,
+                "{text:?} at {size} px, ticks at {tick}"
+            );
+        }
+    }
+}
+
+/// The words of an SVG's text, and any text that ends cut with "…".
+fn svg_text_cut(svg: &str) -> Vec<String> {
+    svg.split('>')
+        .filter_map(|part| part.split('<').next())
+        .filter(|t| t.contains('…'))
+        .map(|t| t.trim().to_string())
+        .collect()
+}
+
+/// The Palmyra reports' row charts and heat maps keep every word: the notes
+/// beside a comparison's forest plots and a swing tornado wrap (value over
+/// interval) or shrink a little, as do their headings, axis titles,
+/// subtitles and a heat map's colour-bar title; nothing is cut with "…".
+/// Each report figure is checked as the report sets it (half width).
+#[test]
+fn palmyra_report_figures_cut_no_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let compare = dir.path().join("compare");
+    let scenarios = [
+        "palmyra/baseline",
+        "palmyra/israel_escalation_sweida",
+        "palmyra/us_limits_cooperation",
+    ]
+    .map(String::from);
+    analysis_into(
+        "compare",
+        &scenarios,
+        &compare,
+        &["--runs", "200", "--seed", "9"],
+    )
+    .success();
+    let swing = dir.path().join("swing");
+    let args = [
+        "palmyra/baseline",
+        "--method",
+        "swing",
+        "--outcome",
+        "sanctions_return_by_dec_2027",
+    ]
+    .map(String::from);
+    analysis_into(
+        "sensitivity",
+        &args,
+        &swing,
+        &["--runs", "40", "--seed", "9"],
+    )
+    .success();
+    for (report, wanted) in [
+        (compare.join("compare.html"), "differences-"),
+        (swing.join("sensitivity.html"), "swing-"),
+    ] {
+        let html = fs::read_to_string(&report).expect("report");
+        assert!(html.contains(&format!("id=\"chart-{wanted}")), "{report:?}");
+        let figures: Vec<&str> = html.split("<svg").skip(1).collect();
+        assert!(!figures.is_empty(), "{report:?} has figures");
+        for svg in figures {
+            let cut = svg_text_cut(svg.split("</svg>").next().unwrap_or_default());
+            assert!(cut.is_empty(), "{report:?}: cut {cut:?}");
+        }
+    }
+    // A sweep's heat map (a chart file, drawn at full width) whose colour
+    // bar carries a long title, and the Palmyra parameters' axis titles.
+    use chart::figure::{HeatmapPlot, Plot, Scale};
+    let value_title =
+        "Chance sanctions return by December 2027 after two negative certification reports (%)";
+    let figure = chart::Figure {
+        title: "Sanctions return by December 2027 over the vetting reform's effect and intelligence growth".into(),
+        subtitle: "palmyra-baseline · 25 grid points × 400 runs · seed 20251213 · given at least one further insider attack".into(),
+        legend: Vec::new(),
+        plot: Plot::Heatmap(HeatmapPlot {
+            x_title: "Vetting reform effect (share of embedded operatives removed)".into(),
+            y_title: "Intelligence capacity growth (share of the gap to the ceiling closed per month)".into(),
+            xs: vec![0.2, 0.35, 0.5, 0.65, 0.8],
+            ys: vec![0.01, 0.02, 0.03],
+            values: vec![vec![0.11, 0.108, 0.102, 0.1, 0.1]; 3],
+            value_title: value_title.into(),
+            scale: Scale::Percent,
+            threshold: None,
+        }),
+    };
+    let chart = Chart {
+        name: "heatmap".into(),
+        title: figure.title.clone(),
+        caption: String::new(),
+        figure,
+    };
+    let svg = chart.svg(chart::DEFAULT_SIZE).expect("svg");
+    assert!(svg_text_cut(&svg).is_empty(), "{:?}", svg_text_cut(&svg));
+    for word in value_title.split_whitespace() {
+        assert!(svg.contains(word), "{word:?} of the colour bar's title");
+    }
+    // Cell values are written (a little smaller if need be), not dropped.
+    assert!(
+        svg.contains(">\n10.8%\n<") || svg.contains(">10.8%<"),
+        "cell values"
+    );
 }

@@ -88,16 +88,18 @@ pub fn render(report: &Report, creator: &str) -> Result<Vec<u8>, String> {
     flow::place(&mut pages, &rows);
 
     // Each section starts a page, as in print from the HTML, except the
-    // one after the key findings, one that starts while the page is still
-    // less than half used, and a short one (a third of a page at most)
-    // that fits in the room left: no page is left mostly blank.
+    // one after the key findings, those that run on in print too (the
+    // parameter table, the provenance), one that starts while the page is
+    // still less than half used, and a short one (a third of a page at
+    // most) that fits in the room left: no page is left mostly blank.
     let mut after_findings = false;
     for (i, section) in report.sections.iter().enumerate() {
         let rows = section_rows(&mut pages, section)?;
         let height: f32 = rows.iter().map(|r| r.height).sum();
         let short = height <= Pages::page_room() / 3.0 && height + 24.0 <= pages.room();
         let half_empty = pages.room() >= Pages::page_room() / 2.0;
-        if i > 0 && !after_findings && !short && !half_empty {
+        let runs_on = RUNS_ON.contains(&section.id) && pages.room() >= Pages::page_room() / 5.0;
+        if i > 0 && !after_findings && !short && !half_empty && !runs_on {
             flow::page_break(&mut pages);
         } else if i > 0 && !after_findings {
             flow::place(&mut pages, &[Row::space(24.0)]);
@@ -107,6 +109,11 @@ pub fn render(report: &Report, creator: &str) -> Result<Vec<u8>, String> {
     }
     pages.finish(&report.title, creator, &report.title)
 }
+
+/// Sections that begin where the one before ends, as the HTML's print
+/// style sets them (`section#parameters, section#provenance`): a long
+/// table repeats its header on each page anyway.
+const RUNS_ON: [&str; 2] = ["parameters", "provenance"];
 
 fn section_rows(pages: &mut Pages, section: &Section) -> Result<Vec<Row>, String> {
     let boxed = section.id == "findings";
