@@ -154,7 +154,7 @@ pub struct CompletionsArgs {
 pub struct GraphArgs {
     /// The scenario file (.toml) or a bundled scenario name
     pub file: PathBuf,
-    /// Write graph.dot and graph.svg into DIR (default: output/<scenario-name>/)
+    /// Write graph.dot, graph.svg and (when the scenario declares chart groups) graph.html, one panel per question, into DIR (default: output/<scenario-name>/)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print the DOT text on stdout instead of writing files (for piping into Graphviz)
