@@ -279,7 +279,9 @@ mod tests {
     /// rounding, and leaves out the pairs with no difference.
     #[test]
     fn paired_add_slice_agrees_with_adding_one_by_one() {
-        let a: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.37).sin() * 3.0 + 1.0).collect();
+        let a: Vec<f64> = (0..1000)
+            .map(|i| (i as f64 * 0.37).sin() * 3.0 + 1.0)
+            .collect();
         let mut b: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.11).cos() + 0.5).collect();
         b[17] = f64::NAN;
         b[400] = f64::NAN;
