@@ -605,7 +605,6 @@ fn chunk_results(
 ) -> Results {
     let first = chunk * CHUNK_RUNS;
     let last = (first + CHUNK_RUNS).min(options.runs);
-    let plan = plan.filter(|_| job.series);
     let mut results = Results::new(job.model, job.program, plan);
     if let Some(brackets) = brackets.filter(|_| plan.is_some()) {
         results = results.with_brackets(brackets);

@@ -13,6 +13,18 @@ fn coin_flips() -> Model {
     }
 }
 
+/// The bundled Palmyra baseline.
+fn palmyra() -> Model {
+    match scenario::load(
+        Path::new("palmyra/baseline.toml"),
+        &scenario::bundled::Bundled,
+        &[],
+    ) {
+        Ok(m) => m,
+        Err(r) => panic!("{}", r.render(false)),
+    }
+}
+
 fn model(text: &'static str) -> Model {
     match scenario::load(Path::new("mem.toml"), &OneText(text), &[]) {
         Ok(m) => m,
@@ -449,14 +461,7 @@ fn empty_models_do_not_panic() {
 
 #[test]
 fn the_palmyra_map_is_drawn_and_has_loops_of_both_kinds() {
-    let m = match scenario::load(
-        Path::new("palmyra/baseline.toml"),
-        &scenario::bundled::Bundled,
-        &[],
-    ) {
-        Ok(m) => m,
-        Err(r) => panic!("{}", r.render(false)),
-    };
+    let m = palmyra();
     let map = map(
         &m,
         Options {
@@ -527,14 +532,7 @@ once = true
 /// labels at a size that reads (the whole map is over 3,000 px wide).
 #[test]
 fn the_palmyra_map_splits_into_one_readable_panel_per_question() {
-    let m = match scenario::load(
-        Path::new("palmyra/baseline.toml"),
-        &scenario::bundled::Bundled,
-        &[],
-    ) {
-        Ok(m) => m,
-        Err(r) => panic!("{}", r.render(false)),
-    };
+    let m = palmyra();
     let options = Options {
         parameters: false,
         ..Options::default()
