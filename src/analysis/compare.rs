@@ -15,6 +15,7 @@
 //! every part's blocks in block order: the same additions in the same order,
 //! so the same bits as one `compare`.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::outcome_value;
@@ -385,39 +386,47 @@ fn merge_block(tracks: &mut [Track], block: &[Paired]) {
 ///
 /// The pairs of a chunk are added at once (`Paired::add_slice`), and with
 /// sampled parameters once per replicate block the chunk reaches into: the
-/// same batches in a single run and in a shard, so the same bits.
+/// same batches in a single run and in a shard, so the same bits. Each
+/// track is a task of its own (on the simulation's threads: see
+/// `engine::RowsSink`); a track's accumulators see the same batches in the
+/// same order whichever thread adds them.
 fn add_rows(tracks: &mut [Track], rows: &[Rows], plan: Option<&Plan>) {
+    tracks
+        .par_iter_mut()
+        .for_each(|track| add_track_rows(track, rows, plan));
+}
+
+/// [`add_rows`] for one track.
+fn add_track_rows(track: &mut Track, rows: &[Rows], plan: Option<&Plan>) {
     let first = &rows[0];
     let (mut ys, mut xs, mut blocks) = (Vec::new(), Vec::new(), Vec::new());
-    for track in tracks.iter_mut() {
-        for (s, row) in rows.iter().enumerate().skip(1) {
-            let (a_values, b_values) = (
-                &first.outcomes[track.index[0]],
-                &row.outcomes[track.index[s]],
-            );
-            ys.clear();
-            xs.clear();
-            blocks.clear();
-            for i in 0..row.len() {
-                if !(first.condition[i] && row.condition[i]) {
-                    continue;
-                }
-                xs.push(track.value(0, a_values[i]));
-                ys.push(track.value(s, b_values[i]));
-                if let Some(p) = plan {
-                    blocks.push(p.block_of(row.first_run + i as u64));
-                }
+    for (s, row) in rows.iter().enumerate().skip(1) {
+        let (a_values, b_values) = (
+            &first.outcomes[track.index[0]],
+            &row.outcomes[track.index[s]],
+        );
+        ys.clear();
+        xs.clear();
+        blocks.clear();
+        for i in 0..row.len() {
+            if !(first.condition[i] && row.condition[i]) {
+                continue;
             }
-            // `Paired` takes (a, b) and estimates a - b: this scenario minus the first.
-            track.current[s - 1].add_slice(&ys, &xs);
-            // Runs come in order, so each replicate block's are one stretch.
-            let mut start = 0;
-            while start < blocks.len() {
-                let block = blocks[start];
-                let end = start + blocks[start..].iter().take_while(|&&b| b == block).count();
-                track.current_blocks[block][s - 1].add_slice(&ys[start..end], &xs[start..end]);
-                start = end;
+            xs.push(track.value(0, a_values[i]));
+            ys.push(track.value(s, b_values[i]));
+            if let Some(p) = plan {
+                blocks.push(p.block_of(row.first_run + i as u64));
             }
+        }
+        // `Paired` takes (a, b) and estimates a - b: this scenario minus the first.
+        track.current[s - 1].add_slice(&ys, &xs);
+        // Runs come in order, so each replicate block's are one stretch.
+        let mut start = 0;
+        while start < blocks.len() {
+            let block = blocks[start];
+            let end = start + blocks[start..].iter().take_while(|&&b| b == block).count();
+            track.current_blocks[block][s - 1].add_slice(&ys[start..end], &xs[start..end]);
+            start = end;
         }
     }
 }

@@ -30,8 +30,7 @@ use crate::results::Results;
 use crate::scenario::{MExpr, Model, OutcomeKind};
 use crate::summary::{self, RunContext, Summary};
 
-/// A receiver of each chunk's per-run rows, one `Rows` per model.
-pub type RowsSink<'a> = dyn FnMut(&[Rows]) -> std::io::Result<()> + 'a;
+pub use crate::engine::RowsSink;
 
 /// Compile and simulate several models in lockstep (same seed and run
 /// indices), with or without time series and per-run rows.

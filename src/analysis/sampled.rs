@@ -229,7 +229,7 @@ pub fn simulate(
     sampling: Sampling,
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
-    on_rows: &mut dyn FnMut(&Rows) -> std::io::Result<()>,
+    on_rows: &mut (dyn FnMut(&Rows) -> std::io::Result<()> + Send),
 ) -> Result<Simulated, SimError> {
     let plan =
         Plan::new(sampling, options.seed, options.runs, &[model]).map_err(SimError::Input)?;

@@ -143,6 +143,11 @@ pub struct Job<'a> {
     pub exact_quantiles: bool,
 }
 
+/// A receiver of each chunk's per-run rows, one `Rows` per job. It runs
+/// on the calling thread in chunk order, inside the simulation's thread
+/// pool, so its own parallel work (`rayon`) shares the simulation's threads.
+pub type RowsSink<'a> = dyn FnMut(&[Rows]) -> std::io::Result<()> + Send + 'a;
+
 /// Simulate `options.runs` runs. `progress` is told how many runs are done;
 /// `on_rows` receives each chunk's per-run rows in order when asked for.
 pub fn simulate(
@@ -151,7 +156,7 @@ pub fn simulate(
     options: &RunOptions,
     inject: Option<&(dyn Inject + Sync)>,
     progress: &(dyn Fn(u64) + Sync),
-    on_rows: &mut dyn FnMut(&Rows) -> std::io::Result<()>,
+    on_rows: &mut (dyn FnMut(&Rows) -> std::io::Result<()> + Send),
 ) -> Result<Results, SimError> {
     let job = Job {
         model,
@@ -186,7 +191,7 @@ pub fn simulate_many(
     jobs: &[Job<'_>],
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
-    on_rows: &mut dyn FnMut(&[Rows]) -> std::io::Result<()>,
+    on_rows: &mut RowsSink<'_>,
 ) -> Result<Vec<Results>, SimError> {
     let pool = Pool::new(jobs, options)?;
     let plans = series_plans(jobs);
@@ -285,7 +290,7 @@ pub(crate) fn simulate_blocks_with(
     pool: &Pool,
     blocks: std::ops::Range<u64>,
     progress: &(dyn Fn(u64) + Sync),
-    on_rows: &mut dyn FnMut(&[Rows]) -> std::io::Result<()>,
+    on_rows: &mut RowsSink<'_>,
     on_block: &mut dyn FnMut(usize, u64, Results),
 ) -> Result<(), SimError> {
     let all = options.runs.div_ceil(CHUNK_RUNS);
@@ -341,8 +346,12 @@ pub(crate) fn simulate_blocks_with(
                 .map(|((job, plan), b)| chunk_results(job, *plan, b.clone(), options, chunk))
                 .collect()
         };
+        // The scenarios of a chunk run as tasks of their own: a stretch of
+        // a single chunk (a compare's pilot) or the last chunks of a run
+        // still use every thread. Each scenario's chunk is the same work
+        // wherever it runs, and `merge` takes them in job order.
         let work = |chunk: u64, prepared: Vec<Results>| -> Result<Vec<ChunkOut>, SimError> {
-            jobs.iter()
+            jobs.par_iter()
                 .zip(prepared)
                 .zip(&banks)
                 .map(|((job, results), bank)| {
@@ -365,7 +374,7 @@ pub(crate) fn simulate_blocks_with(
                 }
             }
             if !rows.is_empty() {
-                on_rows(&rows).map_err(SimError::Io)?;
+                pool.pool.install(|| on_rows(&rows)).map_err(SimError::Io)?;
             }
             for (j, pilot) in pilots.iter().enumerate() {
                 if *pilot == Some(chunk + 1) {

@@ -22,7 +22,7 @@
 use std::ops::Range;
 
 use super::results::{OutcomeAcc, Refinements, Results};
-use super::{Job, Pool, Rows, RunOptions, SimError, block_count};
+use super::{Job, Pool, RunOptions, SimError, block_count};
 
 /// The blocks shard `shard` (1-based) of `shards` holds when `runs` runs are
 /// simulated: `floor((K-1)B/M) .. floor(KB/M)` of the `B` blocks, so the
@@ -48,7 +48,7 @@ pub fn simulate_blocks(
     options: &RunOptions,
     blocks: Range<u64>,
     progress: &(dyn Fn(u64) + Sync),
-    on_rows: &mut dyn FnMut(&[Rows]) -> std::io::Result<()>,
+    on_rows: &mut super::RowsSink<'_>,
 ) -> Result<Vec<Vec<Results>>, SimError> {
     let pool = Pool::new(jobs, options)?;
     let mut out: Vec<Vec<Results>> = jobs.iter().map(|_| Vec::new()).collect();
