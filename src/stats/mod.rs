@@ -64,6 +64,7 @@ mod moments;
 mod quantiles;
 mod refine;
 mod regions;
+mod select;
 mod tally;
 
 pub use batch_moments::{BatchMoments, add_each as add_each_batch};

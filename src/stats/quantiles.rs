@@ -777,7 +777,6 @@ impl Quantiles {
         if values.len() != n {
             return self.quantiles(ps);
         }
-        let mut keys: Vec<i64> = values.iter().map(|&x| total_key(x)).collect();
         let mut ranks: Vec<usize> = Vec::with_capacity(2 * ps.len());
         for &p in ps.iter().filter(|p| !p.is_nan()) {
             let (lo, hi, _) = type7_ranks(n as u64, p.clamp(0.0, 1.0));
@@ -785,8 +784,8 @@ impl Quantiles {
         }
         ranks.sort_unstable();
         ranks.dedup();
-        select_ranks(&mut keys, 0, &ranks);
-        let at = |rank: u64| from_total_key(keys[rank as usize - 1]);
+        let found = super::select::order_statistics(values, &ranks);
+        let at = |rank: u64| found[ranks.partition_point(|&r| r < rank as usize - 1)];
         ps.iter()
             .map(|&p| {
                 if p.is_nan() {
@@ -1083,23 +1082,6 @@ fn sort_total(values: &mut [f64]) {
     for (v, k) in values.iter_mut().zip(keys) {
         *v = from_total_key(k);
     }
-}
-
-/// Puts the order statistics `ranks` (0-based, sorted, distinct, each
-/// counted from `offset`, the place of `keys[0]` in the whole) in their
-/// places: the middle one first, then those below it in the part below and
-/// those above in the part above, so each selection works on a shrinking
-/// part.
-fn select_ranks(keys: &mut [i64], offset: usize, ranks: &[usize]) {
-    if ranks.is_empty() || keys.is_empty() {
-        return;
-    }
-    let m = ranks.len() / 2;
-    let k = ranks[m] - offset;
-    keys.select_nth_unstable(k);
-    let (below, rest) = keys.split_at_mut(k);
-    select_ranks(below, offset, &ranks[..m]);
-    select_ranks(&mut rest[1..], offset + k + 1, &ranks[m + 1..]);
 }
 
 /// An integer that orders as `f64::total_cmp` orders the value (the mapping

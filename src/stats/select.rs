@@ -1,0 +1,295 @@
+//! Order statistics of values held in memory, without sorting them: the
+//! quantiles of every (variable, step) pair of a time series come from
+//! here, so it is written for speed.
+//!
+//! The values are dealt into equal-width buckets between their minimum and
+//! maximum, counted, and only the buckets that hold a wanted rank are
+//! looked into, bucketed again while they are large (a few far outliers
+//! leave most values in one bucket at first) and finally selected by
+//! `select_nth_unstable`. The mapping from value to bucket never decreases
+//! (IEEE subtraction and multiplication by a positive number are monotone),
+//! so a bucket holds a contiguous stretch of the sorted values, and the
+//! result is the order statistic itself: the same bits as a full sort.
+//! Two passes over the values of about ten instructions each replace the
+//! several partitioning passes a quickselect per rank makes.
+
+use super::quantiles::{from_total_key, total_key};
+
+/// Parts this small (or smaller) are selected directly.
+const DIRECT: usize = 512;
+
+/// Buckets at most (a power of two).
+const MAX_BUCKETS: usize = 4096;
+
+/// Rounds of bucketing at most before selecting directly.
+const ROUNDS: u32 = 4;
+
+/// The values at 0-based `ranks` (sorted, distinct, each below
+/// `values.len()`) of `values` in `f64::total_cmp` order.
+pub fn order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
+    let mut out = vec![f64::NAN; ranks.len()];
+    select_into(values, ranks, &mut out, ROUNDS);
+    out
+}
+
+fn select_into(values: &[f64], ranks: &[usize], out: &mut [f64], rounds: u32) {
+    if ranks.is_empty() {
+        return;
+    }
+    let range = Range::of(values);
+    if range.equal() {
+        return range.fill_equal(values, ranks, out);
+    }
+    // A wanted bucket gets a `u8` slot: a few hundred ranks at most.
+    let few = ranks.len() < usize::from(u8::MAX);
+    let Some(buckets) = range
+        .buckets(values.len())
+        .filter(|_| values.len() > DIRECT && rounds > 0 && few)
+    else {
+        return select_direct(values, ranks, out);
+    };
+    // Bucket numbers are below `MAX_BUCKETS`, a power of two, so masking
+    // them is a no-op that spares a bounds check per value.
+    let mask = MAX_BUCKETS - 1;
+    let mut counts = vec![0u32; MAX_BUCKETS];
+    let mut index = vec![0u16; values.len()];
+    for (i, &x) in index.iter_mut().zip(values) {
+        let b = buckets.of_value(x) & mask;
+        counts[b] += 1;
+        *i = b as u16;
+    }
+    // The bucket of each rank, and the values before that bucket.
+    let mut target: Vec<(usize, usize)> = Vec::with_capacity(ranks.len());
+    let (mut b, mut before) = (0usize, 0usize);
+    for &r in ranks {
+        while before + counts[b] as usize <= r {
+            before += counts[b] as usize;
+            b += 1;
+        }
+        target.push((b, before));
+    }
+    // A slot for each distinct bucket wanted, in bucket order.
+    let mut slot = vec![u8::MAX; MAX_BUCKETS];
+    let mut gathered: Vec<Vec<f64>> = Vec::new();
+    for &(b, _) in &target {
+        if slot[b] == u8::MAX {
+            slot[b] = gathered.len() as u8;
+            gathered.push(Vec::with_capacity(counts[b] as usize));
+        }
+    }
+    for (&x, &b) in values.iter().zip(&index) {
+        let s = slot[usize::from(b) & mask];
+        if s != u8::MAX {
+            gathered[usize::from(s)].push(x);
+        }
+    }
+    // Each wanted bucket with its ranks, counted from its first value.
+    let mut i = 0;
+    while i < ranks.len() {
+        let (b, before) = target[i];
+        let j = i + target[i..].iter().take_while(|t| t.0 == b).count();
+        let local: Vec<usize> = ranks[i..j].iter().map(|r| r - before).collect();
+        select_into(
+            &gathered[usize::from(slot[b])],
+            &local,
+            &mut out[i..j],
+            rounds - 1,
+        );
+        i = j;
+    }
+}
+
+/// The least and greatest of a part's values, and whether one is NaN.
+struct Range {
+    lo: f64,
+    hi: f64,
+    nan: bool,
+}
+
+impl Range {
+    /// One branch-free pass, eight partial extremes side by side.
+    fn of(values: &[f64]) -> Range {
+        const W: usize = 8;
+        let (mut lo, mut hi, mut nan) = ([f64::INFINITY; W], [f64::NEG_INFINITY; W], [false; W]);
+        let chunks = values.chunks_exact(W);
+        let rest = chunks.remainder();
+        for c in chunks {
+            for k in 0..W {
+                let x = c[k];
+                lo[k] = if x < lo[k] { x } else { lo[k] };
+                hi[k] = if x > hi[k] { x } else { hi[k] };
+                nan[k] |= x.is_nan();
+            }
+        }
+        for (k, &x) in rest.iter().enumerate() {
+            lo[k] = if x < lo[k] { x } else { lo[k] };
+            hi[k] = if x > hi[k] { x } else { hi[k] };
+            nan[k] |= x.is_nan();
+        }
+        Range {
+            lo: lo.iter().fold(f64::INFINITY, |a, &b| a.min(b)),
+            hi: hi.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b)),
+            nan: nan.iter().any(|&n| n),
+        }
+    }
+
+    /// Every value compares equal (only the sign of a zero may differ).
+    fn equal(&self) -> bool {
+        !self.nan && self.lo == self.hi
+    }
+
+    /// The order statistics of values that all compare equal: one value,
+    /// or, for zeros, the negative ones first.
+    fn fill_equal(&self, values: &[f64], ranks: &[usize], out: &mut [f64]) {
+        let negative = if self.lo == 0.0 {
+            values.iter().filter(|x| x.is_sign_negative()).count()
+        } else {
+            0
+        };
+        for (o, &r) in out.iter_mut().zip(ranks) {
+            *o = if self.lo != 0.0 {
+                self.lo
+            } else if r < negative {
+                -0.0
+            } else {
+                0.0
+            };
+        }
+    }
+
+    /// Equal-width buckets between the extremes: `None` when a value is
+    /// NaN or infinite, or the spread is too wide or too narrow for the
+    /// buckets' width to be a finite number.
+    fn buckets(&self, n: usize) -> Option<Buckets> {
+        let count = (n / 4).clamp(16, MAX_BUCKETS);
+        let width = self.hi - self.lo;
+        let scale = count as f64 / width;
+        let usable = !self.nan
+            && self.lo.is_finite()
+            && self.hi.is_finite()
+            && width > 0.0
+            && width.is_finite()
+            && scale.is_finite();
+        usable.then_some(Buckets {
+            lo: self.lo,
+            scale,
+            count,
+        })
+    }
+}
+
+/// Equal-width buckets between a part's finite minimum and maximum.
+struct Buckets {
+    lo: f64,
+    scale: f64,
+    count: usize,
+}
+
+impl Buckets {
+    /// The bucket of `x`, which lies between the part's minimum and maximum.
+    #[inline]
+    fn of_value(&self, x: f64) -> usize {
+        let at = (x - self.lo) * self.scale;
+        // SAFETY: `x` lies in [lo, hi] and is not NaN, so `at` lies in
+        // [0, count] up to rounding: a finite number far inside `u32`.
+        let b = unsafe { at.to_int_unchecked::<u32>() } as usize;
+        b.min(self.count - 1)
+    }
+}
+
+/// [`order_statistics`] by quickselect on the values' total-order keys.
+fn select_direct(values: &[f64], ranks: &[usize], out: &mut [f64]) {
+    let mut keys: Vec<i64> = values.iter().map(|&x| total_key(x)).collect();
+    select_ranks(&mut keys, 0, ranks);
+    for (o, &r) in out.iter_mut().zip(ranks) {
+        *o = from_total_key(keys[r]);
+    }
+}
+
+/// Puts the order statistics `ranks` (0-based, sorted, distinct, each
+/// counted from `offset`, the place of `keys[0]` in the whole) in their
+/// places: the middle one first, then those below it in the part below and
+/// those above in the part above, so each selection works on a shrinking
+/// part.
+fn select_ranks(keys: &mut [i64], offset: usize, ranks: &[usize]) {
+    if ranks.is_empty() || keys.is_empty() {
+        return;
+    }
+    let m = ranks.len() / 2;
+    let k = ranks[m] - offset;
+    keys.select_nth_unstable(k);
+    let (below, rest) = keys.split_at_mut(k);
+    select_ranks(below, offset, &ranks[..m]);
+    select_ranks(&mut rest[1..], offset + k + 1, &ranks[m + 1..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sorted_at(values: &[f64], ranks: &[usize]) -> Vec<u64> {
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        ranks.iter().map(|&r| v[r].to_bits()).collect()
+    }
+
+    /// Against a full sort, bit for bit: smooth values, whole numbers,
+    /// an atom beside a spread, far outliers (bucketed again), signed
+    /// zeros, infinities and spreads too wide or too narrow to bucket.
+    #[test]
+    fn the_order_statistics_of_a_full_sort() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut unit = move || (next() >> 11) as f64 / (1u64 << 53) as f64;
+        type Draw = fn(f64, f64) -> f64;
+        let kinds: [(&str, Draw); 9] = [
+            ("uniform", |u, _| u),
+            ("whole numbers", |u, _| (u * 7.0).floor()),
+            ("atom at zero", |u, v| if u < 0.6 { 0.0 } else { v }),
+            ("signed zeros", |u, v| {
+                if u < 0.5 {
+                    -0.0
+                } else if u < 0.7 {
+                    0.0
+                } else {
+                    v - 0.5
+                }
+            }),
+            ("far outliers", |u, v| if u < 0.001 { 1e12 * v } else { v }),
+            ("heavy tail", |u, _| 1.0 / (1.0 - u).max(1e-300)),
+            (
+                "infinities",
+                |u, v| if u < 0.01 { f64::INFINITY } else { v },
+            ),
+            (
+                "too wide",
+                |u, v| if u < 0.5 { -1e308 * v } else { 1e308 * v },
+            ),
+            ("too narrow", |u, _| if u < 0.5 { 0.0 } else { 5e-324 }),
+        ];
+        for (name, draw) in kinds {
+            for n in [1, 2, 511, 513, 1000, 10_000, 40_000] {
+                let values: Vec<f64> = (0..n).map(|_| draw(unit(), unit())).collect();
+                let mut ranks: Vec<usize> = [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0]
+                    .iter()
+                    .flat_map(|p: &f64| {
+                        let at = p * (n - 1) as f64;
+                        [at.floor() as usize, (at.ceil() as usize).min(n - 1)]
+                    })
+                    .collect();
+                ranks.sort_unstable();
+                ranks.dedup();
+                let got: Vec<u64> = order_statistics(&values, &ranks)
+                    .iter()
+                    .map(|x| x.to_bits())
+                    .collect();
+                assert_eq!(got, sorted_at(&values, &ranks), "{name}, n = {n}");
+            }
+        }
+    }
+}
