@@ -12,7 +12,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axes::{Room, TEXT_SCALES, rows_height};
 use super::figure::{Figure, LegendItem, Plot, Swatch};
-use super::style::{INK, MUTED, Placement, Size, Style, ensure_fonts};
+use super::style::{Format, INK, MUTED, Placement, Size, Style, ensure_fonts};
 use super::{draw_heat, draw_rows, draw_xy};
 
 /// Drawing results carry a message; the caller adds which chart failed.
@@ -30,7 +30,8 @@ pub fn png(figure: &Figure, size: Size, placement: Placement) -> Drawn<Vec<u8>> 
     let mut pixels = vec![255u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        draw_figure(&root, figure, &Style::placed(size, placement))?;
+        let st = Style::placed(size, placement).drawn_as(Format::Png);
+        draw_figure(&root, figure, &st)?;
         root.present().map_err(fail)?;
     }
     let mut bytes = Vec::new();
@@ -53,7 +54,8 @@ pub fn svg(figure: &Figure, size: Size, placement: Placement) -> Drawn<String> {
     {
         let root =
             SVGBackend::with_string(&mut text, (size.width, size.height)).into_drawing_area();
-        draw_figure(&root, figure, &Style::placed(size, placement))?;
+        let st = Style::placed(size, placement).drawn_as(Format::Svg);
+        draw_figure(&root, figure, &st)?;
         root.present().map_err(fail)?;
     }
     Ok(text)
