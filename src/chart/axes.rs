@@ -406,6 +406,43 @@ fn title_lines(title: &str, st: &Style, max: i32) -> (FontDesc<'static>, Vec<Str
     })
 }
 
+/// The margins [`plot_area_with`] keeps around a plot.
+struct Sides {
+    top: i32,
+    right: i32,
+    /// The column left of the plot for the y tick labels and title.
+    y_area: i32,
+    y_title: (FontDesc<'static>, Vec<String>),
+}
+
+fn sides(height: i32, x: &Axis, y: &Axis, st: &Style, room: Room) -> Sides {
+    // Room for half of the last x label, which is centred on the right edge
+    // (below the plot, so it may share the room kept beside the plot).
+    let right = (x.widest_label(st) / 2 + st.gap(6.0))
+        .max(st.gap(16.0))
+        .max(room.right.max(0));
+    let top = st.gap(8.0) + room.top.max(0);
+    // The y title is fitted to the height the plot would have under an x
+    // title of two lines, the x title to the width left by the y title.
+    let y_room = height - top - x_label_area(st, AXIS_TITLE_LINES);
+    let y_title = title_lines(&y.title, st, y_room);
+    let y_area = y_label_area(y, st, y_title.1.len()).max(room.left);
+    Sides {
+        top,
+        right,
+        y_area,
+        y_title,
+    }
+}
+
+/// The width in pixels of the plot [`plot_area_with`] lays out in an area
+/// of `(width, height)`: what a chart that writes values inside its plot
+/// measures them against before it picks its axis.
+pub fn plot_width((width, height): (u32, u32), x: &Axis, y: &Axis, st: &Style, room: Room) -> i32 {
+    let s = sides(height as i32, x, y, st, room);
+    width as i32 - s.y_area - s.right
+}
+
 /// [`plot_area`] leaving `room` free beside the plot. Axis titles wrap onto
 /// a second line, then shrink, before they are cut.
 pub fn plot_area_with<'a, DB: DrawingBackend>(
@@ -418,18 +455,12 @@ pub fn plot_area_with<'a, DB: DrawingBackend>(
 ) -> Drawn<Plotted<'a, DB>> {
     let (width, height) = area.dim_in_pixel();
     let (width, height) = (width as i32, height as i32);
-    let extra_right = room.right.max(0);
-    // Room for half of the last x label, which is centred on the right edge
-    // (below the plot, so it may share the room kept beside the plot).
-    let right = (x.widest_label(st) / 2 + st.gap(6.0))
-        .max(st.gap(16.0))
-        .max(extra_right);
-    let top = st.gap(8.0) + room.top.max(0);
-    // The y title is fitted to the height the plot would have under an x
-    // title of two lines, the x title to the width left by the y title.
-    let y_room = height - top - x_label_area(st, AXIS_TITLE_LINES);
-    let (y_font, y_lines) = title_lines(&y.title, st, y_room);
-    let y_area = y_label_area(y, st, y_lines.len()).max(room.left);
+    let Sides {
+        top,
+        right,
+        y_area,
+        y_title: (y_font, y_lines),
+    } = sides(height, x, y, st, room);
     let (x_font, x_lines) = if room.bare_x {
         (st.label_font(), Vec::new())
     } else {
