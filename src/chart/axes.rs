@@ -16,8 +16,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::canvas::{
-    Drawn, fail, fit_lines, fits, line_pitch, nice_ticks, text_height, text_width, time_ticks,
-    wrap, wrap_all,
+    Drawn, fail, fit_title, line_pitch, nice_ticks, text_height, text_width, time_ticks, wrap,
+    wrap_all,
 };
 use super::style::{AXIS, GRID, INK, MUTED, Style};
 
@@ -28,9 +28,13 @@ pub type Plotted<'a, DB> = ChartContext<'a, DB, Coord>;
 const ROW_NAME_LINES: usize = 3;
 /// Lines an axis title may wrap onto.
 const AXIS_TITLE_LINES: usize = 2;
+/// The most lines a title set along a vertical axis (the y axis, a colour
+/// bar) wraps onto, at the smallest size, before it is cut: each line
+/// takes width, not the plot's height. An x title takes three at most.
+pub(super) const AXIS_TITLE_MOST_LINES: usize = 4;
 /// Text may shrink to this share of its size to fit before it is cut: row
 /// names and axis titles of a half-width figure stay above 5 pt in print.
-const SMALLEST_TEXT: f64 = 0.8;
+pub(super) const SMALLEST_TEXT: f64 = 0.8;
 /// The steps by which text shrinks towards [`SMALLEST_TEXT`].
 pub(super) const TEXT_SCALES: [f64; 4] = [1.0, 0.92, 0.86, SMALLEST_TEXT];
 
@@ -390,20 +394,12 @@ pub fn rows_height(area_height: u32, room: Room, st: &Style) -> i32 {
 }
 
 /// An axis title as set: its font (possibly shrunk) and its lines.
-fn title_lines(title: &str, st: &Style, max: i32) -> (FontDesc<'static>, Vec<String>) {
+fn title_lines(title: &str, st: &Style, max: i32, most: usize) -> (FontDesc<'static>, Vec<String>) {
     if title.is_empty() {
         return (st.label_font(), Vec::new());
     }
-    // A third line, at the smallest size, before a word is cut.
-    fits(title, &st.label_font(), &TEXT_SCALES, max, AXIS_TITLE_LINES).unwrap_or_else(|| {
-        fit_lines(
-            title,
-            &st.label_font(),
-            &TEXT_SCALES[TEXT_SCALES.len() - 1..],
-            max,
-            AXIS_TITLE_LINES + 1,
-        )
-    })
+    // More lines, at the smallest size, before a word is cut.
+    fit_title(title, &st.label_font(), max, (AXIS_TITLE_LINES, most))
 }
 
 /// The margins [`plot_area_with`] keeps around a plot.
@@ -425,7 +421,7 @@ fn sides(height: i32, x: &Axis, y: &Axis, st: &Style, room: Room) -> Sides {
     // The y title is fitted to the height the plot would have under an x
     // title of two lines, the x title to the width left by the y title.
     let y_room = height - top - x_label_area(st, AXIS_TITLE_LINES);
-    let y_title = title_lines(&y.title, st, y_room);
+    let y_title = title_lines(&y.title, st, y_room, AXIS_TITLE_MOST_LINES);
     let y_area = y_label_area(y, st, y_title.1.len()).max(room.left);
     Sides {
         top,
@@ -464,7 +460,7 @@ pub fn plot_area_with<'a, DB: DrawingBackend>(
     let (x_font, x_lines) = if room.bare_x {
         (st.label_font(), Vec::new())
     } else {
-        title_lines(&x.title, st, width - y_area - right)
+        title_lines(&x.title, st, width - y_area - right, AXIS_TITLE_LINES + 1)
     };
     let x_area = if room.bare_x {
         st.gap(10.0)
