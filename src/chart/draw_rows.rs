@@ -55,7 +55,19 @@ const WIDE_NAMES_WITH_NOTES: f64 = 0.42;
 
 /// A value axis over `lo..hi` whose ticks read in the plot's scale.
 fn value_axis(title: &str, lo: f64, hi: f64, pad: f64, scale: Scale) -> Axis {
-    let mut axis = Axis::number(title, lo, hi, pad, 6, false);
+    value_axis_ticks(title, lo, hi, pad, scale, 6)
+}
+
+/// [`value_axis`] with at most about `max_ticks` ticks.
+fn value_axis_ticks(
+    title: &str,
+    lo: f64,
+    hi: f64,
+    pad: f64,
+    scale: Scale,
+    max_ticks: usize,
+) -> Axis {
+    let mut axis = Axis::number(title, lo, hi, pad, max_ticks, false);
     if scale == Scale::Percent
         && let TickLabels::Number { step } = axis.labels
     {
@@ -467,15 +479,33 @@ fn tornado_axis(plot: &TornadoPlot, dim: (u32, u32), y: &Axis, room: Room, st: &
     let mut x = value_axis(&plot.x_title, lo, hi, 0.14, plot.scale);
     for _ in 0..2 {
         let width = axes::plot_width(dim, &x, y, st, room);
-        x = axis(ends_with_room(lo, hi, &labels, width));
+        let (a, b) = ends_with_room(lo, hi, &labels, width);
+        // As many ticks (two at least) as their labels have room for side
+        // by side; the fewest when even two are too wide.
+        let choices: Vec<Axis> = (2..=6)
+            .rev()
+            .map(|n| value_axis_ticks(&plot.x_title, a, b, 0.0, plot.scale, n))
+            .filter(|x| x.ticks.len() >= 2)
+            .collect();
+        x = match choices.iter().position(|x| ticks_fit(x, width, st)) {
+            Some(k) => choices[k].clone(),
+            None => choices.last().cloned().unwrap_or_else(|| axis((a, b))),
+        };
     }
     x
 }
 
+/// Whether `x`'s tick labels, centred on their ticks, fit side by side in
+/// a plot `width` pixels wide.
+fn ticks_fit(x: &Axis, width: i32, st: &Style) -> bool {
+    x.ticks.len() as i32 * (x.widest_label(st) + st.gap(12.0)) <= width
+}
+
 /// The ends of an axis over `lo..hi` in a plot `plot_px` wide such that
 /// each label `(value, width, right)` written beside its value, right or
-/// left of it, fits between the ends. Labels that cannot fit (wider
-/// together than the plot) get at most ten times the data's span.
+/// left of it, fits between the ends. Labels that cannot fit (about as
+/// wide together as the plot) get at most four times the data's span, so
+/// the bars stay visible.
 pub(crate) fn ends_with_room(
     lo: f64,
     hi: f64,
@@ -484,7 +514,7 @@ pub(crate) fn ends_with_room(
 ) -> (f64, f64) {
     let (lo, hi) = if hi > lo { (lo, hi) } else { widen_flat(lo) };
     let px = f64::from(plot_px.max(1));
-    let limit = 10.0 * (hi - lo);
+    let limit = 4.0 * (hi - lo);
     let (mut a, mut b) = (lo, hi);
     // The span is the fixed point of span = hi - lo + the labels' shares of
     // it; from the data's span upward it rises to it monotonically.
@@ -618,7 +648,7 @@ pub fn forest<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::chart::style::{DEFAULT_SIZE, Format, Placement, ensure_fonts};
+    use crate::chart::style::{DEFAULT_SIZE, Format, Placement, Size, ensure_fonts};
 
     /// A tornado as a sensitivity report draws it at half width: a chance
     /// with swings to both sides, long input names and a column of notes.
@@ -683,6 +713,16 @@ mod tests {
         (extents, width)
     }
 
+    /// The tornado's value axis as drawn in `dim`, and its plot's width.
+    fn axis_of(plot: &TornadoPlot, dim: (u32, u32), st: &Style) -> (Axis, i32) {
+        let room = notes_room(&plot.notes, dim.0, st);
+        let names: Vec<String> = plot.rows.iter().map(|r| r.0.clone()).collect();
+        let y = Axis::rows(&names, row_space(dim, room, notes_wide(room), st), st);
+        let x = tornado_axis(plot, dim, &y, room, st);
+        let width = axes::plot_width(dim, &x, &y, st, room);
+        (x, width)
+    }
+
     fn inside((extents, width): &(Vec<(f64, f64)>, f64)) -> bool {
         extents
             .iter()
@@ -696,13 +736,23 @@ mod tests {
         for (size, placement) in [
             (DEFAULT_SIZE, Placement::Half),
             (DEFAULT_SIZE, Placement::Full),
-            (crate::chart::style::MIN_SIZE, Placement::Half),
+            (
+                Size {
+                    width: 800,
+                    height: 600,
+                },
+                Placement::Half,
+            ),
         ] {
             for format in Format::ALL {
                 let st = Style::placed(size, placement).drawn_as(format);
                 let dim = (size.width, size.height);
                 let laid = label_extents(&plot, dim, &st, None);
                 assert!(inside(&laid), "{size:?} {placement:?} {format:?}: {laid:?}");
+                // The ticks' labels do not run into each other either.
+                let (x, width) = axis_of(&plot, dim, &st);
+                assert!(x.ticks.len() >= 2, "{:?}", x.ticks);
+                assert!(ticks_fit(&x, width, &st), "{:?} in {width} px", x.ticks);
             }
         }
         // The fixed 14% of the span this replaced runs a label of the same
@@ -719,9 +769,9 @@ mod tests {
         let (a, b) = ends_with_room(0.0, 1.0, &[(0.0, 20, false), (1.0, 30, true)], 100);
         assert!((a + 0.4).abs() < 1e-6 && (b - 1.6).abs() < 1e-6, "{a} {b}");
         // Labels wider together than the plot cannot fit: the axis stops
-        // growing at ten times the data's span.
+        // growing at four times the data's span.
         let (a, b) = ends_with_room(0.0, 1.0, &[(0.0, 60, false), (1.0, 60, true)], 100);
-        assert!((b - a - 10.0).abs() < 1e-6, "{a} {b}");
+        assert!((b - a - 4.0).abs() < 1e-6, "{a} {b}");
         // No labels: the data's own span.
         assert_eq!(ends_with_room(2.0, 3.0, &[], 100), (2.0, 3.0));
     }
