@@ -27,11 +27,16 @@ pub type Plotted<'a, DB> = ChartContext<'a, DB, Coord>;
 /// Lines a row name may wrap onto.
 const ROW_NAME_LINES: usize = 3;
 /// Lines an axis title may wrap onto.
-const AXIS_TITLE_LINES: usize = 2;
-/// The most lines a title set along a vertical axis (the y axis, a colour
-/// bar) wraps onto, at the smallest size, before it is cut: each line
-/// takes width, not the plot's height. An x title takes three at most.
+pub(super) const AXIS_TITLE_LINES: usize = 2;
+/// The most lines an axis title or a colour bar's title wraps onto, at
+/// the smallest size, before it is cut: a long title along a short axis (a
+/// heat map's y axis, the narrow plot of a forest plot between its names
+/// and its notes) takes four.
 pub(super) const AXIS_TITLE_MOST_LINES: usize = 4;
+/// Names of rows that fit their rows at no size down to [`SMALLEST_TEXT`]
+/// (a comparison's many rows, one line each) shrink this far before they
+/// are cut: in a report's figure, about 5 pt in print.
+const ROW_TEXT_LAST_RESORT: f64 = 0.72;
 /// Text may shrink to this share of its size to fit before it is cut: row
 /// names and axis titles of a half-width figure stay above 5 pt in print.
 pub(super) const SMALLEST_TEXT: f64 = 0.8;
@@ -195,8 +200,9 @@ impl Axis {
     /// Named rows where `headings[i]` marks row `i` as a group heading
     /// (missing entries are ordinary rows). Names wrap onto as many lines
     /// as a row has room for (at most three); where that is not enough the
-    /// name column widens, then the names shrink (to [`SMALLEST_TEXT`]),
-    /// and only then is a name cut with an ellipsis.
+    /// name column widens, then the names shrink (to [`SMALLEST_TEXT`],
+    /// then to [`ROW_TEXT_LAST_RESORT`]), and only then is a name cut with
+    /// an ellipsis.
     pub fn grouped_rows(names: &[String], headings: &[bool], space: RowSpace, st: &Style) -> Axis {
         let n = names.len();
         let heading = |i: usize| headings.get(i).copied().unwrap_or(false);
@@ -226,14 +232,17 @@ impl Axis {
                 })
                 .collect()
         };
-        let fitted = TEXT_SCALES.iter().find_map(|scale| {
-            let size = base * scale;
-            widths
-                .iter()
-                .find_map(|&width| fitting(size, width).map(|lines| (size, lines)))
-        });
+        let fitted = TEXT_SCALES
+            .iter()
+            .chain([&ROW_TEXT_LAST_RESORT])
+            .find_map(|scale| {
+                let size = base * scale;
+                widths
+                    .iter()
+                    .find_map(|&width| fitting(size, width).map(|lines| (size, lines)))
+            });
         let (size, lines) = fitted.unwrap_or_else(|| {
-            let size = base * SMALLEST_TEXT;
+            let size = base * ROW_TEXT_LAST_RESORT;
             let (plain, bold) = fonts(size);
             let lines = names
                 .iter()
@@ -387,10 +396,16 @@ pub fn y_label_area(y: &Axis, st: &Style, title_lines: usize) -> i32 {
 }
 
 /// How tall the plot drawn in an area `area_height` high will be at least
-/// (under an x title of two lines), for a y axis of rows: their names are
-/// fitted to it before the plot is laid out.
+/// (under an x title of as many lines as it may take), for a y axis of
+/// rows: their names are fitted to it before the plot is laid out.
 pub fn rows_height(area_height: u32, room: Room, st: &Style) -> i32 {
-    area_height as i32 - x_label_area(st, AXIS_TITLE_LINES) - st.gap(8.0) - room.top.max(0)
+    plot_height(area_height, room, st, AXIS_TITLE_MOST_LINES)
+}
+
+/// How tall the plot drawn in an area `area_height` high is under an x
+/// title of `title_lines` lines.
+pub fn plot_height(area_height: u32, room: Room, st: &Style, title_lines: usize) -> i32 {
+    area_height as i32 - x_label_area(st, title_lines) - st.gap(8.0) - room.top.max(0)
 }
 
 /// An axis title as set: its font (possibly shrunk) and its lines.
@@ -460,7 +475,7 @@ pub fn plot_area_with<'a, DB: DrawingBackend>(
     let (x_font, x_lines) = if room.bare_x {
         (st.label_font(), Vec::new())
     } else {
-        title_lines(&x.title, st, width - y_area - right, AXIS_TITLE_LINES + 1)
+        title_lines(&x.title, st, width - y_area - right, AXIS_TITLE_MOST_LINES)
     };
     let x_area = if room.bare_x {
         st.gap(10.0)

@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axes::{Room, SMALLEST_TEXT, TEXT_SCALES, rows_height};
+use super::axes::{AXIS_TITLE_LINES, Room, SMALLEST_TEXT, TEXT_SCALES, plot_height, rows_height};
 use super::figure::{Figure, HeatmapPlot, LegendItem, Plot, Swatch};
 use super::style::{Format, INK, MUTED, Placement, Size, Style, ensure_fonts};
 use super::{draw_heat, draw_rows, draw_xy};
@@ -123,7 +123,7 @@ fn heat_size(figure: &Figure, plot: &HeatmapPlot, size: Size, placement: Placeme
     let want = longest * 6 / 15;
     let pad = st.gap(24.0);
     let area = size.height as i32 - heading(figure, &st).bottom - pad / 2;
-    let have = rows_height(area.max(0) as u32, Room::default(), &st);
+    let have = plot_height(area.max(0) as u32, Room::default(), &st, AXIS_TITLE_LINES);
     let grow = (want - have).clamp(0, size.height as i32 / 2);
     Size {
         height: size.height + grow as u32,

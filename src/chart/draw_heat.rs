@@ -14,8 +14,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontTransform, RGBColor};
 
 use super::axes::{
-    AXIS_TITLE_MOST_LINES, Axis, Grid, Plotted, Room, TEXT_SCALES, TickLabels, plot_area_with,
-    rows_height, widen,
+    AXIS_TITLE_LINES, AXIS_TITLE_MOST_LINES, Axis, Grid, Plotted, Room, TEXT_SCALES, TickLabels,
+    plot_area_with, plot_height, widen,
 };
 use super::canvas::{Drawn, fail, fit_title, line_pitch, nice_ticks, text_height, text_width};
 use super::draw_xy::min_max;
@@ -121,7 +121,7 @@ pub fn heatmap<DB: DrawingBackend>(
     // (about that of the area less the x axis's labels): a second line, or a
     // little smaller, then more lines at the smallest size, as an axis
     // title, before it is cut.
-    let along = rows_height(area.dim_in_pixel().1, Room::default(), st);
+    let along = plot_height(area.dim_in_pixel().1, Room::default(), st, AXIS_TITLE_LINES);
     let (title_font, title) = fit_title(
         &plot.value_title,
         &st.label_font(),

@@ -8,7 +8,7 @@
 //! the image, so a larger or smaller chart keeps the same proportions. A
 //! report sets its figures two to a row, at half that width, so they are
 //! drawn with text and spacing larger in proportion ([`Placement::Half`]):
-//! printed at about 90 mm wide their tick labels read at about 6.7 pt, not
+//! printed at about 90 mm wide their tick labels read at about 6.3 pt, not
 //! 3.8. Sizes are the font's em, in PNG and SVG alike: plotters' own font
 //! sizes are larger than the em by a factor that differs between its two
 //! backends, which [`Style::drawn_as`] undoes.
@@ -195,11 +195,11 @@ pub enum Placement {
 
 /// How much larger a half-width figure's text is. A 1200 px chart set at
 /// half a report's printed text width (A4 less 12 mm margins, 186 mm; less
-/// a 6 mm gutter, 90 mm) shows 18 px tick labels at 3.8 pt; 1.75 times that
-/// is 6.7 pt, axis titles and row names 7.4 pt and the title 11.2 pt, the
+/// a 6 mm gutter, 90 mm) shows 18 px tick labels at 3.8 pt; 1.65 times that
+/// is 6.3 pt, axis titles and row names 7 pt and the title 10.5 pt, the
 /// sizes journals ask of printed figures, while the chart keeps the
-/// proportions of one drawn at 686x457.
-pub const HALF_WIDTH_BOOST: f64 = 1.75;
+/// proportions of one drawn at 727x485.
+pub const HALF_WIDTH_BOOST: f64 = 1.65;
 
 /// What plotters' SVG backend calls a font's size, per pixel of its em:
 /// it writes `font-size` as the size divided by 1.24, so a font asked for
@@ -421,7 +421,7 @@ mod tests {
         let full = Style::new(DEFAULT_SIZE);
         let half = Style::placed(DEFAULT_SIZE, Placement::Half);
         assert!(points(&full, full.em(&full.tick_font())) < 4.5);
-        assert!(points(&half, half.em(&half.tick_font())) >= 6.5);
+        assert!(points(&half, half.em(&half.tick_font())) >= 6.25);
         assert!(points(&half, half.em(&half.row_font())) >= 7.0);
         assert!(points(&half, half.em(&half.title_font())) >= 10.0);
     }
