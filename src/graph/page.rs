@@ -31,7 +31,7 @@ figure svg {{ display: block; width: 100%; height: auto; border: 1px solid #e5e5
   body {{ font-size: 9pt; }}
   main {{ max-width: none; padding: 0; }}
   h1 {{ font-size: 16pt; }}
-  h2 {{ font-size: 13pt; }}
+  h2 {{ font-size: 13pt; margin-top: 0; }}
   h3 {{ font-size: 10.5pt; break-after: avoid; }}
   section + section, h3 + figure + h3 {{ break-before: page; }}
   figure svg {{ border: 0; max-height: {}mm; }}
@@ -103,11 +103,10 @@ pub fn page(scenario: &str, panels: &[Printed], whole: &str) -> String {
 fn split_note(printed: &Printed, whole: &str) -> String {
     let count = printed.parts.len();
     let mut note = format!(
-        "<p class=\"split\">Drawn whole, this question\u{2019}s map would print with its labels at \
-         {} pt, too small to read, so it is split into {count} parts along the causal chain. \
-         Each part draws some of the question\u{2019}s names with everything each of them reads \
-         directly, so every arrow into them is drawn; a name that appears in two parts is the \
-         same variable.",
+        "<p class=\"split\">Drawn whole, this map would print its labels at {} pt, too small \
+         to read, so it is split into {count} parts along the causal chain, each drawing some of \
+         the question\u{2019}s names with everything they read (a name in two parts is the same \
+         variable).",
         format::fixed(printed.whole_pt, 1, false)
     );
     match printed.loops_across {
@@ -171,7 +170,7 @@ mod tests {
         assert!(!page.contains("<?xml"));
         assert!(!page.contains("<h3>"), "a whole panel has no parts");
         assert!(page.contains("<a href=\"graph.svg\">graph.svg</a>"));
-        assert!(page.contains("max-height: 225mm"), "the print box");
+        assert!(page.contains("max-height: 210mm"), "the print box");
         assert_eq!(
             page.matches("<section>").count(),
             page.matches("</section>").count()

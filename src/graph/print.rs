@@ -19,8 +19,10 @@ use crate::scenario::Model;
 
 /// The box a panel prints in, in millimetres: an A4 page's width less
 /// 12 mm margins, and the height the page leaves the drawing under its
-/// heading (graph.html's print style sets both).
-pub const PRINT_BOX_MM: (f64, f64) = (186.0, 225.0);
+/// headings (graph.html's print style sets both). Of the 273 mm between
+/// the margins, the first page's title and introduction, a question's
+/// heading, the note of a split and a part's heading take up to 63 mm.
+pub const PRINT_BOX_MM: (f64, f64) = (186.0, 210.0);
 
 /// The smallest size, in points, a panel's node labels print at.
 pub const MIN_LABEL_PT: f64 = 7.0;
