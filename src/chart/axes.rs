@@ -16,8 +16,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::canvas::{
-    Drawn, fail, fit_lines, fits, line_pitch, nice_ticks, text_height, text_width, time_ticks,
-    wrap, wrap_all,
+    Drawn, fail, fit_title, line_pitch, nice_ticks, text_height, text_width, time_ticks, wrap,
+    wrap_all,
 };
 use super::style::{AXIS, GRID, INK, MUTED, Style};
 
@@ -27,10 +27,19 @@ pub type Plotted<'a, DB> = ChartContext<'a, DB, Coord>;
 /// Lines a row name may wrap onto.
 const ROW_NAME_LINES: usize = 3;
 /// Lines an axis title may wrap onto.
-const AXIS_TITLE_LINES: usize = 2;
+pub(super) const AXIS_TITLE_LINES: usize = 2;
+/// The most lines an axis title or a colour bar's title wraps onto, at
+/// the smallest size, before it is cut: a long title along a short axis (a
+/// heat map's y axis, the narrow plot of a forest plot between its names
+/// and its notes) takes four.
+pub(super) const AXIS_TITLE_MOST_LINES: usize = 4;
+/// Names of rows that fit their rows at no size down to [`SMALLEST_TEXT`]
+/// (a comparison's many rows, one line each) shrink this far before they
+/// are cut: in a report's figure, about 5 pt in print.
+const ROW_TEXT_LAST_RESORT: f64 = 0.72;
 /// Text may shrink to this share of its size to fit before it is cut: row
 /// names and axis titles of a half-width figure stay above 5 pt in print.
-const SMALLEST_TEXT: f64 = 0.8;
+pub(super) const SMALLEST_TEXT: f64 = 0.8;
 /// The steps by which text shrinks towards [`SMALLEST_TEXT`].
 pub(super) const TEXT_SCALES: [f64; 4] = [1.0, 0.92, 0.86, SMALLEST_TEXT];
 
@@ -191,8 +200,9 @@ impl Axis {
     /// Named rows where `headings[i]` marks row `i` as a group heading
     /// (missing entries are ordinary rows). Names wrap onto as many lines
     /// as a row has room for (at most three); where that is not enough the
-    /// name column widens, then the names shrink (to [`SMALLEST_TEXT`]),
-    /// and only then is a name cut with an ellipsis.
+    /// name column widens, then the names shrink (to [`SMALLEST_TEXT`],
+    /// then to [`ROW_TEXT_LAST_RESORT`]), and only then is a name cut with
+    /// an ellipsis.
     pub fn grouped_rows(names: &[String], headings: &[bool], space: RowSpace, st: &Style) -> Axis {
         let n = names.len();
         let heading = |i: usize| headings.get(i).copied().unwrap_or(false);
@@ -222,14 +232,17 @@ impl Axis {
                 })
                 .collect()
         };
-        let fitted = TEXT_SCALES.iter().find_map(|scale| {
-            let size = base * scale;
-            widths
-                .iter()
-                .find_map(|&width| fitting(size, width).map(|lines| (size, lines)))
-        });
+        let fitted = TEXT_SCALES
+            .iter()
+            .chain([&ROW_TEXT_LAST_RESORT])
+            .find_map(|scale| {
+                let size = base * scale;
+                widths
+                    .iter()
+                    .find_map(|&width| fitting(size, width).map(|lines| (size, lines)))
+            });
         let (size, lines) = fitted.unwrap_or_else(|| {
-            let size = base * SMALLEST_TEXT;
+            let size = base * ROW_TEXT_LAST_RESORT;
             let (plain, bold) = fonts(size);
             let lines = names
                 .iter()
@@ -383,27 +396,62 @@ pub fn y_label_area(y: &Axis, st: &Style, title_lines: usize) -> i32 {
 }
 
 /// How tall the plot drawn in an area `area_height` high will be at least
-/// (under an x title of two lines), for a y axis of rows: their names are
-/// fitted to it before the plot is laid out.
+/// (under an x title of as many lines as it may take), for a y axis of
+/// rows: their names are fitted to it before the plot is laid out.
 pub fn rows_height(area_height: u32, room: Room, st: &Style) -> i32 {
-    area_height as i32 - x_label_area(st, AXIS_TITLE_LINES) - st.gap(8.0) - room.top.max(0)
+    plot_height(area_height, room, st, AXIS_TITLE_MOST_LINES)
+}
+
+/// How tall the plot drawn in an area `area_height` high is under an x
+/// title of `title_lines` lines.
+pub fn plot_height(area_height: u32, room: Room, st: &Style, title_lines: usize) -> i32 {
+    area_height as i32 - x_label_area(st, title_lines) - st.gap(8.0) - room.top.max(0)
 }
 
 /// An axis title as set: its font (possibly shrunk) and its lines.
-fn title_lines(title: &str, st: &Style, max: i32) -> (FontDesc<'static>, Vec<String>) {
+fn title_lines(title: &str, st: &Style, max: i32, most: usize) -> (FontDesc<'static>, Vec<String>) {
     if title.is_empty() {
         return (st.label_font(), Vec::new());
     }
-    // A third line, at the smallest size, before a word is cut.
-    fits(title, &st.label_font(), &TEXT_SCALES, max, AXIS_TITLE_LINES).unwrap_or_else(|| {
-        fit_lines(
-            title,
-            &st.label_font(),
-            &TEXT_SCALES[TEXT_SCALES.len() - 1..],
-            max,
-            AXIS_TITLE_LINES + 1,
-        )
-    })
+    // More lines, at the smallest size, before a word is cut.
+    fit_title(title, &st.label_font(), max, (AXIS_TITLE_LINES, most))
+}
+
+/// The margins [`plot_area_with`] keeps around a plot.
+struct Sides {
+    top: i32,
+    right: i32,
+    /// The column left of the plot for the y tick labels and title.
+    y_area: i32,
+    y_title: (FontDesc<'static>, Vec<String>),
+}
+
+fn sides(height: i32, x: &Axis, y: &Axis, st: &Style, room: Room) -> Sides {
+    // Room for half of the last x label, which is centred on the right edge
+    // (below the plot, so it may share the room kept beside the plot).
+    let right = (x.widest_label(st) / 2 + st.gap(6.0))
+        .max(st.gap(16.0))
+        .max(room.right.max(0));
+    let top = st.gap(8.0) + room.top.max(0);
+    // The y title is fitted to the height the plot would have under an x
+    // title of two lines, the x title to the width left by the y title.
+    let y_room = height - top - x_label_area(st, AXIS_TITLE_LINES);
+    let y_title = title_lines(&y.title, st, y_room, AXIS_TITLE_MOST_LINES);
+    let y_area = y_label_area(y, st, y_title.1.len()).max(room.left);
+    Sides {
+        top,
+        right,
+        y_area,
+        y_title,
+    }
+}
+
+/// The width in pixels of the plot [`plot_area_with`] lays out in an area
+/// of `(width, height)`: what a chart that writes values inside its plot
+/// measures them against before it picks its axis.
+pub fn plot_width((width, height): (u32, u32), x: &Axis, y: &Axis, st: &Style, room: Room) -> i32 {
+    let s = sides(height as i32, x, y, st, room);
+    width as i32 - s.y_area - s.right
 }
 
 /// [`plot_area`] leaving `room` free beside the plot. Axis titles wrap onto
@@ -418,22 +466,16 @@ pub fn plot_area_with<'a, DB: DrawingBackend>(
 ) -> Drawn<Plotted<'a, DB>> {
     let (width, height) = area.dim_in_pixel();
     let (width, height) = (width as i32, height as i32);
-    let extra_right = room.right.max(0);
-    // Room for half of the last x label, which is centred on the right edge
-    // (below the plot, so it may share the room kept beside the plot).
-    let right = (x.widest_label(st) / 2 + st.gap(6.0))
-        .max(st.gap(16.0))
-        .max(extra_right);
-    let top = st.gap(8.0) + room.top.max(0);
-    // The y title is fitted to the height the plot would have under an x
-    // title of two lines, the x title to the width left by the y title.
-    let y_room = height - top - x_label_area(st, AXIS_TITLE_LINES);
-    let (y_font, y_lines) = title_lines(&y.title, st, y_room);
-    let y_area = y_label_area(y, st, y_lines.len()).max(room.left);
+    let Sides {
+        top,
+        right,
+        y_area,
+        y_title: (y_font, y_lines),
+    } = sides(height, x, y, st, room);
     let (x_font, x_lines) = if room.bare_x {
         (st.label_font(), Vec::new())
     } else {
-        title_lines(&x.title, st, width - y_area - right)
+        title_lines(&x.title, st, width - y_area - right, AXIS_TITLE_MOST_LINES)
     };
     let x_area = if room.bare_x {
         st.gap(10.0)

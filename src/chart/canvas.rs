@@ -10,9 +10,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axes::{Room, TEXT_SCALES, rows_height};
-use super::figure::{Figure, LegendItem, Plot, Swatch};
-use super::style::{INK, MUTED, Placement, Size, Style, ensure_fonts};
+use super::axes::{AXIS_TITLE_LINES, Room, SMALLEST_TEXT, TEXT_SCALES, plot_height, rows_height};
+use super::figure::{Figure, HeatmapPlot, LegendItem, Plot, Swatch};
+use super::style::{Format, INK, MUTED, Placement, Size, Style, ensure_fonts};
 use super::{draw_heat, draw_rows, draw_xy};
 
 /// Drawing results carry a message; the caller adds which chart failed.
@@ -30,7 +30,8 @@ pub fn png(figure: &Figure, size: Size, placement: Placement) -> Drawn<Vec<u8>> 
     let mut pixels = vec![255u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        draw_figure(&root, figure, &Style::placed(size, placement))?;
+        let st = Style::placed(size, placement).drawn_as(Format::Png);
+        draw_figure(&root, figure, &st)?;
         root.present().map_err(fail)?;
     }
     let mut bytes = Vec::new();
@@ -53,7 +54,8 @@ pub fn svg(figure: &Figure, size: Size, placement: Placement) -> Drawn<String> {
     {
         let root =
             SVGBackend::with_string(&mut text, (size.width, size.height)).into_drawing_area();
-        draw_figure(&root, figure, &Style::placed(size, placement))?;
+        let st = Style::placed(size, placement).drawn_as(Format::Svg);
+        draw_figure(&root, figure, &st)?;
         root.present().map_err(fail)?;
     }
     Ok(text)
@@ -74,6 +76,7 @@ pub fn placed_size(figure: &Figure, size: Size, placement: Placement) -> Size {
         Plot::Bars(p) => p.rows.len(),
         Plot::Tornado(p) => p.rows.len(),
         Plot::Forest(p) => p.rows.len(),
+        Plot::Heatmap(p) => return heat_size(figure, p, size, placement),
         _ => return size,
     };
     if placement != Placement::Half || rows == 0 || ensure_fonts().is_err() {
@@ -100,6 +103,30 @@ pub fn placed_size(figure: &Figure, size: Size, placement: Placement) -> Size {
     let want = row * rows as i32;
     Size {
         height: size.height + (want - have).max(0) as u32,
+        ..size
+    }
+}
+
+/// A heat map set at half width grows taller (by half its height at most)
+/// until its plot is long enough for its y title and its colour bar's
+/// title, which run along it, to wrap onto three lines at the smallest
+/// size rather than be cut.
+fn heat_size(figure: &Figure, plot: &HeatmapPlot, size: Size, placement: Placement) -> Size {
+    if placement != Placement::Half || ensure_fonts().is_err() {
+        return size;
+    }
+    let st = Style::placed(size, placement);
+    let label = st.label_font();
+    let small = label.resize(label.get_size() * SMALLEST_TEXT);
+    let longest = text_width(&plot.y_title, &small).max(text_width(&plot.value_title, &small));
+    // A fifth more than a third of the text, for lines broken at words.
+    let want = longest * 6 / 15;
+    let pad = st.gap(24.0);
+    let area = size.height as i32 - heading(figure, &st).bottom - pad / 2;
+    let have = plot_height(area.max(0) as u32, Room::default(), &st, AXIS_TITLE_LINES);
+    let grow = (want - have).clamp(0, size.height as i32 / 2);
+    Size {
+        height: size.height + grow as u32,
         ..size
     }
 }
@@ -401,6 +428,21 @@ pub fn smallest_scale(scales: &[f64]) -> f64 {
     scales.iter().copied().fold(1.0, f64::min)
 }
 
+/// A title as set in lines of at most `max` pixels: in `lines` lines, a
+/// little smaller if need be; then in up to `most` lines at the smallest
+/// size; cut only when even that is not enough.
+pub fn fit_title(
+    text: &str,
+    font: &FontDesc<'static>,
+    max: i32,
+    (lines, most): (usize, usize),
+) -> (FontDesc<'static>, Vec<String>) {
+    let smallest = &TEXT_SCALES[TEXT_SCALES.len() - 1..];
+    fits(text, font, &TEXT_SCALES, max, lines)
+        .or_else(|| fits(text, font, smallest, max, most))
+        .unwrap_or_else(|| fit_lines(text, font, smallest, max, most))
+}
+
 /// A chart title as set: two lines, a little smaller if need be, a third
 /// line before anything is cut.
 fn heading_lines(
@@ -408,8 +450,7 @@ fn heading_lines(
     font: &FontDesc<'static>,
     max: i32,
 ) -> (FontDesc<'static>, Vec<String>) {
-    fits(text, font, &TEXT_SCALES, max, 2)
-        .unwrap_or_else(|| fit_lines(text, font, &TEXT_SCALES, max, 3))
+    fit_title(text, font, max, (2, 3))
 }
 
 /// "Nice" tick positions covering `lo..=hi` with at most `max_ticks` ticks;

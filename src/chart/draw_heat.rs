@@ -14,9 +14,10 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontTransform, RGBColor};
 
 use super::axes::{
-    Axis, Grid, Plotted, Room, TEXT_SCALES, TickLabels, plot_area_with, rows_height, widen,
+    AXIS_TITLE_LINES, AXIS_TITLE_MOST_LINES, Axis, Grid, Plotted, Room, TEXT_SCALES, TickLabels,
+    plot_area_with, plot_height, widen,
 };
-use super::canvas::{Drawn, fail, fit_lines, line_pitch, nice_ticks, text_height, text_width};
+use super::canvas::{Drawn, fail, fit_title, line_pitch, nice_ticks, text_height, text_width};
 use super::draw_xy::min_max;
 use super::figure::{HeatmapPlot, Scale};
 use super::style::{AXIS, INK, MISSING, MUTED, Style, light_text_on, sequential};
@@ -118,10 +119,15 @@ pub fn heatmap<DB: DrawingBackend>(
     let bar_w = st.gap(24.0);
     // The colour bar's title runs along it, as long as the plot is tall
     // (about that of the area less the x axis's labels): a second line, or a
-    // little smaller, before it is cut.
-    let along = rows_height(area.dim_in_pixel().1, Room::default(), st);
-    let (title_font, title) =
-        fit_lines(&plot.value_title, &st.label_font(), &TEXT_SCALES, along, 2);
+    // little smaller, then more lines at the smallest size, as an axis
+    // title, before it is cut.
+    let along = plot_height(area.dim_in_pixel().1, Room::default(), st, AXIS_TITLE_LINES);
+    let (title_font, title) = fit_title(
+        &plot.value_title,
+        &st.label_font(),
+        along,
+        (2, AXIS_TITLE_MOST_LINES),
+    );
     let title_w = line_pitch(title_font.get_size()) * title.len().max(1) as i32;
     let room = Room {
         right: st.gap(30.0)
@@ -383,5 +389,51 @@ mod tests {
         let many: Vec<f64> = (0..30).map(f64::from).collect();
         let axis = grid_axis("x", &many, &edges(&many));
         assert!(axis.ticks.len() < 12);
+    }
+
+    /// A sweep's heat map of Palmyra's parameters, whose axis titles are
+    /// long, set at half width as a report sets its figures: every title
+    /// wraps or shrinks and none is cut with "…".
+    #[test]
+    fn long_titles_are_not_cut_at_half_width() {
+        use crate::chart::canvas;
+        use crate::chart::figure::{Figure, Plot};
+        use crate::chart::style::{DEFAULT_SIZE, MIN_SIZE, Placement};
+        let figure = Figure {
+            title: "Sanctions return by December 2027 over the vetting reform's effect and intelligence growth".into(),
+            subtitle: "palmyra-baseline · 25 grid points × 400 runs · seed 20251213".into(),
+            legend: Vec::new(),
+            plot: Plot::Heatmap(HeatmapPlot {
+                x_title: "Vetting reform effect (share of embedded operatives removed)".into(),
+                y_title: "Intelligence capacity growth (share of the gap to the ceiling closed per month)".into(),
+                xs: vec![0.2, 0.35, 0.5, 0.65, 0.8],
+                ys: vec![0.01, 0.02, 0.03],
+                values: vec![vec![0.11, 0.108, 0.102, 0.1, 0.1]; 3],
+                value_title: "Chance sanctions return by December 2027 after two negative certification reports (%)".into(),
+                scale: Scale::Percent,
+                threshold: None,
+            }),
+        };
+        for size in [DEFAULT_SIZE, MIN_SIZE] {
+            for placement in [Placement::Half, Placement::Full] {
+                let placed = canvas::placed_size(&figure, size, placement);
+                let svg = canvas::svg(&figure, placed, placement).expect("svg");
+                let cut: Vec<&str> = svg
+                    .split('>')
+                    .filter_map(|part| part.split('<').next())
+                    .filter(|t| t.contains('…'))
+                    .collect();
+                assert!(cut.is_empty(), "{size:?} {placement:?}: {cut:?}");
+                for word in [
+                    "Intelligence",
+                    "ceiling",
+                    "month)",
+                    "operatives",
+                    "removed)",
+                ] {
+                    assert!(svg.contains(word), "{size:?} {placement:?}: {word}");
+                }
+            }
+        }
     }
 }

@@ -10,7 +10,7 @@ use plotters::style::RGBColor;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axes::{
-    Axis, Grid, Plotted, Room, RowSpace, TEXT_SCALES, TickLabels, plot_area_with, rows_height,
+    self, Axis, Grid, Plotted, Room, RowSpace, TEXT_SCALES, TickLabels, plot_area_with, rows_height,
 };
 use super::canvas::{
     Drawn, fail, fit_lines, line_pitch, smallest_scale, text_height, text_width, wrap, wrap_all,
@@ -55,7 +55,19 @@ const WIDE_NAMES_WITH_NOTES: f64 = 0.42;
 
 /// A value axis over `lo..hi` whose ticks read in the plot's scale.
 fn value_axis(title: &str, lo: f64, hi: f64, pad: f64, scale: Scale) -> Axis {
-    let mut axis = Axis::number(title, lo, hi, pad, 6, false);
+    value_axis_ticks(title, lo, hi, pad, scale, 6)
+}
+
+/// [`value_axis`] with at most about `max_ticks` ticks.
+fn value_axis_ticks(
+    title: &str,
+    lo: f64,
+    hi: f64,
+    pad: f64,
+    scale: Scale,
+    max_ticks: usize,
+) -> Axis {
+    let mut axis = Axis::number(title, lo, hi, pad, max_ticks, false);
     if scale == Scale::Percent
         && let TickLabels::Number { step } = axis.labels
     {
@@ -407,9 +419,7 @@ pub fn tornado<DB: DrawingBackend>(
     let room = notes_room(&plot.notes, dim.0, st);
     let names: Vec<String> = plot.rows.iter().map(|r| r.0.clone()).collect();
     let y = Axis::rows(&names, row_space(dim, room, notes_wide(room), st), st);
-    let values = plot.rows.iter().flat_map(|r| [r.1, r.2]);
-    let (lo, hi) = min_max(values.chain(std::iter::once(plot.baseline)));
-    let x = value_axis(&plot.x_title, lo, hi, 0.14, plot.scale);
+    let x = tornado_axis(plot, dim, &y, room, st);
     let mut chart = plot_area_with(area, &x, &y, st, Grid::Vertical, room)?;
     let fill = row_fill(&chart, plot.rows.len(), 1, st);
     for (i, (_, low, high)) in plot.rows.iter().enumerate() {
@@ -439,6 +449,105 @@ pub fn tornado<DB: DrawingBackend>(
         .draw_series(LineSeries::new(line, INK.stroke_width(st.stroke(2.0))))
         .map_err(fail)?;
     draw_notes(area, &chart, &y, &plot.notes, room, st)
+}
+
+/// The values a tornado writes beyond its bars' ends: each with its width
+/// in pixels, gap included, and whether it is written right of its value.
+fn end_labels(plot: &TornadoPlot, st: &Style) -> Vec<(f64, i32, bool)> {
+    let font = st.note_font();
+    plot.rows
+        .iter()
+        .flat_map(|r| [r.1, r.2])
+        .filter(|v| v.is_finite())
+        .map(|v| {
+            let width = st.gap(8.0) + text_width(&plot.scale.text(v), &font) + st.gap(4.0);
+            (v, width, v >= plot.baseline)
+        })
+        .collect()
+}
+
+/// A tornado's value axis: its bars and baseline, widened on each side just
+/// enough that every value written beyond a bar's end lies inside the plot,
+/// clear of the row names on the left and the notes on the right.
+fn tornado_axis(plot: &TornadoPlot, dim: (u32, u32), y: &Axis, room: Room, st: &Style) -> Axis {
+    let values = plot.rows.iter().flat_map(|r| [r.1, r.2]);
+    let (lo, hi) = min_max(values.chain(std::iter::once(plot.baseline)));
+    let labels = end_labels(plot, st);
+    let axis = |(a, b): (f64, f64)| value_axis(&plot.x_title, a, b, 0.0, plot.scale);
+    // The plot's width depends a little on the axis (half its last tick
+    // label may set the right margin): measure, fit, and measure again.
+    let mut x = value_axis(&plot.x_title, lo, hi, 0.14, plot.scale);
+    for _ in 0..2 {
+        let width = axes::plot_width(dim, &x, y, st, room);
+        let (a, b) = ends_with_room(lo, hi, &labels, width);
+        // As many ticks (two at least) as their labels have room for side
+        // by side; the fewest when even two are too wide.
+        let choices: Vec<Axis> = (2..=6)
+            .rev()
+            .map(|n| value_axis_ticks(&plot.x_title, a, b, 0.0, plot.scale, n))
+            .filter(|x| x.ticks.len() >= 2)
+            .collect();
+        x = match choices.iter().position(|x| ticks_fit(x, width, st)) {
+            Some(k) => choices[k].clone(),
+            None => choices.last().cloned().unwrap_or_else(|| axis((a, b))),
+        };
+    }
+    x
+}
+
+/// Whether `x`'s tick labels, centred on their ticks, fit side by side in
+/// a plot `width` pixels wide.
+fn ticks_fit(x: &Axis, width: i32, st: &Style) -> bool {
+    x.ticks.len() as i32 * (x.widest_label(st) + st.gap(12.0)) <= width
+}
+
+/// The ends of an axis over `lo..hi` in a plot `plot_px` wide such that
+/// each label `(value, width, right)` written beside its value, right or
+/// left of it, fits between the ends. Labels that cannot fit (about as
+/// wide together as the plot) get at most four times the data's span, so
+/// the bars stay visible.
+pub(crate) fn ends_with_room(
+    lo: f64,
+    hi: f64,
+    labels: &[(f64, i32, bool)],
+    plot_px: i32,
+) -> (f64, f64) {
+    let (lo, hi) = if hi > lo { (lo, hi) } else { widen_flat(lo) };
+    let px = f64::from(plot_px.max(1));
+    let limit = 4.0 * (hi - lo);
+    let (mut a, mut b) = (lo, hi);
+    // The span is the fixed point of span = hi - lo + the labels' shares of
+    // it; from the data's span upward it rises to it monotonically.
+    for _ in 0..200 {
+        let span = b - a;
+        let share = |w: i32| f64::from(w) / px * span;
+        let next_a = labels
+            .iter()
+            .filter(|l| !l.2)
+            .map(|&(v, w, _)| v - share(w))
+            .fold(lo, f64::min);
+        let next_b = labels
+            .iter()
+            .filter(|l| l.2)
+            .map(|&(v, w, _)| v + share(w))
+            .fold(hi, f64::max);
+        let done = (next_a - a).abs() + (next_b - b).abs() <= span * 1e-9;
+        (a, b) = (next_a, next_b);
+        if done || b - a > limit {
+            break;
+        }
+    }
+    if b - a > limit {
+        let grow = (limit - (hi - lo)) / ((b - a) - (hi - lo));
+        (a, b) = (lo - (lo - a) * grow, hi + (b - hi) * grow);
+    }
+    (a, b)
+}
+
+/// A span around a single value, for an axis whose data do not vary.
+fn widen_flat(v: f64) -> (f64, f64) {
+    let half = if v == 0.0 { 1.0 } else { v.abs() * 0.1 };
+    (v - half, v + half)
 }
 
 /// The value written just beyond the end of a tornado bar.
@@ -534,4 +643,136 @@ pub fn forest<DB: DrawingBackend>(
         chart.plotting_area().draw(&dot).map_err(fail)?;
     }
     draw_notes(area, &chart, &y, &plot.notes, room, st)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::style::{DEFAULT_SIZE, Format, Placement, Size, ensure_fonts};
+
+    /// A tornado as a sensitivity report draws it at half width: a chance
+    /// with swings to both sides, long input names and a column of notes.
+    fn tornado_plot() -> TornadoPlot {
+        let rows = [
+            ("Share of recruits vetted before deployment", 0.012, 0.948),
+            ("Monthly rate of Islamic State attacks", 0.21, 0.93),
+            ("Coalition trust lost per insider attack", 0.35, 0.62),
+            ("Months until the Defence Ministry is included", 0.44, 0.51),
+        ];
+        TornadoPlot {
+            x_title: "Chance of a negative report".into(),
+            baseline: 0.47,
+            rows: rows
+                .iter()
+                .map(|&(n, l, h)| (n.to_string(), l, h))
+                .collect(),
+            low_color: INK,
+            high_color: MUTED,
+            scale: Scale::Percent,
+            notes: RowNotes {
+                heading: "input: 10th → 90th percentile".into(),
+                rows: vec!["0.1 → 0.9".into(); rows.len()],
+            },
+        }
+    }
+
+    /// Where each value label of `plot` lies across its plot, in pixels:
+    /// (left edge, right edge), with the plot running from 0 to the width
+    /// returned; the value axis is the tornado's own, or `fixed_pad` of
+    /// the data's span beyond each end when given.
+    fn label_extents(
+        plot: &TornadoPlot,
+        dim: (u32, u32),
+        st: &Style,
+        fixed_pad: Option<f64>,
+    ) -> (Vec<(f64, f64)>, f64) {
+        let room = notes_room(&plot.notes, dim.0, st);
+        let names: Vec<String> = plot.rows.iter().map(|r| r.0.clone()).collect();
+        let y = Axis::rows(&names, row_space(dim, room, notes_wide(room), st), st);
+        let x = match fixed_pad {
+            None => tornado_axis(plot, dim, &y, room, st),
+            Some(pad) => {
+                let values = plot.rows.iter().flat_map(|r| [r.1, r.2]);
+                let (lo, hi) = min_max(values.chain(std::iter::once(plot.baseline)));
+                value_axis(&plot.x_title, lo, hi, pad, plot.scale)
+            }
+        };
+        let width = f64::from(axes::plot_width(dim, &x, &y, st, room));
+        let at = |v: f64| (v - x.lo) / (x.hi - x.lo) * width;
+        let extents = end_labels(plot, st)
+            .into_iter()
+            .map(|(v, w, right)| {
+                let w = f64::from(w);
+                if right {
+                    (at(v), at(v) + w)
+                } else {
+                    (at(v) - w, at(v))
+                }
+            })
+            .collect();
+        (extents, width)
+    }
+
+    /// The tornado's value axis as drawn in `dim`, and its plot's width.
+    fn axis_of(plot: &TornadoPlot, dim: (u32, u32), st: &Style) -> (Axis, i32) {
+        let room = notes_room(&plot.notes, dim.0, st);
+        let names: Vec<String> = plot.rows.iter().map(|r| r.0.clone()).collect();
+        let y = Axis::rows(&names, row_space(dim, room, notes_wide(room), st), st);
+        let x = tornado_axis(plot, dim, &y, room, st);
+        let width = axes::plot_width(dim, &x, &y, st, room);
+        (x, width)
+    }
+
+    fn inside((extents, width): &(Vec<(f64, f64)>, f64)) -> bool {
+        extents
+            .iter()
+            .all(|&(left, right)| left >= -0.5 && right <= width + 0.5)
+    }
+
+    #[test]
+    fn tornado_values_stay_inside_the_plot_clear_of_names_and_notes() {
+        ensure_fonts().expect("fonts");
+        let plot = tornado_plot();
+        for (size, placement) in [
+            (DEFAULT_SIZE, Placement::Half),
+            (DEFAULT_SIZE, Placement::Full),
+            (
+                Size {
+                    width: 800,
+                    height: 600,
+                },
+                Placement::Half,
+            ),
+        ] {
+            for format in Format::ALL {
+                let st = Style::placed(size, placement).drawn_as(format);
+                let dim = (size.width, size.height);
+                let laid = label_extents(&plot, dim, &st, None);
+                assert!(inside(&laid), "{size:?} {placement:?} {format:?}: {laid:?}");
+                // The ticks' labels do not run into each other either.
+                let (x, width) = axis_of(&plot, dim, &st);
+                assert!(x.ticks.len() >= 2, "{:?}", x.ticks);
+                assert!(ticks_fit(&x, width, &st), "{:?} in {width} px", x.ticks);
+            }
+        }
+        // The fixed 14% of the span this replaced runs a label of the same
+        // tornado out of its plot at half width, into the names.
+        let st = Style::placed(DEFAULT_SIZE, Placement::Half);
+        let dim = (DEFAULT_SIZE.width, DEFAULT_SIZE.height);
+        assert!(!inside(&label_extents(&plot, dim, &st, Some(0.14))));
+    }
+
+    #[test]
+    fn room_for_labels_is_the_least_that_fits() {
+        // Data 0..1 in a 100 px plot; a 20 px label left of 0 and a 30 px
+        // one right of 1: the span s solves s = 1 + 0.2 s + 0.3 s, so 2.
+        let (a, b) = ends_with_room(0.0, 1.0, &[(0.0, 20, false), (1.0, 30, true)], 100);
+        assert!((a + 0.4).abs() < 1e-6 && (b - 1.6).abs() < 1e-6, "{a} {b}");
+        // Labels wider together than the plot cannot fit: the axis stops
+        // growing at four times the data's span.
+        let (a, b) = ends_with_room(0.0, 1.0, &[(0.0, 60, false), (1.0, 60, true)], 100);
+        assert!((b - a - 4.0).abs() < 1e-6, "{a} {b}");
+        // No labels: the data's own span.
+        assert_eq!(ends_with_room(2.0, 3.0, &[], 100), (2.0, 3.0));
+    }
 }

@@ -8,7 +8,10 @@
 //! the image, so a larger or smaller chart keeps the same proportions. A
 //! report sets its figures two to a row, at half that width, so they are
 //! drawn with text and spacing larger in proportion ([`Placement::Half`]):
-//! printed at about 85 mm wide their tick labels read at about 6 pt, not 3.
+//! printed at about 90 mm wide their tick labels read at about 6.3 pt, not
+//! 3.8. Sizes are the font's em, in PNG and SVG alike: plotters' own font
+//! sizes are larger than the em by a factor that differs between its two
+//! backends, which [`Style::drawn_as`] undoes.
 
 use std::sync::OnceLock;
 
@@ -191,11 +194,22 @@ pub enum Placement {
 }
 
 /// How much larger a half-width figure's text is. A 1200 px chart set at
-/// half an A4 page's text width (about 85 mm) shows 18 px tick labels at
-/// 3.6 pt; 1.75 times that is 6.3 pt, axis titles 7 pt and the title 10.5
-/// pt, the sizes journals ask of printed figures, while the chart keeps the
-/// proportions of one drawn at 686x457.
-pub const HALF_WIDTH_BOOST: f64 = 1.75;
+/// half a report's printed text width (A4 less 12 mm margins, 186 mm; less
+/// a 6 mm gutter, 90 mm) shows 18 px tick labels at 3.8 pt; 1.65 times that
+/// is 6.3 pt, axis titles and row names 7 pt and the title 10.5 pt, the
+/// sizes journals ask of printed figures, while the chart keeps the
+/// proportions of one drawn at 727x485.
+pub const HALF_WIDTH_BOOST: f64 = 1.65;
+
+/// What plotters' SVG backend calls a font's size, per pixel of its em:
+/// it writes `font-size` as the size divided by 1.24, so a font asked for
+/// at 18 would print at 14.5 px.
+pub const SVG_SIZE_PER_EM: f64 = 1.24;
+
+/// What plotters' bitmap backend calls a font's size, per pixel of its em:
+/// ab_glyph scales a font to its height (ascender less descender), which
+/// for DejaVu Sans is 2384/2048 of its em.
+pub const BITMAP_SIZE_PER_EM: f64 = 2384.0 / 2048.0;
 
 /// Font sizes and spacing for one chart size.
 #[derive(Clone, Copy, Debug)]
@@ -204,6 +218,10 @@ pub struct Style {
     /// 1.0 at 1200x800 set at full width.
     pub scale: f64,
     pub placement: Placement,
+    /// The size plotters is asked for per pixel of em, so the text drawn
+    /// has the em this style documents ([`SVG_SIZE_PER_EM`],
+    /// [`BITMAP_SIZE_PER_EM`]).
+    pub size_per_em: f64,
 }
 
 impl Style {
@@ -224,6 +242,21 @@ impl Style {
             size,
             scale: fit * boost,
             placement,
+            // The larger of the two, so text measured for an SVG (or for
+            // either, as `placed_size` does) is never narrower than drawn.
+            size_per_em: SVG_SIZE_PER_EM,
+        }
+    }
+
+    /// This style for the backend of `format`: fonts asked of plotters at
+    /// the size that gives the documented em in that format.
+    pub fn drawn_as(self, format: Format) -> Style {
+        Style {
+            size_per_em: match format {
+                Format::Png => BITMAP_SIZE_PER_EM,
+                Format::Svg => SVG_SIZE_PER_EM,
+            },
+            ..self
         }
     }
 
@@ -237,9 +270,25 @@ impl Style {
         self.px(px, 2.0).round() as i32
     }
 
+    /// A font whose em is `px` at 1200x800 (scaled, never below `floor`),
+    /// in plotters' units for this style's backend.
+    fn font(&self, px: f64, floor: f64, style: FontStyle) -> FontDesc<'static> {
+        FontDesc::new(
+            FontFamily::SansSerif,
+            self.px(px, floor) * self.size_per_em,
+            style,
+        )
+    }
+
+    /// A font's em in pixels: what it prints at.
+    pub fn em(&self, font: &FontDesc) -> f64 {
+        font.get_size() / self.size_per_em
+    }
+
     pub fn title_font(&self) -> FontDesc<'static> {
-        // FontDesc::new, not `.style(Bold)`: only this is bold in bitmaps.
-        FontDesc::new(FontFamily::SansSerif, self.px(30.0, 15.0), FontStyle::Bold)
+        // FontStyle::Bold in the FontDesc, not `.style(Bold)`: only this is
+        // bold in bitmaps.
+        self.font(30.0, 15.0, FontStyle::Bold)
     }
 
     pub fn subtitle_font(&self) -> FontDesc<'static> {
@@ -269,7 +318,7 @@ impl Style {
 
     /// Group headings among row names (bold, tick-label size).
     pub fn heading_font(&self) -> FontDesc<'static> {
-        FontDesc::new(FontFamily::SansSerif, self.px(18.0, 11.0), FontStyle::Bold)
+        self.font(18.0, 11.0, FontStyle::Bold)
     }
 
     /// Values written beside marks.
@@ -278,7 +327,7 @@ impl Style {
     }
 
     fn normal(&self, px: f64, floor: f64) -> FontDesc<'static> {
-        FontDesc::new(FontFamily::SansSerif, self.px(px, floor), FontStyle::Normal)
+        self.font(px, floor, FontStyle::Normal)
     }
 
     /// Line widths in whole pixels.
@@ -356,21 +405,42 @@ mod tests {
             width: 2400,
             height: 1600,
         });
-        assert_eq!(big.title_font().get_size(), 60.0);
+        assert!((big.em(&big.title_font()) - 60.0).abs() < 1e-9);
         let small = Style::new(MIN_SIZE);
-        assert!(small.tick_font().get_size() >= 11.0);
-        assert_eq!(Style::new(DEFAULT_SIZE).label_font().get_size(), 20.0);
+        assert!(small.em(&small.tick_font()) >= 11.0);
+        let default = Style::new(DEFAULT_SIZE);
+        assert!((default.em(&default.label_font()) - 20.0).abs() < 1e-9);
     }
 
     #[test]
     fn half_width_figures_print_legibly() {
-        // A4's text width between 2 cm margins is 170 mm; a figure two to a
-        // row, less the gutter, is about 85 mm wide. 1 pt = 0.3528 mm.
-        let points = |style: &Style, px: f64| px / f64::from(style.size.width) * 85.0 / 0.3528;
+        // A report's text width in print is A4 less 12 mm margins, 186 mm;
+        // a figure two to a row, less the 6 mm gutter, is 90 mm wide (the
+        // report's print style). 1 pt = 0.3528 mm.
+        let points = |style: &Style, px: f64| px / f64::from(style.size.width) * 90.0 / 0.3528;
         let full = Style::new(DEFAULT_SIZE);
         let half = Style::placed(DEFAULT_SIZE, Placement::Half);
-        assert!(points(&full, full.tick_font().get_size()) < 4.5);
-        assert!(points(&half, half.tick_font().get_size()) >= 6.0);
-        assert!(points(&half, half.title_font().get_size()) >= 10.0);
+        assert!(points(&full, full.em(&full.tick_font())) < 4.5);
+        assert!(points(&half, half.em(&half.tick_font())) >= 6.25);
+        assert!(points(&half, half.em(&half.row_font())) >= 7.0);
+        assert!(points(&half, half.em(&half.title_font())) >= 10.0);
+    }
+
+    /// The size plotters is asked for is the em the style documents, once
+    /// each backend's scaling is undone: an SVG's `font-size` is the size
+    /// over 1.24 (plotters-svg's `draw_text`), a bitmap's em the size over
+    /// the font's height in ems (ab_glyph's `PxScale`), read here from the
+    /// embedded font itself.
+    #[test]
+    fn fonts_are_asked_for_at_the_documented_em_in_each_format() {
+        let face = ttf_parser::Face::parse(dejavu::sans::regular(), 0).expect("font");
+        let height = f64::from(face.ascender() - face.descender());
+        assert_eq!(BITMAP_SIZE_PER_EM, height / f64::from(face.units_per_em()));
+        let half = Style::placed(DEFAULT_SIZE, Placement::Half);
+        let em = half.px(18.0, 11.0);
+        let svg = half.drawn_as(Format::Svg).tick_font().get_size();
+        let png = half.drawn_as(Format::Png).tick_font().get_size();
+        assert!((svg / 1.24 - em).abs() < 1e-9, "{svg}");
+        assert!((png / BITMAP_SIZE_PER_EM - em).abs() < 1e-9, "{png}");
     }
 }

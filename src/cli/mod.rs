@@ -1017,16 +1017,14 @@ fn cmd_graph(args: GraphArgs) -> Result<(), Error> {
     } else {
         Vec::new()
     };
+    // Each panel whole, or in parts where whole it would print too small.
     let mut drawn = Vec::new();
     for panel in &panels {
-        let svg = crate::graph::Map::panel(&model, panel, &options)
-            .svg()
-            .map_err(|e| {
-                Error::Io(std::io::Error::other(format!(
-                    "cannot lay out the graph: {e}"
-                )))
-            })?;
-        drawn.push((panel.title.clone(), svg));
+        drawn.push(crate::graph::fit(&model, panel, &options).map_err(|e| {
+            Error::Io(std::io::Error::other(format!(
+                "cannot lay out the graph: {e}"
+            )))
+        })?);
     }
     let out = OutputDir::create(dir, "graph").map_err(Error::Io)?;
     let dot_path = out.write("graph.dot", dot.as_bytes()).map_err(Error::Io)?;

@@ -74,12 +74,14 @@ fn polarity_colour(p: Polarity) -> &'static str {
 }
 
 /// Font size of node labels, in pixels, and what a line of it takes.
-const FONT_SIZE: usize = 14;
+pub(super) const FONT_SIZE: usize = 14;
 const CHAR_WIDTH: f64 = 8.0;
 const LINE_HEIGHT: f64 = 17.0;
 /// Wrap node labels longer than this many characters.
 pub const WRAP: usize = 18;
 const MARGIN: f64 = 20.0;
+/// From one line of the title to the next.
+const TITLE_PITCH: f64 = 24.0;
 const SANS: &str = "font-family: 'DejaVu Sans', Helvetica, Arial, sans-serif;";
 const INK: &str = "#1f2937";
 /// The page a map is fitted to when choosing its direction, in pixels
@@ -435,11 +437,31 @@ fn markers() -> String {
     out
 }
 
+/// A map drawn: the SVG document and its size in pixels.
+pub struct Picture {
+    pub svg: String,
+    pub width: f64,
+    pub height: f64,
+}
+
 /// The drawing of a map.
 pub fn svg(map: &Map) -> Result<String, String> {
+    drawing(map).map(|d| d.svg)
+}
+
+/// A panel's title wraps at this many characters, so a long question does
+/// not set the width of its drawing.
+const PANEL_TITLE_WRAP: usize = 80;
+
+/// The drawing of a map, with its size.
+pub fn drawing(map: &Map) -> Result<Picture, String> {
     let g = &map.drawn;
     if g.nodes.is_empty() {
-        return Ok(empty_svg(&g.title));
+        return Ok(Picture {
+            svg: empty_svg(&g.title),
+            width: EMPTY_SIZE.0,
+            height: EMPTY_SIZE.1,
+        });
     }
     let texts: Vec<String> = g.nodes.iter().map(|n| wrap(&n.label, WRAP)).collect();
     let sizes: Vec<(f64, f64)> = g
@@ -485,11 +507,15 @@ pub fn svg(map: &Map) -> Result<String, String> {
     .map_err(|_| "the causal map could not be laid out".to_string())?;
     let (laid, direction) = laid;
     let heading = heading_lines(map, direction);
-    let title = match &map.panel {
-        Some(question) => format!("{}: {question}", g.title),
-        None => format!("{}: causal map", g.title),
+    let title: Vec<String> = match &map.panel {
+        Some(question) => wrap(&format!("{}: {question}", g.title), PANEL_TITLE_WRAP)
+            .lines()
+            .map(str::to_string)
+            .collect(),
+        None => vec![format!("{}: causal map", g.title)],
     };
-    let top = MARGIN + 26.0 + heading.len() as f64 * 18.0 + 16.0;
+    let title_h = (title.len() - 1) as f64 * TITLE_PITCH;
+    let top = MARGIN + 26.0 + title_h + heading.len() as f64 * 18.0 + 16.0;
     let canvas = catch_unwind(AssertUnwindSafe(|| {
         draw(map, &laid, direction, &texts, top)
     }))
@@ -507,7 +533,9 @@ pub fn svg(map: &Map) -> Result<String, String> {
             heading.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64 * 7.6
                 + 2.0 * MARGIN,
         )
-        .max(title.chars().count() as f64 * 11.5 + 2.0 * MARGIN);
+        .max(
+            title.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64 * 11.5 + 2.0 * MARGIN,
+        );
     let height = legend_top + list_h + MARGIN;
 
     let mut out = String::new();
@@ -520,17 +548,19 @@ pub fn svg(map: &Map) -> Result<String, String> {
         let _ = writeln!(out, "<defs>{}</defs>", canvas.clips.join(""));
     }
     out.push_str("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-    let _ = writeln!(
-        out,
-        "<text x=\"{MARGIN}\" y=\"{:.1}\" style=\"{SANS} font-size: 19px; font-weight: bold;\" fill=\"{INK}\">{}</text>",
-        MARGIN + 12.0,
-        html(&title)
-    );
+    for (i, line) in title.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<text x=\"{MARGIN}\" y=\"{:.1}\" style=\"{SANS} font-size: 19px; font-weight: bold;\" fill=\"{INK}\">{}</text>",
+            MARGIN + 12.0 + i as f64 * TITLE_PITCH,
+            html(line)
+        );
+    }
     for (i, line) in heading.iter().enumerate() {
         let _ = writeln!(
             out,
             "<text x=\"{MARGIN}\" y=\"{:.1}\" style=\"{SANS} font-size: 13px;\" fill=\"#4b5563\">{}</text>",
-            MARGIN + 36.0 + i as f64 * 18.0,
+            MARGIN + 36.0 + title_h + i as f64 * 18.0,
             html(line)
         );
     }
@@ -540,7 +570,11 @@ pub fn svg(map: &Map) -> Result<String, String> {
     out.push_str(&legend);
     out.push_str(&list);
     out.push_str("</svg>\n");
-    Ok(out)
+    Ok(Picture {
+        svg: out,
+        width: width.round(),
+        height: height.round(),
+    })
 }
 
 /// Lines under the title: what is drawn, and how to read the signs.
@@ -945,6 +979,9 @@ fn loop_list(map: &Map, loops: &[usize], y0: f64, max_width: f64) -> (String, f6
     out.push_str("</g>\n");
     (out, y + 10.0, width)
 }
+
+/// The size of [`empty_svg`].
+const EMPTY_SIZE: (f64, f64) = (360.0, 60.0);
 
 /// A drawing for a map with nothing in it.
 fn empty_svg(title: &str) -> String {

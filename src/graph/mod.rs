@@ -18,6 +18,7 @@ mod draw;
 mod layout;
 mod loops;
 mod page;
+mod print;
 mod signs;
 
 use std::fmt;
@@ -26,6 +27,7 @@ pub use build::Kind;
 pub use layout::Direction;
 pub use loops::{MAX_LOOPS, Polarity};
 pub use page::page;
+pub use print::{MIN_LABEL_PT, PRINT_BOX_MM, Part, Printed, fit, printed_pt};
 pub use signs::Sign;
 
 use build::Graph;
@@ -197,7 +199,18 @@ impl Map {
     /// loops drawn whole within it. Names the model lacks are passed over.
     pub fn panel(model: &Model, panel: &Panel, options: &Options) -> Map {
         let full = Graph::from_model(model);
-        let (loops, loops_cut) = loops::find(&full);
+        let loops = loops::find(&full);
+        Map::panel_of(full, loops, panel, options)
+    }
+
+    /// [`Map::panel`] of a model's graph and loops, found once for all the
+    /// parts of a panel ([`print::fit`]).
+    fn panel_of(
+        full: Graph,
+        (loops, loops_cut): (Vec<Loop>, bool),
+        panel: &Panel,
+        options: &Options,
+    ) -> Map {
         let names: Vec<usize> = panel.names.iter().filter_map(|n| full.find(n)).collect();
         let mut keep = full.inputs_of(&names);
         if !options.parameters {

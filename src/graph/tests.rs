@@ -566,10 +566,105 @@ fn the_palmyra_map_splits_into_one_readable_panel_per_question() {
         .and_then(|w| w.parse().ok())
         .expect("width");
     assert!(width < 1100.0, "{width}");
-    let page = page(
-        "palmyra-baseline",
-        &[(panels[0].title.clone(), svg)],
-        "graph.svg",
-    );
+    let printed: Vec<Printed> = panels
+        .iter()
+        .map(|p| fit(&m, p, &options).expect("fit"))
+        .collect();
+    let page = page("palmyra-baseline", &printed, "graph.svg");
     assert!(page.contains("href=\"graph.svg\""));
+}
+
+/// The size in points the node labels of an SVG drawing print at in
+/// graph.html, read from the drawing's own width and height.
+fn printed_label_pt(svg: &str) -> f64 {
+    let attr = |name: &str| -> f64 {
+        svg.split(&format!(" {name}=\""))
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .expect(name)
+    };
+    // Node labels are drawn at 14 px (draw.rs: FONT_SIZE).
+    assert!(svg.contains("font-size: 14px;"), "node labels at 14 px");
+    printed_pt(attr("width"), attr("height"), 14.0)
+}
+
+/// Every panel of the Palmyra map prints on A4 with its node labels at
+/// 7 pt or more, with and without parameters: whole when it can be, or in
+/// parts along the chain (the certification question, drawn whole, is
+/// about 1,600 px wide and would print at about 4.6 pt). The parts hold
+/// every name of the question, and every arrow into a name of the
+/// question drawn whole is drawn in a part.
+#[test]
+fn every_palmyra_panel_prints_its_labels_at_seven_points() {
+    let m = palmyra();
+    for parameters in [false, true] {
+        let options = Options {
+            parameters,
+            ..Options::default()
+        };
+        let panels = panels(&m);
+        let mut split = 0;
+        for panel in &panels {
+            let printed = fit(&m, panel, &options).expect("fit");
+            for part in &printed.parts {
+                let pt = printed_label_pt(&part.drawing.svg);
+                assert!(
+                    pt >= MIN_LABEL_PT,
+                    "{} (parameters {parameters}): {pt:.2} pt, {}x{} px",
+                    panel.title,
+                    part.drawing.width,
+                    part.drawing.height
+                );
+                // The size the page is told matches the drawing's own.
+                assert_eq!(
+                    pt,
+                    printed_pt(part.drawing.width, part.drawing.height, 14.0)
+                );
+            }
+            if printed.parts.len() == 1 {
+                continue;
+            }
+            split += 1;
+            assert!(printed.whole_pt < MIN_LABEL_PT, "{}", printed.whole_pt);
+            let whole = Map::panel(&m, panel, &options);
+            let g = &whole.drawn;
+            let subjects: Vec<String> = printed
+                .parts
+                .iter()
+                .flat_map(|p| p.subjects.clone())
+                .collect();
+            for name in &panel.names {
+                let label = &whole.full.nodes[whole.full.find(name).expect("name")].label;
+                assert!(subjects.contains(label), "{name} is in a part");
+            }
+            let part_maps: Vec<Map> = printed
+                .parts
+                .iter()
+                .map(|p| {
+                    let sub = Panel {
+                        title: panel.title.clone(),
+                        names: p.names.clone(),
+                    };
+                    Map::panel(&m, &sub, &options)
+                })
+                .collect();
+            for e in &g.edges {
+                let (from, to) = (&g.nodes[e.from], &g.nodes[e.to]);
+                if !panel.names.contains(&to.name) {
+                    continue;
+                }
+                let drawn = part_maps.iter().any(|p| {
+                    let d = &p.drawn;
+                    d.edges
+                        .iter()
+                        .any(|f| d.nodes[f.from].id == from.id && d.nodes[f.to].id == to.id)
+                });
+                assert!(drawn, "{} -> {} is drawn in a part", from.name, to.name);
+            }
+        }
+        assert!(split >= 1, "the certification question is split");
+        let certification = fit(&m, &panels[2], &options).expect("fit");
+        assert!(certification.parts.len() >= 2);
+    }
 }
