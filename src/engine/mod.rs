@@ -649,11 +649,17 @@ fn run_chunk(
     if let Some(bank) = bank {
         bank.lend(&mut results);
     }
+    // Each column holds the chunk's runs: sized once, not grown by doubling.
+    let len = (last - first) as usize;
     let mut rows = options.rows.then(|| Rows {
         first_run: first,
-        params: vec![Vec::new(); program.params.len()],
-        outcomes: vec![Vec::new(); program.outcomes.len()],
-        condition: Vec::new(),
+        params: (0..program.params.len())
+            .map(|_| Vec::with_capacity(len))
+            .collect(),
+        outcomes: (0..program.outcomes.len())
+            .map(|_| Vec::with_capacity(len))
+            .collect(),
+        condition: Vec::with_capacity(len),
     });
     let mut run = first;
     while run < last {

@@ -17,7 +17,7 @@
 pub const MAX_BOUNDS: usize = 10;
 
 /// Lanes in a batch at most.
-const BATCH: usize = 64;
+pub(super) const BATCH: usize = 64;
 
 /// What comparing a batch of at most 64 values with the bounds found.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -790,7 +790,14 @@ impl Tally {
                 self.pending = spare::take();
             }
             let count = lanes.count_ones() as usize;
-            self.pending.reserve(count);
+            if self.pending.capacity() - self.pending.len() < count {
+                // Grown once to the most it holds before it is settled
+                // (more than `cells`, then at most a batch more), not by
+                // doubling: each growth on a worker thread is a system
+                // call as its heap grows.
+                let want = (brackets.cells + 2 * regions::BATCH).max(self.pending.len() + count);
+                self.pending.reserve(want - self.pending.len());
+            }
             let room = &mut self.pending.spare_capacity_mut()[..count];
             let mut bits = lanes;
             if f.scale > 0.0 {
