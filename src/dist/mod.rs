@@ -472,3 +472,64 @@ pub fn sample_with<R: Rng + ?Sized>(
     let form = Form::build(kind, args)?;
     Ok(form.sample(args, None, rng))
 }
+
+/// Arguments at most that a [`Remembered`] keeps.
+const REMEMBERED_ARGS: usize = 4;
+
+/// What a per-call draw was last validated and precomputed with: its
+/// arguments' bits and the result. A draw whose arguments repeat from one
+/// call to the next (a parameter's value, the same at every step of a run,
+/// as in `poisson(rate)`) then skips both: building a Poisson, Gamma or
+/// Beta sampler costs more than the draw. Building is a pure function of
+/// the kind and the arguments' bits, so a remembered form is the one
+/// [`sample_with`] would build, and the draw is the same.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Remembered {
+    last: Option<(DistKind, usize, [u64; REMEMBERED_ARGS], Form)>,
+}
+
+impl Remembered {
+    /// The form built for `kind` and `args` last time, if these were they.
+    #[inline]
+    fn get(&self, kind: DistKind, args: &[f64]) -> Option<Form> {
+        let (k, len, bits, form) = self.last.as_ref()?;
+        let same = *k == kind
+            && *len == args.len()
+            && args.iter().zip(bits).all(|(a, b)| a.to_bits() == *b);
+        same.then_some(*form)
+    }
+
+    /// Remembers `form` as built for `kind` and `args` (not when there are
+    /// too many arguments to keep).
+    fn set(&mut self, kind: DistKind, args: &[f64], form: Form) {
+        if args.len() <= REMEMBERED_ARGS {
+            let mut bits = [0; REMEMBERED_ARGS];
+            for (b, a) in bits.iter_mut().zip(args) {
+                *b = a.to_bits();
+            }
+            self.last = Some((kind, args.len(), bits, form));
+        }
+    }
+}
+
+/// [`sample_with`], reusing the form `memo` holds when `kind` and `args`
+/// are the ones it was built for, and remembering a new one otherwise:
+/// the same draw, and the same error for invalid arguments (which are
+/// never remembered).
+#[inline]
+pub fn sample_remembered<R: Rng + ?Sized>(
+    kind: DistKind,
+    args: &[f64],
+    memo: &mut Remembered,
+    rng: &mut R,
+) -> Result<f64, DistError> {
+    let form = match memo.get(kind, args) {
+        Some(form) => form,
+        None => {
+            let form = Form::build(kind, args)?;
+            memo.set(kind, args, form);
+            form
+        }
+    };
+    Ok(form.sample(args, None, rng))
+}

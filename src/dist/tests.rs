@@ -1000,6 +1000,41 @@ fn sample_with_matches_dist_sample() {
     }
 }
 
+/// A remembered form gives the draws and errors of building it afresh:
+/// arguments that repeat, change, change sign only (-0.0 against 0.0),
+/// turn invalid and valid again, and variadic lists too long to keep.
+#[test]
+fn sample_remembered_matches_sample_with() {
+    let mut calls: Vec<(DistKind, Vec<f64>)> = Vec::new();
+    for round in 0..40 {
+        let rate = [3.5, 3.5, 0.0, -0.0, 30.0, f64::NAN, 3.5][round % 7];
+        calls.push((DistKind::Poisson, vec![rate]));
+        calls.push((DistKind::Poisson, vec![rate]));
+        calls.push((DistKind::Beta, vec![0.8 + (round % 3) as f64, 6.0]));
+        calls.push((DistKind::Pert, vec![1.0, 2.0, [4.0, 1.5][round % 2]]));
+        calls.push((DistKind::Normal, vec![0.0, [1.0, -1.0][round % 2]]));
+        calls.push((DistKind::Gamma, vec![2.0, 0.5]));
+        calls.push((
+            DistKind::Choice,
+            (0..6).map(|i| (i + round % 2) as f64).collect(),
+        ));
+    }
+    let mut memo = Remembered::default();
+    let (mut r1, mut r2) = (rng(5), rng(5));
+    for (kind, args) in &calls {
+        for _ in 0..50 {
+            // Errors as text: an error holding a NaN is not equal to itself.
+            let want = sample_with(*kind, args, &mut r1)
+                .map(f64::to_bits)
+                .map_err(|e| e.to_string());
+            let got = sample_remembered(*kind, args, &mut memo, &mut r2)
+                .map(f64::to_bits)
+                .map_err(|e| e.to_string());
+            assert_eq!(got, want, "{} {args:?}", kind.name());
+        }
+    }
+}
+
 // ---- truncated normal ---------------------------------------------------------------
 
 /// Truncated-normal mean, mean + sd (phi(a) - phi(b)) / (Phi(b) - Phi(a)) with a, b the

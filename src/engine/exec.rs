@@ -89,6 +89,11 @@ pub struct Workspace {
     args: Vec<f64>,
     /// One run's independent normals for `Op::Copula`.
     normals: Vec<f64>,
+    /// Per lane of each `Op::Draw`, the form its last arguments gave
+    /// (`memos[memo_of[stream] * LANES + lane]`): arguments that come from
+    /// parameters repeat at every step of a run and are validated once.
+    memos: Vec<dist::Remembered>,
+    memo_of: Vec<u32>,
 }
 
 impl Workspace {
@@ -117,11 +122,21 @@ impl Workspace {
             })
             .max()
             .unwrap_or(0);
+        let mut memo_of = vec![u32::MAX; p.streams.len()];
+        let mut draws = 0;
+        for op in p.init.iter().chain(&p.step).chain(&p.finish) {
+            if let Op::Draw { stream, .. } = op {
+                memo_of[*stream as usize] = draws;
+                draws += 1;
+            }
+        }
         Workspace {
             slots,
             streams: vec![rng::stream(0, 0, 0); p.streams.len() * LANES],
             args: vec![0.0; max_args],
             normals: vec![0.0; max_copula],
+            memos: vec![dist::Remembered::default(); draws as usize * LANES],
+            memo_of,
         }
     }
 
@@ -332,12 +347,14 @@ impl Workspace {
                 owner,
             } => {
                 let base = stream as usize * LANES;
+                let memos = self.memo_of[stream as usize] as usize * LANES;
                 for lane in 0..n {
                     for (k, &a) in args.iter().enumerate() {
                         self.args[k] = self.slots[a as usize][lane];
                     }
                     let rng = &mut self.streams[base + lane];
-                    match dist::sample_with(kind, &self.args[..args.len()], rng) {
+                    let memo = &mut self.memos[memos + lane];
+                    match dist::sample_remembered(kind, &self.args[..args.len()], memo, rng) {
                         Ok(v) => self.slots[dst as usize][lane] = v,
                         Err(e) => {
                             return Err(Fault {
@@ -886,6 +903,8 @@ mod tests {
             streams: Vec::new(),
             args: Vec::new(),
             normals: Vec::new(),
+            memos: Vec::new(),
+            memo_of: Vec::new(),
         };
         let ctx = Ctx {
             t: 1,
