@@ -208,6 +208,28 @@ impl Dist {
         match self.form {
             Form::Uniform { lo, hi, width } => Some(Simple::Uniform { lo, hi, width }),
             Form::Normal { mean, sd } => Some(Simple::Normal { mean, sd }),
+            Form::Beta { sampler, .. } if sampler.without_boost() => {
+                Some(Simple::Beta(BetaFirstTry {
+                    ratio: sampler,
+                    min: 0.0,
+                    range: 1.0,
+                    max: 1.0,
+                    pert: false,
+                }))
+            }
+            Form::Pert {
+                min,
+                max,
+                range,
+                sampler,
+                ..
+            } if sampler.without_boost() => Some(Simple::Beta(BetaFirstTry {
+                ratio: sampler,
+                min,
+                range,
+                max,
+                pert: true,
+            })),
             _ => None,
         }
     }
@@ -443,11 +465,67 @@ pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
 ///   bits over 2^53 (`rand`'s `StandardUniform`);
 /// - `Normal`: `mean + sd * z`, where `z` is [`normal_first_try`] of the
 ///   word, or, when that gives `None`, [`standard_normal`] of the generator
-///   from that word on.
+///   from that word on;
+/// - `Beta`: a beta or PERT draw from four words ([`BetaFirstTry`]), or,
+///   when they do not give one, [`Dist::fill`] from the first of them on.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Simple {
     Uniform { lo: f64, hi: f64, width: f64 },
     Normal { mean: f64, sd: f64 },
+    Beta(BetaFirstTry),
+}
+
+/// A generator holding one word drawn in advance: a sampler reads it as it
+/// would read its generator's next word (and zeros after it).
+struct OneWord(u64);
+
+impl rand::TryRng for OneWord {
+    type Error = std::convert::Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok((std::mem::take(&mut self.0) >> 32) as u32)
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(std::mem::take(&mut self.0))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for chunk in dst.chunks_mut(8) {
+            let bytes = std::mem::take(&mut self.0).to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
+/// A beta or PERT draw when both its gammas accept their first try: each
+/// gamma reads a normal's word and a uniform's, as [`Dist::sample`] would
+/// from the same four words in turn (shapes of 1 and more, where no gamma
+/// needs a boost: every PERT, and most betas).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BetaFirstTry {
+    ratio: samplers::BetaRatio,
+    /// PERT's `min`, `range` and `max` (`0, 1, 1` for a beta, which is not
+    /// clamped).
+    min: f64,
+    range: f64,
+    max: f64,
+    pert: bool,
+}
+
+impl BetaFirstTry {
+    /// The draw from `words` and whether [`Dist::sample`] would give it
+    /// from them; when not, the value is meaningless.
+    #[inline(always)]
+    pub fn first_try(&self, words: [u64; 4]) -> (f64, bool) {
+        let (b, ok) = self.ratio.first_try(words);
+        if self.pert {
+            ((self.min + self.range * b).clamp(self.min, self.max), ok)
+        } else {
+            (b, ok)
+        }
+    }
 }
 
 /// The standard normal CDF.

@@ -47,6 +47,21 @@ impl StdGamma {
         }
     }
 
+    /// [`StdGamma::core`]'s first try from its normal's word and its
+    /// uniform's, and whether `core` returns it (the normal accepted at its
+    /// first try, `v > 0`, and the squeeze test passed; otherwise `core`
+    /// goes on, reading more words or taking logs).
+    #[inline(always)]
+    pub(super) fn first_try(&self, normal: u64, uniform: u64) -> (f64, bool) {
+        let (z, ok) = super::ziggurat::first_try_parts(normal);
+        let v = 1.0 + self.c * z;
+        let positive = v > 0.0;
+        let v = v * v * v;
+        let u: f64 = Open01.sample(&mut super::OneWord(uniform));
+        let z2 = z * z;
+        (self.d * v, ok && positive && u < 1.0 - 0.0331 * z2 * z2)
+    }
+
     /// The natural log of a draw, exact for the tiny values small shapes give.
     #[inline]
     pub(super) fn sample_ln<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
@@ -81,9 +96,23 @@ impl BetaRatio {
         }
     }
 
+    /// Whether neither gamma needs a boost (both shapes 1 or more).
+    pub(super) fn without_boost(&self) -> bool {
+        self.x.boost == 0.0 && self.y.boost == 0.0
+    }
+
+    /// [`BetaRatio::sample`] from four words when both gammas accept
+    /// their first try (and there is no boost), and whether they did.
+    #[inline(always)]
+    pub(super) fn first_try(&self, w: [u64; 4]) -> (f64, bool) {
+        let (x, x_ok) = self.x.first_try(w[0], w[1]);
+        let (y, y_ok) = self.y.first_try(w[2], w[3]);
+        (x / (x + y), x_ok && y_ok && self.without_boost())
+    }
+
     #[inline]
     pub(super) fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        if self.x.boost == 0.0 && self.y.boost == 0.0 {
+        if self.without_boost() {
             let x = self.x.core(rng);
             let y = self.y.core(rng);
             x / (x + y)

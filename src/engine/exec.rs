@@ -335,7 +335,7 @@ impl Workspace {
                 let streams = &mut self.streams[base..base + n];
                 let out = &mut self.slots[dst as usize][..n];
                 match dist.simple() {
-                    Some(simple) => draw_simple(simple, streams, out),
+                    Some(simple) => draw_simple(dist, simple, streams, out),
                     None => dist.fill(streams, out),
                 }
             }
@@ -654,13 +654,14 @@ fn fault(owner: u32, lane: usize, ctx: &Ctx, message: String) -> Fault {
     }
 }
 
-/// A draw from each stream by a [`dist::Simple`] sampler: the words of all
-/// lanes first, in one pass, then the sampler lane by lane from its word (a
-/// branch-free pass), and the rare normal that the ziggurat's first try
-/// rejects drawn again from its word by the full sampler. The same bits as
+/// A draw from each stream by `dist`'s [`dist::Simple`] sampler: the words
+/// of all lanes first, in one pass, then the sampler lane by lane from its
+/// words (a branch-free pass), and the rare draw that a first try does not
+/// give (a normal the ziggurat rejects, a gamma whose squeeze test fails)
+/// drawn again from its first word by the full sampler. The same bits as
 /// `Dist::fill`.
 #[inline(always)]
-fn draw_simple(simple: dist::Simple, streams: &mut [Stream], out: &mut [f64]) {
+fn draw_simple(dist: &dist::Dist, simple: dist::Simple, streams: &mut [Stream], out: &mut [f64]) {
     let mut words = [0u64; LANES];
     let words = &mut words[..streams.len()];
     Stream::next_words(streams, words);
@@ -683,6 +684,29 @@ fn draw_simple(simple: dist::Simple, streams: &mut [Stream], out: &mut [f64]) {
                 let s = &mut streams[lane];
                 s.unread();
                 out[lane] = mean + sd * dist::standard_normal(s);
+            }
+        }
+        dist::Simple::Beta(beta) => {
+            let n = words.len();
+            let mut more = [[0u64; LANES]; 3];
+            for w in &mut more {
+                Stream::next_words(streams, &mut w[..n]);
+            }
+            let mut again = 0u64;
+            for (lane, x) in out.iter_mut().enumerate().take(n) {
+                let (b, ok) =
+                    beta.first_try([words[lane], more[0][lane], more[1][lane], more[2][lane]]);
+                *x = b;
+                again |= u64::from(!ok) << lane;
+            }
+            while again != 0 {
+                let lane = again.trailing_zeros() as usize;
+                again &= again - 1;
+                let s = &mut streams[lane];
+                for _ in 0..4 {
+                    s.unread();
+                }
+                dist.fill(std::slice::from_mut(s), &mut out[lane..=lane]);
             }
         }
     }
@@ -859,10 +883,17 @@ mod tests {
         // from the same streams, draw after draw (a few hundred of the
         // normals take the ziggurat's slow path).
         for (kind, args) in [
-            (DistKind::Normal, [0.3, 0.02]),
-            (DistKind::Normal, [-4.0, 7.5]),
-            (DistKind::Uniform, [-1.0, 3.0]),
-            (DistKind::Uniform, [0.0, 1.0]),
+            (DistKind::Normal, vec![0.3, 0.02]),
+            (DistKind::Normal, vec![-4.0, 7.5]),
+            (DistKind::Uniform, vec![-1.0, 3.0]),
+            (DistKind::Uniform, vec![0.0, 1.0]),
+            // Shape 1 fails the gamma's squeeze test most often.
+            (DistKind::Beta, vec![1.0, 1.0]),
+            (DistKind::Beta, vec![5.0, 3.0]),
+            (DistKind::Beta, vec![2.0, 500.0]),
+            (DistKind::Pert, vec![0.01, 0.03, 0.08]),
+            (DistKind::Pert, vec![2.0, 2.0, 5.0]),
+            (DistKind::Pert, vec![-3.0, 9.0, 9.0]),
         ] {
             let d = Dist::new(kind, &args).unwrap();
             let simple = d.simple().unwrap();
@@ -872,7 +903,7 @@ mod tests {
             for draw in 0..500 {
                 // A partial batch too.
                 let n = if draw % 7 == 3 { 37 } else { LANES };
-                draw_simple(simple, &mut fast[..n], &mut a[..n]);
+                draw_simple(&d, simple, &mut fast[..n], &mut a[..n]);
                 d.fill(&mut slow[..n], &mut b[..n]);
                 for lane in 0..n {
                     assert_eq!(
@@ -883,6 +914,15 @@ mod tests {
                 }
                 assert_eq!(fast, slow);
             }
+        }
+    }
+
+    /// A gamma with a shape below 1 needs a boost, which takes logs: such
+    /// betas keep the full sampler.
+    #[test]
+    fn betas_with_a_shape_below_one_are_not_simple() {
+        for args in [[0.8, 6.0], [3.0, 0.5]] {
+            assert_eq!(Dist::new(DistKind::Beta, &args).unwrap().simple(), None);
         }
     }
 
