@@ -1172,6 +1172,16 @@ fn simple_samplers_are_the_ones_of_their_kinds() {
             width: 4.0
         })
     );
-    assert_eq!(dist(DistKind::Beta, &[2.0, 3.0]).simple(), None);
+    assert!(matches!(
+        dist(DistKind::Beta, &[2.0, 3.0]).simple(),
+        Some(Simple::Beta(_))
+    ));
+    assert!(matches!(
+        dist(DistKind::Pert, &[0.0, 0.2, 1.0]).simple(),
+        Some(Simple::Beta(_))
+    ));
+    // A shape below 1 needs the gamma's boost, which takes logs.
+    assert_eq!(dist(DistKind::Beta, &[0.8, 3.0]).simple(), None);
+    assert_eq!(dist(DistKind::LogNormal, &[0.0, 1.0]).simple(), None);
     assert_eq!(dist(DistKind::Normal, &[1.0, 0.0]).simple(), None);
 }
