@@ -360,17 +360,28 @@ pub(crate) fn simulate_blocks_with(
                 .collect()
         };
         let mut merge = |chunk: u64, out: Vec<ChunkOut>| -> Result<(), SimError> {
-            let mut rows = Vec::new();
-            for (block, (results, chunk_rows)) in current.iter_mut().zip(out) {
-                block.merge(results);
-                rows.extend(chunk_rows);
-            }
+            let (chunk_results, rows): (Vec<Results>, Vec<Option<Rows>>) = out.into_iter().unzip();
+            let rows: Vec<Rows> = rows.into_iter().flatten().collect();
             if chunk + 1 == end {
-                // Every chunk of the stretch has run and kept its counts.
-                for (block, bank) in current.iter_mut().zip(&banks) {
-                    if let Some(bank) = bank {
-                        bank.pay_into(block);
-                    }
+                // The last chunk of the stretch: no other chunk is running,
+                // so each job's merge, and the adding of the counts every
+                // thread kept for it, run on the pool's threads, job by job
+                // (each job's own order is unchanged).
+                pool.pool.install(|| {
+                    current
+                        .par_iter_mut()
+                        .zip(chunk_results)
+                        .zip(&banks)
+                        .for_each(|((block, results), bank)| {
+                            block.merge(results);
+                            if let Some(bank) = bank {
+                                bank.pay_into(block);
+                            }
+                        });
+                });
+            } else {
+                for (block, results) in current.iter_mut().zip(chunk_results) {
+                    block.merge(results);
                 }
             }
             if !rows.is_empty() {
