@@ -216,8 +216,66 @@ pub fn compare_csv(c: &Comparison) -> Vec<u8> {
     csv_bytes(rows)
 }
 
+/// compare.json: the bytes `serde_json` writes for the whole comparison,
+/// with the scenarios' summaries (most of the file: every time series of
+/// every scenario) written on every core. The rest is written with an
+/// empty list of summaries, and the list, each summary indented to its
+/// depth, is set in its place.
 pub fn compare_json(c: &Comparison) -> Vec<u8> {
-    json(c)
+    use rayon::prelude::*;
+    // Every field but the summaries, listed without `..`: a field added to
+    // `Comparison` must be added here, or this does not compile.
+    let shell = Comparison {
+        runs: c.runs,
+        seed: c.seed,
+        summaries: Vec::new(),
+        differences: c.differences.clone(),
+        unmatched: c.unmatched.clone(),
+        given: c.given.clone(),
+        sampling: c.sampling.clone(),
+    };
+    let out = json(&shell);
+    if c.summaries.is_empty() {
+        return out;
+    }
+    // Pretty JSON puts the summaries one level inside the top object:
+    // the list's items at four spaces, their fields at six.
+    let key = b"\n  \"summaries\": []";
+    let Some(at) = out.windows(key.len()).position(|w| w == key) else {
+        return json(c);
+    };
+    // Each summary written and indented on a thread of its own. A newline
+    // inside JSON is always between tokens (strings escape theirs), so
+    // indenting after each one indents every line.
+    let parts: Vec<Vec<u8>> = c
+        .summaries
+        .par_iter()
+        .map(|s| {
+            let plain = serde_json::to_vec_pretty(s).unwrap_or_default();
+            let mut part = Vec::with_capacity(plain.len() + plain.len() / 4);
+            part.extend_from_slice(b"    ");
+            for (i, line) in plain.split(|&b| b == b'\n').enumerate() {
+                if i > 0 {
+                    part.extend_from_slice(b"\n    ");
+                }
+                part.extend_from_slice(line);
+            }
+            part
+        })
+        .collect();
+    let mut list = Vec::with_capacity(parts.iter().map(|p| p.len() + 2).sum::<usize>() + 5);
+    list.push(b'[');
+    for (i, part) in parts.iter().enumerate() {
+        list.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        list.extend_from_slice(part);
+    }
+    list.extend_from_slice(b"\n  ]");
+    let open = at + key.len() - 2;
+    let mut whole = Vec::with_capacity(out.len() + list.len());
+    whole.extend_from_slice(&out[..open]);
+    whole.extend_from_slice(&list);
+    whole.extend_from_slice(&out[open + 2..]);
+    whole
 }
 
 // ---------------------------------------------------------------- sweep

@@ -304,6 +304,25 @@ y = "level"
     assert!(d.unpaired_se > 0.05, "unpaired SE {}", d.unpaired_se);
 }
 
+/// compare.json, whose summaries are written on several threads and set
+/// into place, is the bytes `serde_json` writes for the whole comparison.
+#[test]
+fn compare_json_is_the_comparison_as_serde_json_writes_it() {
+    let base = load("scenarios/examples/coin-flips.toml");
+    let variant =
+        crate::common::load_with("scenarios/examples/coin-flips.toml", &["p_incident=0.25"]);
+    let third = crate::common::load_with("scenarios/examples/coin-flips.toml", &["p_incident=0.3"]);
+    let models = [base, variant, third];
+    let c = compare(&models, &options(&models[0], 2_000), &|_| {}).unwrap();
+    let mut want = serde_json::to_vec_pretty(&c).unwrap();
+    want.push(b'\n');
+    let got = polsim::output::analysis::compare_json(&c);
+    assert!(
+        got == want,
+        "compare.json differs from serde_json's own output"
+    );
+}
+
 #[test]
 fn paired_interval_is_much_narrower_than_an_unpaired_one() {
     let base = load("scenarios/examples/coin-flips.toml");
