@@ -385,7 +385,7 @@ impl Form {
                 range,
                 ref sampler,
                 ..
-            } => (min + range * sampler.sample(rng)).clamp(min, max),
+            } => pert_from_beta(min, range, max, sampler.sample(rng)),
             Form::Triangular { min, mode, max } => {
                 let u: f64 = rng.random();
                 triangular_quantile(min, mode, max, u)

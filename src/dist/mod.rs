@@ -211,10 +211,7 @@ impl Dist {
             Form::Beta { sampler, .. } if sampler.without_boost() => {
                 Some(Simple::Beta(BetaFirstTry {
                     ratio: sampler,
-                    min: 0.0,
-                    range: 1.0,
-                    max: 1.0,
-                    pert: false,
+                    pert: None,
                 }))
             }
             Form::Pert {
@@ -225,10 +222,7 @@ impl Dist {
                 ..
             } if sampler.without_boost() => Some(Simple::Beta(BetaFirstTry {
                 ratio: sampler,
-                min,
-                range,
-                max,
-                pert: true,
+                pert: Some((min, range, max)),
             })),
             _ => None,
         }
@@ -506,12 +500,8 @@ impl rand::TryRng for OneWord {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BetaFirstTry {
     ratio: samplers::BetaRatio,
-    /// PERT's `min`, `range` and `max` (`0, 1, 1` for a beta, which is not
-    /// clamped).
-    min: f64,
-    range: f64,
-    max: f64,
-    pert: bool,
+    /// A PERT's `min`, `range` and `max`; `None` for a beta.
+    pert: Option<(f64, f64, f64)>,
 }
 
 impl BetaFirstTry {
@@ -520,10 +510,9 @@ impl BetaFirstTry {
     #[inline(always)]
     pub fn first_try(&self, words: [u64; 4]) -> (f64, bool) {
         let (b, ok) = self.ratio.first_try(words);
-        if self.pert {
-            ((self.min + self.range * b).clamp(self.min, self.max), ok)
-        } else {
-            (b, ok)
+        match self.pert {
+            Some((min, range, max)) => (samplers::pert_from_beta(min, range, max, b), ok),
+            None => (b, ok),
         }
     }
 }

@@ -129,6 +129,12 @@ impl BetaRatio {
     }
 }
 
+/// A PERT draw from its beta draw `b`: `b` scaled onto `[min, max]`.
+#[inline(always)]
+pub(super) fn pert_from_beta(min: f64, range: f64, max: f64, b: f64) -> f64 {
+    (min + range * b).clamp(min, max)
+}
+
 /// Index of the first weight whose running sum exceeds `target` (zero weights are never
 /// chosen); if rounding puts `target` at or past the total, the last positive weight.
 #[inline]

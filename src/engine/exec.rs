@@ -678,13 +678,7 @@ fn draw_simple(dist: &dist::Dist, simple: dist::Simple, streams: &mut [Stream], 
                 *x = mean + sd * z;
                 again |= u64::from(!ok) << lane;
             }
-            while again != 0 {
-                let lane = again.trailing_zeros() as usize;
-                again &= again - 1;
-                let s = &mut streams[lane];
-                s.unread();
-                out[lane] = mean + sd * dist::standard_normal(s);
-            }
+            redraw(dist, again, 1, streams, out);
         }
         dist::Simple::Beta(beta) => {
             let n = words.len();
@@ -699,16 +693,25 @@ fn draw_simple(dist: &dist::Dist, simple: dist::Simple, streams: &mut [Stream], 
                 *x = b;
                 again |= u64::from(!ok) << lane;
             }
-            while again != 0 {
-                let lane = again.trailing_zeros() as usize;
-                again &= again - 1;
-                let s = &mut streams[lane];
-                for _ in 0..4 {
-                    s.unread();
-                }
-                dist.fill(std::slice::from_mut(s), &mut out[lane..=lane]);
-            }
+            redraw(dist, again, 4, streams, out);
         }
+    }
+}
+
+/// Draws again, with `dist`'s full sampler, the lanes of `again` whose
+/// first try did not give a draw: each stream is taken back over the
+/// `read` words the first try read, so the draw starts from its first word
+/// as `Dist::fill` would.
+#[cold]
+fn redraw(dist: &dist::Dist, mut again: u64, read: usize, streams: &mut [Stream], out: &mut [f64]) {
+    while again != 0 {
+        let lane = again.trailing_zeros() as usize;
+        again &= again - 1;
+        let s = &mut streams[lane];
+        for _ in 0..read {
+            s.unread();
+        }
+        dist.fill(std::slice::from_mut(s), &mut out[lane..=lane]);
     }
 }
 
