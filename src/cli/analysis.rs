@@ -154,11 +154,13 @@ fn options(model: &Model, sim: &SimArgs) -> RunOptions {
 }
 
 /// Print the JSON or the table, as the flags ask.
-pub(super) fn show(out: &OutArgs, json: &[u8], table: &str) {
+/// Prints the JSON with `--json`, else the table unless `--quiet`; each
+/// is made only when it is printed (a comparison's JSON is megabytes).
+pub(super) fn show(out: &OutArgs, json: impl FnOnce() -> Vec<u8>, table: impl FnOnce() -> String) {
     if out.json {
-        print!("{}", String::from_utf8_lossy(json));
+        print!("{}", String::from_utf8_lossy(&json()));
     } else if !out.quiet {
-        print!("{}", printable(table));
+        print!("{}", printable(&table()));
     }
 }
 
@@ -230,19 +232,17 @@ pub fn cmd_compare(args: CompareArgs) -> Result<(), Error> {
             "{}",
             serde_json::json!({ "comparison": comparison, "decision": d })
         ),
-        Some(d) => show(
-            &args.out,
-            &[],
-            &format!(
+        Some(d) => show(&args.out, Vec::new, || {
+            format!(
                 "{}{}",
                 export::compare_table(&comparison),
                 crate::output::decision::table(d)
-            ),
-        ),
+            )
+        }),
         None => show(
             &args.out,
-            &export::compare_json(&comparison),
-            &export::compare_table(&comparison),
+            || export::compare_json(&comparison),
+            || export::compare_table(&comparison),
         ),
     }
     written(&args.out, &dir, &paths);
@@ -576,8 +576,8 @@ pub fn write_sweep(
     out.commit().map_err(Error::Io)?;
     show(
         args,
-        &export::sweep_json(axes, &points),
-        &export::sweep_table(axes, &points, name, threshold),
+        || export::sweep_json(axes, &points),
+        || export::sweep_table(axes, &points, name, threshold),
     );
     tell_skipped(args, &skipped);
     written(args, &dir, &paths);
@@ -738,8 +738,8 @@ pub(super) fn write_sensitivity(
     out.commit().map_err(Error::Io)?;
     show(
         out_args,
-        &export::sensitivity_json(s),
-        &export::sensitivity_table(s),
+        || export::sensitivity_json(s),
+        || export::sensitivity_table(s),
     );
     tell_skipped(out_args, &skipped);
     written(out_args, &dir, &paths);

@@ -232,8 +232,8 @@ pub fn merge_compare(
     out.commit().map_err(Error::Io)?;
     show(
         &out_args,
-        &export::compare_json(&comparison),
-        &export::compare_table(&comparison),
+        || export::compare_json(&comparison),
+        || export::compare_table(&comparison),
     );
     written(&out_args, &dir, &paths);
     Ok(())
