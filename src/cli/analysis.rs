@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
+use rayon::prelude::*;
 
 use super::{
     ChartArgs, SimArgs, apply_sim_args, load, out_folder, override_texts, sampling, slug,
@@ -271,11 +272,22 @@ pub fn compare_once(
             files.len()
         )));
     }
+    // The scenarios are read and checked on every core; the first error
+    // in the order of the files is the one reported.
+    super::check_threads(args.sim.threads)?;
+    super::use_threads(args.sim.threads);
+    let loaded: Vec<Result<_, Error>> = files
+        .par_iter()
+        .map(|f| {
+            let (mut m, o) = load(f, &args.sim.set, args.sim.root.as_deref())?;
+            apply_sim_args(&mut m, &args.sim)?;
+            Ok((m, o))
+        })
+        .collect();
     let mut models = Vec::new();
     let mut overrides = Vec::new();
-    for f in &files {
-        let (mut m, o) = load(f, &args.sim.set, args.sim.root.as_deref())?;
-        apply_sim_args(&mut m, &args.sim)?;
+    for result in loaded {
+        let (m, o) = result?;
         models.push(m);
         overrides = override_texts(&o);
     }

@@ -339,22 +339,35 @@ pub(crate) fn simulate_blocks_with(
             .iter()
             .map(|b| b.as_ref().map(|_| Bank::new(threads)))
             .collect();
-        let mut prepare = |chunk: u64| -> Vec<Results> {
+        // A stretch of one chunk (a comparison's pilot) allocates each
+        // scenario's accumulators in its own task, on every thread: they
+        // are the most memory a comparison touches, and faulting it in on
+        // the calling thread alone kept the other threads waiting.
+        let alone = end - start == 1;
+        let mut prepare = |chunk: u64| -> Vec<Option<Results>> {
             jobs.iter()
                 .zip(&plans)
                 .zip(now)
-                .map(|((job, plan), b)| chunk_results(job, *plan, b.clone(), options, chunk))
+                .map(|((job, plan), b)| {
+                    (!alone).then(|| chunk_results(job, *plan, b.clone(), options, chunk))
+                })
                 .collect()
         };
         // The scenarios of a chunk run as tasks of their own: a stretch of
         // a single chunk (a compare's pilot) or the last chunks of a run
         // still use every thread. Each scenario's chunk is the same work
         // wherever it runs, and `merge` takes them in job order.
-        let work = |chunk: u64, prepared: Vec<Results>| -> Result<Vec<ChunkOut>, SimError> {
+        let work = |chunk: u64,
+                    prepared: Vec<Option<Results>>|
+         -> Result<Vec<ChunkOut>, SimError> {
             jobs.par_iter()
+                .zip(&plans)
+                .zip(now)
                 .zip(prepared)
                 .zip(&banks)
-                .map(|((job, results), bank)| {
+                .map(|((((job, plan), b), results), bank)| {
+                    let results = results
+                        .unwrap_or_else(|| chunk_results(job, *plan, b.clone(), options, chunk));
                     run_chunk(job, options, chunk, results, bank.as_ref())
                 })
                 .collect()
