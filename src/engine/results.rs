@@ -337,7 +337,7 @@ impl Results {
         let steps = self.plan.steps as usize;
         let plan = self.plan;
         // Pair by pair on the current thread pool: the pilot's values are
-        // sorted here, once.
+        // put in order (near the quantiles' ranks) here, once.
         let pairs: Vec<Brackets> = self
             .series
             .par_iter_mut()
@@ -346,14 +346,9 @@ impl Results {
                     if !plan.keeps(t as u32) {
                         return Brackets::default();
                     }
-                    // Sorted in place: one slice of values once finished.
-                    acc.quantiles.finish();
-                    let slices: Vec<&[f64]> =
-                        acc.quantiles.exact_values().into_iter().flatten().collect();
-                    match slices[..] {
-                        [] => Brackets::default(),
-                        [values] => Brackets::from_sorted(values, &REPORTED_PS),
-                        _ => Brackets::from_sorted(&slices.concat(), &REPORTED_PS),
+                    match acc.quantiles.exact_values_mut() {
+                        Some(values) => Brackets::from_pilot(values, &REPORTED_PS),
+                        None => Brackets::default(),
                     }
                 })
             })

@@ -628,6 +628,24 @@ impl Quantiles {
         }
     }
 
+    /// The values held exactly, joined into one slice that the caller may
+    /// reorder (the order of the values never changes a result); `None`
+    /// once they are in a sketch.
+    pub fn exact_values_mut(&mut self) -> Option<&mut [f64]> {
+        match &mut self.repr {
+            Repr::Exact {
+                values,
+                parts,
+                sorted,
+            } => {
+                join(values, parts);
+                *sorted = false;
+                Some(&mut values[..])
+            }
+            Repr::Sketch(_) => None,
+        }
+    }
+
     /// Number of `NaN` ("none") values seen.
     pub fn none(&self) -> u64 {
         self.none
@@ -1076,7 +1094,7 @@ impl Iterator for ExactAtoms<'_> {
 /// way (the mapping `total_cmp` itself uses): branch-free comparisons make
 /// this about twice as fast as sorting with the comparator, and values with
 /// equal keys are the same bits, so the result is identical.
-fn sort_total(values: &mut [f64]) {
+pub(super) fn sort_total(values: &mut [f64]) {
     let mut keys: Vec<i64> = values.iter().map(|&x| total_key(x)).collect();
     keys.sort_unstable();
     for (v, k) in values.iter_mut().zip(keys) {

@@ -41,11 +41,24 @@
 //! counter, and one that has seen many counts its cells in passes over one
 //! short stretch of memory rather than one value at a time.
 
-use super::regions;
+use super::{regions, select};
 
 /// How many of the pilot's binomial standard deviations a bracket reaches
 /// either side of its quantile's rank.
 pub const BRACKET_Z: f64 = 5.0;
+
+/// The ranks (0-based, inclusive) of a pilot of `m > 0` values that the
+/// bracket of the quantile at `p` spans, before it is widened to whole runs
+/// of equal values: `BRACKET_Z` binomial standard deviations (and two
+/// ranks) either side of the quantile's rank.
+fn rank_window(p: f64, m: usize) -> (usize, usize) {
+    let p = p.clamp(0.0, 1.0);
+    let centre = p * (m - 1) as f64;
+    let half = BRACKET_Z * (p * (1.0 - p) * m as f64).sqrt() + 2.0;
+    let lo = (centre - half).floor().max(0.0) as usize;
+    let hi = ((centre + half).ceil() as usize).min(m - 1);
+    (lo, hi)
+}
 
 /// Equal-width cells of an interval at most (an interval holding more pilot
 /// values gets this many).
@@ -454,9 +467,28 @@ impl Brackets {
         }
     }
 
+    /// The brackets of the quantiles at `ps`, as [`Brackets::from_sorted`]
+    /// finds them, from a pilot's non-NaN values in any order: they are
+    /// put in order only near the ranks the brackets read
+    /// ([`select::sort_around`]), and left so.
+    pub fn from_pilot(pilot: &mut [f64], ps: &[f64]) -> Brackets {
+        let m = pilot.len();
+        if m == 0 {
+            return Brackets::default();
+        }
+        let windows: Vec<(usize, usize)> = ps
+            .iter()
+            .take(MAX_INTERVALS)
+            .map(|&p| rank_window(p, m))
+            .collect();
+        select::sort_around(pilot, &windows);
+        Brackets::from_sorted(pilot, ps)
+    }
+
     /// The brackets of the quantiles at `ps` (at most [`MAX_INTERVALS`]
     /// of them; any more are left out) from a pilot's non-NaN values,
-    /// sorted by `f64::total_cmp`.
+    /// sorted by `f64::total_cmp`, or at least in order around the ranks
+    /// that [`rank_window`] gives (as [`select::sort_around`] leaves them).
     pub fn from_sorted(pilot: &[f64], ps: &[f64]) -> Brackets {
         let m = pilot.len();
         if m == 0 {
@@ -466,11 +498,7 @@ impl Brackets {
         // overlap or touch.
         let mut ranges: Vec<(usize, usize)> = Vec::new();
         for &p in ps.iter().take(MAX_INTERVALS) {
-            let p = p.clamp(0.0, 1.0);
-            let centre = p * (m - 1) as f64;
-            let half = BRACKET_Z * (p * (1.0 - p) * m as f64).sqrt() + 2.0;
-            let lo = (centre - half).floor().max(0.0) as usize;
-            let hi = ((centre + half).ceil() as usize).min(m - 1);
+            let (lo, hi) = rank_window(p, m);
             // Equal values belong to one interval: widen to all of them.
             let lo = pilot[..lo].partition_point(|v| v.total_cmp(&pilot[lo]).is_lt());
             let hi = hi + pilot[hi..].partition_point(|v| v.total_cmp(&pilot[hi]).is_le()) - 1;
@@ -1275,5 +1303,54 @@ mod tests {
         let ok =
             Brackets::decode(&mut || it.next()).and_then(|b| Tally::decode(&b, &mut || it.next()));
         assert!(ok.is_none());
+    }
+
+    /// Brackets from a pilot put in order only near their ranks are the
+    /// brackets of the fully sorted pilot: smooth values, whole numbers,
+    /// an atom beside a spread, signed zeros, far outliers and infinities
+    /// (which are sorted whole), at pilot sizes around the bucketing's.
+    #[test]
+    fn brackets_from_a_pilot_in_any_order_are_those_of_the_sorted_pilot() {
+        type Draw = fn(f64, f64) -> f64;
+        let kinds: [(&str, Draw); 7] = [
+            ("smooth", |u, v| u + v * u),
+            ("whole numbers", |u, _| (u * 9.0).floor()),
+            ("atom at zero", |u, v| if u < 0.3 { 0.0 } else { v }),
+            ("signed zeros", |u, v| {
+                if u < 0.4 {
+                    -0.0
+                } else if u < 0.8 {
+                    0.0
+                } else {
+                    v
+                }
+            }),
+            ("far outliers", |u, v| if u < 0.002 { 1e9 * v } else { v }),
+            (
+                "infinities",
+                |u, v| if u < 0.01 { f64::NEG_INFINITY } else { v },
+            ),
+            ("constant", |_, _| 2.5),
+        ];
+        for (name, draw) in kinds {
+            for m in [1, 7, 600, 1024, 5000, 16_384] {
+                let (u, v) = (uniforms(m, 31), uniforms(m, 32));
+                let pilot: Vec<f64> = u.iter().zip(&v).map(|(&a, &b)| draw(a, b)).collect();
+                let mut arranged = pilot.clone();
+                let got = Brackets::from_pilot(&mut arranged, &PS);
+                assert_eq!(
+                    got,
+                    Brackets::from_sorted(&sorted(&pilot), &PS),
+                    "{name}, m = {m}"
+                );
+                // Only reordered.
+                let bits = |v: &[f64]| {
+                    let mut b: Vec<u64> = v.iter().map(|x| x.to_bits()).collect();
+                    b.sort_unstable();
+                    b
+                };
+                assert_eq!(bits(&arranged), bits(&pilot), "{name}, m = {m}");
+            }
+        }
     }
 }
