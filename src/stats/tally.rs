@@ -710,8 +710,12 @@ pub struct Tally {
     regions: [u64; 2 * MAX_INTERVALS + 1],
     /// Cells of values not yet counted in `counts`.
     pending: Vec<u32>,
-    /// Values per cell; empty until `pending` outgrows it.
-    counts: Vec<u64>,
+    /// Values per cell; empty until `pending` outgrows it. A cell counts
+    /// at most one value a run, and a simulation has at most 10^8 runs
+    /// (`scenario::check::MAX_RUNS`), so 32 bits hold any count: half the
+    /// memory of the largest part of a comparison's accumulators. Counts
+    /// read from a part file saturate rather than wrap.
+    counts: Vec<u32>,
 }
 
 impl Drop for Tally {
@@ -859,8 +863,8 @@ impl Tally {
         }
         if !other.counts.is_empty() {
             self.dense(brackets);
-            for (a, b) in self.counts.iter_mut().zip(&other.counts) {
-                *a += b;
+            for (a, &b) in self.counts.iter_mut().zip(&other.counts) {
+                *a = a.saturating_add(b);
             }
         }
         let mut other = other;
@@ -890,7 +894,7 @@ impl Tally {
         self.dense(brackets);
         for &c in &self.pending {
             if let Some(n) = self.counts.get_mut(c as usize) {
-                *n += 1;
+                *n = n.saturating_add(1);
             }
         }
         self.pending.clear();
@@ -901,7 +905,7 @@ impl Tally {
         let mut counts = if self.counts.is_empty() {
             vec![0; brackets.cells]
         } else {
-            self.counts.clone()
+            self.counts.iter().map(|&c| u64::from(c)).collect()
         };
         for &c in &self.pending {
             if let Some(n) = counts.get_mut(c as usize) {
@@ -936,7 +940,7 @@ impl Tally {
         }
         let mut counts = Vec::with_capacity(brackets.cells);
         for _ in 0..brackets.cells {
-            counts.push(next()?);
+            counts.push(u32::try_from(next()?).ok()?);
         }
         t.counts = counts;
         t.consistent(brackets).then_some(t)
