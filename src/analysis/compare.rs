@@ -138,18 +138,9 @@ pub fn compare_with(
     options: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Comparison, SimError> {
-    let refs: Vec<&Model> = models.iter().collect();
-    let plan =
-        Plan::new(how.sampling, options.seed, options.runs, &refs).map_err(SimError::Input)?;
-    let values: Vec<Vec<Option<Vec<f64>>>> = match &plan {
-        Some(p) => models.iter().map(|m| p.values(m)).collect(),
-        None => Vec::new(),
-    };
+    let Sampled { plan, values } = Sampled::new(models, how, options)?;
     let injected: Vec<Injected> = values.iter().map(|v| Injected::new(v, &[])).collect();
-    let injects: Vec<Option<&(dyn Inject + Sync)>> = injected
-        .iter()
-        .map(|i| Some(i as &(dyn Inject + Sync)))
-        .collect();
+    let injects = as_injects(&injected);
     let (mut tracks, unmatched) = tracks(models);
     let blocks = plan.as_ref().map_or(0, Plan::replicates);
     with_replicates(&mut tracks, blocks);
@@ -170,10 +161,7 @@ pub fn compare_with(
         add_rows(&mut tracks, rows, plan.as_ref());
         Ok(())
     };
-    let conditions: Vec<Option<MExpr>> = match how.given {
-        Some((_, exprs)) => exprs.iter().cloned().map(Some).collect(),
-        None => Vec::new(),
-    };
+    let conditions = conditions(how);
     let setup = super::Setup {
         models,
         conditions: &conditions,
@@ -184,6 +172,42 @@ pub fn compare_with(
     merge_block(&mut tracks, &done);
     let plan = plan.as_ref().map(|p| (p, replicates.as_slice()));
     finish(models, how, options, results, &tracks, unmatched, plan)
+}
+
+/// The sampled parameters of a comparison (with `--sampling lhs|sobol`):
+/// the design, and each scenario's points of it; empty without one.
+struct Sampled {
+    plan: Option<Plan>,
+    values: Vec<Vec<Option<Vec<f64>>>>,
+}
+
+impl Sampled {
+    fn new(models: &[Model], how: &Options<'_>, options: &RunOptions) -> Result<Sampled, SimError> {
+        let refs: Vec<&Model> = models.iter().collect();
+        let plan =
+            Plan::new(how.sampling, options.seed, options.runs, &refs).map_err(SimError::Input)?;
+        let values = match &plan {
+            Some(p) => models.iter().map(|m| p.values(m)).collect(),
+            None => Vec::new(),
+        };
+        Ok(Sampled { plan, values })
+    }
+}
+
+/// Each scenario's injected parameters, as the engine takes them.
+fn as_injects<'a>(injected: &'a [Injected<'a>]) -> Vec<Option<&'a (dyn Inject + Sync)>> {
+    injected
+        .iter()
+        .map(|i| Some(i as &(dyn Inject + Sync)))
+        .collect()
+}
+
+/// The `--given` condition of every scenario, or none.
+fn conditions(how: &Options<'_>) -> Vec<Option<MExpr>> {
+    match how.given {
+        Some((_, exprs)) => exprs.iter().cloned().map(Some).collect(),
+        None => Vec::new(),
+    }
 }
 
 /// One block of runs of a sharded comparison: each scenario's accumulators
@@ -215,18 +239,9 @@ pub fn compare_blocks(
     blocks: std::ops::Range<u64>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<Block>, SimError> {
-    let refs: Vec<&Model> = models.iter().collect();
-    let plan =
-        Plan::new(how.sampling, options.seed, options.runs, &refs).map_err(SimError::Input)?;
-    let values: Vec<Vec<Option<Vec<f64>>>> = match &plan {
-        Some(p) => models.iter().map(|m| p.values(m)).collect(),
-        None => Vec::new(),
-    };
+    let Sampled { plan, values } = Sampled::new(models, how, options)?;
     let injected: Vec<Injected> = values.iter().map(|v| Injected::new(v, &[])).collect();
-    let injects: Vec<Option<&(dyn Inject + Sync)>> = injected
-        .iter()
-        .map(|i| Some(i as &(dyn Inject + Sync)))
-        .collect();
+    let injects = as_injects(&injected);
     let (mut tracks, _) = tracks(models);
     with_replicates(&mut tracks, plan.as_ref().map_or(0, Plan::replicates));
     let mut replicates: Vec<Replicates> = match &plan {
@@ -247,10 +262,7 @@ pub fn compare_blocks(
         add_rows(&mut tracks, rows, plan.as_ref());
         Ok(())
     };
-    let conditions: Vec<Option<MExpr>> = match how.given {
-        Some((_, exprs)) => exprs.iter().cloned().map(Some).collect(),
-        None => Vec::new(),
-    };
+    let conditions = conditions(how);
     let setup = super::Setup {
         models,
         conditions: &conditions,
