@@ -186,6 +186,7 @@ fn simulate_outcomes(
         inject: None,
         series: false,
         exact_quantiles: true,
+        row_params: true,
     };
     engine::simulate_many(&[job], &options, &|_| {}, &mut |_| Ok(()))
         .unwrap_or_else(|e| panic!("simulation failed: {e}"))

@@ -166,6 +166,8 @@ pub fn compare_with(
         models,
         conditions: &conditions,
         injects: &injects,
+        // The paired differences and replicates read only the outcomes.
+        row_params: false,
     };
     let results = super::simulate_setup(&setup, true, options, progress, Some(&mut on_rows))?;
     let done = take_block(&mut tracks);
@@ -267,6 +269,8 @@ pub fn compare_blocks(
         models,
         conditions: &conditions,
         injects: &injects,
+        // The paired differences and replicates read only the outcomes.
+        row_params: false,
     };
     let results =
         super::simulate_setup_blocks(&setup, true, options, blocks, progress, &mut on_rows)?;

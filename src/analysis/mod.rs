@@ -45,6 +45,7 @@ pub fn simulate_models(
         models,
         conditions: &[],
         injects: &[],
+        row_params: true,
     };
     simulate_setup(&setup, series, options, progress, on_rows)
 }
@@ -56,6 +57,9 @@ pub struct Setup<'a> {
     pub models: &'a [Model],
     pub conditions: &'a [Option<MExpr>],
     pub injects: &'a [Option<&'a (dyn Inject + Sync)>],
+    /// Whether the per-run rows carry the parameters' values (a
+    /// comparison reads only the outcomes).
+    pub row_params: bool,
 }
 
 /// [`simulate_models`] with conditions and injected values.
@@ -116,6 +120,7 @@ impl Setup<'_> {
                 inject: self.injects.get(i).copied().flatten(),
                 series,
                 exact_quantiles: true,
+                row_params: self.row_params,
             })
             .collect()
     }

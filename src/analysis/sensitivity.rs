@@ -427,6 +427,7 @@ fn rank_values(
         inject: None,
         series: false,
         exact_quantiles: false,
+        row_params: true,
     };
     let mut sink = |rows: &[Rows]| {
         let Some(rows) = rows.first() else {
@@ -756,6 +757,7 @@ fn swing_blocks(
         models,
         conditions: &conditions,
         injects: &[],
+        row_params: true,
     };
     let results = match shard {
         Some(range) => {

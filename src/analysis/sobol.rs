@@ -212,6 +212,7 @@ pub(super) fn sobol_values(
             inject: Some(m as &(dyn Inject + Sync)),
             series: false,
             exact_quantiles: false,
+            row_params: true,
         })
         .collect();
     let matrices = jobs.len();

@@ -59,7 +59,8 @@ pub struct RunOptions {
 #[derive(Clone, Debug, Default)]
 pub struct Rows {
     pub first_run: u64,
-    /// `params[p][i]` for run `first_run + i`.
+    /// `params[p][i]` for run `first_run + i`; empty when the job asked
+    /// for none (`Job::row_params`).
     pub params: Vec<Vec<f64>>,
     pub outcomes: Vec<Vec<f64>>,
     pub condition: Vec<bool>,
@@ -141,6 +142,9 @@ pub struct Job<'a> {
     /// (past the exact caps of `results`), by running the runs again;
     /// analyses that read no quantiles turn this off.
     pub exact_quantiles: bool,
+    /// With `RunOptions::rows`, give each run's parameter values too
+    /// (`Rows::params`); without, `params` is empty.
+    pub row_params: bool,
 }
 
 /// A receiver of each chunk's per-run rows, one `Rows` per job. It runs
@@ -164,6 +168,7 @@ pub fn simulate(
         inject,
         series: true,
         exact_quantiles: true,
+        row_params: true,
     };
     let mut results = simulate_many(&[job], options, progress, &mut |rows: &[Rows]| match rows
         .first()
@@ -678,6 +683,7 @@ fn run_chunk(
     let mut rows = options.rows.then(|| Rows {
         first_run: first,
         params: (0..program.params.len())
+            .filter(|_| job.row_params)
             .map(|_| Vec::with_capacity(len))
             .collect(),
         outcomes: (0..program.outcomes.len())
