@@ -320,10 +320,10 @@ impl Results {
     /// Counts the per-step values in `brackets` from now on: every kept
     /// step gets an empty tally.
     pub fn count_in(&mut self, brackets: Arc<SeriesBrackets>) {
-        for (s, per_step) in self.series.iter_mut().enumerate() {
+        for per_step in &mut self.series {
             for (t, acc) in per_step.iter_mut().enumerate() {
                 if self.plan.keeps(t as u32) {
-                    acc.tally = Some(Tally::new(brackets.get(s, t)));
+                    acc.tally = Some(Tally::default());
                 }
             }
         }

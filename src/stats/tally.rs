@@ -767,11 +767,6 @@ pub struct Read {
 }
 
 impl Tally {
-    /// An empty tally for `brackets`.
-    pub fn new(_brackets: &Brackets) -> Tally {
-        Tally::default()
-    }
-
     /// Values counted, NaN excluded.
     pub fn count(&self) -> u64 {
         self.count
@@ -932,7 +927,7 @@ impl Tally {
     /// Reads a tally written by [`Tally::encode`] for `brackets`; `None`
     /// when the counts do not add up.
     pub fn decode(brackets: &Brackets, next: &mut dyn FnMut() -> Option<u64>) -> Option<Tally> {
-        let mut t = Tally::new(brackets);
+        let mut t = Tally::default();
         t.count = next()?;
         t.none = next()?;
         for r in &mut t.regions {
@@ -1104,9 +1099,9 @@ mod tests {
     /// 1024 merged in order, as the engine does.
     fn tally(values: &[f64], pilot: usize) -> (Brackets, Tally) {
         let brackets = Brackets::from_sorted(&sorted(&values[..pilot]), &PS);
-        let mut total = Tally::new(&brackets);
+        let mut total = Tally::default();
         for chunk in values.chunks(1024) {
-            let mut t = Tally::new(&brackets);
+            let mut t = Tally::default();
             for batch in chunk.chunks(64) {
                 t.add_slice(&brackets, batch);
             }
@@ -1235,24 +1230,24 @@ mod tests {
         let parts: Vec<Tally> = values
             .chunks(3000)
             .map(|c| {
-                let mut t = Tally::new(&b);
+                let mut t = Tally::default();
                 t.add_slice(&b, c);
                 t
             })
             .collect();
-        let mut forward = Tally::new(&b);
+        let mut forward = Tally::default();
         for p in parts.iter().cloned() {
             forward.merge(p, &b);
         }
-        let mut backward = Tally::new(&b);
+        let mut backward = Tally::default();
         for p in parts.iter().rev().cloned() {
             backward.merge(p, &b);
         }
-        let mut halves = Tally::new(&b);
+        let mut halves = Tally::default();
         let (x, y) = parts.split_at(5);
-        let mut left = Tally::new(&b);
+        let mut left = Tally::default();
         x.iter().cloned().for_each(|p| left.merge(p, &b));
-        let mut right = Tally::new(&b);
+        let mut right = Tally::default();
         y.iter().cloned().for_each(|p| right.merge(p, &b));
         halves.merge(right, &b);
         halves.merge(left, &b);
@@ -1271,7 +1266,7 @@ mod tests {
     fn a_rank_outside_every_bracket_is_interpolated() {
         let pilot: Vec<f64> = (0..1000).map(|i| i as f64 / 1000.0).collect();
         let b = Brackets::from_sorted(&pilot, &[0.5]);
-        let mut t = Tally::new(&b);
+        let mut t = Tally::default();
         let later: Vec<f64> = (0..100_000).map(|i| 10.0 + i as f64 / 10_000.0).collect();
         t.add_slice(&b, &pilot);
         t.add_slice(&b, &later);
