@@ -1855,6 +1855,25 @@ fn palmyra_report_figures_cut_no_text() {
             threshold: None,
         }),
     };
+    // Set at half width as a report sets its figures, and at the least
+    // size: every title wraps or shrinks, none is cut with "…".
+    for size in [chart::DEFAULT_SIZE, chart::style::MIN_SIZE] {
+        for placement in [chart::Placement::Half, chart::Placement::Full] {
+            let placed = chart::canvas::placed_size(&figure, size, placement);
+            let svg = chart::canvas::svg(&figure, placed, placement).expect("svg");
+            let cut = svg_text_cut(&svg);
+            assert!(cut.is_empty(), "{size:?} {placement:?}: {cut:?}");
+            for word in [
+                "Intelligence",
+                "ceiling",
+                "month)",
+                "operatives",
+                "removed)",
+            ] {
+                assert!(svg.contains(word), "{size:?} {placement:?}: {word}");
+            }
+        }
+    }
     let chart = Chart {
         name: "heatmap".into(),
         title: figure.title.clone(),
