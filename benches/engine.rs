@@ -308,6 +308,7 @@ fn median(times: &[Duration]) -> Duration {
 }
 
 fn main() {
+    polsim::engine::tune_allocator();
     let opt = options();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (model, program) = load_model();

@@ -12,17 +12,7 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    // Grow each heap in large steps. glibc grows a worker thread's heap by
-    // exactly what an allocation needs, one `mprotect` call each, and gives
-    // the top back when it is freed: comparing the 15 Palmyra variants made
-    // about 40,000 such calls. The padding is address space; a page costs
-    // memory only once it is written.
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `mallopt` sets a tuning value of the allocator; it is called
-    // before any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
-    }
+    polsim::engine::tune_allocator();
     // Ctrl-C, SIGTERM and SIGHUP remove the results being written (the
     // previous results stay whole) before the process dies of the signal.
     if let Err(e) = polsim::output::files::clean_up_on_signals() {
