@@ -48,16 +48,8 @@ fn select_into(values: &[f64], ranks: &[usize], out: &mut [f64], rounds: u32) {
     else {
         return select_direct(values, ranks, out);
     };
-    // Bucket numbers are below `MAX_BUCKETS`, a power of two, so masking
-    // them is a no-op that spares a bounds check per value.
     let mask = MAX_BUCKETS - 1;
-    let mut counts = vec![0u32; MAX_BUCKETS];
-    let mut index = vec![0u16; values.len()];
-    for (i, &x) in index.iter_mut().zip(values) {
-        let b = buckets.of_value(x) & mask;
-        counts[b] += 1;
-        *i = b as u16;
-    }
+    let (index, counts) = buckets.deal(values);
     // The bucket of each rank, and the values before that bucket.
     let mut target: Vec<(usize, usize)> = Vec::with_capacity(ranks.len());
     let (mut b, mut before) = (0usize, 0usize);
@@ -108,28 +100,21 @@ fn select_into(values: &[f64], ranks: &[usize], out: &mut [f64], rounds: u32) {
 /// search for the first or last place of such a value (`partition_point`
 /// over the whole slice) finds the place it has in the sorted values.
 /// Values that cannot be bucketed (a NaN, an infinity, a spread too wide
-/// or too narrow), or few, are sorted whole.
+/// or too narrow), or few, are sorted whole; with no window, nothing
+/// moves.
 ///
 /// The brackets of the time-series quantiles read a pilot's values only
 /// near five ranks: this spares sorting the other 85% of them.
 pub fn sort_around(values: &mut [f64], windows: &[(usize, usize)]) {
     let n = values.len();
-    let Some(buckets) = Range::of(values)
-        .buckets(n)
-        .filter(|_| n > DIRECT && !windows.is_empty())
-    else {
+    if windows.is_empty() {
+        return;
+    }
+    let Some(buckets) = Range::of(values).buckets(n).filter(|_| n > DIRECT) else {
         return sort_total(values);
     };
     let mask = MAX_BUCKETS - 1;
-    // Each value's bucket in one pass (it vectorises), then the counts.
-    let index: Vec<u16> = values
-        .iter()
-        .map(|&x| (buckets.of_value(x) & mask) as u16)
-        .collect();
-    let mut counts = vec![0u32; MAX_BUCKETS];
-    for &b in &index {
-        counts[usize::from(b) & mask] += 1;
-    }
+    let (index, counts) = buckets.deal(values);
     // `starts[b]`: the place of bucket `b`'s first value.
     let mut starts = vec![0usize; MAX_BUCKETS + 1];
     for b in 0..MAX_BUCKETS {
@@ -258,6 +243,25 @@ impl Buckets {
         // [0, count] up to rounding: a finite number far inside `u32`.
         let b = unsafe { at.to_int_unchecked::<u32>() } as usize;
         b.min(self.count - 1)
+    }
+}
+
+impl Buckets {
+    /// Each value's bucket, and the values in each of the `MAX_BUCKETS`
+    /// buckets: the buckets first, in one pass that vectorises, then the
+    /// counts. Bucket numbers are below `MAX_BUCKETS`, a power of two, so
+    /// masking them is a no-op that spares a bounds check per value.
+    fn deal(&self, values: &[f64]) -> (Vec<u16>, Vec<u32>) {
+        let mask = MAX_BUCKETS - 1;
+        let index: Vec<u16> = values
+            .iter()
+            .map(|&x| (self.of_value(x) & mask) as u16)
+            .collect();
+        let mut counts = vec![0u32; MAX_BUCKETS];
+        for &b in &index {
+            counts[usize::from(b) & mask] += 1;
+        }
+        (index, counts)
     }
 }
 
