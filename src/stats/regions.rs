@@ -29,6 +29,8 @@ pub struct Scan {
     pub odd: [u64; MAX_BOUNDS / 2],
     /// NaN values.
     pub nan: u32,
+    /// Each lane's region (0 for NaN, `u8::MAX` past the values).
+    pub codes: [u8; BATCH],
 }
 
 /// Scans `xs` (at most 64 values) against the first `used` of `bounds`,
@@ -66,13 +68,15 @@ fn scan_scalar(bounds: &[f64; MAX_BOUNDS], used: usize, xs: &[f64]) -> Scan {
         regions: [0; MAX_BOUNDS + 1],
         odd: [0; MAX_BOUNDS / 2],
         nan: 0,
+        codes: [u8::MAX; BATCH],
     };
     for (i, &x) in xs.iter().enumerate().take(BATCH) {
+        found.codes[i] = region(&bounds[..used], x);
         if x.is_nan() {
             found.nan += 1;
             continue;
         }
-        let r = region(&bounds[..used], x) as usize;
+        let r = found.codes[i] as usize;
         found.regions[r] += 1;
         if r % 2 == 1 {
             found.odd[r / 2] |= 1 << i;
@@ -146,6 +150,7 @@ mod avx2 {
             regions: [0; MAX_BOUNDS + 1],
             odd: [0; MAX_BOUNDS / 2],
             nan: nan.count_ones(),
+            codes,
         };
         for r in 0..=N {
             let v = _mm256_set1_epi8(r as i8);

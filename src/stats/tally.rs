@@ -798,8 +798,10 @@ impl Tally {
     }
 
     /// Counts at most 64 values: each value's region from its comparisons
-    /// with the bounds ([`regions::scan`]), then, interval by interval,
-    /// the cell of each value inside it.
+    /// with the bounds ([`regions::scan`]), then the cell of each value
+    /// inside an interval: those of every equal-width interval in one loop
+    /// (a lane's region names its interval), so the loop's length is the
+    /// batch's count of such values, not one short loop per interval.
     fn add_batch(&mut self, brackets: &Brackets, xs: &[f64]) {
         let found = regions::scan(&brackets.bounds, 2 * brackets.intervals.len(), xs);
         for (r, c) in self.regions.iter_mut().zip(found.regions) {
@@ -807,46 +809,55 @@ impl Tally {
         }
         self.none += u64::from(found.nan);
         self.count += xs.len() as u64 - u64::from(found.nan);
+        // Lanes of equal-width intervals, whose cells come from one
+        // formula: found in one loop, whatever their interval.
+        let mut uniform = 0u64;
         for (j, &lanes) in found.odd.iter().enumerate() {
             let f = brackets.fast[j];
             // A one-cell interval's count is its region's.
             if lanes == 0 || f.cells <= 1 {
                 continue;
             }
-            if self.pending.capacity() == 0 {
-                self.pending = spare::take();
-            }
-            let count = lanes.count_ones() as usize;
-            if self.pending.capacity() - self.pending.len() < count {
-                // Grown once to the most it holds before it is settled
-                // (more than `cells`, then at most a batch more), not by
-                // doubling: each growth on a worker thread is a system
-                // call as its heap grows.
-                let want = (brackets.cells + 2 * regions::BATCH).max(self.pending.len() + count);
-                self.pending.reserve(want - self.pending.len());
-            }
-            let room = &mut self.pending.spare_capacity_mut()[..count];
-            let mut bits = lanes;
             if f.scale > 0.0 {
-                for slot in room {
-                    let i = bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    let cell = (((xs[i] - f.lo) * f.scale) as u32).min(f.cells - 1);
-                    slot.write(f.offset + cell);
-                }
-            } else {
-                let interval = &brackets.intervals[j];
-                for slot in room {
-                    let i = bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    slot.write(f.offset + interval.cell(xs[i]));
-                }
+                uniform |= lanes;
+                continue;
             }
-            let len = self.pending.len() + count;
-            // SAFETY: the `count` slots past the length were written just
-            // above, one per set bit of `lanes`, and `reserve` made room.
-            unsafe { self.pending.set_len(len) };
+            let interval = &brackets.intervals[j];
+            self.push_cells(brackets, lanes, |i| f.offset + interval.cell(xs[i]));
         }
+        if uniform != 0 {
+            let fast = &brackets.fast;
+            self.push_cells(brackets, uniform, |i| {
+                let f = &fast[usize::from(found.codes[i] >> 1) % MAX_INTERVALS];
+                f.offset + (((xs[i] - f.lo) * f.scale) as u32).min(f.cells - 1)
+            });
+        }
+    }
+
+    /// Appends `cell(i)` to the pending cells for each lane `i` of `lanes`.
+    fn push_cells(&mut self, brackets: &Brackets, lanes: u64, cell: impl Fn(usize) -> u32) {
+        if self.pending.capacity() == 0 {
+            self.pending = spare::take();
+        }
+        let count = lanes.count_ones() as usize;
+        if self.pending.capacity() - self.pending.len() < count {
+            // Grown once to the most it holds before it is settled (more
+            // than `cells`, then at most a batch more), not by doubling:
+            // each growth on a worker thread is a system call as its heap
+            // grows.
+            let want = (brackets.cells + 2 * regions::BATCH).max(self.pending.len() + count);
+            self.pending.reserve(want - self.pending.len());
+        }
+        let mut bits = lanes;
+        for slot in &mut self.pending.spare_capacity_mut()[..count] {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            slot.write(cell(i));
+        }
+        let len = self.pending.len() + count;
+        // SAFETY: the `count` slots past the length were written just
+        // above, one per set bit of `lanes`, and `reserve` made room.
+        unsafe { self.pending.set_len(len) };
     }
 
     /// Adds `other`'s counts: the tally of both sets of values.
