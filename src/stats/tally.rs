@@ -828,7 +828,8 @@ impl Tally {
         if uniform != 0 {
             let fast = &brackets.fast;
             self.push_cells(brackets, uniform, |i| {
-                let f = &fast[usize::from(found.codes[i] >> 1) % MAX_INTERVALS];
+                // The lane is in an odd region `2j + 1` of interval `j`.
+                let f = &fast[usize::from(found.codes[i] >> 1)];
                 f.offset + (((xs[i] - f.lo) * f.scale) as u32).min(f.cells - 1)
             });
         }
