@@ -402,12 +402,7 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
             }
         })
         .collect();
-    let series_vars: Vec<_> = model
-        .states
-        .iter()
-        .copied()
-        .chain(model.derived())
-        .collect();
+    let (series_vars, series_states) = model.series_vars();
     results.settle();
     let yes_no =
         crate::scenario::check::yes_no_vars(&model.vars, &model.interventions, &series_vars);
@@ -418,7 +413,7 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
         .enumerate()
         .map(|(i, (&v, per_step))| {
             let var = model.var(v);
-            let first = if i < model.states.len() { 0 } else { 1 };
+            let first = if i < series_states { 0 } else { 1 };
             SeriesSummary {
                 name: var.name.clone(),
                 label: var.title().to_string(),

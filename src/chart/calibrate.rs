@@ -36,10 +36,15 @@ pub fn all(cal: &Calibration, predictive: &Summary, time: &TimeAxis) -> Vec<Resu
             .collect();
         out.push(match predictive.series.iter().find(|s| s.name == name) {
             Some(series) => fit(series, &observed, time, predictive, &subtitle),
-            None => Err(Skip::new(
+            None if predictive.events.iter().any(|e| e.name == name) => Err(Skip::new(
                 &stem("fit", name),
                 name,
                 "the fit over time is drawn for state and derived variables; an event's observations enter the distance but have no fan chart",
+            )),
+            None => Err(Skip::new(
+                &stem("fit", name),
+                name,
+                "the scenario's `series` does not keep this variable's per-step statistics; add it there to draw its fit over time",
             )),
         });
     }

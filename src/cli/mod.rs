@@ -1176,6 +1176,7 @@ pub fn checked_json(model: &Model) -> serde_json::Value {
         "each_step": model.step_order.iter().map(|&v| entry(v)).collect::<Vec<_>>(),
         "states": model.states.iter().map(|&s| entry(s)).collect::<Vec<_>>(),
         "outcomes": model.outcomes.iter().map(|o| o.name.clone()).collect::<Vec<_>>(),
+        "series": model.series_vars().0.iter().map(|&v| model.var(v).name.clone()).collect::<Vec<_>>(),
         "interventions": model.interventions.len(),
     })
 }
@@ -1216,7 +1217,7 @@ pub fn evaluation_order(model: &Model) -> String {
         out.push_str(&format!("title: {}\n", info.title));
     }
     out.push_str(&format!(
-        "horizon: {} {}s from {} ({} to {}); {} runs, seed {}\n\n",
+        "horizon: {} {}s from {} ({} to {}); {} runs, seed {}\n",
         info.steps,
         info.time.unit,
         info.time.label(0),
@@ -1225,6 +1226,24 @@ pub fn evaluation_order(model: &Model) -> String {
         info.runs,
         info.seed
     ));
+    if model.series.is_some() {
+        let (kept, _) = model.series_vars();
+        let names: Vec<&str> = kept.iter().map(|&v| model.var(v).name.as_str()).collect();
+        out.push_str(&format!(
+            "time series kept for {} of {}{}\n",
+            names.len(),
+            plural(
+                count("state") + count("derived"),
+                "state and derived variable"
+            ),
+            if names.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", crate::diag::name_list(&names, 12))
+            }
+        ));
+    }
+    out.push('\n');
     let mut n = 0;
     let mut line = |out: &mut String, word: &str, name: &str, text: &str| {
         n += 1;

@@ -303,11 +303,9 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         init.extend(hoist.ops);
     }
 
-    let series = model
-        .states
-        .iter()
-        .copied()
-        .chain(model.derived())
+    let (series_vars, series_states) = model.series_vars();
+    let series = series_vars
+        .into_iter()
         .map(|v| SeriesSpec {
             var: v,
             slot: c.var_slot[v.0 as usize],
@@ -334,7 +332,7 @@ pub fn compile(model: &Model, condition: Option<&MExpr>) -> Program {
         owners: c.owners,
         params,
         series,
-        states: model.states.len(),
+        states: series_states,
         events,
         outcomes,
         outcome_owners,

@@ -280,8 +280,8 @@ impl Pool {
                 return Err(SimError::Input(format!(
                     "per-step statistics of {series} variables over {} steps ({pairs} values per run) \
                      would need about {:.1} GB; polsim keeps at most {} (variable, step) pairs: \
-                     shorten the horizon (`steps`) or turn derived variables that need no time \
-                     series into parts of the outcomes' expressions",
+                     keep time series only for the variables you need (`series = [...]` or \
+                     `series = \"charted\"` under [scenario]), or shorten the horizon (`steps`)",
                     steps,
                     chunk_bytes(job, plan) as f64 * (threads + 1) as f64 / 1e9,
                     results::MAX_SERIES_PAIRS

@@ -226,8 +226,11 @@ pub struct Program {
     pub owners: Vec<Owner>,
     /// Parameters in model order (`Model::params`), with their slots.
     pub params: Vec<(VarId, Slot)>,
-    /// States (recorded from t = 0) then derived variables (from t = 1).
+    /// The variables whose per-step statistics are kept
+    /// (`Model::series_vars`): states (recorded from t = 0) then derived
+    /// variables (from t = 1).
     pub series: Vec<SeriesSpec>,
+    /// How many of `series` are states.
     pub states: usize,
     pub events: Vec<EventSpec>,
     pub outcomes: Vec<Slot>,

@@ -561,6 +561,10 @@ pub struct Model {
     pub lookups: Vec<(Table, Doc)>,
     /// What `[charts]` selects; `None` in a field means "all".
     pub charts: ChartSelection,
+    /// The state and derived variables whose per-step statistics are kept
+    /// (`[scenario] series`), in any order; `None` keeps every one. See
+    /// [`Model::series_vars`].
+    pub series: Option<Vec<VarId>>,
     /// Categorical variables (events with exclusive outcomes) and the names
     /// of their values 0, 1, ..., sorted by variable.
     pub categories: Vec<(VarId, Vec<String>)>,
@@ -669,6 +673,18 @@ impl Model {
             .iter()
             .copied()
             .filter(|&v| matches!(self.var(v).kind, VarKind::Event { .. }))
+    }
+
+    /// The variables whose per-step statistics are kept, as the time
+    /// series list them: the kept states in file order, then the kept
+    /// derived variables in step order; and how many of them are states.
+    pub fn series_vars(&self) -> (Vec<VarId>, usize) {
+        let kept = |v: &VarId| self.series.as_ref().is_none_or(|s| s.contains(v));
+        let states: Vec<VarId> = self.states.iter().copied().filter(kept).collect();
+        let count = states.len();
+        let mut vars = states;
+        vars.extend(self.derived().filter(kept));
+        (vars, count)
     }
 
     pub fn derived(&self) -> impl Iterator<Item = VarId> + '_ {

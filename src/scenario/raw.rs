@@ -53,6 +53,20 @@ pub struct RawInfo {
     pub steps: Option<Sp<i64>>,
     pub step_unit: Option<Sp<String>>,
     pub start: Option<Sp<String>>,
+    /// Which variables keep per-step statistics (`series`).
+    pub series: Option<Sp<RawSeries>>,
+}
+
+/// `[scenario] series`: the variables whose per-step statistics are kept.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawSeries {
+    /// `"all"`: every state and derived variable.
+    All,
+    /// `"charted"`: those the charts draw.
+    Charted,
+    /// A list of state and derived variables (arrays by name), each
+    /// with where it is written.
+    Names(Vec<Sp<String>>),
 }
 
 /// Documentation fields every declared name may carry.
@@ -328,6 +342,7 @@ const INFO_KEYS: &[&str] = &[
     "steps",
     "step_unit",
     "start",
+    "series",
 ];
 const DOC_KEYS: &[&str] = &["doc", "source", "unit", "label"];
 const PARAM_KEYS: &[&str] = &["dist", "sample", "shared", "over", "elements"];
@@ -411,6 +426,7 @@ pub fn read(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> RawScenari
             steps: f.int(&mut w, "steps"),
             step_unit: f.string(&mut w, "step_unit"),
             start: f.string_or_int(&mut w, "start"),
+            series: f.series(&mut w, "series"),
         };
         f.finish(&mut w);
     }
@@ -923,6 +939,53 @@ impl<'t, 'i> Fields<'t, 'i> {
         }
     }
 
+    /// `"all"`, `"charted"` or a list of names (`series`).
+    fn series(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<Sp<RawSeries>> {
+        let v = self.take(w, key)?;
+        let span = w.span(v.span());
+        let example = "[\"trust\", \"violence\"]";
+        let value = match v.get_ref() {
+            DeValue::String(s) if s.as_ref() == "all" => RawSeries::All,
+            DeValue::String(s) if s.as_ref() == "charted" => RawSeries::Charted,
+            DeValue::String(s) => {
+                w.diags.push(
+                    Diagnostic::new(
+                        span,
+                        format!("`{key} = \"{s}\"` is not a choice of variables"),
+                    )
+                    .help(format!(
+                        "write \"all\" (the default), \"charted\" (the variables the charts draw) \
+                         or a list of state and derived variables, e.g. {key} = {example}"
+                    )),
+                );
+                return None;
+            }
+            DeValue::Array(items) => {
+                let mut out = Vec::new();
+                for item in items.iter() {
+                    match item.get_ref().as_str() {
+                        Some(s) => out.push(Sp {
+                            value: s.to_string(),
+                            span: w.span(item.span()),
+                        }),
+                        None => w.type_error(item, key, "a list of variable names", example),
+                    }
+                }
+                RawSeries::Names(out)
+            }
+            _ => {
+                w.type_error(
+                    v,
+                    key,
+                    "\"all\", \"charted\" or a list of variable names",
+                    example,
+                );
+                return None;
+            }
+        };
+        Some(Sp { value, span })
+    }
+
     /// A list of `[x, y]` pairs of numbers (a lookup table's points).
     fn points(&mut self, w: &mut Walker<'_, 'i>, key: &str) -> Option<RawPoints> {
         let v = self.take(w, key)?;
@@ -1235,6 +1298,7 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
         steps: pick(base.info.steps, over.info.steps),
         step_unit: pick(base.info.step_unit, over.info.step_unit),
         start: pick(base.info.start, over.info.start),
+        series: pick(base.info.series, over.info.series),
     };
     let mut interventions = base.interventions;
     interventions.extend(over.interventions);

@@ -206,6 +206,76 @@ fn run_writes_summary_and_timeseries_files_that_parse() {
     }
 }
 
+/// `series` keeps the per-step statistics of the variables it names and
+/// nothing else changes: their rows of timeseries.csv, the events' rows and
+/// the outcomes are the same bytes as with every series kept, at a run
+/// count past the pilot (where the quantiles come from counting), and the
+/// default charts are those of the kept variables.
+#[test]
+fn series_keeps_only_the_named_variables_and_changes_nothing_else() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = fs::read_to_string(common::root().join("benches/model.toml")).expect("bench model");
+    let start = "start = \"2026-01\"\n";
+    assert!(text.contains(start));
+    let kept_text = text.replacen(
+        start,
+        &format!("{start}series = [\"trust\", \"talks_open\"]\n"),
+        1,
+    );
+    let (all, kept) = (dir.path().join("all.toml"), dir.path().join("kept.toml"));
+    fs::write(&all, &text).expect("write");
+    fs::write(&kept, kept_text).expect("write");
+    let run = |file: &Path, out: &str, runs: &str, extra: &[&str]| {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "run",
+            file.to_str().expect("UTF-8"),
+            "--runs",
+            runs,
+            "--threads",
+            "2",
+            "--out",
+            out.to_str().expect("UTF-8"),
+        ];
+        args.extend_from_slice(extra);
+        polsim(&args).ok();
+        out
+    };
+    let out_all = run(&all, "all", "20000", &["--no-charts"]);
+    let out_kept = run(&kept, "kept", "20000", &["--no-charts"]);
+    let (_, rows_all) = read_csv(&out_all.join("timeseries.csv"));
+    let (_, rows_kept) = read_csv(&out_kept.join("timeseries.csv"));
+    let variables = |rows: &[Vec<String>]| {
+        let mut v: Vec<String> = rows
+            .iter()
+            .filter(|r| !r[1].starts_with("event"))
+            .map(|r| r[0].clone())
+            .collect();
+        v.dedup();
+        v
+    };
+    assert_eq!(variables(&rows_kept), ["trust", "talks_open"]);
+    assert!(variables(&rows_all).len() > 10);
+    let wanted: Vec<&Vec<String>> = rows_all
+        .iter()
+        .filter(|r| r[1].starts_with("event") || r[0] == "trust" || r[0] == "talks_open")
+        .collect();
+    assert_eq!(rows_kept.iter().collect::<Vec<_>>(), wanted);
+    assert_eq!(
+        fs::read(out_all.join("summary.csv")).expect("summary"),
+        fs::read(out_kept.join("summary.csv")).expect("summary")
+    );
+    // Fan charts: only the kept variables'.
+    let charts = run(&kept, "charts", "2000", &[]);
+    let mut per_step: Vec<String> = fs::read_dir(charts.join("charts"))
+        .expect("charts folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".png") && (n.starts_with("fan-") || n.starts_with("chance-")))
+        .collect();
+    per_step.sort();
+    assert_eq!(per_step, ["chance-talks_open.png", "fan-trust.png"]);
+}
+
 #[test]
 fn runs_csv_has_one_row_per_run() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -223,6 +223,26 @@ impl Checker {
                     .collect();
             }
         }
+        if let Some(Sp {
+            value: RawSeries::Names(names),
+            ..
+        }) = &mut raw.info.series
+        {
+            *names = names
+                .iter()
+                .flat_map(|n| match self.arrays.arrays.get(&n.value) {
+                    Some(a) => a
+                        .names
+                        .iter()
+                        .map(|e| Sp {
+                            value: e.clone(),
+                            span: n.span,
+                        })
+                        .collect(),
+                    None => vec![n.clone()],
+                })
+                .collect();
+        }
         self.label_elements(&mut raw);
         raw
     }

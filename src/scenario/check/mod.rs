@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::model::*;
-use super::raw::{ExprText, RawDoc, RawPoints, RawScenario, Sp, StepRef};
+use super::raw::{ExprText, RawDoc, RawPoints, RawScenario, RawSeries, Sp, StepRef};
 use crate::diag::{Diagnostic, Span, did_you_mean};
 use crate::dist::{Dist, DistKind};
 use crate::expr::builtins::{self, Agg, Builtin};
@@ -29,6 +29,7 @@ mod names;
 mod order;
 mod outcomes;
 mod resolve;
+mod series;
 mod settings;
 #[cfg(test)]
 mod tests;
@@ -118,6 +119,7 @@ fn check_all(input: Input) -> Result<Model, Vec<Diagnostic>> {
     let interventions = c.interventions(&raw);
     let outcomes = c.outcomes(&raw, &vars, &interventions);
     let charts = c.charts(&raw);
+    let series = c.kept_series(&raw, &charts);
 
     if !c.diags.is_empty() {
         return Err(c.diags);
@@ -185,6 +187,7 @@ fn check_all(input: Input) -> Result<Model, Vec<Diagnostic>> {
         copula,
         lookups,
         charts,
+        series,
         categories: c.category_list(),
     })
 }

@@ -180,3 +180,69 @@ fn names_may_not_shadow_the_language() {
         "`a` is declared twice (already a parameter)",
     );
 }
+
+/// The names of the variables `series` keeps, as the time series list
+/// them, and how many are states.
+fn kept_series(m: &Model) -> (Vec<&str>, usize) {
+    let (vars, states) = m.series_vars();
+    let names = vars.iter().map(|&v| m.var(v).name.as_str()).collect();
+    (names, states)
+}
+
+const SERIES_BODY: &str = "[state.x]\ninit = 0\nupdate = \"x + 1\"\n[state.y]\ninit = 1\nupdate = \"y * 2\"\n[derived]\nd = \"x + y\"\ne = \"x - y\"\n[outcomes]\nlast = \"x\"\n";
+
+#[test]
+fn series_keeps_every_variable_unless_told() {
+    let m = model(SERIES_BODY);
+    assert_eq!(m.series, None);
+    assert_eq!(kept_series(&m), (vec!["x", "y", "d", "e"], 2));
+    let m = model(&format!("series = \"all\"\n{SERIES_BODY}"));
+    assert_eq!(kept_series(&m), (vec!["x", "y", "d", "e"], 2));
+}
+
+#[test]
+fn series_keeps_the_named_variables_states_first() {
+    let m = model(&format!("series = [\"e\", \"y\"]\n{SERIES_BODY}"));
+    assert_eq!(kept_series(&m), (vec!["y", "e"], 1));
+    let m = model(&format!("series = []\n{SERIES_BODY}"));
+    assert_eq!(kept_series(&m), (vec![], 0));
+}
+
+#[test]
+fn series_charted_keeps_what_the_charts_draw() {
+    let charts =
+        "[charts]\nvariables = [\"d\"]\n[[charts.groups]]\ntitle = \"Why?\"\nvariables = [\"y\"]\n";
+    let m = model(&format!("series = \"charted\"\n{SERIES_BODY}{charts}"));
+    assert_eq!(kept_series(&m), (vec!["y", "d"], 1));
+    // Without [charts] every variable is charted.
+    let m = model(&format!("series = \"charted\"\n{SERIES_BODY}"));
+    assert_eq!(kept_series(&m), (vec!["x", "y", "d", "e"], 2));
+}
+
+#[test]
+fn series_names_must_be_state_or_derived_variables() {
+    let body = format!("series = [\"x\", \"dd\"]\n{SERIES_BODY}");
+    fails_with(
+        &body,
+        "`series` names `dd`, which is not one of the scenario's state or derived variables",
+    );
+    let body = format!("series = [\"p\"]\n[parameters]\np = 1\n{SERIES_BODY}");
+    fails_with(&body, "`series` names `p`");
+}
+
+#[test]
+fn a_charted_variable_must_keep_its_series() {
+    let charts = "[[charts.groups]]\ntitle = \"Why?\"\nvariables = [\"y\", \"d\"]\n";
+    let body = format!("series = [\"x\", \"y\"]\n{SERIES_BODY}{charts}");
+    fails_with(
+        &body,
+        "[charts] draws d, whose per-step statistics `series` does not keep",
+    );
+}
+
+#[test]
+fn series_names_an_array_for_all_its_elements() {
+    let body = "series = [\"v\"]\n[dimensions]\nregion = [\"north\", \"south\"]\n[state.v]\nover = \"region\"\ninit = 0\nupdate = \"v + 1\"\n[state.w]\ninit = 0\nupdate = \"w\"\n[outcomes]\nlast = \"w\"\n";
+    let m = model(body);
+    assert_eq!(kept_series(&m), (vec!["v[north]", "v[south]"], 2));
+}
