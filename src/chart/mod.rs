@@ -377,11 +377,12 @@ pub fn for_run_count(model: &Model) -> usize {
             OutcomeKind::Category(_) => count += 1,
         }
     }
-    for v in &model.vars {
+    let charted = |i: usize, name: &str| {
+        select.variable(name) && model.keeps_series(crate::scenario::VarId(i as u32))
+    };
+    for (i, v) in model.vars.iter().enumerate() {
         count += match v.kind {
-            VarKind::State { .. } | VarKind::Derived { .. } => {
-                usize::from(select.variable(&v.name))
-            }
+            VarKind::State { .. } | VarKind::Derived { .. } => usize::from(charted(i, &v.name)),
             VarKind::Event { .. } => usize::from(select.event(&v.name)),
             _ => 0,
         };
@@ -390,9 +391,12 @@ pub fn for_run_count(model: &Model) -> usize {
     let mut arrays: Vec<&str> = model
         .vars
         .iter()
-        .filter(|v| matches!(v.kind, VarKind::State { .. } | VarKind::Derived { .. }))
-        .filter(|v| select.variable(&v.name))
-        .map(|v| crate::scenario::element_of(&v.name))
+        .enumerate()
+        .filter(|(i, v)| {
+            matches!(v.kind, VarKind::State { .. } | VarKind::Derived { .. })
+                && charted(*i, &v.name)
+        })
+        .map(|(_, v)| crate::scenario::element_of(&v.name))
         .filter(|(_, element)| !element.is_empty())
         .map(|(array, _)| array)
         .collect();

@@ -265,6 +265,11 @@ pub struct RunArgs {
     /// Print the summary as JSON on stdout instead of the table
     #[arg(long)]
     pub json: bool,
+    /// Keep per-step statistics (timeseries.csv, fan charts) only for these: all, charted (the
+    /// variables the charts draw), none, or state and derived variables separated by commas;
+    /// replaces the scenario's `series` (default: the scenario's, else all)
+    #[arg(long, value_name = "CHOICE")]
+    pub series: Option<String>,
     /// Report only the runs where this holds, e.g. --given 'count(insider_attack) >= 1' or --given 'casualties > 10' (outcomes may be named)
     #[arg(long, value_name = "EXPR")]
     pub given: Option<String>,
@@ -384,6 +389,18 @@ pub fn load(
     let (path, store) = store_for(file, root)?;
     let model = scenario::load(&path, store.as_ref(), &overrides).map_err(Error::Scenario)?;
     Ok((model, overrides))
+}
+
+/// `run --series`: which variables keep per-step statistics, in place of
+/// the scenario's `series`; `charts` when charts will be drawn (then every
+/// variable `[charts]` names must be kept).
+pub fn apply_series(model: &mut Model, series: Option<&str>, charts: bool) -> Result<(), Error> {
+    match series {
+        Some(choice) => {
+            scenario::check::apply_series_flag(model, choice, charts).map_err(Error::Usage)
+        }
+        None => Ok(()),
+    }
 }
 
 /// `--set NAME=VALUE` flags, parsed.
@@ -607,6 +624,7 @@ pub fn run_once(
     let chart_settings = args.charts.settings()?;
     let (mut model, overrides) = load(&file, &args.sim.set, args.sim.root.as_deref())?;
     apply_sim_args(&mut model, &args.sim)?;
+    apply_series(&mut model, args.series.as_deref(), !args.charts.no_charts)?;
     let stop = stop_rule(&args.stop, model.info.runs)?;
     if let Some(rule) = &stop {
         rule.check_names(&model).map_err(Error::Usage)?;

@@ -152,6 +152,7 @@ pub fn cmd_run_shard(args: &RunArgs, shard: &str) -> Result<(), Error> {
         .unwrap_or_else(|| PathBuf::from(scenario::bundled::DEFAULT));
     let (mut model, overrides, texts) = load_recorded(&file, &args.sim)?;
     apply_sim_args(&mut model, &args.sim)?;
+    super::apply_series(&mut model, args.series.as_deref(), !args.charts.no_charts)?;
     let condition = match &args.given {
         Some(text) => {
             Some(scenario::parse_extra(&model, "--given", text).map_err(Error::Scenario)?)
@@ -165,6 +166,7 @@ pub fn cmd_run_shard(args: &RunArgs, shard: &str) -> Result<(), Error> {
     let sampling = super::sampling(&args.sim);
     let spec = JobSpec {
         sampling: sampled::name(sampling).into(),
+        series: args.series.clone(),
         ..job_spec(
             "run",
             &model,
@@ -294,6 +296,7 @@ pub fn job_spec(
         sweep: None,
         variants: Vec::new(),
         sensitivity: None,
+        series: None,
     }
 }
 
@@ -528,6 +531,8 @@ fn rebuild(
     }
     model.info.runs = job.runs;
     model.info.seed = job.seed;
+    // The shards checked the choice; a merge draws what was kept.
+    super::apply_series(&mut model, job.series.as_deref(), false)?;
     Ok(model)
 }
 

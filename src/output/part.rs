@@ -82,6 +82,9 @@ pub struct JobSpec {
     /// A sensitivity analysis's method and outcome.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<SensitivitySpec>,
+    /// `run --series`, as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<String>,
 }
 
 /// One more scenario of a comparison.
@@ -666,6 +669,7 @@ mod tests {
                 runs: 3000,
                 overrides: Vec::new(),
                 given: None,
+                series: None,
                 sampling: "random".into(),
                 chunk_runs: CHUNK_RUNS,
                 block_chunks: BLOCK_CHUNKS,

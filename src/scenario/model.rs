@@ -675,11 +675,16 @@ impl Model {
             .filter(|&v| matches!(self.var(v).kind, VarKind::Event { .. }))
     }
 
+    /// Whether `v`'s per-step statistics are kept (`series`).
+    pub fn keeps_series(&self, v: VarId) -> bool {
+        self.series.as_ref().is_none_or(|s| s.contains(&v))
+    }
+
     /// The variables whose per-step statistics are kept, as the time
     /// series list them: the kept states in file order, then the kept
     /// derived variables in step order; and how many of them are states.
     pub fn series_vars(&self) -> (Vec<VarId>, usize) {
-        let kept = |v: &VarId| self.series.as_ref().is_none_or(|s| s.contains(v));
+        let kept = |v: &VarId| self.keeps_series(*v);
         let states: Vec<VarId> = self.states.iter().copied().filter(kept).collect();
         let count = states.len();
         let mut vars = states;

@@ -276,6 +276,93 @@ fn series_keeps_only_the_named_variables_and_changes_nothing_else() {
     assert_eq!(per_step, ["chance-talks_open.png", "fan-trust.png"]);
 }
 
+/// `run --series` replaces the scenario's choice: a bad name is refused
+/// before the run with the right one suggested; charts a scenario names
+/// must be kept unless no charts are drawn; and shards merged with the
+/// flag give the single run's bytes.
+#[test]
+fn series_flag_replaces_the_scenario_choice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = |name: &str| dir.path().join(name).to_str().expect("UTF-8").to_string();
+    let ran = polsim(&[
+        "run",
+        COIN_FLIPS,
+        "--series",
+        "incidents_so_fa",
+        "--out",
+        &out("a"),
+    ]);
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("did you mean `incidents_so_far`?"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!dir.path().join("a").exists());
+
+    // The bundled Palmyra baseline charts variables by name.
+    let ran = polsim(&[
+        "run",
+        "--series",
+        "none",
+        "--runs",
+        "200",
+        "--out",
+        &out("b"),
+    ]);
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("--series charted, or pass --no-charts"),
+        "{}",
+        ran.stderr
+    );
+    let args = [
+        "run",
+        "--series",
+        "none",
+        "--runs",
+        "200",
+        "--no-charts",
+        "--out",
+    ];
+    polsim(&[&args[..], &[&out("c")]].concat()).ok();
+    let (_, rows) = read_csv(&dir.path().join("c/timeseries.csv"));
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r[1].starts_with("event")), "{rows:?}");
+
+    let run = [
+        "run", COIN_FLIPS, "--runs", "20000", "--seed", "7", "--series", "none",
+    ];
+    for k in ["1/2", "2/2"] {
+        polsim(&[&run[..], &["--shard", k, "--out", &out("parts")]].concat()).ok();
+    }
+    let parts: Vec<String> = fs::read_dir(dir.path().join("parts"))
+        .expect("parts")
+        .map(|e| {
+            e.expect("entry")
+                .path()
+                .to_str()
+                .expect("UTF-8")
+                .to_string()
+        })
+        .collect();
+    let mut merge = vec!["merge", "--no-charts", "--out"];
+    let merged = out("merged");
+    merge.push(&merged);
+    merge.extend(parts.iter().map(String::as_str));
+    polsim(&merge).ok();
+    polsim(&[&run[..], &["--no-charts", "--out", &out("single")]].concat()).ok();
+    for file in ["timeseries.csv", "summary.csv"] {
+        assert_eq!(
+            fs::read(dir.path().join("merged").join(file)).expect("merged"),
+            fs::read(dir.path().join("single").join(file)).expect("single"),
+            "{file}"
+        );
+    }
+    let (_, rows) = read_csv(&dir.path().join("single/timeseries.csv"));
+    assert!(rows.iter().all(|r| r[0] != "incidents_so_far"), "{rows:?}");
+}
+
 #[test]
 fn runs_csv_has_one_row_per_run() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -38,6 +38,7 @@ mod variables;
 pub use facts::{
     const_value, const_value_with, is_logical, is_yes_no_with, never_yes_no, yes_no_vars,
 };
+pub use series::apply_series_flag;
 
 /// Limits on the size of a scenario; beyond them a typo is likelier than intent.
 pub const MAX_RUNS: i64 = 100_000_000;

@@ -246,3 +246,35 @@ fn series_names_an_array_for_all_its_elements() {
     let m = model(body);
     assert_eq!(kept_series(&m), (vec!["v[north]", "v[south]"], 2));
 }
+
+#[test]
+fn the_series_flag_replaces_the_files_choice() {
+    let charts = "[charts]\nvariables = [\"d\"]\n";
+    let mut m = model(&format!("series = [\"d\"]\n{SERIES_BODY}{charts}"));
+    apply_series_flag(&mut m, "all", true).expect("all");
+    assert_eq!(kept_series(&m).0, ["x", "y", "d", "e"]);
+    apply_series_flag(&mut m, " e , d ", true).expect("a list");
+    assert_eq!(kept_series(&m), (vec!["d", "e"], 0));
+    apply_series_flag(&mut m, "charted", true).expect("charted");
+    assert_eq!(kept_series(&m).0, ["d"]);
+    // `d` is charted: it must be kept while charts are drawn.
+    let err = apply_series_flag(&mut m, "none", true).expect_err("d is charted");
+    assert!(err.contains("[charts] draws d"), "{err}");
+    apply_series_flag(&mut m, "none", false).expect("no charts");
+    assert_eq!(kept_series(&m), (vec![], 0));
+    let err = apply_series_flag(&mut m, "x,dd", false).expect_err("no dd");
+    assert!(
+        err.contains("`dd`") && err.contains("did you mean `d`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_series_flag_names_an_array_for_all_its_elements() {
+    let body = "[dimensions]\nregion = [\"north\", \"south\"]\n[state.v]\nover = \"region\"\ninit = 0\nupdate = \"v + 1\"\n[state.w]\ninit = 0\nupdate = \"w\"\n[outcomes]\nlast = \"w\"\n";
+    let mut m = model(body);
+    apply_series_flag(&mut m, "v", true).expect("an array");
+    assert_eq!(kept_series(&m), (vec!["v[north]", "v[south]"], 2));
+    apply_series_flag(&mut m, "v[south],w", true).expect("an element");
+    assert_eq!(kept_series(&m), (vec!["v[south]", "w"], 2));
+}
