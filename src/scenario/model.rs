@@ -562,7 +562,7 @@ pub struct Model {
     /// What `[charts]` selects; `None` in a field means "all".
     pub charts: ChartSelection,
     /// The state and derived variables whose per-step statistics are kept
-    /// (`[scenario] series`), in any order; `None` keeps every one. See
+    /// (`[scenario] series`), sorted; `None` keeps every one. See
     /// [`Model::series_vars`].
     pub series: Option<Vec<VarId>>,
     /// Categorical variables (events with exclusive outcomes) and the names
@@ -677,7 +677,9 @@ impl Model {
 
     /// Whether `v`'s per-step statistics are kept (`series`).
     pub fn keeps_series(&self, v: VarId) -> bool {
-        self.series.as_ref().is_none_or(|s| s.contains(&v))
+        self.series
+            .as_ref()
+            .is_none_or(|s| s.binary_search(&v).is_ok())
     }
 
     /// The variables whose per-step statistics are kept, as the time

@@ -4,6 +4,8 @@
 //! with the rest of it, and `polsim run --series`, applied to a checked
 //! model ([`apply_series_flag`]).
 
+use std::collections::HashSet;
+
 use super::*;
 
 /// Why a choice of series is refused.
@@ -30,14 +32,17 @@ fn choose<'a>(
         }
         RawSeries::Names(names) => names.iter().map(|n| n.value.as_str()).collect(),
     };
+    // Sets, since an array's name stands for every one of its elements.
+    let known: HashSet<&str> = variables.iter().copied().collect();
+    let asked: HashSet<&str> = names.iter().copied().collect();
     let mut refused: Vec<Refused> = (0..names.len())
-        .filter(|&i| !variables.contains(&names[i]))
+        .filter(|&i| !known.contains(names[i]))
         .map(|i| Refused::Unknown(i, names[i].to_string()))
         .collect();
     let kept: Vec<&str> = variables
         .iter()
         .copied()
-        .filter(|v| names.contains(v))
+        .filter(|v| asked.contains(v))
         .collect();
     // Charts the scenario asks for by name need their series (when charts
     // are drawn); without such a list the charts are those of the kept
@@ -51,7 +56,7 @@ fn choose<'a>(
     let mut missing: Vec<&str> = Vec::new();
     for name in named {
         let name = name.as_str();
-        if variables.contains(&name) && !kept.contains(&name) && !missing.contains(&name) {
+        if known.contains(name) && !asked.contains(name) && !missing.contains(&name) {
             missing.push(name);
         }
     }
@@ -92,7 +97,7 @@ fn uncharted(missing: &[&str], given: &str, or: &str) -> (String, String) {
 
 impl Checker {
     /// The state and derived variables whose per-step statistics are kept,
-    /// or `None` for every one (`series = "all"`, the default).
+    /// sorted, or `None` for every one (`series = "all"`, the default).
     pub(super) fn kept_series(
         &mut self,
         raw: &RawScenario,
@@ -134,11 +139,12 @@ impl Checker {
                 return None;
             }
         };
-        Some(
-            kept.iter()
-                .filter_map(|n| self.names.get(*n).copied())
-                .collect(),
-        )
+        let mut ids: Vec<VarId> = kept
+            .iter()
+            .filter_map(|n| self.names.get(*n).copied())
+            .collect();
+        ids.sort_unstable();
+        Some(ids)
     }
 }
 
@@ -203,12 +209,13 @@ pub fn apply_series_flag(model: &mut Model, choice: &str, charts: bool) -> Resul
             return Err(lines.join("\n"));
         }
     };
-    model.series = kept.map(|names| {
-        names
-            .iter()
-            .filter_map(|n| model.vars.iter().position(|v| v.name == *n))
-            .map(|i| VarId(i as u32))
+    let kept: Option<HashSet<&str>> = kept.map(|names| names.into_iter().collect());
+    let ids = kept.map(|names| {
+        let ids = model.vars.iter().enumerate();
+        ids.filter(|(_, v)| names.contains(v.name.as_str()))
+            .map(|(i, _)| VarId(i as u32))
             .collect()
     });
+    model.series = ids;
     Ok(())
 }
