@@ -54,6 +54,11 @@ pub struct CompareArgs {
     /// Also write summary.xlsx: every scenario's outcomes, time series and parameters, the paired differences, and the provenance as Excel sheets
     #[arg(long)]
     pub xlsx: bool,
+    /// Keep each scenario's per-step statistics (compare.json, summary.xlsx) only for these: all,
+    /// charted, none, or variables separated by commas; replaces the scenarios' `series` (a
+    /// comparison draws no time series, so none makes it faster and lighter)
+    #[arg(long, value_name = "CHOICE")]
+    pub series: Option<String>,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
@@ -281,6 +286,8 @@ pub fn compare_once(
         .map(|f| {
             let (mut m, o) = load(f, &args.sim.set, args.sim.root.as_deref())?;
             apply_sim_args(&mut m, &args.sim)?;
+            // A comparison's charts draw no time series.
+            super::apply_series(&mut m, args.series.as_deref(), false)?;
             Ok((m, o))
         })
         .collect();

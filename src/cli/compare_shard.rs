@@ -66,6 +66,7 @@ pub fn cmd_compare_shard(args: &CompareArgs, shard: &str) -> Result<(), Error> {
     for f in &files {
         let (mut model, o, read) = load_recorded(f, &args.sim)?;
         apply_sim_args(&mut model, &args.sim)?;
+        super::apply_series(&mut model, args.series.as_deref(), false)?;
         for t in read {
             match texts.iter().find(|x| x.path == t.path) {
                 Some(x) if x.text != t.text => {
@@ -113,6 +114,7 @@ pub fn cmd_compare_shard(args: &CompareArgs, shard: &str) -> Result<(), Error> {
         format: part::FORMAT,
         job: JobSpec {
             sampling: sampled::name(sampling).into(),
+            series: args.series.clone(),
             variants: models[1..]
                 .iter()
                 .map(|v| Variant {

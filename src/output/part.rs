@@ -82,7 +82,7 @@ pub struct JobSpec {
     /// A sensitivity analysis's method and outcome.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<SensitivitySpec>,
-    /// `run --series`, as given.
+    /// `run` or `compare` `--series`, as given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<String>,
 }

@@ -848,3 +848,33 @@ fn sensitivity_parts_of_another_method_or_outcome_are_refused() {
         "a refused merge wrote files"
     );
 }
+
+/// `compare --series none` drops the scenarios' time series and nothing
+/// else: the paired differences are the same bytes as with every series,
+/// and shards merged give the single comparison's bytes.
+#[test]
+fn a_comparison_without_time_series_differs_only_in_them() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let base = [
+        "compare", DETERRENCE, CREDIBLE, "--runs", "20000", "--seed", "3", "--quiet",
+    ];
+    let every = tmp.path().join("every");
+    single(&base, &["--no-charts"], &every);
+    let args = [&base[..], &["--series", "none"]].concat();
+    let none = tmp.path().join("none");
+    single(&args, &["--no-charts"], &none);
+    assert_same_files(&every, &none, &["compare.csv"]);
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(none.join("compare.json")).expect("compare.json"))
+            .expect("JSON");
+    let summaries = json["summaries"].as_array().expect("summaries");
+    assert_eq!(summaries.len(), 2);
+    for s in summaries {
+        assert_eq!(s["series"], serde_json::json!([]), "{}", s["name"]);
+        assert!(!s["events"].as_array().expect("events").is_empty());
+    }
+    let parts = write_parts(&args, 2, &tmp.path().join("parts"));
+    let merged = tmp.path().join("merged");
+    ok(merge(&parts, &merged, &["--no-charts", "--quiet"]));
+    assert_same_files(&none, &merged, &["compare.csv", "compare.json"]);
+}
