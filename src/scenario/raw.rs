@@ -294,6 +294,17 @@ pub struct RawScenario {
     pub info_problems: bool,
 }
 
+impl RawScenario {
+    /// The names of the state variables, then of the derived variables, as
+    /// the file lists them.
+    pub fn variable_names(&self) -> Vec<&str> {
+        let states = self.state.iter().map(|(n, _)| n.value.as_str());
+        states
+            .chain(self.derived.iter().map(|(n, _)| n.value.as_str()))
+            .collect()
+    }
+}
+
 /// `[charts]`: which outcomes, variables and events get charts (all if unset).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawCharts {

@@ -6,12 +6,7 @@ impl Checker {
     /// `[charts]` lists: each name must exist in its section.
     pub(super) fn charts(&mut self, raw: &RawScenario) -> ChartSelection {
         let outcome_names: Vec<&str> = raw.outcomes.iter().map(|(n, _)| n.value.as_str()).collect();
-        let variable_names: Vec<&str> = raw
-            .state
-            .iter()
-            .map(|(n, _)| n.value.as_str())
-            .chain(raw.derived.iter().map(|(n, _)| n.value.as_str()))
-            .collect();
+        let variable_names = raw.variable_names();
         let event_names: Vec<&str> = raw.events.iter().map(|(n, _)| n.value.as_str()).collect();
         let mut pick = |list: &Option<Sp<Vec<String>>>, names: &[&str], what: &str| {
             let list = list.as_ref()?;

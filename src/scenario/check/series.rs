@@ -104,12 +104,7 @@ impl Checker {
         charts: &ChartSelection,
     ) -> Option<Vec<VarId>> {
         let choice = raw.info.series.as_ref()?;
-        let variables: Vec<&str> = raw
-            .state
-            .iter()
-            .map(|(n, _)| n.value.as_str())
-            .chain(raw.derived.iter().map(|(n, _)| n.value.as_str()))
-            .collect();
+        let variables = raw.variable_names();
         let kept = match choose(&variables, charts, &choice.value, true) {
             Ok(kept) => kept?,
             Err(refused) => {
