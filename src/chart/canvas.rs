@@ -1,8 +1,9 @@
 //! From a [`Figure`] to PNG bytes or an SVG string, and the parts every
 //! chart shares: the white page, the title block, the legend strip, ticks.
 //!
-//! PNGs are drawn into an in-memory RGB buffer and encoded with the `png`
-//! crate (no image stack, no files); SVGs are drawn into a `String`. The
+//! PNGs are drawn into an in-memory RGB buffer (through [`Raster`], which
+//! fills wide polygons by rows) and encoded with the `png` crate (no image
+//! stack, no files); SVGs are drawn into a `String`. The
 //! legend sits in its own strip between the heading and the plot, so it can
 //! never cover data, whatever the data look like.
 
@@ -12,6 +13,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axes::{AXIS_TITLE_LINES, Room, SMALLEST_TEXT, TEXT_SCALES, plot_height, rows_height};
 use super::figure::{Figure, HeatmapPlot, LegendItem, Plot, Swatch};
+use super::raster::Raster;
 use super::style::{Format, INK, MUTED, Placement, Size, Style, ensure_fonts};
 use super::{draw_heat, draw_rows, draw_xy};
 
@@ -29,7 +31,7 @@ pub fn png(figure: &Figure, size: Size, placement: Placement) -> Drawn<Vec<u8>> 
     let (w, h) = (size.width, size.height);
     let mut pixels = vec![255u8; w as usize * h as usize * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+        let root = Raster::with_buffer(&mut pixels, (w, h)).into_drawing_area();
         let st = Style::placed(size, placement).drawn_as(Format::Png);
         draw_figure(&root, figure, &st)?;
         root.present().map_err(fail)?;
@@ -40,7 +42,12 @@ pub fn png(figure: &Figure, size: Size, placement: Placement) -> Drawn<Vec<u8>> 
     encoder.set_depth(png::BitDepth::Eight);
     // fdeflate's PNG-tuned mode: several times faster than the default and,
     // on charts (large flat areas), files within a few percent of its size.
+    // One filter for every row rather than the best of five tried on each:
+    // Paeth's files are 4% larger than the adaptive choice's for the
+    // Palmyra charts, and the whole run takes 4% less time (Up and Sub
+    // were 65% and 45% larger).
     encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::Filter::Paeth);
     let mut writer = encoder.write_header().map_err(fail)?;
     writer.write_image_data(&pixels).map_err(fail)?;
     writer.finish().map_err(fail)?;

@@ -36,6 +36,7 @@ mod draw_xy;
 pub mod elements;
 pub mod figure;
 pub mod overlay;
+mod raster;
 pub mod sensitivity;
 pub mod style;
 pub mod sweep;
