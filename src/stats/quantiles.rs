@@ -791,10 +791,16 @@ impl Quantiles {
         if self.refined.is_some() || n == 0 {
             return self.quantiles(ps);
         }
-        join(values, parts);
-        if values.len() != n {
+        let held: usize = values.len() + parts.iter().map(Vec::len).sum::<usize>();
+        if held != n {
             return self.quantiles(ps);
         }
+        // The chunks' buffers are read where they are: joining them would
+        // copy every value into memory touched for the first time.
+        let slices: Vec<&[f64]> = std::iter::once(&values[..])
+            .chain(parts.iter().map(|p| &p[..]))
+            .filter(|p| !p.is_empty())
+            .collect();
         let mut ranks: Vec<usize> = Vec::with_capacity(2 * ps.len());
         for &p in ps.iter().filter(|p| !p.is_nan()) {
             let (lo, hi, _) = type7_ranks(n as u64, p.clamp(0.0, 1.0));
@@ -802,7 +808,7 @@ impl Quantiles {
         }
         ranks.sort_unstable();
         ranks.dedup();
-        let found = super::select::order_statistics(values, &ranks);
+        let found = super::select::order_statistics(&slices, &ranks);
         let at = |rank: u64| found[ranks.partition_point(|&r| r < rank as usize - 1)];
         ps.iter()
             .map(|&p| {

@@ -24,32 +24,43 @@ const MAX_BUCKETS: usize = 4096;
 /// Rounds of bucketing at most before selecting directly.
 const ROUNDS: u32 = 4;
 
-/// The values at 0-based `ranks` (sorted, distinct, each below
-/// `values.len()`) of `values` in `f64::total_cmp` order.
-pub fn order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
+/// The values at 0-based `ranks` (sorted, distinct, each below the count
+/// of values) of the values of every part together, in `f64::total_cmp`
+/// order: the parts (a chunk's values each) are read where they are, never
+/// joined into one slice.
+pub fn order_statistics(parts: &[&[f64]], ranks: &[usize]) -> Vec<f64> {
     let mut out = vec![f64::NAN; ranks.len()];
-    select_into(values, ranks, &mut out, ROUNDS);
+    select_into(parts, ranks, &mut out, ROUNDS);
     out
 }
 
-fn select_into(values: &[f64], ranks: &[usize], out: &mut [f64], rounds: u32) {
+fn select_into(parts: &[&[f64]], ranks: &[usize], out: &mut [f64], rounds: u32) {
     if ranks.is_empty() {
         return;
     }
-    let range = Range::of(values);
+    let range = parts
+        .iter()
+        .map(|p| Range::of(p))
+        .reduce(Range::union)
+        .unwrap_or(Range::of(&[]));
     if range.equal() {
-        return range.fill_equal(values, ranks, out);
+        return range.fill_equal(parts, ranks, out);
     }
+    let len: usize = parts.iter().map(|p| p.len()).sum();
     // A wanted bucket gets a `u8` slot: a few hundred ranks at most.
     let few = ranks.len() < usize::from(u8::MAX);
     let Some(buckets) = range
-        .buckets(values.len())
-        .filter(|_| values.len() > DIRECT && rounds > 0 && few)
+        .buckets(len)
+        .filter(|_| len > DIRECT && rounds > 0 && few)
     else {
-        return select_direct(values, ranks, out);
+        return select_direct(parts, ranks, out);
     };
     let mask = MAX_BUCKETS - 1;
-    let (index, counts) = buckets.deal(values);
+    let mut counts = vec![0u32; MAX_BUCKETS];
+    let index: Vec<Vec<u16>> = parts
+        .iter()
+        .map(|p| buckets.deal(p, &mut counts))
+        .collect();
     // The bucket of each rank, and the values before that bucket.
     let mut target: Vec<(usize, usize)> = Vec::with_capacity(ranks.len());
     let (mut b, mut before) = (0usize, 0usize);
@@ -69,10 +80,12 @@ fn select_into(values: &[f64], ranks: &[usize], out: &mut [f64], rounds: u32) {
             gathered.push(Vec::with_capacity(counts[b] as usize));
         }
     }
-    for (&x, &b) in values.iter().zip(&index) {
-        let s = slot[usize::from(b) & mask];
-        if s != u8::MAX {
-            gathered[usize::from(s)].push(x);
+    for (part, index) in parts.iter().zip(&index) {
+        for (&x, &b) in part.iter().zip(index) {
+            let s = slot[usize::from(b) & mask];
+            if s != u8::MAX {
+                gathered[usize::from(s)].push(x);
+            }
         }
     }
     // Each wanted bucket with its ranks, counted from its first value.
@@ -82,7 +95,7 @@ fn select_into(values: &[f64], ranks: &[usize], out: &mut [f64], rounds: u32) {
         let j = i + target[i..].iter().take_while(|t| t.0 == b).count();
         let local: Vec<usize> = ranks[i..j].iter().map(|r| r - before).collect();
         select_into(
-            &gathered[usize::from(slot[b])],
+            &[&gathered[usize::from(slot[b])]],
             &local,
             &mut out[i..j],
             rounds - 1,
@@ -114,7 +127,8 @@ pub fn sort_around(values: &mut [f64], windows: &[(usize, usize)]) {
         return sort_total(values);
     };
     let mask = MAX_BUCKETS - 1;
-    let (index, counts) = buckets.deal(values);
+    let mut counts = vec![0u32; MAX_BUCKETS];
+    let index = buckets.deal(values, &mut counts);
     // `starts[b]`: the place of bucket `b`'s first value.
     let mut starts = vec![0usize; MAX_BUCKETS + 1];
     for b in 0..MAX_BUCKETS {
@@ -182,6 +196,15 @@ impl Range {
         }
     }
 
+    /// The range of two parts' values together.
+    fn union(self, other: Range) -> Range {
+        Range {
+            lo: self.lo.min(other.lo),
+            hi: self.hi.max(other.hi),
+            nan: self.nan || other.nan,
+        }
+    }
+
     /// Every value compares equal (only the sign of a zero may differ).
     fn equal(&self) -> bool {
         !self.nan && self.lo == self.hi
@@ -189,9 +212,13 @@ impl Range {
 
     /// The order statistics of values that all compare equal: one value,
     /// or, for zeros, the negative ones first.
-    fn fill_equal(&self, values: &[f64], ranks: &[usize], out: &mut [f64]) {
+    fn fill_equal(&self, parts: &[&[f64]], ranks: &[usize], out: &mut [f64]) {
         let negative = if self.lo == 0.0 {
-            values.iter().filter(|x| x.is_sign_negative()).count()
+            parts
+                .iter()
+                .flat_map(|p| p.iter())
+                .filter(|x| x.is_sign_negative())
+                .count()
         } else {
             0
         };
@@ -247,27 +274,31 @@ impl Buckets {
 }
 
 impl Buckets {
-    /// Each value's bucket, and the values in each of the `MAX_BUCKETS`
-    /// buckets: the buckets first, in one pass that vectorises, then the
-    /// counts. Bucket numbers are below `MAX_BUCKETS`, a power of two, so
-    /// masking them is a no-op that spares a bounds check per value.
-    fn deal(&self, values: &[f64]) -> (Vec<u16>, Vec<u32>) {
+    /// Each value's bucket, in one pass that vectorises, with the values
+    /// of each of the `MAX_BUCKETS` buckets added to `counts`. Bucket
+    /// numbers are below `MAX_BUCKETS`, a power of two, so masking them is
+    /// a no-op that spares a bounds check per value.
+    fn deal(&self, values: &[f64], counts: &mut [u32]) -> Vec<u16> {
         let mask = MAX_BUCKETS - 1;
         let index: Vec<u16> = values
             .iter()
             .map(|&x| (self.of_value(x) & mask) as u16)
             .collect();
-        let mut counts = vec![0u32; MAX_BUCKETS];
+        let counts = &mut counts[..MAX_BUCKETS];
         for &b in &index {
             counts[usize::from(b) & mask] += 1;
         }
-        (index, counts)
+        index
     }
 }
 
 /// [`order_statistics`] by quickselect on the values' total-order keys.
-fn select_direct(values: &[f64], ranks: &[usize], out: &mut [f64]) {
-    let mut keys: Vec<i64> = values.iter().map(|&x| total_key(x)).collect();
+fn select_direct(parts: &[&[f64]], ranks: &[usize], out: &mut [f64]) {
+    let mut keys: Vec<i64> = parts
+        .iter()
+        .flat_map(|p| p.iter())
+        .map(|&x| total_key(x))
+        .collect();
     select_ranks(&mut keys, 0, ranks);
     for (o, &r) in out.iter_mut().zip(ranks) {
         *o = from_total_key(keys[r]);
@@ -301,9 +332,10 @@ mod tests {
         ranks.iter().map(|&r| v[r].to_bits()).collect()
     }
 
-    /// Against a full sort, bit for bit: smooth values, whole numbers,
-    /// an atom beside a spread, far outliers (bucketed again), signed
-    /// zeros, infinities and spreads too wide or too narrow to bucket.
+    /// Against a full sort, bit for bit, of one slice and of the same
+    /// values in parts: smooth values, whole numbers, an atom beside a
+    /// spread, far outliers (bucketed again), signed zeros, infinities and
+    /// spreads too wide or too narrow to bucket.
     #[test]
     fn the_order_statistics_of_a_full_sort() {
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
@@ -352,11 +384,28 @@ mod tests {
                     .collect();
                 ranks.sort_unstable();
                 ranks.dedup();
-                let got: Vec<u64> = order_statistics(&values, &ranks)
+                let got: Vec<u64> = order_statistics(&[&values], &ranks)
                     .iter()
                     .map(|x| x.to_bits())
                     .collect();
                 assert_eq!(got, sorted_at(&values, &ranks), "{name}, n = {n}");
+                // The same values cut into uneven parts, some empty, as the
+                // chunks of a run hold them.
+                let mut parts: Vec<&[f64]> = Vec::new();
+                let mut rest = &values[..];
+                for cut in [0, 7, 0, 1024, 300].iter().cycle() {
+                    if rest.is_empty() {
+                        break;
+                    }
+                    let (a, b) = rest.split_at((*cut).min(rest.len()));
+                    parts.push(a);
+                    rest = b;
+                }
+                let got: Vec<u64> = order_statistics(&parts, &ranks)
+                    .iter()
+                    .map(|x| x.to_bits())
+                    .collect();
+                assert_eq!(got, sorted_at(&values, &ranks), "{name} in parts, n = {n}");
             }
         }
     }
