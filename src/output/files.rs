@@ -18,6 +18,11 @@
 //!   folder) and the folders of sweeps and sensitivity analyses nested in
 //!   it, carried into the new folder as hard links. polsim never replaces a
 //!   folder holding files it did not write (`--out ~/Documents`): it refuses.
+//! - **Durable before visible.** Every file is flushed to the disk
+//!   (`fsync`) before the swap, so a power loss after it cannot leave
+//!   empty or cut files where the previous results were. The flushes run
+//!   on a thread of their own ([`Syncer`]) while the command goes on
+//!   computing and writing; `commit` waits for the last one.
 //! - **Temporaries.** SIGINT, SIGTERM and SIGHUP remove the staging folders
 //!   of the running process ([`clean_up_on_signals`]); the staging folders
 //!   of a killed run (SIGKILL, power loss) are removed by the next command
@@ -27,7 +32,8 @@ use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, mpsc};
+use std::thread::JoinHandle;
 
 /// The file in a results folder that says which command wrote which file.
 pub const MANIFEST: &str = ".polsim-files";
@@ -231,7 +237,77 @@ pub struct OutputDir {
     command: &'static str,
     /// Relative paths written so far.
     written: Mutex<BTreeSet<String>>,
+    syncer: Syncer,
     lock: Option<FolderLock>,
+}
+
+/// Flushes written files to the disk on a thread of its own, one after
+/// another, so that no thread computing results waits for the disk: on a
+/// virtual machine a flush can take milliseconds, and a run writes dozens
+/// of charts. The first failure is kept for [`Syncer::finish`].
+#[derive(Debug)]
+struct Syncer {
+    files: Mutex<Option<mpsc::Sender<(File, PathBuf)>>>,
+    thread: Mutex<Option<JoinHandle<io::Result<()>>>>,
+}
+
+impl Syncer {
+    fn start() -> Syncer {
+        let (tx, rx) = mpsc::channel::<(File, PathBuf)>();
+        let thread = std::thread::Builder::new()
+            .name("polsim-sync".into())
+            .spawn(move || {
+                let mut first = Ok(());
+                for (file, shown) in rx {
+                    if let Err(e) = file.sync_all()
+                        && first.is_ok()
+                    {
+                        first = Err(io::Error::new(
+                            e.kind(),
+                            format!("cannot write {}: {e}", shown.display()),
+                        ));
+                    }
+                }
+                first
+            });
+        match thread {
+            Ok(thread) => Syncer {
+                files: Mutex::new(Some(tx)),
+                thread: Mutex::new(Some(thread)),
+            },
+            // No thread to spare: every file is flushed as it is written.
+            Err(_) => Syncer {
+                files: Mutex::new(None),
+                thread: Mutex::new(None),
+            },
+        }
+    }
+
+    /// Flushes `file` (written as `shown`): later, or now without a thread.
+    fn sync(&self, file: File, shown: &Path) -> io::Result<()> {
+        let sender = self.files.lock().ok().and_then(|tx| tx.clone());
+        let file = match sender {
+            Some(tx) => match tx.send((file, shown.to_path_buf())) {
+                Ok(()) => return Ok(()),
+                Err(mpsc::SendError((file, _))) => file,
+            },
+            None => file,
+        };
+        file.sync_all()
+    }
+
+    /// Waits for every flush; the first that failed, if one did.
+    fn finish(&self) -> io::Result<()> {
+        if let Ok(mut tx) = self.files.lock() {
+            tx.take();
+        }
+        let thread = self.thread.lock().ok().and_then(|mut t| t.take());
+        match thread.map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(io::Error::other("the thread flushing files to disk failed")),
+            None => Ok(()),
+        }
+    }
 }
 
 impl OutputDir {
@@ -275,6 +351,7 @@ impl OutputDir {
             staging,
             command,
             written: Mutex::new(BTreeSet::new()),
+            syncer: Syncer::start(),
             lock: Some(lock),
         })
     }
@@ -297,7 +374,7 @@ impl OutputDir {
         let result = (|| {
             let mut f = File::create(self.staged(name)?)?;
             f.write_all(bytes)?;
-            f.sync_all()
+            self.syncer.sync(f, &shown)
         })();
         result.map_err(|e| {
             io::Error::new(e.kind(), format!("cannot write {}: {e}", shown.display()))
@@ -339,6 +416,7 @@ impl OutputDir {
                 format!("cannot write {}: {e}", self.path.display()),
             )
         };
+        self.syncer.finish()?;
         let written = self.written.lock().map(|w| w.clone()).unwrap_or_default();
         let old = read_manifest(&self.target);
         let mine: BTreeSet<&str> = old
