@@ -697,24 +697,34 @@ pub fn write_run(
     runs_writer: Option<RunsWriter>,
     before_commit: &mut BeforeCommit<'_>,
 ) -> Result<(PathBuf, Vec<PathBuf>), Error> {
-    let mut written = vec![
-        out.write("summary.csv", &tables::summary_csv(summary))
-            .map_err(Error::Io)?,
-        out.write("summary.json", &tables::summary_json(summary))
-            .map_err(Error::Io)?,
-        out.write("timeseries.csv", &tables::timeseries_csv(summary))
-            .map_err(Error::Io)?,
-    ];
-    if with_xlsx {
-        let today = crate::report::date::today();
-        written.push(write_xlsx(&out, xlsx::run_xlsx(summary, &today))?);
-    }
-    if let Some(w) = runs_writer {
-        written.push(w.commit().map_err(Error::Io)?);
-    }
-    if let Some(settings) = chart_settings {
-        written.extend(crate::report::write_run(&out, model, summary, settings)?);
-    }
+    // The tables are written while the charts are drawn: on one core,
+    // the other cores drawing charts, rather than with them all waiting.
+    let tables = || -> Result<Vec<PathBuf>, Error> {
+        let mut written = vec![
+            out.write("summary.csv", &tables::summary_csv(summary))
+                .map_err(Error::Io)?,
+            out.write("summary.json", &tables::summary_json(summary))
+                .map_err(Error::Io)?,
+            out.write("timeseries.csv", &tables::timeseries_csv(summary))
+                .map_err(Error::Io)?,
+        ];
+        if with_xlsx {
+            let today = crate::report::date::today();
+            written.push(write_xlsx(&out, xlsx::run_xlsx(summary, &today))?);
+        }
+        if let Some(w) = runs_writer {
+            written.push(w.commit().map_err(Error::Io)?);
+        }
+        Ok(written)
+    };
+    let charts = || {
+        chart_settings
+            .map(|settings| crate::report::write_run(&out, model, summary, settings))
+            .transpose()
+    };
+    let (tables, charts) = rayon::join(tables, charts);
+    let mut written = tables?;
+    written.extend(charts?.unwrap_or_default());
     let added = before_commit(&out, &written)?;
     written.extend(added);
     let dir = out.path.clone();

@@ -80,38 +80,70 @@ pub fn write_charts(
     settings: &ChartSettings,
     inline: bool,
 ) -> Result<Drawn, Error> {
+    let mut drawn = write_chart_groups(out, vec![planned], settings, inline)?;
+    Ok(drawn.pop().unwrap_or_default())
+}
+
+/// [`write_charts`] for several groups of charts at once: every chart of
+/// every group is rendered and written on every core (charts are pure
+/// functions of their data, and each writes files of its own), so no
+/// thread waits at the end of a small group or while another writes. The
+/// results come back in plan order, group by group, and the first error
+/// in that order is the one returned, so nothing depends on the thread
+/// count.
+pub fn write_chart_groups(
+    out: &OutputDir,
+    groups: Vec<Vec<Result<Chart, Skip>>>,
+    settings: &ChartSettings,
+    inline: bool,
+) -> Result<Vec<Drawn>, Error> {
     if !settings.charts {
-        return Ok(Drawn::default());
+        return Ok(groups.iter().map(|_| Drawn::default()).collect());
     }
-    // Render on every core (charts are pure functions of their data), then
-    // write in plan order, so the files and the report do not depend on
-    // the thread count.
-    let rendered: Vec<Result<Rendered, Skip>> = planned
+    let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+    let planned: Vec<Result<Chart, Skip>> = groups.into_iter().flatten().collect();
+    let done: Vec<Result<Written, Skip>> = planned
         .into_par_iter()
-        .map(|planned| planned.map(|chart| render(chart, settings, inline)))
+        .map(|planned| planned.map(|chart| render_and_write(out, chart, settings, inline)))
         .collect();
-    let mut drawn = Drawn::default();
-    for rendered in rendered {
-        let (chart, svg, png, files) = match rendered {
-            Ok(r) => r?,
-            Err(skip) => {
-                drawn.skipped.push(skip);
-                continue;
+    let mut done = done.into_iter();
+    let mut all = Vec::with_capacity(sizes.len());
+    for size in sizes {
+        let mut drawn = Drawn::default();
+        for item in done.by_ref().take(size) {
+            match item {
+                Ok(written) => {
+                    let (files, figure) = written?;
+                    drawn.written.extend(files);
+                    drawn.figures.extend(figure);
+                }
+                Err(skip) => drawn.skipped.push(skip),
             }
-        };
-        for (format, bytes) in files {
-            let name = format!("charts/{}.{}", chart.name, format.extension());
-            drawn
-                .written
-                .push(out.write(&name, &bytes).map_err(Error::Io)?);
         }
-        if inline {
-            drawn
-                .figures
-                .push(Figure::new(&chart, svg.unwrap_or_default(), png));
-        }
+        all.push(drawn);
     }
-    Ok(drawn)
+    Ok(all)
+}
+
+/// The files a chart was written to, and the chart with its SVG (and PNG
+/// for the PDF) when kept for a report.
+type Written = Result<(Vec<PathBuf>, Option<Figure>), Error>;
+
+/// Renders `chart` ([`render`]) and writes its files under `charts/`.
+fn render_and_write(
+    out: &OutputDir,
+    chart: Chart,
+    settings: &ChartSettings,
+    inline: bool,
+) -> Written {
+    let (chart, svg, png, files) = render(chart, settings, inline)?;
+    let mut written = Vec::with_capacity(files.len());
+    for (format, bytes) in files {
+        let name = format!("charts/{}.{}", chart.name, format.extension());
+        written.push(out.write(&name, &bytes).map_err(Error::Io)?);
+    }
+    let figure = inline.then(|| Figure::new(&chart, svg.unwrap_or_default(), png));
+    Ok((written, figure))
 }
 
 /// A chart with its SVG for the HTML report (when kept), its PNG for the
@@ -217,12 +249,18 @@ pub fn write_run(
 ) -> Result<Vec<PathBuf>, Error> {
     let generated = date::today();
     let mut written = Vec::new();
+    let (headings, planned): (Vec<_>, Vec<_>) = chart::for_run_grouped(model, summary)
+        .into_iter()
+        .map(|group| (group.heading, group.charts))
+        .unzip();
     let mut groups = Vec::new();
-    for group in chart::for_run_grouped(model, summary) {
-        let drawn = write_charts(out, group.charts, settings, true)?;
+    for (heading, drawn) in headings
+        .into_iter()
+        .zip(write_chart_groups(out, planned, settings, true)?)
+    {
         written.extend(drawn.written);
         groups.push(FigureGroup {
-            heading: group.heading,
+            heading,
             figures: drawn.figures,
             skipped: drawn.skipped,
         });

@@ -57,10 +57,7 @@ fn select_into(parts: &[&[f64]], ranks: &[usize], out: &mut [f64], rounds: u32) 
     };
     let mask = MAX_BUCKETS - 1;
     let mut counts = vec![0u32; MAX_BUCKETS];
-    let index: Vec<Vec<u16>> = parts
-        .iter()
-        .map(|p| buckets.deal(p, &mut counts))
-        .collect();
+    let index: Vec<Vec<u16>> = parts.iter().map(|p| buckets.deal(p, &mut counts)).collect();
     // The bucket of each rank, and the values before that bucket.
     let mut target: Vec<(usize, usize)> = Vec::with_capacity(ranks.len());
     let (mut b, mut before) = (0usize, 0usize);
