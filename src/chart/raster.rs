@@ -11,13 +11,9 @@
 //! other mark (the anti-aliased edge pixels, horizontal lines) in order.
 //! The pixels covered are the same; a blended pixel may differ by one
 //! level of a channel, as plotters rounds the two ways of blending
-//! differently. Text is drawn as plotters draws it, with each text's
-//! glyph pixels remembered per thread, so a label that recurs across
-//! charts is rasterised once. Everything else is passed to
-//! [`BitMapBackend`] unchanged.
+//! differently. Everything else is passed to [`BitMapBackend`] unchanged.
 
 use plotters::prelude::{BitMapBackend, DrawingBackend};
-use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, rasterizer,
 };
@@ -90,44 +86,13 @@ impl DrawingBackend for Raster<'_> {
         marks.paint(&mut self.inner)
     }
 
-    /// As plotters draws text (its default `draw_text`), with the glyphs'
-    /// pixels remembered: a chart's tick labels, legends and axis titles
-    /// recur from chart to chart, and rasterising glyph outlines was a
-    /// tenth of a default run.
     fn draw_text<T: BackendTextStyle>(
         &mut self,
         text: &str,
         style: &T,
         pos: BackendCoord,
     ) -> Result<(), Failed> {
-        let color = style.color();
-        if color.alpha == 0.0 {
-            return Ok(());
-        }
-        let glyphs = glyphs::of(text, style)?;
-        let ((min_x, min_y), (max_x, max_y)) = glyphs.layout;
-        let (width, height) = (max_x - min_x, max_y - min_y);
-        let anchor = style.anchor();
-        let dx = match anchor.h_pos {
-            HPos::Left => 0,
-            HPos::Right => -width,
-            HPos::Center => -width / 2,
-        };
-        let dy = match anchor.v_pos {
-            VPos::Top => 0,
-            VPos::Center => -height / 2,
-            VPos::Bottom => -height,
-        };
-        let transform = style.transform();
-        let (w, h) = self.get_size();
-        for &(x, y, color) in glyphs.pixels.iter() {
-            let (x, y) = transform.transform(x + dx - min_x, y + dy - min_y);
-            let (x, y) = (pos.0 + x, pos.1 + y);
-            if x >= 0 && x < w as i32 && y >= 0 && y < h as i32 {
-                self.inner.draw_pixel((x, y), color)?;
-            }
-        }
-        Ok(())
+        self.inner.draw_text(text, style, pos)
     }
 
     fn estimate_text_size<T: BackendTextStyle>(
@@ -145,81 +110,6 @@ impl DrawingBackend for Raster<'_> {
         src: &[u8],
     ) -> Result<(), Failed> {
         self.inner.blit_bitmap(pos, size, src)
-    }
-}
-
-/// The pixels of texts drawn before, per thread.
-mod glyphs {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    use std::rc::Rc;
-
-    use plotters_backend::{BackendColor, BackendTextStyle, DrawingErrorKind};
-
-    use super::Failed;
-
-    /// A text as plotters' font draws it at (0, 0): its layout box and
-    /// each pixel with its colour, in the order drawn.
-    pub(super) struct Glyphs {
-        pub(super) layout: ((i32, i32), (i32, i32)),
-        pub(super) pixels: Vec<(i32, i32, BackendColor)>,
-    }
-
-    /// What the pixels of a text depend on: the text, the font (family,
-    /// style, size) and the colour. The anchor and the rotation apply
-    /// after.
-    #[derive(Hash, PartialEq, Eq)]
-    struct Key {
-        text: String,
-        family: String,
-        style: String,
-        size: u64,
-        rgb: (u8, u8, u8),
-        alpha: u64,
-    }
-
-    /// Texts remembered per thread at most; past it the memory starts
-    /// afresh (a run's charts hold a few hundred distinct texts).
-    const MOST: usize = 4096;
-
-    thread_local! {
-        static SEEN: RefCell<HashMap<Key, Rc<Glyphs>>> = RefCell::new(HashMap::new());
-    }
-
-    /// The pixels of `text` in `style`, drawn once per thread.
-    pub(super) fn of<T: BackendTextStyle>(text: &str, style: &T) -> Result<Rc<Glyphs>, Failed> {
-        let color = style.color();
-        let key = Key {
-            text: text.to_string(),
-            family: style.family().as_str().to_string(),
-            style: style.style().as_str().to_string(),
-            size: style.size().to_bits(),
-            rgb: color.rgb,
-            alpha: color.alpha.to_bits(),
-        };
-        if let Some(found) = SEEN.with(|seen| seen.borrow().get(&key).cloned()) {
-            return Ok(found);
-        }
-        let layout = style
-            .layout_box(text)
-            .map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
-        let mut pixels = Vec::new();
-        style
-            .draw(text, (0, 0), |x, y, c| {
-                pixels.push((x, y, c));
-                Ok::<(), std::convert::Infallible>(())
-            })
-            .map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?
-            .map_err(|never| match never {})?;
-        let glyphs = Rc::new(Glyphs { layout, pixels });
-        SEEN.with(|seen| {
-            let mut seen = seen.borrow_mut();
-            if seen.len() >= MOST {
-                seen.clear();
-            }
-            seen.insert(key, Rc::clone(&glyphs));
-        });
-        Ok(glyphs)
     }
 }
 
@@ -408,53 +298,10 @@ mod tests {
             area.present().unwrap();
         }
         let painted = theirs.iter().filter(|&&v| v != 255).count();
-        assert!(ours != theirs, "no polygon was filled by rows");
         assert!(painted > 20_000, "only {painted} channels painted");
         for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
             let (x, y) = ((i / 3) as u32 % w, (i / 3) as u32 / w);
             assert!(a.abs_diff(*b) <= 1, "pixel ({x}, {y}): {a} against {b}");
         }
-    }
-
-    /// Text through [`Raster`], drawn the first time and from memory the
-    /// second (and on another colour, size, anchor and rotation), is the
-    /// same bytes as plotters draws.
-    #[test]
-    fn text_is_drawn_as_plotters_draws_it() {
-        use plotters::style::text_anchor::{HPos, Pos, VPos};
-        crate::chart::style::ensure_fonts().unwrap();
-        let (w, h) = (240u32, 160u32);
-        fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>) {
-            area.fill(&WHITE).unwrap();
-            for (i, (size, color)) in [(18.0, BLACK), (18.0, BLACK), (11.5, RED), (18.0, BLUE)]
-                .into_iter()
-                .enumerate()
-            {
-                let font = ("sans-serif", size).into_font().color(&color);
-                let font = match i {
-                    2 => font.transform(FontTransform::Rotate270),
-                    3 => font.pos(Pos::new(HPos::Right, VPos::Bottom)),
-                    _ => font,
-                };
-                let at = (20 + 50 * i as i32, 30 + 25 * i as i32);
-                area.draw(&Text::new("Coalition trust 0.5", at, font))
-                    .unwrap();
-            }
-        }
-        let mut ours = vec![255u8; (w * h * 3) as usize];
-        let mut theirs = ours.clone();
-        for _ in 0..2 {
-            ours.fill(255);
-            let area = Raster::with_buffer(&mut ours, (w, h)).into_drawing_area();
-            draw(&area);
-            area.present().unwrap();
-        }
-        {
-            let area = BitMapBackend::with_buffer(&mut theirs, (w, h)).into_drawing_area();
-            draw(&area);
-            area.present().unwrap();
-        }
-        assert!(theirs.iter().filter(|&&v| v != 255).count() > 1000);
-        assert!(ours == theirs, "text pixels differ");
     }
 }
