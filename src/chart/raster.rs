@@ -116,7 +116,24 @@ impl DrawingBackend for Raster<'_> {
 /// What plotters' polygon sweep drew, kept to be painted later.
 enum Mark {
     Pixel(BackendCoord, BackendColor),
-    Line(BackendCoord, BackendCoord, BackendColor),
+    Line(BackendCoord, BackendCoord, Stroke),
+}
+
+/// A line's colour and width, as given.
+#[derive(Clone, Copy)]
+struct Stroke {
+    color: BackendColor,
+    width: u32,
+}
+
+impl BackendStyle for Stroke {
+    fn color(&self) -> BackendColor {
+        self.color
+    }
+
+    fn stroke_width(&self) -> u32 {
+        self.width
+    }
 }
 
 /// A recorder for one polygon: the one-pixel columns of a sweep, which
@@ -147,7 +164,7 @@ impl Marks {
         for mark in self.others {
             match mark {
                 Mark::Pixel(p, c) => target.draw_pixel(p, c)?,
-                Mark::Line(a, b, c) => target.draw_line(a, b, &c)?,
+                Mark::Line(a, b, stroke) => target.draw_line(a, b, &stroke)?,
             }
         }
         Ok(())
@@ -245,7 +262,9 @@ impl DrawingBackend for Marks {
             };
             self.columns.push((from.0, a, b));
         } else {
-            self.others.push(Mark::Line(from, to, color));
+            let width = style.stroke_width();
+            self.others
+                .push(Mark::Line(from, to, Stroke { color, width }));
         }
         Ok(())
     }
@@ -256,9 +275,9 @@ mod tests {
     use super::*;
     use plotters::prelude::*;
 
-    /// A band, a thick zigzag line and a circle drawn through [`Raster`]
-    /// and straight through [`BitMapBackend`] cover the same pixels, each
-    /// within one level of each channel.
+    /// A band, a polygon on one line, a thick zigzag line and a circle
+    /// drawn through [`Raster`] and straight through [`BitMapBackend`]
+    /// cover the same pixels, each within one level of each channel.
     #[test]
     fn the_same_pixels_as_plotters_draws() {
         let (w, h) = (300u32, 200u32);
@@ -275,6 +294,10 @@ mod tests {
                 RGBColor(200, 40, 10).filled(),
             ))
             .unwrap();
+            // All on one vertical line: plotters draws it as a line.
+            let flat = RGBColor(90, 0, 90).filled().stroke_width(5);
+            area.draw(&Polygon::new(vec![(200, 40), (200, 90), (200, 60)], flat))
+                .unwrap();
             let zigzag: Vec<(i32, i32)> = (0..=14).map(|i| (20 * i, 150 + 25 * (i % 2))).collect();
             let thick = ShapeStyle::from(&BLACK).stroke_width(6);
             area.draw(&PathElement::new(zigzag, thick)).unwrap();
