@@ -247,8 +247,8 @@ pub struct OutputDir {
 /// of charts. The first failure is kept for [`Syncer::finish`].
 #[derive(Debug)]
 struct Syncer {
-    files: Mutex<Option<mpsc::Sender<(File, PathBuf)>>>,
-    thread: Mutex<Option<JoinHandle<io::Result<()>>>>,
+    files: Option<mpsc::Sender<(File, PathBuf)>>,
+    thread: Option<JoinHandle<io::Result<()>>>,
 }
 
 impl Syncer {
@@ -270,23 +270,22 @@ impl Syncer {
                 }
                 first
             });
+        // No thread to spare: every file is flushed as it is written.
         match thread {
             Ok(thread) => Syncer {
-                files: Mutex::new(Some(tx)),
-                thread: Mutex::new(Some(thread)),
+                files: Some(tx),
+                thread: Some(thread),
             },
-            // No thread to spare: every file is flushed as it is written.
             Err(_) => Syncer {
-                files: Mutex::new(None),
-                thread: Mutex::new(None),
+                files: None,
+                thread: None,
             },
         }
     }
 
     /// Flushes `file` (written as `shown`): later, or now without a thread.
     fn sync(&self, file: File, shown: &Path) -> io::Result<()> {
-        let sender = self.files.lock().ok().and_then(|tx| tx.clone());
-        let file = match sender {
+        let file = match &self.files {
             Some(tx) => match tx.send((file, shown.to_path_buf())) {
                 Ok(()) => return Ok(()),
                 Err(mpsc::SendError((file, _))) => file,
@@ -297,12 +296,9 @@ impl Syncer {
     }
 
     /// Waits for every flush; the first that failed, if one did.
-    fn finish(&self) -> io::Result<()> {
-        if let Ok(mut tx) = self.files.lock() {
-            tx.take();
-        }
-        let thread = self.thread.lock().ok().and_then(|mut t| t.take());
-        match thread.map(JoinHandle::join) {
+    fn finish(&mut self) -> io::Result<()> {
+        self.files = None;
+        match self.thread.take().map(JoinHandle::join) {
             Some(Ok(result)) => result,
             Some(Err(_)) => Err(io::Error::other("the thread flushing files to disk failed")),
             None => Ok(()),
