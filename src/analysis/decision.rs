@@ -163,7 +163,7 @@ pub fn decide(
         models: &configs,
         conditions: &conditions,
         injects: &[],
-        row_params: true,
+        row_params: false,
     };
     super::simulate_setup(&setup, false, options, progress, Some(&mut on_rows))?;
     let satisficing = question.satisfice.is_some();

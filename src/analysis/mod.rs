@@ -45,7 +45,7 @@ pub fn simulate_models(
         models,
         conditions: &[],
         injects: &[],
-        row_params: true,
+        row_params: false,
     };
     simulate_setup(&setup, series, options, progress, on_rows)
 }

@@ -757,7 +757,7 @@ fn swing_blocks(
         models,
         conditions: &conditions,
         injects: &[],
-        row_params: true,
+        row_params: false,
     };
     let results = match shard {
         Some(range) => {

@@ -212,7 +212,7 @@ pub(super) fn sobol_values(
             inject: Some(m as &(dyn Inject + Sync)),
             series: false,
             exact_quantiles: false,
-            row_params: true,
+            row_params: false,
         })
         .collect();
     let matrices = jobs.len();

@@ -236,7 +236,7 @@ pub fn simulate_points(
         models: &models,
         conditions: &conditions,
         injects: &injects,
-        row_params: true,
+        row_params: false,
     };
     let sink: Option<&mut super::RowsSink<'_>> = plan.as_ref().map(|_| &mut on_rows as _);
     let results = super::simulate_setup(&setup, false, options, progress, sink)?;

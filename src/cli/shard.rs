@@ -196,7 +196,7 @@ pub fn cmd_run_shard(args: &RunArgs, shard: &str) -> Result<(), Error> {
             .map(|_| &injected as &(dyn engine::exec::Inject + Sync)),
         series: true,
         exact_quantiles: true,
-        row_params: true,
+        row_params: false,
     };
     let options = RunOptions {
         runs,

@@ -283,7 +283,7 @@ fn simulate(
         models: std::slice::from_ref(sim),
         conditions: &[],
         injects: &injects,
-        row_params: true,
+        row_params: false,
     };
     simulate_setup(&setup, false, &options, &|_| {}, Some(&mut sink))?;
     Ok(out)
