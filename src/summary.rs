@@ -407,6 +407,9 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
     let yes_no =
         crate::scenario::check::yes_no_vars(&model.vars, &model.interventions, &series_vars);
     let brackets = results.brackets.clone();
+    let count = results.series.len();
+    let tallies = &results.tallies;
+    let tally = |s: usize, t: usize| tallies.get(t * count + s).and_then(Option::as_ref);
     let series = series_vars
         .par_iter()
         .zip(results.series.par_iter_mut())
@@ -427,7 +430,7 @@ pub fn summarize(model: &Model, results: &mut Results, ctx: &RunContext) -> Summ
                     .map(|(t, acc)| StepStats {
                         step: t as u32,
                         period: info.time.label(t as u32),
-                        stats: step_stats(acc, brackets.as_ref().map(|b| b.get(i, t))),
+                        stats: step_stats(acc, tally(i, t), brackets.as_ref().map(|b| b.get(i, t))),
                     })
                     .collect(),
             }
@@ -493,8 +496,12 @@ fn number_stats(
 
 /// A time series' statistics at one step: its quantiles from the pilot's
 /// values or, past the pilot, from the counts in its brackets.
-fn step_stats(acc: &mut StepAcc, brackets: Option<&crate::stats::Brackets>) -> NumberStats {
-    let (q, exact) = acc.quantiles_at(brackets, &PROBS);
+fn step_stats(
+    acc: &mut StepAcc,
+    tally: Option<&crate::stats::Tally>,
+    brackets: Option<&crate::stats::Brackets>,
+) -> NumberStats {
+    let (q, exact) = acc.quantiles_at(tally, brackets, &PROBS);
     stats_of(&acc.moments, &q, exact)
 }
 

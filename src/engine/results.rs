@@ -100,17 +100,30 @@ impl SeriesPlan {
 }
 
 /// The brackets of every (variable, step) pair's quantiles, fixed from the
-/// pilot: `pairs[s * (steps + 1) + t]`, empty at steps that keep no
-/// quantiles. Shared by every chunk of a simulation.
+/// pilot, empty at steps that keep no quantiles. Shared by every chunk of a
+/// simulation. Step-major (`pairs[t * series + s]`), like the tallies that
+/// count in them: adding a step's values walks one short stretch of each.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SeriesBrackets {
-    pub steps: usize,
-    pub pairs: Vec<Brackets>,
+    series: usize,
+    pairs: Vec<Brackets>,
 }
 
 impl SeriesBrackets {
+    /// Empty brackets for `series` variables over steps `0..=steps`.
+    pub fn new(series: usize, steps: usize) -> SeriesBrackets {
+        SeriesBrackets {
+            series,
+            pairs: vec![Brackets::default(); series * (steps + 1)],
+        }
+    }
+
     pub fn get(&self, s: usize, t: usize) -> &Brackets {
-        &self.pairs[s * (self.steps + 1) + t]
+        &self.pairs[t * self.series + s]
+    }
+
+    pub fn set(&mut self, s: usize, t: usize, brackets: Brackets) {
+        self.pairs[t * self.series + s] = brackets;
     }
 }
 
@@ -134,16 +147,19 @@ pub struct StepAcc {
     pub moments: Moments,
     /// The pilot's values, exactly (empty past the pilot).
     pub quantiles: Quantiles,
-    /// Past the pilot: the counts in the pair's brackets.
-    pub tally: Option<Tally>,
 }
 
 impl StepAcc {
     /// The type-7 quantiles at `ps` and whether they are exact: from the
-    /// values while the pilot holds them all, else from the tally counted
-    /// in `brackets`.
-    pub fn quantiles_at(&mut self, brackets: Option<&Brackets>, ps: &[f64]) -> (Vec<f64>, bool) {
-        match (&self.tally, brackets) {
+    /// values while the pilot holds them all, else from the pair's `tally`
+    /// counted in `brackets`.
+    pub fn quantiles_at(
+        &mut self,
+        tally: Option<&Tally>,
+        brackets: Option<&Brackets>,
+        ps: &[f64],
+    ) -> (Vec<f64>, bool) {
+        match (tally, brackets) {
             (Some(tally), Some(b)) => {
                 let reads = tally.quantiles(b, ps, self.moments.min(), self.moments.max());
                 let exact = reads.iter().all(|r| r.exact);
@@ -182,6 +198,12 @@ pub struct Results {
     /// from the rest, step by step, so that adding a step's values walks
     /// one short stretch of memory.
     step_batches: Vec<BatchMoments>,
+    /// Past the pilot: each pair's counts in its brackets,
+    /// `tallies[t * series.len() + s]` (`None` at steps that keep no
+    /// quantiles), or empty. Apart from `series` and step-major for the
+    /// same reason as `step_batches`: the per-step accumulators of the
+    /// pilot are not touched while a chunk counts.
+    pub tallies: Vec<Option<Tally>>,
     /// `events[e][t - 1]`.
     pub events: Vec<Vec<EventStep>>,
     /// The drawn values of each parameter (kept runs).
@@ -255,7 +277,6 @@ impl Results {
         let step_acc = || StepAcc {
             moments: Moments::new(),
             quantiles: Quantiles::new(plan.runs as usize),
-            tally: None,
         };
         let step_batches = if series {
             vec![BatchMoments::default(); program.series.len() * (steps + 1)]
@@ -276,6 +297,7 @@ impl Results {
                 Vec::new()
             },
             step_batches,
+            tallies: Vec::new(),
             events: program
                 .events
                 .iter()
@@ -320,14 +342,18 @@ impl Results {
     /// Counts the per-step values in `brackets` from now on: every kept
     /// step gets an empty tally.
     pub fn count_in(&mut self, brackets: Arc<SeriesBrackets>) {
-        for per_step in &mut self.series {
-            for (t, acc) in per_step.iter_mut().enumerate() {
-                if self.plan.keeps(t as u32) {
-                    acc.tally = Some(Tally::default());
-                }
-            }
-        }
+        let count = self.series.len();
+        let plan = self.plan;
+        self.tallies = (0..count * (plan.steps as usize + 1))
+            .map(|i| plan.keeps((i / count) as u32).then(Tally::default))
+            .collect();
         self.brackets = Some(brackets);
+    }
+
+    /// Pair `(s, t)`'s counts past the pilot, if it has any.
+    pub fn tally(&self, s: usize, t: usize) -> Option<&Tally> {
+        let count = self.series.len();
+        self.tallies.get(t * count + s).and_then(Option::as_ref)
     }
 
     /// Ends the pilot: fixes each pair's brackets from the values held
@@ -338,40 +364,66 @@ impl Results {
         let plan = self.plan;
         // Pair by pair on the current thread pool: the pilot's values are
         // put in order (near the quantiles' ranks) here, once.
-        let pairs: Vec<Brackets> = self
+        let per_variable: Vec<Vec<Brackets>> = self
             .series
             .par_iter_mut()
-            .flat_map_iter(|per_step| {
-                per_step.iter_mut().enumerate().map(move |(t, acc)| {
-                    if !plan.keeps(t as u32) {
-                        return Brackets::default();
-                    }
-                    match acc.quantiles.exact_values_mut() {
-                        Some(values) => Brackets::from_pilot(values, &REPORTED_PS),
-                        None => Brackets::default(),
-                    }
-                })
+            .map(|per_step| {
+                per_step
+                    .iter_mut()
+                    .enumerate()
+                    .map(|(t, acc)| {
+                        if !plan.keeps(t as u32) {
+                            return Brackets::default();
+                        }
+                        match acc.quantiles.exact_values_mut() {
+                            Some(values) => Brackets::from_pilot(values, &REPORTED_PS),
+                            None => Brackets::default(),
+                        }
+                    })
+                    .collect()
             })
             .collect();
-        let brackets = Arc::new(SeriesBrackets { steps, pairs });
-        self.count_in(brackets.clone());
-        self.series
+        let mut all = SeriesBrackets::new(self.series.len(), steps);
+        for (s, per_step) in per_variable.into_iter().enumerate() {
+            for (t, b) in per_step.into_iter().enumerate() {
+                all.set(s, t, b);
+            }
+        }
+        let brackets = Arc::new(all);
+        // The pilot's values, counted variable by variable on every core,
+        // then set in their (step-major) places.
+        let counted: Vec<Vec<Option<Tally>>> = self
+            .series
             .par_iter_mut()
             .enumerate()
-            .for_each(|(s, per_step)| {
-                for (t, acc) in per_step.iter_mut().enumerate() {
-                    let pilot = std::mem::replace(&mut acc.quantiles, Quantiles::new(0));
-                    if let Some(tally) = &mut acc.tally {
-                        let b = brackets.get(s, t);
-                        for values in pilot.exact_values().into_iter().flatten() {
-                            tally.add_slice(b, values);
-                        }
-                        for _ in 0..pilot.none() {
-                            tally.add_slice(b, &[f64::NAN]);
-                        }
-                    }
-                }
-            });
+            .map(|(s, per_step)| {
+                per_step
+                    .iter_mut()
+                    .enumerate()
+                    .map(|(t, acc)| {
+                        let pilot = std::mem::replace(&mut acc.quantiles, Quantiles::new(0));
+                        plan.keeps(t as u32).then(|| {
+                            let b = brackets.get(s, t);
+                            let mut tally = Tally::default();
+                            for values in pilot.exact_values().into_iter().flatten() {
+                                tally.add_slice(b, values);
+                            }
+                            for _ in 0..pilot.none() {
+                                tally.add_slice(b, &[f64::NAN]);
+                            }
+                            tally
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        self.count_in(brackets.clone());
+        let count = self.series.len();
+        for (s, per_step) in counted.into_iter().enumerate() {
+            for (t, tally) in per_step.into_iter().enumerate() {
+                self.tallies[t * count + s] = tally;
+            }
+        }
         brackets
     }
 
@@ -391,22 +443,15 @@ impl Results {
         other.brackets = None;
     }
 
-    /// Takes every pair's time-series counts out (pair by pair, variable
-    /// major), leaving none.
+    /// Takes every pair's time-series counts out, leaving none.
     pub fn take_tallies(&mut self) -> Vec<Option<Tally>> {
-        self.series
-            .iter_mut()
-            .flat_map(|per_step| per_step.iter_mut().map(|acc| acc.tally.take()))
-            .collect()
+        std::mem::take(&mut self.tallies)
     }
 
     /// Puts back counts taken by [`Results::take_tallies`] from an
     /// accumulator of the same model and brackets, in place of this one's.
     pub fn put_tallies(&mut self, tallies: Vec<Option<Tally>>) {
-        let mut tallies = tallies.into_iter();
-        for acc in self.series.iter_mut().flatten() {
-            acc.tally = tallies.next().flatten();
-        }
+        self.tallies = tallies;
     }
 
     /// Adds counts taken by [`Results::take_tallies`] from an accumulator
@@ -415,14 +460,18 @@ impl Results {
         let Some(brackets) = self.brackets.clone() else {
             return;
         };
-        let mut tallies = tallies.into_iter();
-        for (s, per_step) in self.series.iter_mut().enumerate() {
-            for (t, acc) in per_step.iter_mut().enumerate() {
-                match (&mut acc.tally, tallies.next().flatten()) {
-                    (Some(mine), Some(theirs)) => mine.merge(theirs, brackets.get(s, t)),
-                    (mine @ None, theirs) => *mine = theirs,
-                    _ => {}
+        if self.tallies.is_empty() {
+            self.tallies = tallies;
+            return;
+        }
+        let count = self.series.len();
+        for (i, (mine, theirs)) in self.tallies.iter_mut().zip(tallies).enumerate() {
+            match (mine, theirs) {
+                (Some(mine), Some(theirs)) => {
+                    mine.merge(theirs, brackets.get(i % count, i / count))
                 }
+                (mine @ None, theirs) => *mine = theirs,
+                _ => {}
             }
         }
     }
@@ -469,11 +518,10 @@ impl Results {
             &slots[specs[s].slot as usize][..n]
         });
         if let Some(brackets) = &self.brackets {
-            if self.plan.keeps(t) {
-                for (s, (spec, per_step)) in
-                    specs.iter().zip(&mut self.series).enumerate().take(live)
-                {
-                    if let Some(tally) = &mut per_step[ti].tally {
+            if self.plan.keeps(t) && !self.tallies.is_empty() {
+                let tallies = &mut self.tallies[ti * count..ti * count + live];
+                for (s, (spec, tally)) in specs.iter().zip(tallies).enumerate() {
+                    if let Some(tally) = tally {
                         tally.add_slice(brackets.get(s, ti), &slots[spec.slot as usize][..n]);
                     }
                 }
@@ -586,7 +634,8 @@ impl Results {
                 let lanes = &rec.series[s * (steps + 1) + t];
                 let values = kept_lanes.gather(lanes, &mut buffer);
                 self.step_batches[t * count + s].add_slice(values);
-                if let (Some(tally), Some(brackets)) = (&mut acc.tally, &self.brackets) {
+                let tally = self.tallies.get_mut(t * count + s).and_then(Option::as_mut);
+                if let (Some(tally), Some(brackets)) = (tally, &self.brackets) {
                     tally.add_slice(brackets.get(s, t), values);
                 } else if self.plan.keeps(t as u32) {
                     for lane in (0..quantile_lanes).filter(|&i| keep[i]) {
@@ -649,20 +698,15 @@ impl Results {
             // The first merge past the pilot into an empty total.
             self.brackets = other.brackets.clone();
         }
-        let brackets = self.brackets.clone();
         for (s, (a, b)) in self.series.iter_mut().zip(other.series).enumerate() {
             for (t, (x, y)) in a.iter_mut().zip(b).enumerate() {
                 x.moments.merge(&y.moments);
                 x.moments
                     .merge(&other.step_batches[t * count + s].to_moments());
                 x.quantiles.merge(y.quantiles);
-                match (&mut x.tally, y.tally, &brackets) {
-                    (Some(a), Some(b), Some(br)) => a.merge(b, br.get(s, t)),
-                    (None, Some(b), _) => x.tally = Some(b),
-                    _ => {}
-                }
             }
         }
+        self.add_tallies(other.tallies);
         for (a, b) in self.events.iter_mut().zip(other.events) {
             for (x, y) in a.iter_mut().zip(b) {
                 x.happened += y.happened;

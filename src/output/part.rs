@@ -377,7 +377,7 @@ impl Writer {
                     for (t, acc) in per_step.iter().enumerate() {
                         words.extend(acc.moments.state().0);
                         words.extend(acc.moments.state().1.iter().map(|f| f.to_bits()));
-                        if let Some(tally) = &acc.tally {
+                        if let Some(tally) = r.tally(s, t) {
                             tally.encode(brackets.get(s, t), &mut words);
                         }
                     }
@@ -496,16 +496,17 @@ impl Reader<'_> {
         let mut it = words.into_iter();
         let mut next = || it.next();
         let steps = r.plan.steps as usize;
-        let mut pairs = vec![Brackets::default(); r.series.len() * (steps + 1)];
+        let mut pairs = SeriesBrackets::new(r.series.len(), steps);
         for (s, per_step) in r.series.iter().enumerate() {
             for t in 0..per_step.len() {
                 if r.plan.keeps(t as u32) {
-                    pairs[s * (steps + 1) + t] = Brackets::decode(&mut next).ok_or_else(damaged)?;
+                    pairs.set(s, t, Brackets::decode(&mut next).ok_or_else(damaged)?);
                 }
             }
         }
-        let brackets = std::sync::Arc::new(SeriesBrackets { steps, pairs });
+        let brackets = std::sync::Arc::new(pairs);
         r.count_in(brackets.clone());
+        let count = r.series.len();
         for (s, per_step) in r.series.iter_mut().enumerate() {
             for (t, acc) in per_step.iter_mut().enumerate() {
                 let mut counts = [0u64; 4];
@@ -517,9 +518,8 @@ impl Reader<'_> {
                     *f = f64::from_bits(next().ok_or_else(damaged)?);
                 }
                 acc.moments = Moments::from_state(counts, floats);
-                if acc.tally.is_some() {
-                    acc.tally =
-                        Some(Tally::decode(brackets.get(s, t), &mut next).ok_or_else(damaged)?);
+                if let Some(tally) = &mut r.tallies[t * count + s] {
+                    *tally = Tally::decode(brackets.get(s, t), &mut next).ok_or_else(damaged)?;
                 }
             }
         }
