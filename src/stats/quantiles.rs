@@ -808,7 +808,18 @@ impl Quantiles {
         }
         ranks.sort_unstable();
         ranks.dedup();
-        let found = super::select::order_statistics(&slices, &ranks);
+        // The extremes were kept as the values came (infinities apart).
+        let lo = if self.neg_inf > 0 {
+            f64::NEG_INFINITY
+        } else {
+            self.lo
+        };
+        let hi = if self.pos_inf > 0 {
+            f64::INFINITY
+        } else {
+            self.hi
+        };
+        let found = super::select::order_statistics_within(&slices, &ranks, lo, hi);
         let at = |rank: u64| found[ranks.partition_point(|&r| r < rank as usize - 1)];
         ps.iter()
             .map(|&p| {

@@ -27,22 +27,33 @@ const ROUNDS: u32 = 4;
 /// The values at 0-based `ranks` (sorted, distinct, each below the count
 /// of values) of the values of every part together, in `f64::total_cmp`
 /// order: the parts (a chunk's values each) are read where they are, never
-/// joined into one slice.
-pub fn order_statistics(parts: &[&[f64]], ranks: &[usize]) -> Vec<f64> {
+/// joined into one slice. The values lie in `[lo, hi]` and none is NaN:
+/// the caller kept their extremes as they came, which spares a pass over
+/// values long out of cache.
+pub fn order_statistics_within(parts: &[&[f64]], ranks: &[usize], lo: f64, hi: f64) -> Vec<f64> {
     let mut out = vec![f64::NAN; ranks.len()];
-    select_into(parts, ranks, &mut out, ROUNDS);
+    let range = Range { lo, hi, nan: false };
+    select_into(parts, ranks, &mut out, ROUNDS, Some(range));
     out
 }
 
-fn select_into(parts: &[&[f64]], ranks: &[usize], out: &mut [f64], rounds: u32) {
+fn select_into(
+    parts: &[&[f64]],
+    ranks: &[usize],
+    out: &mut [f64],
+    rounds: u32,
+    known: Option<Range>,
+) {
     if ranks.is_empty() {
         return;
     }
-    let range = parts
-        .iter()
-        .map(|p| Range::of(p))
-        .reduce(Range::union)
-        .unwrap_or(Range::of(&[]));
+    let range = known.unwrap_or_else(|| {
+        parts
+            .iter()
+            .map(|p| Range::of(p))
+            .reduce(Range::union)
+            .unwrap_or(Range::of(&[]))
+    });
     if range.equal() {
         return range.fill_equal(parts, ranks, out);
     }
@@ -96,9 +107,18 @@ fn select_into(parts: &[&[f64]], ranks: &[usize], out: &mut [f64], rounds: u32) 
             &local,
             &mut out[i..j],
             rounds - 1,
+            None,
         );
         i = j;
     }
+}
+
+/// [`order_statistics_within`], finding the extremes itself.
+#[cfg(test)]
+fn order_statistics(parts: &[&[f64]], ranks: &[usize]) -> Vec<f64> {
+    let mut out = vec![f64::NAN; ranks.len()];
+    select_into(parts, ranks, &mut out, ROUNDS, None);
+    out
 }
 
 /// Orders `values` by `f64::total_cmp` where the rank windows `windows`
@@ -289,7 +309,7 @@ impl Buckets {
     }
 }
 
-/// [`order_statistics`] by quickselect on the values' total-order keys.
+/// [`order_statistics_within`] by quickselect on the values' total-order keys.
 fn select_direct(parts: &[&[f64]], ranks: &[usize], out: &mut [f64]) {
     let mut keys: Vec<i64> = parts
         .iter()
@@ -403,6 +423,15 @@ mod tests {
                     .map(|x| x.to_bits())
                     .collect();
                 assert_eq!(got, sorted_at(&values, &ranks), "{name} in parts, n = {n}");
+                // With the extremes known, as `Quantiles` keeps them (in
+                // the total order, so -0 is the least of the zeros).
+                let lo = values.iter().copied().min_by(f64::total_cmp).unwrap();
+                let hi = values.iter().copied().max_by(f64::total_cmp).unwrap();
+                let got: Vec<u64> = order_statistics_within(&parts, &ranks, lo, hi)
+                    .iter()
+                    .map(|x| x.to_bits())
+                    .collect();
+                assert_eq!(got, sorted_at(&values, &ranks), "{name} within, n = {n}");
             }
         }
     }
