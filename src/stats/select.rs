@@ -88,8 +88,17 @@ fn select_into(
             gathered.push(Vec::with_capacity(counts[b] as usize));
         }
     }
+    // The distinct buckets wanted (`target` is in bucket order).
+    let mut wanted: Vec<u16> = target.iter().map(|&(b, _)| b as u16).collect();
+    wanted.dedup();
     for (part, index) in parts.iter().zip(&index) {
-        for (&x, &b) in part.iter().zip(index) {
+        let mut from = 0;
+        #[cfg(target_arch = "x86_64")]
+        if wanted.len() <= avx2::WANTED && std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor supports AVX2, checked just above.
+            from = unsafe { avx2::gather(part, index, &wanted, &slot, &mut gathered) };
+        }
+        for (&x, &b) in part.iter().zip(index).skip(from) {
             let s = slot[usize::from(b) & mask];
             if s != u8::MAX {
                 gathered[usize::from(s)].push(x);
@@ -297,15 +306,96 @@ impl Buckets {
     /// a no-op that spares a bounds check per value.
     fn deal(&self, values: &[f64], counts: &mut [u32]) -> Vec<u16> {
         let mask = MAX_BUCKETS - 1;
-        let index: Vec<u16> = values
-            .iter()
-            .map(|&x| (self.of_value(x) & mask) as u16)
-            .collect();
+        let mut index: Vec<u16> = Vec::with_capacity(values.len());
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor supports AVX2, checked just above.
+            unsafe { avx2::indices(self, values, &mut index) };
+        }
+        let done = index.len();
+        index.extend(
+            values[done..]
+                .iter()
+                .map(|&x| (self.of_value(x) & mask) as u16),
+        );
         let counts = &mut counts[..MAX_BUCKETS];
         for &b in &index {
             counts[usize::from(b) & mask] += 1;
         }
         index
+    }
+}
+
+/// The two passes over every value, four (sixteen) lanes to a register.
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::{Buckets, MAX_BUCKETS};
+    use std::arch::x86_64::*;
+
+    /// Wanted buckets at most for [`gather`].
+    pub(super) const WANTED: usize = 8;
+
+    /// Appends the bucket of each value of `values` in whole groups of
+    /// four to `index` (empty, with room for them all), as
+    /// [`Buckets::of_value`] finds it: the same arithmetic, rounded toward
+    /// zero the same way, the values in range.
+    #[target_feature(enable = "avx2")]
+    pub(super) fn indices(buckets: &Buckets, values: &[f64], index: &mut Vec<u16>) {
+        debug_assert!(index.is_empty() && index.capacity() >= values.len());
+        let whole = values.len() / 4 * 4;
+        let lo = _mm256_set1_pd(buckets.lo);
+        let scale = _mm256_set1_pd(buckets.scale);
+        let last = _mm_set1_epi32((buckets.count - 1).min(MAX_BUCKETS - 1) as i32);
+        let out = index.as_mut_ptr();
+        for g in (0..whole).step_by(4) {
+            // SAFETY: lanes g..g + 4 lie inside `values` (g + 4 <= whole),
+            // and `index` has room for `values.len()` entries.
+            unsafe {
+                let x = _mm256_loadu_pd(values.as_ptr().add(g));
+                // In [0, count] up to rounding: far inside `i32`.
+                let at = _mm256_cvttpd_epi32(_mm256_mul_pd(_mm256_sub_pd(x, lo), scale));
+                let b = _mm_packus_epi32(_mm_min_epi32(at, last), _mm_setzero_si128());
+                _mm_storel_epi64(out.add(g).cast(), b);
+            }
+        }
+        // SAFETY: the first `whole` entries were written just above.
+        unsafe { index.set_len(whole) };
+    }
+
+    /// Pushes the values of `part` whose bucket (`index`) is one of
+    /// `wanted` (at most [`WANTED`]) onto their slot's list, in order, for
+    /// whole groups of sixteen; returns how many values it looked at.
+    #[target_feature(enable = "avx2")]
+    pub(super) fn gather(
+        part: &[f64],
+        index: &[u16],
+        wanted: &[u16],
+        slot: &[u8],
+        gathered: &mut [Vec<f64>],
+    ) -> usize {
+        let n = part.len().min(index.len());
+        let whole = n / 16 * 16;
+        // No bucket is numbered `u16::MAX`: unused entries match nothing.
+        let w: [__m256i; WANTED] = std::array::from_fn(|k| {
+            _mm256_set1_epi16(wanted.get(k).copied().unwrap_or(u16::MAX) as i16)
+        });
+        for g in (0..whole).step_by(16) {
+            // SAFETY: entries g..g + 16 lie inside `index` (g + 16 <= whole).
+            let v = unsafe { _mm256_loadu_si256(index.as_ptr().add(g).cast()) };
+            let mut hit = _mm256_cmpeq_epi16(v, w[0]);
+            for wk in &w[1..] {
+                hit = _mm256_or_si256(hit, _mm256_cmpeq_epi16(v, *wk));
+            }
+            // Two bits a lane; keep one.
+            let mut bits = (_mm256_movemask_epi8(hit) as u32) & 0x5555_5555;
+            while bits != 0 {
+                let i = g + (bits.trailing_zeros() / 2) as usize;
+                bits &= bits - 1;
+                let s = slot[usize::from(index[i]) & (MAX_BUCKETS - 1)];
+                gathered[usize::from(s)].push(part[i]);
+            }
+        }
+        whole
     }
 }
 
