@@ -288,14 +288,14 @@ struct Buckets {
 }
 
 impl Buckets {
-    /// The bucket of `x`, which lies between the part's minimum and maximum.
+    /// The bucket of `x`, which lies between the values' minimum and
+    /// maximum (so `at` lies in [0, count] up to rounding; the cast
+    /// saturates, so a caller's wrong extremes give wrong buckets, never
+    /// undefined behaviour).
     #[inline]
     fn of_value(&self, x: f64) -> usize {
         let at = (x - self.lo) * self.scale;
-        // SAFETY: `x` lies in [lo, hi] and is not NaN, so `at` lies in
-        // [0, count] up to rounding: a finite number far inside `u32`.
-        let b = unsafe { at.to_int_unchecked::<u32>() } as usize;
-        b.min(self.count - 1)
+        (at as u32 as usize).min(self.count - 1)
     }
 }
 
@@ -341,7 +341,7 @@ mod avx2 {
     /// zero the same way, the values in range.
     #[target_feature(enable = "avx2")]
     pub(super) fn indices(buckets: &Buckets, values: &[f64], index: &mut Vec<u16>) {
-        debug_assert!(index.is_empty() && index.capacity() >= values.len());
+        assert!(index.is_empty() && index.capacity() >= values.len());
         let whole = values.len() / 4 * 4;
         let lo = _mm256_set1_pd(buckets.lo);
         let scale = _mm256_set1_pd(buckets.scale);
