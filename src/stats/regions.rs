@@ -58,7 +58,7 @@ pub fn scan(bounds: &[f64; MAX_BOUNDS], used: usize, xs: &[f64]) -> Scan {
 
 /// The region of `x`: how many of `bounds` are at or below it.
 #[inline]
-fn region(bounds: &[f64], x: f64) -> u8 {
+pub(super) fn region(bounds: &[f64], x: f64) -> u8 {
     bounds.iter().map(|&b| u8::from(x >= b)).sum()
 }
 

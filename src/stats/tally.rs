@@ -757,6 +757,19 @@ mod spare {
     }
 }
 
+/// Whether every value of `xs` compares equal to `x` (never for NaN): in
+/// groups of eight with no early exit, so that it vectorises.
+#[inline]
+fn all_equal(xs: &[f64], x: f64) -> bool {
+    let mut same = true;
+    let chunks = xs.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        same &= c.iter().fold(true, |a, &v| a & (v == x));
+    }
+    same & rest.iter().all(|&v| v == x)
+}
+
 /// The order statistics a quantile read from a [`Tally`] needs.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Read {
@@ -803,6 +816,12 @@ impl Tally {
     /// (a lane's region names its interval), so the loop's length is the
     /// batch's count of such values, not one short loop per interval.
     fn add_batch(&mut self, brackets: &Brackets, xs: &[f64]) {
+        if let (Some(&first), Some(&last)) = (xs.first(), xs.last())
+            && first == last
+            && all_equal(xs, first)
+        {
+            return self.add_equal(brackets, first, xs.len());
+        }
         let found = regions::scan(&brackets.bounds, 2 * brackets.intervals.len(), xs);
         for (r, c) in self.regions.iter_mut().zip(found.regions) {
             *r += u64::from(c);
@@ -833,6 +852,34 @@ impl Tally {
                 f.offset + (((xs[i] - f.lo) * f.scale) as u32).min(f.cells - 1)
             });
         }
+    }
+
+    /// Counts `n` (at most 64) values that all compare equal to `x` (not
+    /// NaN): a state still at its starting value, a flag no run has set
+    /// yet. One value's region and cell stand for all of them (equal values
+    /// share both, signed zeros included, since every comparison is IEEE).
+    fn add_equal(&mut self, brackets: &Brackets, x: f64, n: usize) {
+        let r = usize::from(regions::region(
+            &brackets.bounds[..2 * brackets.intervals.len()],
+            x,
+        ));
+        self.regions[r] += n as u64;
+        self.count += n as u64;
+        if r % 2 == 0 {
+            return;
+        }
+        let j = r / 2;
+        let f = brackets.fast[j];
+        if f.cells <= 1 {
+            return;
+        }
+        let cell = if f.scale > 0.0 {
+            f.offset + (((x - f.lo) * f.scale) as u32).min(f.cells - 1)
+        } else {
+            f.offset + brackets.intervals[j].cell(x)
+        };
+        let lanes = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+        self.push_cells(brackets, lanes, |_| cell);
     }
 
     /// Appends `cell(i)` to the pending cells for each lane `i` of `lanes`.
@@ -1270,6 +1317,57 @@ mod tests {
         };
         assert_eq!(counts(&forward), counts(&backward));
         assert_eq!(counts(&forward), counts(&halves));
+    }
+
+    /// Batches whose values are all equal take a shortcut (one value's
+    /// region and cell for all of them): the counts are those of the same
+    /// values counted in mixed batches, for atoms, equal-width cells, a
+    /// value between intervals, signed zeros and infinities.
+    #[test]
+    fn equal_batches_count_as_mixed_ones() {
+        let u = uniforms(20_000, 11);
+        let values: Vec<f64> = u
+            .iter()
+            .map(|&x| match (x * 10.0) as u32 {
+                0..=2 => 0.0,
+                3 => -0.0,
+                4 => f64::INFINITY,
+                5 | 6 => (x * 40.0).floor(),
+                _ => x * x * 100.0,
+            })
+            .collect();
+        let b = Brackets::from_sorted(&sorted(&values[..4096]), &PS);
+        let count = |batches: &[f64]| {
+            let mut t = Tally::default();
+            for batch in batches.chunks(64) {
+                t.add_slice(&b, batch);
+            }
+            let mut words = Vec::new();
+            t.encode(&b, &mut words);
+            words
+        };
+        // Mixed: the values as drawn. Equal: each value repeated to fill
+        // a batch, and the mixed values repeated as often to match.
+        let picks: Vec<f64> = values.iter().step_by(97).copied().collect();
+        let equal: Vec<f64> = picks.iter().flat_map(|&x| [x; 64]).collect();
+        let mut mixed = Vec::with_capacity(equal.len());
+        for _ in 0..64 {
+            mixed.extend_from_slice(&picks);
+        }
+        assert_eq!(count(&equal), count(&mixed));
+        // Equal ends with a different value between them, and every value
+        // counted as a batch of its own.
+        for (k, &x) in picks.iter().enumerate().take(40) {
+            let mut batch = vec![x; 64];
+            batch[31] = picks[k + 1];
+            let mut each = Tally::default();
+            for v in &batch {
+                each.add_slice(&b, std::slice::from_ref(v));
+            }
+            let mut words = Vec::new();
+            each.encode(&b, &mut words);
+            assert_eq!(count(&batch), words, "value {x}");
+        }
     }
 
     /// A rank outside every bracket (a pilot far from the rest) is still
