@@ -363,8 +363,10 @@ impl Results {
         let steps = self.plan.steps as usize;
         let plan = self.plan;
         // Pair by pair on the current thread pool: the pilot's values are
-        // put in order (near the quantiles' ranks) here, once.
-        let per_variable: Vec<Vec<Brackets>> = self
+        // put in order (near the quantiles' ranks) once, for the pair's
+        // brackets, and counted in them; then both are set in their
+        // (step-major) places.
+        let per_variable: Vec<Vec<(Brackets, Option<Tally>)>> = self
             .series
             .par_iter_mut()
             .map(|per_step| {
@@ -372,58 +374,38 @@ impl Results {
                     .iter_mut()
                     .enumerate()
                     .map(|(t, acc)| {
+                        let mut pilot = std::mem::replace(&mut acc.quantiles, Quantiles::new(0));
                         if !plan.keeps(t as u32) {
-                            return Brackets::default();
+                            return (Brackets::default(), None);
                         }
-                        match acc.quantiles.exact_values_mut() {
+                        let b = match pilot.exact_values_mut() {
                             Some(values) => Brackets::from_pilot(values, &REPORTED_PS),
                             None => Brackets::default(),
+                        };
+                        let mut tally = Tally::default();
+                        for values in pilot.exact_values().into_iter().flatten() {
+                            tally.add_slice(&b, values);
                         }
+                        for _ in 0..pilot.none() {
+                            tally.add_slice(&b, &[f64::NAN]);
+                        }
+                        (b, Some(tally))
                     })
                     .collect()
             })
             .collect();
-        let mut all = SeriesBrackets::new(self.series.len(), steps);
+        let count = self.series.len();
+        let mut all = SeriesBrackets::new(count, steps);
+        let mut tallies: Vec<Option<Tally>> = (0..count * (steps + 1)).map(|_| None).collect();
         for (s, per_step) in per_variable.into_iter().enumerate() {
-            for (t, b) in per_step.into_iter().enumerate() {
+            for (t, (b, tally)) in per_step.into_iter().enumerate() {
                 all.set(s, t, b);
+                tallies[t * count + s] = tally;
             }
         }
         let brackets = Arc::new(all);
-        // The pilot's values, counted variable by variable on every core,
-        // then set in their (step-major) places.
-        let counted: Vec<Vec<Option<Tally>>> = self
-            .series
-            .par_iter_mut()
-            .enumerate()
-            .map(|(s, per_step)| {
-                per_step
-                    .iter_mut()
-                    .enumerate()
-                    .map(|(t, acc)| {
-                        let pilot = std::mem::replace(&mut acc.quantiles, Quantiles::new(0));
-                        plan.keeps(t as u32).then(|| {
-                            let b = brackets.get(s, t);
-                            let mut tally = Tally::default();
-                            for values in pilot.exact_values().into_iter().flatten() {
-                                tally.add_slice(b, values);
-                            }
-                            for _ in 0..pilot.none() {
-                                tally.add_slice(b, &[f64::NAN]);
-                            }
-                            tally
-                        })
-                    })
-                    .collect()
-            })
-            .collect();
-        self.count_in(brackets.clone());
-        let count = self.series.len();
-        for (s, per_step) in counted.into_iter().enumerate() {
-            for (t, tally) in per_step.into_iter().enumerate() {
-                self.tallies[t * count + s] = tally;
-            }
-        }
+        self.tallies = tallies;
+        self.brackets = Some(brackets.clone());
         brackets
     }
 

@@ -420,6 +420,14 @@ struct Fast {
     scale: f64,
 }
 
+impl Fast {
+    /// The cell of `x`, inside an interval of equal-width cells.
+    #[inline]
+    fn uniform_cell(&self, x: f64) -> u32 {
+        self.offset + (((x - self.lo) * self.scale) as u32).min(self.cells - 1)
+    }
+}
+
 /// Brackets are equal when their intervals are: the bounds and the fast
 /// path follow from them (and the bounds pad with NaN, never equal).
 impl PartialEq for Brackets {
@@ -848,8 +856,7 @@ impl Tally {
             let fast = &brackets.fast;
             self.push_cells(brackets, uniform, |i| {
                 // The lane is in an odd region `2j + 1` of interval `j`.
-                let f = &fast[usize::from(found.codes[i] >> 1)];
-                f.offset + (((xs[i] - f.lo) * f.scale) as u32).min(f.cells - 1)
+                fast[usize::from(found.codes[i] >> 1)].uniform_cell(xs[i])
             });
         }
     }
@@ -874,7 +881,7 @@ impl Tally {
             return;
         }
         let cell = if f.scale > 0.0 {
-            f.offset + (((x - f.lo) * f.scale) as u32).min(f.cells - 1)
+            f.uniform_cell(x)
         } else {
             f.offset + brackets.intervals[j].cell(x)
         };
