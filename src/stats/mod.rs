@@ -59,6 +59,7 @@
 //! min/max and quantiles. No function in this module panics on any input.
 
 mod batch_moments;
+mod cells;
 mod interval;
 mod moments;
 mod quantiles;

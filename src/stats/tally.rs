@@ -41,6 +41,7 @@
 //! counter, and one that has seen many counts its cells in passes over one
 //! short stretch of memory rather than one value at a time.
 
+use super::cells::Fast;
 use super::{regions, select};
 
 /// How many of the pilot's binomial standard deviations a bracket reaches
@@ -132,15 +133,24 @@ impl Mixed {
         self.marks.len() + self.between.iter().map(|&n| n as usize).sum::<usize>()
     }
 
+    /// The cell of `x` (at least the first mark): the mark at or below it
+    /// counted rather than searched for, and no branch on whether `x` is
+    /// on it, since the values of a batch fall on marks and between them
+    /// in no pattern a predictor could learn.
     #[inline]
     fn cell(&self, x: f64) -> u32 {
-        let k = self.marks.iter().take_while(|&&m| m <= x).count().max(1);
-        let i = k - 1;
-        if self.marks[i] == x || i + 1 == self.marks.len() {
-            return self.firsts[i];
-        }
-        let within = ((x - self.marks[i]) * self.scales[i]) as u32;
-        self.firsts[i] + 1 + within.min(self.between[i] - 1)
+        let k = self
+            .marks
+            .iter()
+            .map(|&m| usize::from(m <= x))
+            .sum::<usize>();
+        let i = k.max(1) - 1;
+        // The stretch after mark `i`, or the last one for the last mark
+        // (whose cell is the mark's, whatever the stretch gives).
+        let j = i.min(self.between.len() - 1);
+        let on_mark = (self.marks[i] == x) | (i + 1 == self.marks.len());
+        let within = (((x - self.marks[i]) * self.scales[j]) as u32).min(self.between[j] - 1);
+        self.firsts[i] + if on_mark { 0 } else { 1 + within }
     }
 
     fn value_in(&self, c: usize, at: f64) -> (f64, bool) {
@@ -409,25 +419,6 @@ pub struct Brackets {
     fast: [Fast; MAX_INTERVALS],
 }
 
-/// How a value inside an interval finds its cell without looking at the
-/// grid: a single cell (none to find), equal-width cells (`scale > 0`), or,
-/// with `scale == 0`, the grid itself.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-struct Fast {
-    offset: u32,
-    cells: u32,
-    lo: f64,
-    scale: f64,
-}
-
-impl Fast {
-    /// The cell of `x`, inside an interval of equal-width cells.
-    #[inline]
-    fn uniform_cell(&self, x: f64) -> u32 {
-        self.offset + (((x - self.lo) * self.scale) as u32).min(self.cells - 1)
-    }
-}
-
 /// Brackets are equal when their intervals are: the bounds and the fast
 /// path follow from them (and the bounds pad with NaN, never equal).
 impl PartialEq for Brackets {
@@ -457,14 +448,17 @@ impl Brackets {
         }
         let mut fast = [Fast::default(); MAX_INTERVALS];
         for (f, iv) in fast.iter_mut().zip(&intervals) {
+            let (scale, step) = match iv.grid {
+                Grid::Uniform { scale, .. } => (scale, 0.0),
+                Grid::Ladder { step, .. } if (1.0 / step).is_finite() => (1.0 / step, step),
+                _ => (0.0, 0.0),
+            };
             *f = Fast {
                 offset: iv.offset,
                 cells: iv.cells,
                 lo: iv.lo,
-                scale: match iv.grid {
-                    Grid::Uniform { scale, .. } => scale,
-                    _ => 0.0,
-                },
+                scale,
+                step,
             };
         }
         Brackets {
@@ -765,6 +759,10 @@ mod spare {
     }
 }
 
+/// Lanes of a batch inside one ladder from which all of its lanes' cells
+/// are found at once ([`Fast::ladder_cells`]) rather than lane by lane.
+const LADDER_BATCH: u32 = 16;
+
 /// Whether every value of `xs` compares equal to `x` (never for NaN): in
 /// groups of eight with no early exit, so that it vectorises.
 #[inline]
@@ -845,12 +843,27 @@ impl Tally {
             if lanes == 0 || f.cells <= 1 {
                 continue;
             }
+            if f.step > 0.0 {
+                if lanes.count_ones() >= LADDER_BATCH {
+                    let mut cells = [0u32; regions::BATCH];
+                    f.ladder_cells(xs, &mut cells);
+                    self.push_cells(brackets, lanes, |i| cells[i]);
+                } else {
+                    self.push_cells(brackets, lanes, |i| f.ladder_cell(xs[i]));
+                }
+                continue;
+            }
             if f.scale > 0.0 {
                 uniform |= lanes;
                 continue;
             }
-            let interval = &brackets.intervals[j];
-            self.push_cells(brackets, lanes, |i| f.offset + interval.cell(xs[i]));
+            match &brackets.intervals[j].grid {
+                Grid::Mixed(m) => self.push_cells(brackets, lanes, |i| f.offset + m.cell(xs[i])),
+                _ => {
+                    let interval = &brackets.intervals[j];
+                    self.push_cells(brackets, lanes, |i| f.offset + interval.cell(xs[i]));
+                }
+            }
         }
         if uniform != 0 {
             let fast = &brackets.fast;
@@ -880,7 +893,9 @@ impl Tally {
         if f.cells <= 1 {
             return;
         }
-        let cell = if f.scale > 0.0 {
+        let cell = if f.step > 0.0 {
+            f.ladder_cell(x)
+        } else if f.scale > 0.0 {
             f.uniform_cell(x)
         } else {
             f.offset + brackets.intervals[j].cell(x)
@@ -1238,6 +1253,83 @@ mod tests {
         for (g, w) in got.iter().zip(&want) {
             assert_eq!(g.value, *w);
             assert!(g.exact);
+        }
+    }
+
+    /// The branch-free ladder cell (quotient by the reciprocal) is the
+    /// cell the grid gives, for steps that are not exact in binary, values
+    /// on the rungs, between them and a hair either side of them.
+    #[test]
+    fn a_ladder_cell_found_fast_is_the_grids() {
+        for (lo, step, atoms) in [
+            (0.0, 1.0, 12u32),
+            (0.0, 0.1, 40),
+            (-3.0, 0.3, 25),
+            (1e6, 0.01, 300),
+            (0.5, 1.0 / 3.0, 90),
+        ] {
+            let grid = Grid::Ladder { atoms, step };
+            let hi = lo + f64::from(atoms - 1) * step;
+            let iv = Interval::new(lo, hi, grid, 7);
+            let b = Brackets::of(vec![iv.clone()], 7 + iv.cells());
+            let f = b.fast[0];
+            assert!(f.step > 0.0);
+            let mut all = Vec::new();
+            for i in 0..atoms {
+                let r = iv.rung(i, step);
+                let mut xs = vec![r, r.next_up(), r.next_down(), r + step / 2.0];
+                xs.retain(|&x| x >= lo && x <= hi);
+                for &x in &xs {
+                    assert_eq!(f.ladder_cell(x), 7 + iv.cell(x), "{x} on {lo} + k {step}");
+                }
+                all.extend(xs);
+            }
+            // All lanes at once, and a batch whose length is no multiple of 4.
+            for batch in all.chunks(64).chain([&all[..7]]) {
+                let mut cells = [0; regions::BATCH];
+                f.ladder_cells(batch, &mut cells);
+                for (&x, &c) in batch.iter().zip(&cells) {
+                    assert_eq!(c, 7 + iv.cell(x), "{x} on {lo} + k {step}");
+                }
+            }
+        }
+    }
+
+    /// A mixed grid's cell, counted with no branch, is the one a search
+    /// for the mark at or below the value gives: on each mark, a hair
+    /// either side of it, between marks and at the top end.
+    #[test]
+    fn a_mixed_cell_is_the_searched_ones() {
+        let searched = |m: &Mixed, x: f64| {
+            let k = m.marks.iter().take_while(|&&a| a <= x).count().max(1);
+            let i = k - 1;
+            if m.marks[i] == x || i + 1 == m.marks.len() {
+                return m.firsts[i];
+            }
+            let within = ((x - m.marks[i]) * m.scales[i]) as u32;
+            m.firsts[i] + 1 + within.min(m.between[i] - 1)
+        };
+        for (marks, between) in [
+            (vec![0.0, 1.0], vec![7]),
+            (vec![0.0, 0.25, 1.0], vec![3, 40]),
+            (vec![-2.0, -1.5, 0.0, 0.1, 3.0], vec![1, 9, 2, 100]),
+        ] {
+            let m = Mixed::new(marks.clone(), between).unwrap();
+            let mut xs = Vec::new();
+            for w in marks.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                xs.extend([
+                    a,
+                    a.next_up(),
+                    b.next_down(),
+                    (a + b) / 2.0,
+                    a + (b - a) / 3.0,
+                ]);
+            }
+            xs.push(marks[marks.len() - 1]);
+            for x in xs {
+                assert_eq!(m.cell(x), searched(&m, x), "{x} in {marks:?}");
+            }
         }
     }
 
