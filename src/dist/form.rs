@@ -47,8 +47,11 @@ pub(super) enum Form {
         hi: i64,
     },
     Bernoulli(f64),
+    /// Drawn by inversion below [`samplers::POISSON_INVERSION_MAX_RATE`]
+    /// (`p0` is `exp(-rate)`), by the rejection sampler above.
     Poisson {
         rate: f64,
+        p0: f64,
         sampler: rand_distr::Poisson<f64>,
     },
     /// Weights are the whole argument slice.
@@ -252,7 +255,11 @@ impl Form {
                     Form::Fixed(0.0)
                 } else {
                     let sampler = rand_distr::Poisson::new(rate).map_err(|_| out_of_range)?;
-                    Form::Poisson { rate, sampler }
+                    Form::Poisson {
+                        rate,
+                        p0: (-rate).exp(),
+                        sampler,
+                    }
                 }
             }
             (K::Choice, weights) => Form::Choice {
@@ -395,7 +402,17 @@ impl Form {
                 let u: f64 = rng.random();
                 if u < p { 1.0 } else { 0.0 }
             }
-            Form::Poisson { ref sampler, .. } => sampler.sample(rng),
+            Form::Poisson {
+                rate,
+                p0,
+                ref sampler,
+            } => {
+                if rate < samplers::POISSON_INVERSION_MAX_RATE {
+                    samplers::poisson_by_inversion(rate, p0, rng.random())
+                } else {
+                    sampler.sample(rng)
+                }
+            }
             Form::Choice { total } => {
                 let target = rng.random::<f64>() * total;
                 let i = match cum {

@@ -45,7 +45,7 @@
 //! | `triangular` | min, mode, max | min <= mode <= max |
 //! | `uniform_int` | lo, hi | whole numbers, lo <= hi, within ±2^53 ([`MAX_EXACT_INT`]) |
 //! | `bernoulli` | p | 0 <= p <= 1; draws 1 with probability p, else 0 |
-//! | `poisson` | rate | 0 <= rate <= [`MAX_POISSON_RATE`] |
+//! | `poisson` | rate | 0 <= rate <= [`MAX_POISSON_RATE`]; by inversion from one uniform below [`POISSON_INVERSION_MAX_RATE`] |
 //! | `choice` | w0, w1, ... | weights >= 0 with a positive finite sum; draws index i with prob. w_i / sum |
 //! | `discrete` | v0, w0, v1, w1, ... | pairs; same weight rules; draws v_i |
 //! | `exponential` | rate | rate > 0 |
@@ -84,6 +84,7 @@ mod ziggurat;
 
 pub use error::{ArgName, DistError};
 pub use kinds::{Counts, DistKind, KINDS, KindSpec};
+pub use samplers::{POISSON_INVERSION_MAX_RATE, poisson_by_inversion};
 pub use validate::{MAX_BETA_SHAPE, MAX_EXACT_INT, MAX_POISSON_RATE};
 pub use ziggurat::{first_try as normal_first_try, first_try_parts as normal_first_try_parts};
 

@@ -549,6 +549,7 @@ fn moment_cases() -> Vec<(DistKind, Vec<f64>, f64, f64)> {
         (Poisson, vec![0.05], 0.05, 0.05),
         (Poisson, vec![2.5], 2.5, 2.5),
         (Poisson, vec![30.0], 30.0, 30.0),
+        (Poisson, vec![60.0], 60.0, 60.0),
         // p = (.25, 0, .75) on {0, 1, 2}: mean 1.5, E[i^2] = 3.
         (Choice, vec![1.0, 0.0, 3.0], 1.5, 3.0 - 2.25),
         // p = (.25, .75) on {10, -5}: mean -1.25, E[v^2] = 43.75.
@@ -967,6 +968,40 @@ fn samples_agree_with_quantiles() {
                 "{}: F^(q({p}) = {x}-) = {below}",
                 d.describe()
             );
+        }
+    }
+}
+
+/// Poisson draws below the inversion limit fall on each count as often as its
+/// probability e^-r r^k / k! says (Johnson, Kemp & Kotz, *Univariate Discrete
+/// Distributions*, 2005, ch. 4), within `Z_TAIL` binomial standard errors; and for a
+/// fixed uniform the count never falls as the rate rises.
+#[test]
+fn poisson_by_inversion_has_the_poisson_probabilities() {
+    for (i, rate) in [0.3, 3.7, 25.0].into_iter().enumerate() {
+        let d = dist(DistKind::Poisson, &[rate]);
+        let xs = draws(&d, 9000 + i as u64);
+        let n = xs.len() as f64;
+        let mut pmf = (-rate).exp();
+        for k in 0..60u32 {
+            if k > 0 {
+                pmf *= rate / f64::from(k);
+            }
+            let seen = xs.iter().filter(|&&x| x == f64::from(k)).count() as f64 / n;
+            let tol = Z_TAIL * (pmf * (1.0 - pmf) / n).sqrt() + 1e-12;
+            assert!(
+                (seen - pmf).abs() <= tol,
+                "poisson({rate}): P(X = {k}) {seen} against {pmf} (tol {tol})"
+            );
+        }
+    }
+    for u in [0.0, 0.01, 0.3, 0.5, 0.9, 0.999_999] {
+        let mut last = 0.0;
+        for step in 1..400 {
+            let rate = f64::from(step) * 0.1;
+            let k = poisson_by_inversion(rate, (-rate).exp(), u);
+            assert!(k >= last, "u {u}: {k} at rate {rate} after {last}");
+            last = k;
         }
     }
 }

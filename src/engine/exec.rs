@@ -715,35 +715,26 @@ fn redraw(dist: &dist::Dist, mut again: u64, read: usize, streams: &mut [Stream]
     }
 }
 
-/// Rates below this are drawn by inversion from one uniform number.
-const INVERSION_MAX_RATE: f64 = 40.0;
-
-/// A Poisson count for a count event. Below [`INVERSION_MAX_RATE`] it is the
-/// smallest k with P(X <= k) >= u for the step's own uniform u (the stream's
-/// t-th number), so draws stay aligned between scenarios whose rates differ
-/// (common random numbers), and a higher rate never gives a lower count in
-/// the same run. Above it, the sampler of `dist` on a stream of the step's
-/// own (faster for large rates, consuming a variable amount).
+/// A Poisson count for a count event. Below
+/// [`dist::POISSON_INVERSION_MAX_RATE`] it is the count at the step's own
+/// uniform u (the stream's t-th number, [`dist::poisson_by_inversion`]), so
+/// draws stay aligned between scenarios whose rates differ (common random
+/// numbers), and a higher rate never gives a lower count in the same run.
+/// Above it, the sampler of `dist` on a stream of the step's own (faster
+/// for large rates, consuming a variable amount).
 #[inline]
 fn poisson_count(rate: f64, rng: &Stream, t: u64) -> Option<f64> {
-    if rate >= INVERSION_MAX_RATE {
+    if rate >= dist::POISSON_INVERSION_MAX_RATE {
         return dist::sample_with(DistKind::Poisson, &[rate], &mut rng.fork(t)).ok();
     }
     if rate == 0.0 {
         return Some(0.0);
     }
-    let u = rng.uniform_at(t);
-    let mut k = 0u32;
-    let mut p = (-rate).exp();
-    let mut cdf = p;
-    // The mass beyond k = 200 for rate < 40 is below 1e-70: the cap only
-    // guards against rounding.
-    while u >= cdf && k < 200 {
-        k += 1;
-        p *= rate / f64::from(k);
-        cdf += p;
-    }
-    Some(f64::from(k))
+    Some(dist::poisson_by_inversion(
+        rate,
+        (-rate).exp(),
+        rng.uniform_at(t),
+    ))
 }
 
 /// Something to do with a binary operation's function, whatever the
