@@ -19,18 +19,36 @@ pub const POISSON_INVERSION_MAX_RATE: f64 = 40.0;
 /// lower count in the same run.
 #[inline]
 pub fn poisson_by_inversion(rate: f64, p0: f64, u: f64) -> f64 {
-    let mut k = 0u32;
-    let mut p = p0;
-    let mut cdf = p;
+    if u < p0 {
+        return 0.0;
+    }
+    // The sum walks on `STRIDE` counts at a time, every step's
+    // probability and sum computed as the one-step walk computes them (so
+    // the same count), with one branch a stride: it is then taken or not
+    // as the rate makes likely, where a branch a count is mispredicted at
+    // every draw's end.
+    let (mut k, mut p, mut cdf) = (0u32, p0, p0);
     // The mass beyond k = 200 for a rate below 40 is below 1e-70: the cap
     // only guards against rounding.
-    while u >= cdf && k < 200 {
-        k += 1;
-        p *= rate / f64::from(k);
-        cdf += p;
+    while k < 200 {
+        let mut steps = 0u32;
+        for j in 1..=STRIDE {
+            p *= rate / f64::from(k + j);
+            cdf += p;
+            steps += u32::from(u >= cdf);
+        }
+        if steps < STRIDE {
+            return f64::from(k + steps + 1);
+        }
+        k += STRIDE;
     }
-    f64::from(k)
+    200.0
 }
+
+/// Counts a step of [`poisson_by_inversion`]'s walk covers (200 a whole
+/// number of them, so its cap falls on a step's end).
+const STRIDE: u32 = 8;
+const _: () = assert!(200 % STRIDE == 0);
 
 /// Gamma(shape, 1) by Marsaglia & Tsang (*ACM TOMS* 26(3), 2000), with their
 /// boost `G(shape + 1) * U^(1/shape)` for shapes below 1. NumPy draws gammas

@@ -995,6 +995,28 @@ fn poisson_by_inversion_has_the_poisson_probabilities() {
             );
         }
     }
+    // The walk by strides gives the count of the walk one count at a time.
+    let one_by_one = |rate: f64, u: f64| {
+        let (mut k, mut p) = (0u32, (-rate).exp());
+        let mut cdf = p;
+        while u >= cdf && k < 200 {
+            k += 1;
+            p *= rate / f64::from(k);
+            cdf += p;
+        }
+        f64::from(k)
+    };
+    let mut r = rng(9100);
+    for _ in 0..100_000 {
+        let rate = r.random::<f64>() * 40.0;
+        let u: f64 = if r.random::<f64>() < 0.01 {
+            1.0 - r.random::<f64>() * 1e-15
+        } else {
+            r.random()
+        };
+        let k = poisson_by_inversion(rate, (-rate).exp(), u);
+        assert_eq!(k, one_by_one(rate, u), "rate {rate}, u {u}");
+    }
     for u in [0.0, 0.01, 0.3, 0.5, 0.9, 0.999_999] {
         let mut last = 0.0;
         for step in 1..400 {
