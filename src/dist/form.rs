@@ -47,12 +47,9 @@ pub(super) enum Form {
         hi: i64,
     },
     Bernoulli(f64),
-    /// Drawn by inversion below [`samplers::POISSON_INVERSION_MAX_RATE`]
-    /// (`p0` is `exp(-rate)`), by the rejection sampler above.
     Poisson {
         rate: f64,
-        p0: f64,
-        sampler: rand_distr::Poisson<f64>,
+        draw: PoissonDraw,
     },
     /// Weights are the whole argument slice.
     Choice {
@@ -82,6 +79,15 @@ pub(super) enum Form {
     Histogram {
         total: f64,
     },
+}
+
+/// How a Poisson is drawn: by inversion from one uniform below
+/// [`samplers::POISSON_INVERSION_MAX_RATE`] (`p0` is `exp(-rate)`), by
+/// `rand_distr`'s rejection sampler above.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum PoissonDraw {
+    Inversion { p0: f64 },
+    Rejection(rand_distr::Poisson<f64>),
 }
 
 impl Form {
@@ -254,12 +260,14 @@ impl Form {
                 if rate == 0.0 {
                     Form::Fixed(0.0)
                 } else {
-                    let sampler = rand_distr::Poisson::new(rate).map_err(|_| out_of_range)?;
-                    Form::Poisson {
-                        rate,
-                        p0: (-rate).exp(),
-                        sampler,
-                    }
+                    let draw = if rate < samplers::POISSON_INVERSION_MAX_RATE {
+                        PoissonDraw::Inversion { p0: (-rate).exp() }
+                    } else {
+                        PoissonDraw::Rejection(
+                            rand_distr::Poisson::new(rate).map_err(|_| out_of_range)?,
+                        )
+                    };
+                    Form::Poisson { rate, draw }
                 }
             }
             (K::Choice, weights) => Form::Choice {
@@ -402,17 +410,12 @@ impl Form {
                 let u: f64 = rng.random();
                 if u < p { 1.0 } else { 0.0 }
             }
-            Form::Poisson {
-                rate,
-                p0,
-                ref sampler,
-            } => {
-                if rate < samplers::POISSON_INVERSION_MAX_RATE {
+            Form::Poisson { rate, ref draw } => match *draw {
+                PoissonDraw::Inversion { p0 } => {
                     samplers::poisson_by_inversion(rate, p0, rng.random())
-                } else {
-                    sampler.sample(rng)
                 }
-            }
+                PoissonDraw::Rejection(ref sampler) => sampler.sample(rng),
+            },
             Form::Choice { total } => {
                 let target = rng.random::<f64>() * total;
                 let i = match cum {
