@@ -564,24 +564,26 @@ pub fn spread_mcse(stats: &NumberStats, quantiles: &mut crate::stats::Quantiles)
 }
 
 /// The fourth central moment of the values: exact while every value is
-/// kept (each order statistic read once), else from the quantile function
+/// kept (each sorted value read once), else from the quantile function
 /// at evenly spaced probabilities.
 fn fourth_moment(stats: &NumberStats, quantiles: &mut crate::stats::Quantiles) -> f64 {
     let n = stats.n as usize;
     if n < 2 || !stats.mean.is_finite() {
         return f64::NAN;
     }
-    let ps: Vec<f64> = if quantiles.is_exact() {
-        // Type 7 at p = i / (n - 1) is the (i + 1)-th smallest value.
-        (0..n).map(|i| i as f64 / (n - 1) as f64).collect()
-    } else {
-        (0..SKETCH_MOMENT_POINTS)
-            .map(|i| (i as f64 + 0.5) / SKETCH_MOMENT_POINTS as f64)
-            .collect()
+    let fourth = |values: &[f64]| {
+        let sum: f64 = values.iter().map(|v| (v - stats.mean).powi(4)).sum();
+        sum / values.len() as f64
     };
-    let values = quantiles.quantiles(&ps);
-    let sum: f64 = values.iter().map(|v| (v - stats.mean).powi(4)).sum();
-    sum / values.len() as f64
+    if let Some(values) = quantiles.sorted_exact()
+        && values.len() == n
+    {
+        return fourth(values);
+    }
+    let ps: Vec<f64> = (0..SKETCH_MOMENT_POINTS)
+        .map(|i| (i as f64 + 0.5) / SKETCH_MOMENT_POINTS as f64)
+        .collect();
+    fourth(&quantiles.quantiles(&ps))
 }
 
 #[cfg(test)]

@@ -765,6 +765,16 @@ impl Quantiles {
         }
     }
 
+    /// Every value held, sorted (in `f64::total_cmp` order), while the
+    /// values are held exactly; `None` for a sketch.
+    pub fn sorted_exact(&mut self) -> Option<&[f64]> {
+        self.finish();
+        match &self.repr {
+            Repr::Exact { values, .. } => Some(values),
+            Repr::Sketch(_) => None,
+        }
+    }
+
     /// Quantiles at each probability in `ps` (each clamped to `[0, 1]`; a
     /// `NaN` probability gives `NaN`). Sorts the exact buffer in place once.
     /// All `NaN` when `count() == 0`.
@@ -955,9 +965,13 @@ impl Quantiles {
                 _ => out.push((v, p)),
             }
         };
-        let distinct = self.atoms().count();
+        let distinct = self.atoms().take(max_points.saturating_add(1)).count();
         let mut cum = 0u64;
-        if distinct <= max_points {
+        if distinct > max_points
+            && let Repr::Exact { values, .. } = &self.repr
+        {
+            Self::exact_cdf_points(values, max_points, &mut emit);
+        } else if distinct <= max_points {
             for (v, c) in self.atoms() {
                 cum = cum.saturating_add(c);
                 emit(v, cum);
@@ -973,12 +987,14 @@ impl Quantiles {
                 }
             };
             let mut j = 0u128;
+            let mut next = rank(0);
             for (v, c) in self.atoms() {
                 cum = cum.saturating_add(c);
                 let mut hit = false;
-                while j < m && rank(j) <= cum {
+                while j < m && next <= cum {
                     hit = true;
                     j += 1;
+                    next = rank(j);
                 }
                 if hit {
                     emit(v, cum);
@@ -994,6 +1010,35 @@ impl Quantiles {
             last.0 = self.max();
         }
         out
+    }
+
+    /// The points of [`Quantiles::cdf_points`] for more than `max_points`
+    /// distinct values held exactly and sorted: each target rank's value
+    /// and the count at or below it found by binary search, so the cost is
+    /// the points', not the values'. The same points as walking every run
+    /// of equal values: a run is emitted when a target rank falls in it.
+    fn exact_cdf_points(sorted: &[f64], max_points: usize, emit: &mut impl FnMut(f64, u64)) {
+        let n = sorted.len() as u64;
+        let m = max_points as u128;
+        let rank = |j: u128| -> u64 {
+            if m == 1 {
+                n
+            } else {
+                1 + (j * u128::from(n - 1) / (m - 1)) as u64
+            }
+        };
+        let mut j = 0u128;
+        while j < m {
+            let v = sorted[rank(j) as usize - 1];
+            // The run of values equal to `v`: its first value (as the walk
+            // reports it: `-0.0` before `0.0`) and the count through it.
+            let first = sorted[sorted.partition_point(|&x| x < v)];
+            let cum = sorted.partition_point(|&x| x <= v) as u64;
+            while j < m && rank(j) <= cum {
+                j += 1;
+            }
+            emit(first, cum);
+        }
     }
 
     /// Histogram of the values over `[min, max]` of the finite values, with
@@ -1043,6 +1088,15 @@ impl Quantiles {
             e
         };
         let nb = edges.len() - 1;
+        if let Repr::Exact { values, .. } = &self.repr
+            && let Some(counts) = exact_bin_counts(values, &edges)
+        {
+            return Histogram {
+                edges,
+                counts,
+                integer,
+            };
+        }
         let mut counts = vec![0u64; nb];
         let (first, last) = (edges[0], edges[nb]);
         let sketch = !self.is_exact();
@@ -1075,6 +1129,25 @@ impl Quantiles {
     }
 }
 
+/// The counts of [`Quantiles::histogram`]'s bins for values held exactly
+/// and sorted: a value's bin is the number of inner edges at or below it
+/// (the first bin also takes what lies below, the last what lies above), so
+/// each bin's count is the difference of two binary searches. `None` if the
+/// inner edges decrease anywhere (then the values are placed one by one).
+fn exact_bin_counts(sorted: &[f64], edges: &[f64]) -> Option<Vec<u64>> {
+    let nb = edges.len() - 1;
+    let mut below = Vec::with_capacity(nb + 1);
+    below.push(0);
+    for &e in &edges[1..nb] {
+        below.push(sorted.partition_point(|&x| x < e));
+    }
+    below.push(sorted.len());
+    below
+        .windows(2)
+        .map(|w| w[1].checked_sub(w[0]).map(|c| c as u64))
+        .collect()
+}
+
 /// The smallest of 1, 2, 5, 10, 20, 50... that is at least `w`.
 fn nice_width(w: f64) -> f64 {
     let mut unit = 1.0;
@@ -1097,12 +1170,23 @@ struct ExactAtoms<'a> {
 impl Iterator for ExactAtoms<'_> {
     type Item = (f64, u64);
 
+    /// The run's end is found by galloping: one comparison for a value
+    /// held once (continuous data), a logarithmic number for a long run (a
+    /// count many runs share), never a walk over the run.
     fn next(&mut self) -> Option<(f64, u64)> {
         let v = *self.values.get(self.i)?;
         let start = self.i;
-        while self.i < self.values.len() && self.values[self.i] == v {
-            self.i += 1;
+        let rest = &self.values[start + 1..];
+        // `rest[..equal]` all equal `v`; the run ends before `rest[end]`.
+        let (mut equal, mut end) = (0, 1);
+        while end <= rest.len() && rest[end - 1] == v {
+            equal = end;
+            end *= 2;
         }
+        let end = end.min(rest.len());
+        // Equal values are adjacent in the sorted buffer (`-0.0` and `0.0`
+        // included), so `== v` holds on a prefix.
+        self.i = start + 1 + equal + rest[equal..end].partition_point(|&x| x == v);
         Some((v, (self.i - start) as u64))
     }
 }
@@ -1562,6 +1646,90 @@ mod tests {
                 assert_eq!(pts[0].1, 1e-4);
                 // Rank 1 + 50·9999/100 = 5000 → value sqrt(4999), P = 0.5.
                 assert_eq!(pts[50], (4999f64.sqrt(), 0.5));
+            }
+        }
+    }
+
+    /// Data sets whose runs of equal values are long, short and absent,
+    /// with signed zeros and infinities: for the exact paths' tests.
+    fn awkward_sets() -> Vec<Vec<f64>> {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(41);
+        let normals: Vec<f64> = (0..20_000).map(|_| rng.random::<f64>() - 0.3).collect();
+        let counts: Vec<f64> = (0..20_000)
+            .map(|_| (rng.random::<f64>() * 12.0).floor().powi(2))
+            .collect();
+        let mut zeros: Vec<f64> = (0..3000)
+            .map(|i| match i % 5 {
+                0 => -0.0,
+                1 => 0.0,
+                2 => f64::from(i % 7) * 0.5,
+                3 => f64::NEG_INFINITY,
+                _ => f64::INFINITY,
+            })
+            .collect();
+        zeros.extend([1e-300, -1e-300, 5e-324]);
+        vec![normals, counts, zeros, vec![2.5; 100], vec![1.0, 2.0]]
+    }
+
+    #[test]
+    fn exact_histogram_matches_placing_each_value() {
+        for xs in awkward_sets() {
+            let mut q = build(&xs, xs.len());
+            assert!(q.is_exact());
+            for bins in [1, 2, 7, 40, 1000] {
+                let h = q.histogram(bins);
+                // Each value placed by the edges themselves: the number of
+                // inner edges at or below it.
+                let nb = h.edges.len() - 1;
+                let mut want = vec![0u64; nb];
+                for &v in &xs {
+                    want[h.edges[1..nb].iter().filter(|&&e| e <= v).count()] += 1;
+                }
+                assert_eq!(h.counts, want, "{bins} bins of {:?}", &xs[..2]);
+            }
+        }
+    }
+
+    #[test]
+    fn exact_cdf_points_match_walking_every_run() {
+        for xs in awkward_sets() {
+            let mut q = build(&xs, xs.len());
+            let sorted = q.sorted_exact().unwrap().to_vec();
+            let n = sorted.len() as u64;
+            for max_points in [1, 2, 3, 10, 200, 5000] {
+                // Every run of equal values with its count through it; a
+                // run is a point when a target rank falls in it.
+                let mut want: Vec<(f64, f64)> = Vec::new();
+                let m = max_points as u64;
+                let rank = |j: u64| if m == 1 { n } else { 1 + j * (n - 1) / (m - 1) };
+                let (mut i, mut j) = (0, 0);
+                let distinct = sorted.chunk_by(|a, b| a == b).count();
+                while i < sorted.len() {
+                    let v = sorted[i];
+                    while i < sorted.len() && sorted[i] == v {
+                        i += 1;
+                    }
+                    let mut hit = distinct <= max_points;
+                    while j < m && rank(j) <= i as u64 {
+                        hit = true;
+                        j += 1;
+                    }
+                    if hit {
+                        want.push((v, i as f64 / n as f64));
+                    }
+                }
+                want.last_mut().unwrap().0 = q.max();
+                // Bits, so that `-0.0` and `0.0` differ.
+                let bits = |pts: Vec<(f64, f64)>| -> Vec<(u64, u64)> {
+                    pts.iter()
+                        .map(|(v, p)| (v.to_bits(), p.to_bits()))
+                        .collect()
+                };
+                assert_eq!(
+                    bits(q.cdf_points(max_points)),
+                    bits(want),
+                    "{max_points} points"
+                );
             }
         }
     }
