@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::stats::{
     BatchMoments, Brackets, Moments, Probe, Proportion, Quantiles, REPORTED_PS, Refinement, Tally,
-    add_each_batch,
+    add_each_batch, add_each_tally,
 };
 
 /// Exact quantiles are kept for up to this many runs per outcome; beyond,
@@ -501,12 +501,11 @@ impl Results {
         });
         if let Some(brackets) = &self.brackets {
             if self.plan.keeps(t) && !self.tallies.is_empty() {
-                let tallies = &mut self.tallies[ti * count..ti * count + live];
-                for (s, (spec, tally)) in specs.iter().zip(tallies).enumerate() {
-                    if let Some(tally) = tally {
-                        tally.add_slice(brackets.get(s, ti), &slots[spec.slot as usize][..n]);
-                    }
-                }
+                add_each_tally(
+                    &mut self.tallies[ti * count..ti * count + live],
+                    |s| brackets.get(s, ti),
+                    |s| &slots[specs[s].slot as usize][..n],
+                );
             }
         } else if quantile_lanes > 0 {
             for (spec, per_step) in specs.iter().zip(&mut self.series).take(live) {

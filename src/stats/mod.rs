@@ -73,7 +73,7 @@ pub use interval::{Paired, Proportion, wilson_interval, z_for_level};
 pub use moments::Moments;
 pub use quantiles::{DEFAULT_EXACT_CAP, Histogram, MAX_HISTOGRAM_BINS, Quantiles, SKETCH_ALPHA};
 pub use refine::{MAX_PASSES, Probe, Refinement};
-pub use tally::{BRACKET_Z, Brackets, Read, Tally};
+pub use tally::{BRACKET_Z, Brackets, Read, Tally, add_each as add_each_tally};
 
 /// The probabilities of the quantiles every summary reports (p5, p25, p50,
 /// p75, p95): the ones the engine refines to exactness.

@@ -42,18 +42,25 @@ pub fn scan(bounds: &[f64; MAX_BOUNDS], used: usize, xs: &[f64]) -> Scan {
     if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("popcnt")
     {
         // SAFETY: the processor supports AVX2 and POPCNT, checked just above.
-        return unsafe {
-            match used {
-                0 => avx2::scan::<0>(bounds, xs),
-                1 | 2 => avx2::scan::<2>(bounds, xs),
-                3 | 4 => avx2::scan::<4>(bounds, xs),
-                5 | 6 => avx2::scan::<6>(bounds, xs),
-                7 | 8 => avx2::scan::<8>(bounds, xs),
-                _ => avx2::scan::<MAX_BOUNDS>(bounds, xs),
-            }
-        };
+        return unsafe { scan_avx2(bounds, used, xs) };
     }
     scan_scalar(bounds, used.min(MAX_BOUNDS), xs)
+}
+
+/// [`scan`] for a caller that runs with AVX2 and POPCNT already (checked
+/// once for many batches), into which it inlines.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+#[inline]
+pub fn scan_avx2(bounds: &[f64; MAX_BOUNDS], used: usize, xs: &[f64]) -> Scan {
+    match used {
+        0 => avx2::scan::<0>(bounds, xs),
+        1 | 2 => avx2::scan::<2>(bounds, xs),
+        3 | 4 => avx2::scan::<4>(bounds, xs),
+        5 | 6 => avx2::scan::<6>(bounds, xs),
+        7 | 8 => avx2::scan::<8>(bounds, xs),
+        _ => avx2::scan::<MAX_BOUNDS>(bounds, xs),
+    }
 }
 
 /// The region of `x`: how many of `bounds` are at or below it.
@@ -93,6 +100,7 @@ mod avx2 {
     /// [`super::scan`] against the first `N` bounds (bounds past the
     /// ones in use are NaN or ignored, so `N` may round up).
     #[target_feature(enable = "avx2,popcnt")]
+    #[inline]
     pub(super) fn scan<const N: usize>(bounds: &[f64; MAX_BOUNDS], xs: &[f64]) -> Scan {
         let n = xs.len().min(BATCH);
         let whole = n / 4 * 4;

@@ -42,6 +42,7 @@
 //! short stretch of memory rather than one value at a time.
 
 use super::cells::Fast;
+use super::regions::Scan;
 use super::{regions, select};
 
 /// How many of the pilot's binomial standard deviations a bracket reaches
@@ -776,6 +777,41 @@ fn all_equal(xs: &[f64], x: f64) -> bool {
     same & rest.iter().all(|&v| v == x)
 }
 
+/// Counts one batch of values into each of several tallies: `tallies[i]`
+/// (when there is one) takes `values(i)` in `brackets(i)`. The instruction
+/// set is chosen once for them all, not once per tally.
+pub fn add_each<'b, 'v>(
+    tallies: &mut [Option<Tally>],
+    brackets: impl Fn(usize) -> &'b Brackets,
+    values: impl Fn(usize) -> &'v [f64],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("popcnt")
+    {
+        // SAFETY: the processor supports AVX2 and POPCNT, checked just above.
+        return unsafe { add_each_avx2(tallies, brackets, values) };
+    }
+    for (i, tally) in tallies.iter_mut().enumerate() {
+        if let Some(tally) = tally {
+            tally.add_slice_with(brackets(i), values(i), regions::scan);
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+fn add_each_avx2<'b, 'v>(
+    tallies: &mut [Option<Tally>],
+    brackets: impl Fn(usize) -> &'b Brackets,
+    values: impl Fn(usize) -> &'v [f64],
+) {
+    for (i, tally) in tallies.iter_mut().enumerate() {
+        if let Some(tally) = tally {
+            tally.add_slice_avx2(brackets(i), values(i));
+        }
+    }
+}
+
 /// The order statistics a quantile read from a [`Tally`] needs.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Read {
@@ -808,8 +844,39 @@ impl Tally {
 
     /// Counts `xs`.
     pub fn add_slice(&mut self, brackets: &Brackets, xs: &[f64]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("popcnt")
+        {
+            // SAFETY: the processor supports AVX2 and POPCNT, checked just
+            // above.
+            return unsafe { self.add_slice_avx2(brackets, xs) };
+        }
+        self.add_slice_with(brackets, xs, regions::scan);
+    }
+
+    /// [`Tally::add_slice`] compiled for AVX2, the regions' scan called
+    /// with no check of the processor per batch (the closure has this
+    /// function's target features).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,popcnt")]
+    #[inline]
+    fn add_slice_avx2(&mut self, brackets: &Brackets, xs: &[f64]) {
+        self.add_slice_with(brackets, xs, |bounds, used, xs| {
+            regions::scan_avx2(bounds, used, xs)
+        });
+    }
+
+    /// [`Tally::add_slice`] with `scan` finding the regions.
+    #[inline(always)]
+    fn add_slice_with(
+        &mut self,
+        brackets: &Brackets,
+        xs: &[f64],
+        scan: impl Fn(&[f64; regions::MAX_BOUNDS], usize, &[f64]) -> Scan,
+    ) {
         for batch in xs.chunks(64) {
-            self.add_batch(brackets, batch);
+            self.add_batch(brackets, batch, &scan);
         }
         if self.pending.len() > brackets.cells {
             self.settle(brackets);
@@ -821,14 +888,20 @@ impl Tally {
     /// inside an interval: those of every equal-width interval in one loop
     /// (a lane's region names its interval), so the loop's length is the
     /// batch's count of such values, not one short loop per interval.
-    fn add_batch(&mut self, brackets: &Brackets, xs: &[f64]) {
+    #[inline(always)]
+    fn add_batch(
+        &mut self,
+        brackets: &Brackets,
+        xs: &[f64],
+        scan: impl Fn(&[f64; regions::MAX_BOUNDS], usize, &[f64]) -> Scan,
+    ) {
         if let (Some(&first), Some(&last)) = (xs.first(), xs.last())
             && first == last
             && all_equal(xs, first)
         {
             return self.add_equal(brackets, first, xs.len());
         }
-        let found = regions::scan(&brackets.bounds, 2 * brackets.intervals.len(), xs);
+        let found = scan(&brackets.bounds, 2 * brackets.intervals.len(), xs);
         for (r, c) in self.regions.iter_mut().zip(found.regions) {
             *r += u64::from(c);
         }
