@@ -48,7 +48,7 @@ pub fn scan(bounds: &[f64; MAX_BOUNDS], used: usize, xs: &[f64]) -> Scan {
 }
 
 /// [`scan`] for a caller that runs with AVX2 and POPCNT already (checked
-/// once for many batches), into which it inlines.
+/// once for many batches): no check of the processor per batch.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,popcnt")]
 #[inline]
