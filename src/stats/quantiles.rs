@@ -977,15 +977,8 @@ impl Quantiles {
                 emit(v, cum);
             }
         } else {
-            // Target ranks 1 = r_0 < ... < r_{m-1} = n (1-based).
             let m = max_points as u128;
-            let rank = |j: u128| -> u64 {
-                if m == 1 {
-                    n
-                } else {
-                    1 + (j * u128::from(n - 1) / (m - 1)) as u64
-                }
-            };
+            let rank = |j: u128| cdf_target_rank(j, m, n);
             let mut j = 0u128;
             let mut next = rank(0);
             for (v, c) in self.atoms() {
@@ -1020,13 +1013,7 @@ impl Quantiles {
     fn exact_cdf_points(sorted: &[f64], max_points: usize, emit: &mut impl FnMut(f64, u64)) {
         let n = sorted.len() as u64;
         let m = max_points as u128;
-        let rank = |j: u128| -> u64 {
-            if m == 1 {
-                n
-            } else {
-                1 + (j * u128::from(n - 1) / (m - 1)) as u64
-            }
-        };
+        let rank = |j: u128| cdf_target_rank(j, m, n);
         let mut j = 0u128;
         while j < m {
             let v = sorted[rank(j) as usize - 1];
@@ -1126,6 +1113,16 @@ impl Quantiles {
             counts,
             integer,
         }
+    }
+}
+
+/// The `j`-th of `m` target ranks of [`Quantiles::cdf_points`] among `n`
+/// values, 1-based and evenly spaced: `1 = r_0 <= ... <= r_{m-1} = n`.
+fn cdf_target_rank(j: u128, m: u128, n: u64) -> u64 {
+    if m == 1 {
+        n
+    } else {
+        1 + (j * u128::from(n - 1) / (m - 1)) as u64
     }
 }
 
