@@ -50,6 +50,11 @@ use polsim::engine::{self, Job, LANES, Program, RunOptions, compile::compile};
 use polsim::results::{OutcomeAcc, Results};
 use polsim::scenario::{self, Disk, Model};
 
+/// The allocator of the `polsim` binary (src/main.rs), so that the
+/// benchmark allocates as the product does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Options {
     runs: u64,
     repeats: usize,
@@ -308,7 +313,6 @@ fn median(times: &[Duration]) -> Duration {
 }
 
 fn main() {
-    polsim::engine::tune_allocator();
     let opt = options();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (model, program) = load_model();

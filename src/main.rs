@@ -3,6 +3,14 @@
 
 use clap::Parser;
 
+/// mimalloc rather than the system's allocator: its memory comes in large
+/// regions it asks the kernel to back with huge pages, so the tens of
+/// megabytes of the pilot's exact values are not faulted in 4 KiB at a
+/// time (a default Palmyra run took about 22,000 page faults with glibc's
+/// allocator). See docs/performance.md, "The allocator".
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // Die quietly when the reader of stdout goes away (`polsim ... | head`),
     // as command-line tools do, instead of panicking on a failed print.
@@ -12,7 +20,6 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    polsim::engine::tune_allocator();
     // Ctrl-C, SIGTERM and SIGHUP remove the results being written (the
     // previous results stay whole) before the process dies of the signal.
     if let Err(e) = polsim::output::files::clean_up_on_signals() {

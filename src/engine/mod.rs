@@ -236,25 +236,6 @@ pub fn block_chunks(block: u64, runs: u64) -> std::ops::Range<u64> {
     (block * BLOCK_CHUNKS).min(chunks)..((block + 1) * BLOCK_CHUNKS).min(chunks)
 }
 
-/// Sets the allocator up for simulating: call it first thing in `main`,
-/// before any other thread exists (the `polsim` binary and the benchmark
-/// do).
-///
-/// It makes glibc grow each heap in steps of 64 MiB. Otherwise glibc grows
-/// a worker thread's heap by exactly what an allocation needs, one
-/// `mprotect` call each, and gives the top back when it is freed: comparing
-/// the 15 Palmyra variants made about 40,000 such calls. The padding is
-/// address space; a page costs memory only once it is written. Elsewhere
-/// it does nothing.
-pub fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `mallopt` only sets a tuning value of the allocator, which
-    // is thread-safe in glibc.
-    unsafe {
-        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
-    }
-}
-
 /// The thread pool of a simulation and how many chunks it keeps in flight.
 pub(crate) struct Pool {
     pub(crate) pool: rayon::ThreadPool,
