@@ -35,6 +35,7 @@ mod draw_rows;
 mod draw_xy;
 pub mod elements;
 pub mod figure;
+mod glyphs;
 pub mod overlay;
 mod raster;
 pub mod sensitivity;

@@ -11,7 +11,9 @@
 //! other mark (the anti-aliased edge pixels, horizontal lines) in order.
 //! The pixels covered are the same; a blended pixel may differ by one
 //! level of a channel, as plotters rounds the two ways of blending
-//! differently. Everything else is passed to [`BitMapBackend`] unchanged.
+//! differently. Text is drawn from glyphs rasterised once
+//! ([`super::glyphs`]). Everything else is passed to [`BitMapBackend`]
+//! unchanged.
 
 use plotters::prelude::{BitMapBackend, DrawingBackend};
 use plotters_backend::{
@@ -92,7 +94,14 @@ impl DrawingBackend for Raster<'_> {
         style: &T,
         pos: BackendCoord,
     ) -> Result<(), Failed> {
-        self.inner.draw_text(text, style, pos)
+        let size = self.inner.get_size();
+        let inner = &mut self.inner;
+        match super::glyphs::draw_text(text, style, pos, size, |at, color| {
+            inner.draw_pixel(at, color)
+        }) {
+            Some(drawn) => drawn,
+            None => self.inner.draw_text(text, style, pos),
+        }
     }
 
     fn estimate_text_size<T: BackendTextStyle>(
