@@ -344,35 +344,19 @@ pub(crate) fn simulate_blocks_with(
             .iter()
             .map(|b| b.as_ref().map(|_| Bank::new(threads)))
             .collect();
-        // A stretch of one chunk (a comparison's pilot) allocates each
-        // scenario's accumulators in its own task, on every thread: they
-        // are the most memory a comparison touches, and faulting it in on
-        // the calling thread alone kept the other threads waiting.
-        let alone = end - start == 1;
-        let mut prepare = |chunk: u64| -> Vec<Option<Results>> {
-            jobs.iter()
-                .zip(&plans)
-                .zip(now)
-                .map(|((job, plan), b)| {
-                    (!alone).then(|| chunk_results(job, *plan, b.clone(), options, chunk))
-                })
-                .collect()
-        };
         // The scenarios of a chunk run as tasks of their own: a stretch of
         // a single chunk (a compare's pilot) or the last chunks of a run
         // still use every thread. Each scenario's chunk is the same work
-        // wherever it runs, and `merge` takes them in job order.
-        let work = |chunk: u64,
-                    prepared: Vec<Option<Results>>|
-         -> Result<Vec<ChunkOut>, SimError> {
+        // wherever it runs, and `merge` takes them in job order. Each task
+        // allocates its own accumulators, so faulting in the pilot's values
+        // is shared by every thread rather than left to the calling one.
+        let work = |chunk: u64| -> Result<Vec<ChunkOut>, SimError> {
             jobs.par_iter()
                 .zip(&plans)
                 .zip(now)
-                .zip(prepared)
                 .zip(&banks)
-                .map(|((((job, plan), b), results), bank)| {
-                    let results = results
-                        .unwrap_or_else(|| chunk_results(job, *plan, b.clone(), options, chunk));
+                .map(|(((job, plan), b), bank)| {
+                    let results = chunk_results(job, *plan, b.clone(), options, chunk);
                     run_chunk(job, options, chunk, results, bank.as_ref())
                 })
                 .collect()
@@ -426,7 +410,7 @@ pub(crate) fn simulate_blocks_with(
             );
             Ok(())
         };
-        in_chunk_order(pool, start..end, &mut prepare, &work, &mut merge)?;
+        in_chunk_order(pool, start..end, &work, &mut merge)?;
         for (b, f) in brackets.iter_mut().zip(found) {
             if f.is_some() {
                 *b = f;
@@ -451,25 +435,19 @@ fn pilot_brackets(
         ..options.clone()
     };
     let mut scratch = Results::new(job.model, job.program, plan);
-    let mut prepare = |chunk: u64| chunk_results(job, plan, None, &quiet, chunk);
-    let work =
-        |chunk: u64, results: Results| run_chunk(job, &quiet, chunk, results, None).map(|(r, _)| r);
-    in_chunk_order(pool, 0..pilot, &mut prepare, &work, &mut |_, results| {
+    let work = |chunk: u64| {
+        let results = chunk_results(job, plan, None, &quiet, chunk);
+        run_chunk(job, &quiet, chunk, results, None).map(|(r, _)| r)
+    };
+    in_chunk_order(pool, 0..pilot, &work, &mut |_, results| {
         scratch.merge(results);
         Ok(())
     })?;
     Ok(pool.pool.install(|| scratch.bracket_series()))
 }
 
-/// Runs `work(chunk, prepare(chunk))` for every chunk of `chunks` on the
-/// pool's threads and hands each result to `merge` on the calling thread,
-/// in chunk order.
-///
-/// `prepare` runs on the calling thread, as each chunk is started: the
-/// chunk's accumulators are allocated there. Allocated on a worker and
-/// kept past the chunk (the per-step values of the pilot are), they would
-/// grow that worker's heap a few pages at a time, a system call each
-/// (glibc grows a thread's heap by exactly what it needs).
+/// Runs `work(chunk)` for every chunk of `chunks` on the pool's threads and
+/// hands each result to `merge` on the calling thread, in chunk order.
 ///
 /// A pipeline, not rounds: at most `pool.window` chunks are in flight past
 /// the last one merged, and a new chunk starts as soon as one is merged, so
@@ -478,23 +456,21 @@ fn pilot_brackets(
 /// the result is the same on any number of threads. The first error in
 /// chunk order is returned; chunks after it are not started, and those
 /// already running are waited for and dropped.
-fn in_chunk_order<P: Send, T: Send>(
+fn in_chunk_order<T: Send>(
     pool: &Pool,
     chunks: std::ops::Range<u64>,
-    prepare: &mut dyn FnMut(u64) -> P,
-    work: &(dyn Fn(u64, P) -> Result<T, SimError> + Sync),
+    work: &(dyn Fn(u64) -> Result<T, SimError> + Sync),
     merge: &mut dyn FnMut(u64, T) -> Result<(), SimError>,
 ) -> Result<(), SimError> {
     let (tx, rx) = std::sync::mpsc::channel::<(u64, Result<T, SimError>)>();
     pool.pool.in_place_scope(|scope| {
-        let mut spawn = |chunk: u64| {
+        let spawn = |chunk: u64| {
             let tx = tx.clone();
-            let prepared = prepare(chunk);
             scope.spawn(move |_| {
                 // The receiver outlives every task (the scope waits for
                 // them), so a send cannot fail while it is listening; after
                 // an error it has stopped listening and the result is dropped.
-                let _ = tx.send((chunk, work(chunk, prepared)));
+                let _ = tx.send((chunk, work(chunk)));
             });
         };
         let mut next = chunks.start;
