@@ -3,8 +3,9 @@
 //! plotters draws a string by rasterising the outline of every character
 //! of it, every time, then blending the covered pixels one by one. A chart
 //! draws the same few dozen characters (digits, a label's letters) at two
-//! or three sizes, over and over: rasterising was about a third of the
-//! time spent drawing the Palmyra charts. [`draw_text`] lays a string out
+//! or three sizes, over and over: drawing text was about a third of the
+//! time spent drawing the Palmyra charts, rasterising outlines much of
+//! it. [`draw_text`] lays a string out
 //! exactly as plotters' `ab_glyph` font code does (the same kerning, the
 //! same advance summed in `f32`, each glyph placed at a whole pixel, the
 //! same anchor and rotation) and blends the same pixels with the same
@@ -161,9 +162,9 @@ mod tests {
     use plotters::style::{FontDesc, FontFamily, FontStyle, FontTransform};
     use plotters_backend::text_anchor::Pos;
 
-    /// Every way the charts set text (sizes, both faces, the four
-    /// anchors' corners, rotated y-axis titles, text running off the
-    /// edges), drawn by plotters and from the table, gives the same bytes.
+    /// Text set as the charts set it (several sizes, both faces, three
+    /// anchors, rotated axis titles, text running off the edges), drawn by
+    /// plotters and from the table, gives the same bytes.
     #[test]
     fn the_table_draws_what_plotters_draws() {
         super::super::style::ensure_fonts().unwrap();
