@@ -7,6 +7,8 @@
 //! legend sits in its own strip between the heading and the plot, so it can
 //! never cover data, whatever the data look like.
 
+use std::cell::RefCell;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -25,17 +27,33 @@ pub fn fail<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
+thread_local! {
+    /// The pixels of the last PNG drawn on this thread, reused for the
+    /// next: a chart's page is 2.9 MB, allocated, cleared by the kernel
+    /// and painted white anew for every chart otherwise. What it held is
+    /// never seen, as [`draw_figure`] paints the whole page first.
+    static CANVAS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
 /// Render a figure as PNG bytes, its text sized for `placement`.
 pub fn png(figure: &Figure, size: Size, placement: Placement) -> Drawn<Vec<u8>> {
     ensure_fonts()?;
     let (w, h) = (size.width, size.height);
-    let mut pixels = vec![255u8; w as usize * h as usize * 3];
-    {
-        let root = Raster::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        let st = Style::placed(size, placement).drawn_as(Format::Png);
-        draw_figure(&root, figure, &st)?;
-        root.present().map_err(fail)?;
-    }
+    CANVAS.with(|canvas| {
+        let mut pixels = canvas.borrow_mut();
+        pixels.resize(w as usize * h as usize * 3, 255);
+        {
+            let root = Raster::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+            let st = Style::placed(size, placement).drawn_as(Format::Png);
+            draw_figure(&root, figure, &st)?;
+            root.present().map_err(fail)?;
+        }
+        encode(&pixels, w, h)
+    })
+}
+
+/// `pixels` (RGB, `w` by `h`) as PNG bytes.
+fn encode(pixels: &[u8], w: u32, h: u32) -> Drawn<Vec<u8>> {
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, w, h);
     encoder.set_color(png::ColorType::Rgb);
@@ -49,7 +67,7 @@ pub fn png(figure: &Figure, size: Size, placement: Placement) -> Drawn<Vec<u8>> 
     encoder.set_compression(png::Compression::Fast);
     encoder.set_filter(png::Filter::Paeth);
     let mut writer = encoder.write_header().map_err(fail)?;
-    writer.write_image_data(&pixels).map_err(fail)?;
+    writer.write_image_data(pixels).map_err(fail)?;
     writer.finish().map_err(fail)?;
     Ok(bytes)
 }
@@ -208,6 +226,8 @@ fn heading(figure: &Figure, st: &Style) -> Heading {
 }
 
 /// Fill the page, draw title, subtitle and legend; return the plot area.
+/// The fill is the first thing drawn and covers every pixel: [`png`]
+/// reuses its canvas and relies on it.
 fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     figure: &Figure,
@@ -514,6 +534,61 @@ pub fn time_ticks(labels: &[(u32, String)], plot_width: i32, font: &FontDesc) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chart::figure::{BarPlot, BarSeries, Interval, Scale};
+
+    fn bars(title: &str, values: &[f64], color: RGBColor) -> Figure {
+        Figure {
+            title: title.into(),
+            subtitle: "a subtitle".into(),
+            legend: Vec::new(),
+            plot: Plot::Bars(BarPlot {
+                x_title: "chance".into(),
+                rows: values.iter().map(|v| format!("row {v}")).collect(),
+                series: vec![BarSeries {
+                    color,
+                    negative: None,
+                    values: values
+                        .iter()
+                        .map(|&v| {
+                            Some(Interval {
+                                value: v,
+                                lo: v * 0.9,
+                                hi: v * 1.1,
+                            })
+                        })
+                        .collect(),
+                }],
+                scale: Scale::Percent,
+            }),
+        }
+    }
+
+    /// A thread's canvas is reused from PNG to PNG: nothing of the chart
+    /// drawn before shows in the next, larger or smaller.
+    #[test]
+    fn a_reused_canvas_draws_what_a_fresh_one_draws() {
+        let first = bars("First", &[0.9, 0.8, 0.7, 0.95, 0.6], RGBColor(200, 30, 30));
+        let second = bars("Second", &[0.1, 0.2], RGBColor(30, 30, 200));
+        let small = Size {
+            width: 500,
+            height: 300,
+        };
+        let large = Size {
+            width: 900,
+            height: 700,
+        };
+        let fresh = |figure: Figure, size: Size| {
+            std::thread::spawn(move || png(&figure, size, Placement::Full).unwrap())
+                .join()
+                .unwrap()
+        };
+        for (before, after) in [(large, small), (small, large), (large, large)] {
+            png(&first, before, Placement::Full).unwrap();
+            let reused = png(&second, after, Placement::Full).unwrap();
+            assert!(reused == fresh(second.clone(), after));
+            assert!(reused != fresh(first.clone(), after));
+        }
+    }
 
     #[test]
     fn ticks_are_round() {
