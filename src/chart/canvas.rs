@@ -2,7 +2,7 @@
 //! chart shares: the white page, the title block, the legend strip, ticks.
 //!
 //! PNGs are drawn into an in-memory RGB buffer (through [`Raster`], which
-//! fills wide polygons by rows) and encoded with the `png` crate (no image
+//! fills wide polygons by rows) and encoded by [`super::encode`] (no image
 //! stack, no files); SVGs are drawn into a `String`. The
 //! legend sits in its own strip between the heading and the plot, so it can
 //! never cover data, whatever the data look like.
@@ -48,28 +48,8 @@ pub fn png(figure: &Figure, size: Size, placement: Placement) -> Drawn<Vec<u8>> 
             draw_figure(&root, figure, &st)?;
             root.present().map_err(fail)?;
         }
-        encode(&pixels, w, h)
+        super::encode::png(&pixels, w, h)
     })
-}
-
-/// `pixels` (RGB, `w` by `h`) as PNG bytes.
-fn encode(pixels: &[u8], w: u32, h: u32) -> Drawn<Vec<u8>> {
-    let mut bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut bytes, w, h);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    // fdeflate's PNG-tuned mode: several times faster than the default and,
-    // on charts (large flat areas), files within a few percent of its size.
-    // One filter for every row rather than the best of five tried on each:
-    // Paeth's files are 4% larger than the adaptive choice's for the
-    // Palmyra charts, and the whole run takes 4% less time (Up and Sub
-    // were 65% and 45% larger).
-    encoder.set_compression(png::Compression::Fast);
-    encoder.set_filter(png::Filter::Paeth);
-    let mut writer = encoder.write_header().map_err(fail)?;
-    writer.write_image_data(pixels).map_err(fail)?;
-    writer.finish().map_err(fail)?;
-    Ok(bytes)
 }
 
 /// Render a figure as an SVG document, its text sized for `placement`.

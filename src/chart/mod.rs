@@ -34,6 +34,7 @@ mod draw_heat;
 mod draw_rows;
 mod draw_xy;
 pub mod elements;
+mod encode;
 pub mod figure;
 mod glyphs;
 pub mod overlay;
