@@ -295,7 +295,8 @@ fn a_killed_run_leaves_the_old_results_and_its_temporaries_go_at_the_next_start(
         fs::read(work.path().join("res/summary.csv")).expect("read"),
         before
     );
-    // The next run removes the killed run's staging folder.
+    // The next run removes the killed run's staging folder, and sets the
+    // result set it replaces aside for the run after it to remove.
     let again = polsim_in(
         work.path(),
         &[
@@ -308,7 +309,10 @@ fn a_killed_run_leaves_the_old_results_and_its_temporaries_go_at_the_next_start(
         ],
     );
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
-    assert_eq!(entries(work.path()), ["long.toml", "res", "small.toml"]);
+    let listed = entries(work.path());
+    assert_eq!(listed.len(), 4, "{listed:?}");
+    assert!(listed[0].starts_with(".res.polsim-old-"), "{listed:?}");
+    assert_eq!(listed[1..], ["long.toml", "res", "small.toml"]);
     assert_eq!(
         fs::read(work.path().join("res/summary.csv")).expect("read"),
         before
