@@ -354,12 +354,16 @@ impl OutputDir {
         let lock = FolderLock::acquire(parent.join(format!(".{name}.polsim-lock")), &path)?;
         let staging = parent.join(format!(".{name}.polsim-new-{}", std::process::id()));
         let sweeper = {
-            let (parent, staging) = (parent.clone(), staging.clone());
+            let (parent, name, staging) = (parent.clone(), name.clone(), staging.clone());
             std::thread::Builder::new()
                 .name("polsim-sweep".into())
                 .spawn(move || remove_stale(&parent, &name, &staging))
                 .ok()
         };
+        if sweeper.is_none() {
+            // No thread to spare: sweep now, as the command starts.
+            remove_stale(&parent, &name, &staging);
+        }
         register(&staging);
         fs::create_dir(&staging).map_err(cannot)?;
         Ok(OutputDir {
