@@ -20,6 +20,9 @@ const PAETH: u8 = 4;
 /// `pixels` (RGB, eight bits a channel, `w` by `h`) as PNG bytes.
 pub fn png(pixels: &[u8], w: u32, h: u32) -> Drawn<Vec<u8>> {
     let row = w as usize * 3;
+    if w == 0 || h == 0 {
+        return Err(format!("a {w} by {h} page has no pixels to encode"));
+    }
     if pixels.len() != row * h as usize {
         return Err(format!(
             "a {w} by {h} page needs {} bytes of pixels, not {}",
@@ -256,5 +259,7 @@ mod tests {
     fn a_page_of_the_wrong_size_is_refused() {
         let err = png(&[0; 10], 2, 2).unwrap_err();
         assert!(err.contains("12 bytes"), "{err}");
+        let err = png(&[], 0, 5).unwrap_err();
+        assert!(err.contains("no pixels"), "{err}");
     }
 }
