@@ -42,11 +42,10 @@ pub fn png(pixels: &[u8], w: u32, h: u32) -> Drawn<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The zlib stream of `pixels`' rows (`row` bytes each), Paeth-filtered,
-/// or stored uncompressed should compressing make it larger (as the `png`
-/// crate does).
+/// The zlib stream of `pixels`' rows (`row > 0` bytes each),
+/// Paeth-filtered, or stored uncompressed should compressing make it
+/// larger (as the `png` crate does).
 fn zlib_rows(pixels: &[u8], row: usize) -> std::io::Result<Vec<u8>> {
-    let rows = pixels.len().checked_div(row).unwrap_or(0);
     let mut compressor = fdeflate::Compressor::new(Vec::with_capacity(pixels.len() / 8))?;
     let mut filtered = vec![0u8; row + 1];
     filtered[0] = PAETH;
@@ -64,7 +63,7 @@ fn zlib_rows(pixels: &[u8], row: usize) -> std::io::Result<Vec<u8>> {
         above = line;
     }
     let compressed = compressor.finish()?;
-    let stored = (row + 1) * rows;
+    let stored = pixels.len() + pixels.len() / row;
     if compressed.len() <= fdeflate::StoredOnlyCompressor::<()>::compressed_size(stored) {
         return Ok(compressed);
     }
